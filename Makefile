@@ -1,0 +1,53 @@
+# outsourcing-risk: the two commands of the README, and the rest.
+# Needs only python3 (>= 3.11), make and git; everything else goes into .venv.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+TRIALS ?= 20000
+SEED   ?= 2026
+
+.PHONY: help venv test report lab app bench lint format clean
+
+help:
+	@echo "make report   simulate every scenario of data/scenarios.csv into reports/ (the main job)"
+	@echo "make test     create .venv, install the project with its test extras, run the whole suite"
+	@echo "make lab      open the notebooks in JupyterLab"
+	@echo "make app      serve the what-if explorer as a dashboard (Voila)"
+	@echo "make bench    run the speed and memory benchmarks into benchmarks/RESULTS.md"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+report: $(STAMP)
+	$(VENV)/bin/outsourcing-risk kpis data/scenarios.csv --trials $(TRIALS) --seed $(SEED)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks
+
+app: $(STAMP)
+	$(PY) -m pip install --quiet "voila>=0.5"
+	$(VENV)/bin/voila notebooks/explore/what_if_explorer.ipynb
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check outsourcing_risk tests benchmarks
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format outsourcing_risk tests benchmarks
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,71 @@
+"""The ``outsourcing-risk`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from .data import load_scenarios
+from .model import simulate
+from .scenario import ScenarioError, scenarios_from_table
+
+__all__ = ["main"]
+
+
+def kpi_table(table: pd.DataFrame, n_trials: int, seed: int) -> pd.DataFrame:
+    """Simulate every scenario of a table; one row of summary figures per scenario."""
+    rows = [simulate(s, n_trials=n_trials, seed=seed).summary() for s in scenarios_from_table(table)]
+    return pd.DataFrame(rows)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be ≥ 1 (got {value})")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0 (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be ≥ 0 (got {value})")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="outsourcing-risk", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    kpis = sub.add_parser("kpis", help="print the KPI table of every scenario in a CSV table")
+    kpis.add_argument("table", help="CSV of scenarios (see data/scenarios.csv)")
+    kpis.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per scenario")
+    kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
+    return parser
+
+
+def _print_kpis(args) -> int:
+    table = kpi_table(load_scenarios(args.table), args.trials, args.seed)
+    shown = table[["mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"]]
+    with pd.option_context("display.width", 140, "display.float_format", "{:,.3f}".format):
+        print(shown.to_string())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"kpis": _print_kpis}[args.command](args)
+    except (ScenarioError, FileNotFoundError) as exc:
+        print(f"outsourcing-risk: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+import pytest
+
+from outsourcing_risk import Scenario
+
+#: The conditions under which shared/MODEL.md gives E[NPV] in closed form.
+CLOSED_FORM = dict(
+    goal_clarity=1,
+    selection_score=1,
+    tension_weight=0,
+    scope_creep_annual=0,
+    incident_rate_max=0,
+    inhouse_escalation_annual=0,
+    fee_escalation_annual=0,
+    transition_months=0,
+    after_failure="insource",
+)
+
+
+@pytest.fixture
+def closed_form_scenario():
+    return Scenario(**CLOSED_FORM)

@@ -1,0 +1,24 @@
+from outsourcing_risk.cli import main
+
+
+def test_kpis_prints_one_row_per_scenario(capsys, tmp_path):
+    table = tmp_path / "s.csv"
+    table.write_text("name,trust\nCautious,0.3\nTrusting,0.9\n")
+    assert main(["kpis", str(table), "--trials", "2000", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Cautious" in out
+    assert "Trusting" in out
+    assert "mean_npv" in out
+
+
+def test_bad_table_exits_2_naming_row_and_parameter(capsys, tmp_path):
+    table = tmp_path / "s.csv"
+    table.write_text("name,trust\nok,0.3\nbad,7\n")
+    assert main(["kpis", str(table), "--trials", "100"]) == 2
+    err = capsys.readouterr().err
+    assert "row 3 ('bad'): trust must be in [0, 1] (got 7)" in err
+
+
+def test_missing_table_says_so(capsys, tmp_path):
+    assert main(["kpis", str(tmp_path / "nope.csv")]) == 2
+    assert "no table at" in capsys.readouterr().err

@@ -1,0 +1,33 @@
+"""environment.yml must give conda users what pyproject.toml gives pip users."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONDA_NAMES = {"kaleido": "python-kaleido"}
+_REQ = re.compile(r"([A-Za-z0-9_.-]+)(.*)")
+
+
+def _pip_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lines = project["dependencies"] + project["optional-dependencies"]["test"]
+    return {CONDA_NAMES.get(m[1], m[1]): m[2] for m in map(_REQ.fullmatch, lines)}
+
+
+def _conda_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    specs = [d for d in env["dependencies"] if isinstance(d, str)]
+    return {m[1]: m[2] for m in map(_REQ.fullmatch, specs) if m[1] not in {"python", "pip"}}
+
+
+def test_environment_yml_matches_pyproject():
+    assert _conda_requirements() == _pip_requirements()
+
+
+def test_environment_yml_installs_the_project_itself():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_part = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip_part == ["-e ."]
