@@ -91,7 +91,7 @@ class SimulationResult:
             "p5": p5,
             "p50": p50,
             "p95": p95,
-            "cvar5": worst.mean(),
+            "cvar5": min(worst.mean(), p5),  # CVaR ≤ VaR; min() only absorbs float rounding
             "p_failure": np.mean(self.switches > 0),
             "expected_switches": self.switches.mean(),
             "expected_switching_cost": self.switching_spend.mean(),
