@@ -53,8 +53,8 @@ def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
     per_trial = cum_hazard.ndim == 2
     while alive.size:
         e = rng.standard_exponential(n)[alive]  # always draw n: common random numbers per trial
-        if per_trial:
-            age = (cum_hazard[alive] <= e[:, None]).sum(axis=1) + 1
+        if per_trial:  # cum_hazard holds survival S(a) here: Λ(a) ≤ E  ⇔  S(a) ≥ exp(-E)
+            age = (cum_hazard[alive] >= np.exp(-e)[:, None]).sum(axis=1) + 1
         else:
             age = np.searchsorted(cum_hazard, e, side="right") + 1
         month = hazard_start[alive] + age - 1
@@ -80,6 +80,9 @@ def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_
     fee = _col(p["vendor_monthly_fee"]) * (1 + _col(p["fee_escalation_annual"])) ** years
     governance = p["governance_min"] + p["micromanagement_overhead"] * (1 - p["trust"]) ** 2
     active_saving = inhouse - fee * (1 + _col(governance)) - _col(eps * p["exit_plan_monthly_cost"])
+    # In-house cost still carried during the transition: part of the saving of the first months.
+    overlap = (months <= _col(p["transition_months"])) * (inhouse * _col(p["transition_overlap"]))
+    active_saving = active_saving - overlap
     disrupt_saving = -inhouse * _col(p["disruption_premium"])
 
     quality = (1 + p["clarity_weight"] * (1 - p["goal_clarity"])) * (
@@ -90,8 +93,12 @@ def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_
     base = h0 * quality * (1 + p["tension_weight"] * (1 - p["trust"]) ** 2)
     creep = p["scope_creep_annual"] * p["creep_strain"]
     hazard = np.minimum(1.0, _col(base) * (1 + _col(creep) * years))
-    with np.errstate(divide="ignore"):
-        cum_hazard = np.cumsum(-np.log1p(-hazard), axis=-1)
+    if hazard.ndim == 1:  # the same for every trial: cumulative hazard, searched per trial
+        with np.errstate(divide="ignore"):
+            cum_hazard = np.cumsum(-np.log1p(-hazard))
+    else:  # per trial: the survival curve, a product (much cheaper than n x H logarithms)
+        np.subtract(1.0, hazard, out=hazard)
+        cum_hazard = np.cumprod(hazard, axis=1, out=hazard)
     disruption = np.floor(
         np.asarray(p["switching_months"]) * (1 - p["exit_time_reduction"] * eps) + 0.5
     ).astype(np.int64)
@@ -114,7 +121,7 @@ def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_
     # the incidents drawn for them.
     s = out_path
     _active_months(s, active_saving, p, quality, rng_inc)
-    _transition_overlap(s, p, inhouse, first_failure, months)
+    _first_vendor_only(s, overlap, first_failure, p["transition_months"])
     if scenario.after_failure == "insource" and events:
         # In-house from the end of the disruption on: those months save nothing.
         back = np.full(n, horizon)
@@ -135,16 +142,20 @@ def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_
     return _Block(npv, first_failure, switches, spend, upfront)
 
 
-def _transition_overlap(s, p, inhouse, first_failure, months):
-    """In-house cost still carried during the first vendor's transition months."""
-    tm = p["transition_months"]
-    width = min(int(np.max(tm)), s.shape[1])
-    if width == 0:
+def _first_vendor_only(s, overlap, first_failure, transition_months):
+    """The transition overlap belongs to the first vendor: give it back from its failure on.
+
+    Every month was charged the overlap of its calendar month. Only trials whose first vendor
+    failed inside the transition are touched; their disruption and in-house months are
+    overwritten afterwards anyway.
+    """
+    width = min(int(np.max(transition_months)), s.shape[1])
+    idx = np.flatnonzero((first_failure > 0) & (first_failure <= width))
+    if idx.size == 0:
         return
-    carried = _col(p["transition_overlap"]) * inhouse[..., :width]
-    # Only the first vendor's months carry the overlap: those before its failure, if any.
-    last = np.where(first_failure > 0, np.minimum(tm, first_failure - 1), tm)
-    s[:, :width] -= (months[:width] <= last[:, None]) * carried
+    after = np.arange(width) >= (first_failure[idx] - 1)[:, None]
+    charged = overlap[idx, :width] if np.ndim(overlap) == 2 else overlap[:width]
+    s[idx, :width] += after * charged
 
 
 def _disruptions(s, idx, month, d, disrupt_saving):

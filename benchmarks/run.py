@@ -1,0 +1,195 @@
+"""Speed and memory benchmarks (``make bench``); writes benchmarks/RESULTS.md.
+
+Each section measures in one run, on this machine, what an issue promised, and prints a table row
+per figure with its target. Run one section with ``python benchmarks/run.py core``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+from outsourcing_risk import Scenario, Triangular, Uniform, simulate
+
+HERE = Path(__file__).resolve().parent
+MONACO_VENV = HERE / ".venv-monaco"
+
+
+def best_of(fn, repeat=7):
+    """Minimum and median wall time of ``repeat`` calls (seconds)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def numpy_floor(n, horizon, seed=1):
+    """The least any per-month Monte Carlo must do: one uniform per trial-month, cumsum in place."""
+    u = np.random.default_rng(seed).random((n, horizon))
+    np.cumsum(u, axis=1, out=u)
+    return u
+
+
+def section_core():
+    n, horizon = 100_000, 60
+    s = Scenario()
+    floor, model = [], []
+    for _ in range(15):  # interleaved, so that machine noise hits both alike
+        floor.append(best_of(lambda: numpy_floor(n, horizon), 1)[0])
+        model.append(best_of(lambda: simulate(s, n_trials=n, seed=1), 1)[0])
+    ratio = min(model) / min(floor)
+    tracemalloc.start()
+    result = simulate(s, n_trials=n, seed=1)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    arrays = sum(
+        a.nbytes
+        for a in (
+            result.npv,
+            result.path,
+            result.first_failure_month,
+            result.switches,
+            result.switching_spend,
+            result.upfront,
+        )
+    )
+    mem_ratio = peak / arrays
+    rows = [
+        (
+            "simulate, 100,000 trials x 60 months (defaults)",
+            f"{min(model) * 1e3:.0f} ms (median {statistics.median(model) * 1e3:.0f} ms)",
+            "",
+        ),
+        (
+            "numpy floor: one uniform per trial-month + cumulative path",
+            f"{min(floor) * 1e3:.0f} ms (median {statistics.median(floor) * 1e3:.0f} ms)",
+            "",
+        ),
+        (
+            "(a) model / floor: best of 15 interleaved runs (ratio of medians)",
+            f"{ratio:.2f}x ({statistics.median(model) / statistics.median(floor):.2f}x)",
+            "<= 2.5x " + _ok(ratio <= 2.5),
+        ),
+        ("peak memory during simulate (tracemalloc)", f"{peak / 1e6:.1f} MB", ""),
+        ("result arrays", f"{arrays / 1e6:.1f} MB", ""),
+        ("peak memory / result arrays", f"{mem_ratio:.2f}x", "<= 3x " + _ok(mem_ratio <= 3)),
+    ]
+    rows += _monaco_rows(n)
+    return "Core model (issue 2)", rows
+
+
+MONACO_SCENARIO = dict(
+    trust=Uniform(0.3, 0.9),
+    vendor_failure_prob_annual=Triangular(0.03, 0.06, 0.12),
+    switching_cost=Uniform(150_000, 450_000),
+)
+
+
+def _monaco_rows(n):
+    s = Scenario(name="monaco comparison", **MONACO_SCENARIO)
+    ours = best_of(lambda: simulate(s, n_trials=n, seed=1), 5)[0] / n
+    mean_ours = simulate(s, n_trials=n, seed=1).summary()
+    python = _ensure_monaco()
+    if python is None:
+        return [
+            (
+                "(b) monaco comparison",
+                "monaco could not be installed in benchmarks/.venv-monaco",
+                "not measured",
+            )
+        ]
+    with tempfile.TemporaryDirectory() as tmp:
+        params = Path(tmp) / "params.json"
+        params.write_text(json.dumps(Scenario().to_dict()))
+        out = subprocess.run(
+            [str(python), str(HERE / "monaco_case.py"), str(params), "2000"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    theirs = json.loads(out.strip().splitlines()[-1])
+    speedup = theirs["per_case_s"] / ours
+    gap = abs(theirs["mean_npv"] - mean_ours["mean_npv"]) / np.hypot(theirs["se_npv"], mean_ours["se_npv"])
+    return [
+        ("our engine, per trial (3 uncertain inputs, 100,000 trials)", f"{ours * 1e6:.2f} µs", ""),
+        (
+            "monaco 0.23, per case (same model, 2,000 cases, single-threaded)",
+            f"{theirs['per_case_s'] * 1e6:.0f} µs",
+            "",
+        ),
+        ("(b) speed-up over monaco per trial", f"{speedup:.0f}x", ">= 50x " + _ok(speedup >= 50)),
+        (
+            "mean NPV, ours vs monaco's run of the reference model",
+            f"{mean_ours['mean_npv']:,.0f} vs {theirs['mean_npv']:,.0f} ({gap:.1f} SE apart)",
+            "agree within 4 SE " + _ok(gap < 4),
+        ),
+    ]
+
+
+def _ensure_monaco():
+    python = MONACO_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(MONACO_VENV)], check=True)
+    check = subprocess.run([str(python), "-c", "import monaco"], capture_output=True)
+    if check.returncode != 0:
+        install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "monaco==0.23.0"])
+        if install.returncode != 0:
+            return None
+    return python
+
+
+def _ok(flag: bool) -> str:
+    return "(met)" if flag else "(NOT met)"
+
+
+SECTIONS = {"core": section_core}
+
+
+def main(argv):
+    chosen = argv or list(SECTIONS)
+    results_file = HERE / "RESULTS.md"
+    previous = _read_sections(results_file)
+    for name in chosen:
+        title, rows = SECTIONS[name]()
+        table = ["| figure | measured | target |", "| --- | --- | --- |"] + [
+            f"| {a} | {b} | {c} |" for a, b, c in rows
+        ]
+        previous[name] = f"## {title}\n\n" + "\n".join(table) + "\n"
+        print(previous[name])
+    header = (
+        "# Benchmark results\n\n"
+        f"Written by `make bench` on {time.strftime('%Y-%m-%d')}: {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, numpy {np.__version__}, 2 cores. Figures are wall time, "
+        "best of several runs unless noted; the machine is shared, so medians are shown too.\n\n"
+    )
+    results_file.write_text(header + "\n".join(previous[k] for k in SECTIONS if k in previous))
+
+
+def _read_sections(path):
+    if not path.exists():
+        return {}
+    sections, current = {}, None
+    titles = {name: fn.__name__ for name, fn in SECTIONS.items()}
+    text = path.read_text()
+    for block in text.split("\n## ")[1:]:
+        for name in titles:
+            if block.startswith(SECTION_TITLES.get(name, "\0")):
+                sections[name] = "## " + block.rstrip("\n") + "\n"
+    return sections
+
+
+SECTION_TITLES = {"core": "Core model"}
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
