@@ -14,7 +14,7 @@ import numpy as np
 from scipy.stats import triang, uniform
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reference_model import npv_one_trial  # noqa: E402
+from reference_model import npv_one_trial
 
 PARAMS = json.loads(Path(sys.argv[1]).read_text())
 N = int(sys.argv[2])

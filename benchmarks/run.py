@@ -86,14 +86,14 @@ def section_core():
         ("peak memory / result arrays", f"{mem_ratio:.2f}x", "<= 3x " + _ok(mem_ratio <= 3)),
     ]
     rows += _monaco_rows(n)
-    return "Core model (issue 2)", rows
+    return rows
 
 
-MONACO_SCENARIO = dict(
-    trust=Uniform(0.3, 0.9),
-    vendor_failure_prob_annual=Triangular(0.03, 0.06, 0.12),
-    switching_cost=Uniform(150_000, 450_000),
-)
+MONACO_SCENARIO = {
+    "trust": Uniform(0.3, 0.9),
+    "vendor_failure_prob_annual": Triangular(0.03, 0.06, 0.12),
+    "switching_cost": Uniform(150_000, 450_000),
+}
 
 
 def _monaco_rows(n):
@@ -141,9 +141,11 @@ def _ensure_monaco():
     python = MONACO_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(MONACO_VENV)], check=True)
-    check = subprocess.run([str(python), "-c", "import monaco"], capture_output=True)
+    check = subprocess.run([str(python), "-c", "import monaco"], capture_output=True, check=False)
     if check.returncode != 0:
-        install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "monaco==0.23.0"])
+        install = subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "monaco==0.23.0"], check=False
+        )
         if install.returncode != 0:
             return None
     return python
@@ -153,43 +155,40 @@ def _ok(flag: bool) -> str:
     return "(met)" if flag else "(NOT met)"
 
 
-SECTIONS = {"core": section_core}
+#: name -> (title in RESULTS.md, function returning its rows)
+SECTIONS = {"core": ("Core model (issue 2)", section_core)}
 
 
 def main(argv):
-    chosen = argv or list(SECTIONS)
+    unknown = [a for a in argv if a not in SECTIONS]
+    if unknown:
+        sys.exit(f"unknown section(s) {unknown}; choose from {list(SECTIONS)}")
     results_file = HERE / "RESULTS.md"
-    previous = _read_sections(results_file)
-    for name in chosen:
-        title, rows = SECTIONS[name]()
-        table = ["| figure | measured | target |", "| --- | --- | --- |"] + [
-            f"| {a} | {b} | {c} |" for a, b, c in rows
-        ]
-        previous[name] = f"## {title}\n\n" + "\n".join(table) + "\n"
-        print(previous[name])
+    kept = _read_sections(results_file)
+    for name in argv or list(SECTIONS):
+        title, section = SECTIONS[name]
+        rows = section()
+        table = ["| figure | measured | target |", "| --- | --- | --- |"]
+        table += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+        kept[title] = f"## {title}\n\n" + "\n".join(table) + "\n"
+        print(kept[title], flush=True)
     header = (
         "# Benchmark results\n\n"
-        f"Written by `make bench` on {time.strftime('%Y-%m-%d')}: {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, numpy {np.__version__}, 2 cores. Figures are wall time, "
-        "best of several runs unless noted; the machine is shared, so medians are shown too.\n\n"
+        f"Written by `make bench` on {time.strftime('%Y-%m-%d')}: {platform.machine()}, "
+        f"Python {platform.python_version()}, numpy {np.__version__}, 2 cores. Wall times; the "
+        "machine is shared and noisy, so best and median of repeated runs are shown.\n\n"
     )
-    results_file.write_text(header + "\n".join(previous[k] for k in SECTIONS if k in previous))
+    order = [title for title, _ in SECTIONS.values()]
+    results_file.write_text(header + "\n".join(kept[t] for t in order if t in kept))
 
 
 def _read_sections(path):
+    """Sections already in RESULTS.md by title, so running one section keeps the others."""
     if not path.exists():
         return {}
-    sections, current = {}, None
-    titles = {name: fn.__name__ for name, fn in SECTIONS.items()}
-    text = path.read_text()
-    for block in text.split("\n## ")[1:]:
-        for name in titles:
-            if block.startswith(SECTION_TITLES.get(name, "\0")):
-                sections[name] = "## " + block.rstrip("\n") + "\n"
-    return sections
+    blocks = path.read_text().split("\n## ")[1:]
+    return {b.split("\n", 1)[0]: "## " + b.rstrip("\n") + "\n" for b in blocks}
 
-
-SECTION_TITLES = {"core": "Core model"}
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -1,0 +1,16 @@
+import re
+from pathlib import Path
+
+from outsourcing_risk.data import defaults_table
+from outsourcing_risk.parameters import PARAMETERS
+
+DOC = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text()
+
+
+def test_every_parameter_is_documented_with_unit_rule_and_default():
+    for p in PARAMETERS:
+        row = re.search(rf"^\| `{p.name}` \| (.*?) \| (.*?) \| (.*?) \|", DOC, flags=re.M)
+        assert row, f"docs/model.md lacks a row for {p.name}"
+        unit, rule, default = row.groups()
+        assert (unit, rule) == (p.unit, p.rule()), p.name
+        assert float(default) == defaults_table()[p.name]["value"], p.name
