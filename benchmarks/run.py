@@ -155,8 +155,48 @@ def _ok(flag: bool) -> str:
     return "(met)" if flag else "(NOT met)"
 
 
+def section_analyses():
+    from outsourcing_risk import sweep, tornado
+
+    s = Scenario()
+    values = np.linspace(0, 1, 21)
+    t_sweep = best_of(lambda: sweep(s, "trust", values, n_trials=20_000, seed=1), 5)
+    t_tornado = best_of(lambda: tornado(s, n_trials=20_000, seed=1), 5)
+    # How each scales: the same work at double the trials, and at double the points/inputs.
+    t_sweep_2n = best_of(lambda: sweep(s, "trust", values, n_trials=40_000, seed=1), 3)[0]
+    t_sweep_2p = best_of(lambda: sweep(s, "trust", np.linspace(0, 1, 42), n_trials=20_000, seed=1), 3)[0]
+    t_tornado_6 = best_of(
+        lambda: tornado(s, parameters=list(tornado_inputs()[:6]), n_trials=20_000, seed=1), 3
+    )[0]
+    return [
+        ("21-point trust sweep, 20,000 trials", _ms(t_sweep), "<= 1.5 s " + _ok(t_sweep[0] <= 1.5)),
+        ("12-input tornado (25 runs), 20,000 trials", _ms(t_tornado), "<= 2 s " + _ok(t_tornado[0] <= 2.0)),
+        ("sweep at 40,000 trials / at 20,000", f"{t_sweep_2n / t_sweep[0]:.2f}x", "linear in trials"),
+        ("42-point sweep / 21-point sweep", f"{t_sweep_2p / t_sweep[0]:.2f}x", "linear in points"),
+        (
+            "6-input tornado / 12-input tornado",
+            f"{t_tornado_6 / t_tornado[0]:.2f}x",
+            "linear in inputs (+1 base run)",
+        ),
+    ]
+
+
+def tornado_inputs():
+    from outsourcing_risk.tornado import DEFAULT_TORNADO_INPUTS
+
+    return DEFAULT_TORNADO_INPUTS
+
+
+def _ms(times):
+    best, median = times
+    return f"{best * 1e3:,.0f} ms (median {median * 1e3:,.0f} ms)"
+
+
 #: name -> (title in RESULTS.md, function returning its rows)
-SECTIONS = {"core": ("Core model (issue 2)", section_core)}
+SECTIONS = {
+    "core": ("Core model (issue 2)", section_core),
+    "analyses": ("Analyses (issue 3)", section_analyses),
+}
 
 
 def main(argv):

@@ -43,6 +43,7 @@ class _Block:
     switches: np.ndarray
     switching_spend: np.ndarray
     upfront: np.ndarray
+    inputs: dict
 
 
 def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
@@ -139,7 +140,8 @@ def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_
     np.cumsum(s, axis=1, out=s)
     npv = np.broadcast_to(npv, (n,)).astype(float)
     upfront = np.broadcast_to(upfront, (n,)).astype(float)
-    return _Block(npv, first_failure, switches, spend, upfront)
+    inputs = {name: p[name] for name in scenario.uncertain}
+    return _Block(npv, first_failure, switches, spend, upfront, inputs)
 
 
 def _first_vendor_only(s, overlap, first_failure, transition_months):
@@ -347,6 +349,7 @@ def _run(scenario, seed, sizes, corr, progress, target_se, cap) -> SimulationRes
         switches=np.concatenate([x.switches for x in blocks]),
         switching_spend=np.concatenate([x.switching_spend for x in blocks]),
         upfront=np.concatenate([x.upfront for x in blocks]),
+        inputs={k: np.concatenate([x.inputs[k] for x in blocks]) for k in scenario.uncertain},
         convergence=_trace_frame(trace, target_se),
     )
 

@@ -48,6 +48,8 @@ class SimulationResult:
         Nominal one-off switching costs paid.
     upfront : (n_trials,) float
         Up-front costs at month 0 (transition, exit plan).
+    inputs : dict of (n_trials,) float
+        The draws of each uncertain parameter, by name.
     convergence : DataFrame or None
         With ``target_se``: trials, mean and standard error after each block.
     """
@@ -60,6 +62,7 @@ class SimulationResult:
     switches: np.ndarray
     switching_spend: np.ndarray
     upfront: np.ndarray
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)
     convergence: pd.DataFrame | None = field(default=None)
 
     @property

@@ -232,7 +232,7 @@ Scenario.__signature__ = inspect.Signature(
 def scenarios_from_table(table: pd.DataFrame) -> list[Scenario]:
     """One scenario per row of a scenario table; every bad row and column reported at once.
 
-    Row numbers in messages are the CSV's line numbers (the header is line 1).
+    Rows are numbered from 1, the first row under the header.
     """
     problems = unknown_name_problems(table.columns)
     if "name" not in table.columns:
@@ -244,7 +244,7 @@ def scenarios_from_table(table: pd.DataFrame) -> list[Scenario]:
         try:
             scenarios.append(Scenario.from_dict(row))
         except ScenarioError as exc:
-            problems.extend(f"row {i + 2} ({row.get('name', '')!r}): {p}" for p in exc.problems)
+            problems.extend(f"row {i + 1} ({row.get('name', '')!r}): {p}" for p in exc.problems)
     if problems:
         raise ScenarioError(problems, "the scenario table")
     names = [s.name for s in scenarios]

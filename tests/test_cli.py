@@ -16,7 +16,7 @@ def test_bad_table_exits_2_naming_row_and_parameter(capsys, tmp_path):
     table.write_text("name,trust\nok,0.3\nbad,7\n")
     assert main(["kpis", str(table), "--trials", "100"]) == 2
     err = capsys.readouterr().err
-    assert "row 3 ('bad'): trust must be in [0, 1] (got 7)" in err
+    assert "row 2 ('bad'): trust must be in [0, 1] (got 7)" in err
 
 
 def test_missing_table_says_so(capsys, tmp_path):

@@ -9,7 +9,7 @@ DOC = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text()
 
 def test_every_parameter_is_documented_with_unit_rule_and_default():
     for p in PARAMETERS:
-        row = re.search(rf"^\| `{p.name}` \| (.*?) \| (.*?) \| (.*?) \|", DOC, flags=re.M)
+        row = re.search(rf"^\| `{p.name}` \| (.*?) \| (.*?) \| (.*?) \|", DOC, flags=re.MULTILINE)
         assert row, f"docs/model.md lacks a row for {p.name}"
         unit, rule, default = row.groups()
         assert (unit, rule) == (p.unit, p.rule()), p.name

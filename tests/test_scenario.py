@@ -113,8 +113,8 @@ def test_table_rows_report_their_csv_line():
     )
     with pytest.raises(ScenarioError) as info:
         scenarios_from_table(table)
-    assert "row 3 ('bad'): trust must be in [0, 1] (got 2)" in info.value.problems
-    assert "row 4 ('worse'): switching_cost must be ≥ 0 (got -3)" in info.value.problems
+    assert "row 2 ('bad'): trust must be in [0, 1] (got 2)" in info.value.problems
+    assert "row 3 ('worse'): switching_cost must be ≥ 0 (got -3)" in info.value.problems
 
 
 def test_table_columns_are_checked_before_rows():

@@ -1,0 +1,474 @@
+"""Charts: each function takes a result or an analysis table and returns a plotly Figure.
+
+All charts share one template, title their axes with units and format money in the scenario's
+currency. Text that came from users (scenario and vendor names) is passed to plotly as data,
+which plotly renders as text, never as HTML markup.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .results import KPI_LABELS, SimulationResult
+
+__all__ = [
+    "convergence_chart",
+    "exceedance_chart",
+    "exit_strategy_chart",
+    "fan_chart",
+    "grid_heatmap",
+    "kpi_comparison_chart",
+    "npv_histogram",
+    "tornado_chart",
+    "trust_curve_chart",
+    "vendor_chart",
+]
+
+LOSS, GAIN, ACCENT, MUTED = "#c0392b", "#2e86de", "#e67e22", "#7f8c8d"
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF "}
+
+
+def currency_prefix(code: str) -> str:
+    """Tick prefix for a currency code: '$' for USD, 'PLN ' for codes without a symbol."""
+    code = (code or "").strip()
+    return _SYMBOLS.get(code.upper(), f"{code} " if code else "")
+
+
+def _template() -> go.layout.Template:
+    return go.layout.Template(
+        layout=go.Layout(
+            font=dict(family="DejaVu Sans, Arial, sans-serif", size=13, color="#2c3e50"),
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            colorway=[GAIN, ACCENT, "#27ae60", "#8e44ad", LOSS, MUTED],
+            xaxis=dict(gridcolor="#ecf0f1", zerolinecolor="#bdc3c7", linecolor="#bdc3c7"),
+            yaxis=dict(gridcolor="#ecf0f1", zerolinecolor="#bdc3c7", linecolor="#bdc3c7"),
+            margin=dict(l=70, r=30, t=70, b=60),
+            hoverlabel=dict(font_size=12),
+            legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        )
+    )
+
+
+def _figure(title: str, **kwargs) -> go.Figure:
+    fig = go.Figure(**kwargs)
+    fig.update_layout(template=_template(), title=dict(text=title, x=0.01))
+    return fig
+
+
+def _money_axis(axis: dict, currency: str) -> dict:
+    return {**axis, "tickprefix": currency_prefix(currency), "tickformat": ",.3~s"}
+
+
+def _money_hover(currency: str) -> str:
+    return currency_prefix(currency) + "%{y:,.0f}"
+
+
+def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
+    """Distribution of NPV: losses shaded red, with P(loss), mean and P5/P95 marked."""
+    npv, s = result.npv, result.summary()
+    cur = result.scenario.currency
+    edges = np.histogram_bin_edges(npv, bins=bins)
+    size = float(edges[1] - edges[0]) or 1.0
+    fig = _figure(f"NPV of savings — {result.scenario.name}: P(loss) {s['p_loss']:.1%}")
+    for name, part, color in (
+        ("loss (NPV < 0)", npv[npv < 0], LOSS),
+        ("saving (NPV ≥ 0)", npv[npv >= 0], GAIN),
+    ):
+        fig.add_trace(
+            go.Histogram(
+                x=part,
+                name=name,
+                marker_color=color,
+                opacity=0.85,
+                xbins=dict(start=float(edges[0]), end=float(edges[-1]), size=size),
+                hovertemplate=currency_prefix(cur) + "%{x:,.0f}: %{y} trials<extra></extra>",
+            )
+        )
+    for label, x, dash in (
+        ("mean", s["mean_npv"], "solid"),
+        ("P5", s["p5"], "dot"),
+        ("P95", s["p95"], "dot"),
+    ):
+        fig.add_vline(x=x, line=dict(color="#2c3e50", dash=dash, width=1), annotation_text=label)
+    fig.update_layout(
+        barmode="overlay",
+        bargap=0.02,
+        xaxis=_money_axis(dict(title="NPV of savings against staying in-house"), cur),
+        yaxis=dict(title="trials"),
+    )
+    return fig
+
+
+def exceedance_chart(result: SimulationResult) -> go.Figure:
+    """Exceedance curve: the chance that the NPV of savings is at least x."""
+    npv = np.sort(result.npv)
+    prob = 1.0 - np.arange(npv.size) / npv.size
+    step = max(1, npv.size // 2000)  # a smooth curve without shipping every trial
+    cur = result.scenario.currency
+    fig = _figure(f"Chance of saving at least x — {result.scenario.name}")
+    fig.add_trace(
+        go.Scatter(
+            x=npv[::step],
+            y=prob[::step],
+            mode="lines",
+            name="P(NPV ≥ x)",
+            line=dict(color=GAIN, width=2),
+            hovertemplate="P(NPV ≥ " + currency_prefix(cur) + "%{x:,.0f}) = %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=0, line=dict(color=LOSS, dash="dash"), annotation_text="break-even")
+    fig.update_layout(
+        xaxis=_money_axis(dict(title="NPV of savings, x"), cur),
+        yaxis=dict(title="probability", tickformat=".0%", range=[0, 1.02]),
+    )
+    return fig
+
+
+def fan_chart(result: SimulationResult) -> go.Figure:
+    """Cumulative savings by month: P5–P95 and P25–P75 bands, median and mean."""
+    q = result.quantile_paths((0.05, 0.25, 0.5, 0.75, 0.95))
+    cur = result.scenario.currency
+    months = q.index.to_numpy()
+    fig = _figure(f"Cumulative savings by month — {result.scenario.name}")
+    for lo, hi, label, alpha in (("p5", "p95", "P5–P95", 0.18), ("p25", "p75", "P25–P75", 0.35)):
+        fig.add_trace(
+            go.Scatter(
+                x=months, y=q[hi], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=months,
+                y=q[lo],
+                mode="lines",
+                line=dict(width=0),
+                fill="tonexty",
+                fillcolor=f"rgba(46,134,222,{alpha})",
+                name=label,
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=months,
+            y=q["p50"],
+            mode="lines",
+            name="median",
+            line=dict(color=GAIN, width=2.5),
+            hovertemplate="month %{x}: " + _money_hover(cur) + "<extra>median</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=months,
+            y=q["mean"],
+            mode="lines",
+            name="mean",
+            line=dict(color=ACCENT, dash="dash"),
+            hovertemplate="month %{x}: " + _money_hover(cur) + "<extra>mean</extra>",
+        )
+    )
+    fig.add_hline(y=0, line=dict(color=MUTED, width=1))
+    fig.update_layout(
+        xaxis=dict(title="month"), yaxis=_money_axis(dict(title="cumulative savings (nominal)"), cur)
+    )
+    return fig
+
+
+def trust_curve_chart(curve: pd.DataFrame, currency: str = "USD") -> go.Figure:
+    """Mean NPV (± 2 SE) and P(loss) against trust, with the optimal trust marked."""
+    t = curve.index.to_numpy(dtype=float)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.update_layout(
+        template=_template(),
+        title=dict(text="Trust: too little costs monitoring, too much lets problems through", x=0.01),
+    )
+    band = 2 * curve["se_npv"]
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=curve["mean_npv"] + band,
+            mode="lines",
+            line=dict(width=0),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=curve["mean_npv"] - band,
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor="rgba(46,134,222,0.2)",
+            name="± 2 SE",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=curve["mean_npv"],
+            mode="lines+markers",
+            name="mean NPV",
+            line=dict(color=GAIN, width=2.5),
+            hovertemplate="trust %{x:.2f}: " + _money_hover(currency) + "<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=curve["p_loss"],
+            mode="lines",
+            name="P(loss)",
+            line=dict(color=LOSS, dash="dot"),
+            hovertemplate="trust %{x:.2f}: P(loss) %{y:.1%}<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    best = curve.attrs.get("optimal_trust")
+    if best is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[best],
+                y=[curve.attrs["optimal_mean_npv"]],
+                mode="markers+text",
+                name="optimum",
+                marker=dict(color=ACCENT, size=14, symbol="star"),
+                text=[f"optimum {best:.2f}"],
+                textposition="top center",
+            )
+        )
+    fig.update_xaxes(title_text="trust in the vendor (0 = micromanage, 1 = blind trust)", range=[-0.02, 1.02])
+    fig.update_yaxes(
+        title_text="mean NPV of savings",
+        tickprefix=currency_prefix(currency),
+        tickformat=",.3~s",
+        secondary_y=False,
+    )
+    fig.update_yaxes(title_text="P(NPV < 0)", tickformat=".0%", secondary_y=True, showgrid=False)
+    return fig
+
+
+def tornado_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
+    """Swing of mean NPV when each input moves from its low to its high, largest at the top."""
+    base = table.attrs.get(
+        "base_mean_npv", float(np.mean([table["npv_low"].mean(), table["npv_high"].mean()]))
+    )
+    rows = table.iloc[::-1]
+    labels = list(rows.index)
+    fig = _figure("What moves the mean NPV most")
+    for col, name, color, side in (
+        ("npv_low", "input at its low", ACCENT, "low"),
+        ("npv_high", "input at its high", GAIN, "high"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=rows[col] - base,
+                base=base,
+                orientation="h",
+                name=name,
+                marker_color=color,
+                customdata=np.stack([rows[side], rows[col]], axis=1),
+                hovertemplate="%{y} = %{customdata[0]:,.4~g}: mean NPV "
+                + currency_prefix(currency)
+                + "%{customdata[1]:,.0f}<extra></extra>",
+            )
+        )
+    fig.add_vline(x=base, line=dict(color="#2c3e50", width=1), annotation_text="base case")
+    fig.update_layout(
+        barmode="overlay",
+        xaxis=_money_axis(dict(title="mean NPV of savings"), currency),
+        yaxis=dict(title="input"),
+        height=max(380, 34 * len(labels) + 140),
+    )
+    return fig
+
+
+def grid_heatmap(table: pd.DataFrame, metric: str = "p_loss", currency: str = "USD") -> go.Figure:
+    """A two-way grid as a heatmap of one figure (default P(loss))."""
+    x_name, y_name = table.index.names
+    matrix = table[metric].unstack(level=0)  # rows: y, columns: x
+    is_prob = metric.startswith("p_")
+    fmt = ".1%" if is_prob else ",.0f"
+    fig = _figure(f"{KPI_LABELS.get(metric, metric)} by {x_name} and {y_name}")
+    fig.add_trace(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=matrix.columns.to_numpy(),
+            y=matrix.index.to_numpy(),
+            colorscale="RdYlBu_r" if is_prob else "RdYlBu",
+            zmin=0 if is_prob else None,
+            zmax=1 if is_prob else None,
+            colorbar=dict(title=KPI_LABELS.get(metric, metric), tickformat=".0%" if is_prob else ",.3~s"),
+            texttemplate="%{z:" + (".0%" if is_prob else ",.3~s") + "}",
+            hovertemplate=f"{x_name} %{{x}}<br>{y_name} %{{y:,}}<br>%{{z:{fmt}}}<extra></extra>",
+        )
+    )
+    fig.update_layout(xaxis=dict(title=x_name), yaxis=dict(title=y_name))
+    if "cost" in y_name:
+        fig.update_yaxes(tickprefix=currency_prefix(currency), tickformat=",.3~s")
+    return fig
+
+
+def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
+    """Mean NPV and CVaR 5 % against exit readiness, with the value of the chosen level."""
+    r = table.index.to_numpy(dtype=float)
+    fig = _figure(
+        f"An exit plan at readiness {table.attrs.get('readiness', 1):.1f} is worth "
+        f"{currency_prefix(currency)}{table.attrs.get('value', float('nan')):,.0f} "
+        f"(± {table.attrs.get('se_value', float('nan')):,.0f}) in mean NPV"
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=r,
+            y=table["mean_npv"],
+            mode="lines+markers",
+            name="mean NPV",
+            line=dict(color=GAIN, width=2.5),
+            hovertemplate="readiness %{x:.1f}: " + _money_hover(currency) + "<extra>mean</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=r,
+            y=table["cvar5"],
+            mode="lines+markers",
+            name="CVaR 5 % (worst 5 %)",
+            line=dict(color=LOSS, dash="dot"),
+            hovertemplate="readiness %{x:.1f}: " + _money_hover(currency) + "<extra>CVaR 5 %</extra>",
+        )
+    )
+    for key, label in (("best_for_mean", "best mean"), ("best_for_cvar", "best tail")):
+        if key in table.attrs:
+            fig.add_vline(x=table.attrs[key], line=dict(color=MUTED, dash="dash"), annotation_text=label)
+    fig.update_layout(
+        xaxis=dict(title="exit readiness (0 = no plan, 1 = fully prepared)"),
+        yaxis=_money_axis(dict(title="NPV of savings"), currency),
+    )
+    return fig
+
+
+def vendor_chart(ranking: pd.DataFrame, currency: str = "USD") -> go.Figure:
+    """Vendors ranked: mean NPV bars with CVaR 5 % markers and P(loss) in the hover."""
+    names = list(ranking.index)
+    fig = _figure(
+        f"Vendors ranked by risk-adjusted NPV (risk aversion {ranking.attrs.get('risk_aversion', 0.25):.2f})"
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=ranking["mean_npv"],
+            name="mean NPV",
+            marker_color=GAIN,
+            customdata=np.stack([ranking["p_loss"], ranking["selection_score"], ranking["rank"]], axis=1),
+            hovertemplate="%{x}<br>rank %{customdata[2]}<br>mean NPV "
+            + currency_prefix(currency)
+            + "%{y:,.0f}<br>P(loss) %{customdata[0]:.1%}<br>selection score %{customdata[1]:.2f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=names,
+            y=ranking["cvar5"],
+            mode="markers",
+            name="CVaR 5 %",
+            marker=dict(color=LOSS, size=12, symbol="diamond"),
+            hovertemplate="%{x}: CVaR 5 % " + _money_hover(currency) + "<extra></extra>",
+        )
+    )
+    fig.add_hline(y=0, line=dict(color=MUTED, width=1))
+    fig.update_layout(
+        xaxis=dict(title="vendor (best first)"), yaxis=_money_axis(dict(title="NPV of savings"), currency)
+    )
+    return fig
+
+
+def convergence_chart(result: SimulationResult) -> go.Figure:
+    """Running mean NPV ± 2 SE as blocks of trials were added (``simulate(..., target_se=...)``)."""
+    trace = result.convergence
+    if trace is None:
+        raise ValueError("this result has no convergence trace: run simulate(..., target_se=...)")
+    cur = result.scenario.currency
+    fig = _figure(
+        f"Convergence of the mean NPV — target SE {currency_prefix(cur)}{trace.attrs['target_se']:,.0f}"
+    )
+    n, mean, se = trace["n_trials"], trace["mean_npv"], trace["se_npv"]
+    fig.add_trace(
+        go.Scatter(x=n, y=mean + 2 * se, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=n,
+            y=mean - 2 * se,
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor="rgba(46,134,222,0.25)",
+            name="± 2 SE",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=n,
+            y=mean,
+            mode="lines+markers",
+            name="mean NPV",
+            line=dict(color=GAIN),
+            hovertemplate="%{x:,} trials: " + _money_hover(cur) + "<extra></extra>",
+        )
+    )
+    fig.update_layout(xaxis=dict(title="trials"), yaxis=_money_axis(dict(title="mean NPV of savings"), cur))
+    return fig
+
+
+def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Figure:
+    """Scenarios side by side: mean NPV with P5–P95 whiskers, and P(loss) on a second axis."""
+    names = [str(n) for n in summary.index]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.update_layout(template=_template(), title=dict(text="Scenarios compared", x=0.01))
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=summary["mean_npv"],
+            name="mean NPV (whiskers P5–P95)",
+            marker_color=GAIN,
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=summary["p95"] - summary["mean_npv"],
+                arrayminus=summary["mean_npv"] - summary["p5"],
+                color=MUTED,
+            ),
+            hovertemplate="%{x}: mean NPV " + _money_hover(currency) + "<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=names,
+            y=summary["p_loss"],
+            mode="markers",
+            name="P(loss)",
+            marker=dict(color=LOSS, size=12, symbol="diamond"),
+            hovertemplate="%{x}: P(loss) %{y:.1%}<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    fig.update_yaxes(
+        title_text="NPV of savings",
+        tickprefix=currency_prefix(currency),
+        tickformat=",.3~s",
+        secondary_y=False,
+    )
+    fig.update_yaxes(
+        title_text="P(NPV < 0)", tickformat=".0%", range=[0, 1], secondary_y=True, showgrid=False
+    )
+    fig.update_xaxes(title_text="scenario")
+    return fig

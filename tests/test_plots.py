@@ -1,0 +1,117 @@
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from outsourcing_risk import (
+    Scenario,
+    compare_vendors,
+    exit_strategy_value,
+    grid,
+    load_vendors,
+    plots,
+    simulate,
+    tornado,
+    trust_curve,
+)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return simulate(
+        Scenario(name="Chart case", currency="EUR", vendor_failure_prob_annual=0.15), n_trials=4_000, seed=1
+    )
+
+
+def _trace_names(fig):
+    return [t.name for t in fig.data]
+
+
+def test_npv_histogram_splits_losses_and_marks_p_loss(result):
+    fig = plots.npv_histogram(result)
+    assert _trace_names(fig) == ["loss (NPV < 0)", "saving (NPV ≥ 0)"]
+    assert len(fig.data[0].x) == int(np.sum(result.npv < 0))
+    assert f"P(loss) {result.summary()['p_loss']:.1%}" in fig.layout.title.text
+    assert fig.layout.xaxis.tickprefix == "€"
+    assert fig.layout.xaxis.title.text.startswith("NPV of savings")
+
+
+def test_exceedance_starts_at_one_and_falls(result):
+    fig = plots.exceedance_chart(result)
+    y = np.asarray(fig.data[0].y)
+    assert y[0] == 1
+    assert np.all(np.diff(y) <= 0)
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_fan_chart_has_bands_median_and_mean(result):
+    fig = plots.fan_chart(result)
+    assert {"P5–P95", "P25–P75", "median", "mean"} <= set(_trace_names(fig))
+    assert fig.layout.xaxis.title.text == "month"
+    assert len(fig.data[-1].x) == result.scenario.horizon_months + 1
+
+
+def test_trust_curve_chart_marks_the_optimum():
+    curve = trust_curve(Scenario(), np.linspace(0, 1, 6), n_trials=2_000, seed=1)
+    fig = plots.trust_curve_chart(curve, currency="GBP")
+    star = next(t for t in fig.data if t.name == "optimum")
+    assert star.x[0] == pytest.approx(curve.attrs["optimal_trust"])
+    assert "P(loss)" in _trace_names(fig)
+    assert fig.layout.yaxis.tickprefix == "£"
+
+
+def test_tornado_chart_has_one_bar_per_input_largest_on_top():
+    table = tornado(
+        Scenario(), parameters=["trust", "vendor_monthly_fee", "switching_cost"], n_trials=2_000, seed=1
+    )
+    fig = plots.tornado_chart(table)
+    assert list(fig.data[0].y) == list(table.index[::-1])
+    assert fig.data[0].y[-1] == "vendor_monthly_fee"
+
+
+def test_grid_heatmap_shows_the_chosen_metric():
+    table = grid(Scenario(), x_values=[0.05, 0.2], y_values=[1e5, 3e5, 5e5], n_trials=1_000, seed=1)
+    fig = plots.grid_heatmap(table)
+    assert isinstance(fig.data[0], go.Heatmap)
+    assert np.asarray(fig.data[0].z).shape == (3, 2)
+    assert fig.layout.xaxis.title.text == "vendor_failure_prob_annual"
+    assert "P(NPV < 0)" in fig.layout.title.text
+    assert "Mean NPV" in plots.grid_heatmap(table, "mean_npv").layout.title.text
+
+
+def test_exit_strategy_chart_states_the_value():
+    table = exit_strategy_value(Scenario(), 0.8, levels=[0, 0.5, 1], n_trials=2_000, seed=1)
+    fig = plots.exit_strategy_chart(table)
+    assert f"{table.attrs['value']:,.0f}" in fig.layout.title.text
+    assert _trace_names(fig) == ["mean NPV", "CVaR 5 % (worst 5 %)"]
+
+
+def test_vendor_chart_orders_bars_by_rank():
+    ranking = compare_vendors(load_vendors(), n_trials=1_000, seed=1)
+    fig = plots.vendor_chart(ranking)
+    assert list(fig.data[0].x) == list(ranking.index)
+
+
+def test_convergence_chart_needs_a_trace(result):
+    with pytest.raises(ValueError, match="target_se"):
+        plots.convergence_chart(result)
+    fig = plots.convergence_chart(simulate(Scenario(), seed=1, target_se=5_000))
+    assert "± 2 SE" in _trace_names(fig)
+
+
+def test_kpi_comparison_keeps_hostile_names_as_data():
+    import pandas as pd
+
+    summary = pd.DataFrame(
+        [
+            simulate(Scenario(name=n), n_trials=500, seed=1).summary()
+            for n in ("A", "<img src=x onerror=alert(1)>")
+        ]
+    )
+    fig = plots.kpi_comparison_chart(summary)
+    assert list(fig.data[0].x) == ["A", "<img src=x onerror=alert(1)>"]
+
+
+def test_currency_prefixes():
+    assert plots.currency_prefix("usd") == "$"
+    assert plots.currency_prefix("PLN") == "PLN "
+    assert plots.currency_prefix("") == ""
