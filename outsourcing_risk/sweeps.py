@@ -54,7 +54,7 @@ def sweep(
     --------
     >>> table = sweep(Scenario(), "exit_readiness", [0, 0.5, 1], n_trials=2_000, seed=1)
     >>> list(table.index)
-    [0, 0.5, 1]
+    [0.0, 0.5, 1.0]
     """
     check_parameter(parameter)
     values = _values(parameter, values)

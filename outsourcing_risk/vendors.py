@@ -50,9 +50,9 @@ def selection_score(scores: Mapping[str, float], weights: Mapping[str, float] | 
 
     Examples
     --------
-    >>> selection_score({"communication": 5, "references": 5, "hours_overlap": 5,
-    ...                  "cost_effectiveness": 1, "quality": 1}, weights={"quality": 3})
-    0.4285714285714286
+    >>> marks = {"communication": 5, "references": 5, "hours_overlap": 5, "cost_effectiveness": 1, "quality": 1}
+    >>> round(selection_score(marks, weights={"quality": 3}), 3)
+    0.429
     """
     w = _weights(weights)
     total = sum(w.values())
