@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TRIALS ?= 20000
 SEED   ?= 2026
 
-.PHONY: help venv test report lab app bench lint format clean
+.PHONY: help venv test report lab app bench lint format clean notebooks
 
 help:
 	@echo "make report   simulate every scenario of data/scenarios.csv into reports/ (the main job)"
@@ -51,3 +51,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis
+
+notebooks: $(STAMP)
+	$(PY) notebooks/refresh_outputs.py

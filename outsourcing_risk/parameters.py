@@ -58,7 +58,7 @@ _G = dict(zip(("head", "cost", "trans", "trust", "goal", "fail", "exit", "time")
 
 PARAMETERS: tuple[ParamSpec, ...] = (
     # --- the three headline levers
-    ParamSpec("trust", FRACTION, _G["head"], "Trust in the vendor: 0 = micromanage, 1 = blind trust", high=1),
+    ParamSpec("trust", FRACTION, _G["head"], "Trust in the vendor: 0 micromanages, 1 is blind trust", high=1),
     ParamSpec(
         "vendor_failure_prob_annual",
         "probability/year",
@@ -130,7 +130,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "tension_weight",
         "multiplier",
         _G["trust"],
-        "How much distrust (low trust) raises the failure hazard; 0 = off",
+        "How much distrust (low trust) raises the failure hazard; 0 turns it off",
         high=20,
     ),
     # --- goal clarity and vendor selection
@@ -193,7 +193,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "exit_readiness",
         FRACTION,
         _G["exit"],
-        "How complete the exit plan is: 0 = none, 1 = fully prepared",
+        "How complete the exit plan is: 0 none, 1 fully prepared",
         high=1,
     ),
     ParamSpec("exit_plan_upfront_cost", MONEY, _G["exit"], "Up-front cost of a full exit plan"),

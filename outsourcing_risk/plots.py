@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 from .results import KPI_LABELS, SimulationResult
 
 __all__ = [
+    "checklist_chart",
     "convergence_chart",
     "exceedance_chart",
     "exit_strategy_chart",
@@ -67,25 +68,44 @@ def _money_hover(currency: str) -> str:
     return currency_prefix(currency) + "%{y:,.0f}"
 
 
+def histogram_data(result: SimulationResult, bins: int = 60) -> dict[str, np.ndarray]:
+    """Bin centres, widths and counts of the NPV, split at zero into losses and savings.
+
+    Pre-binned bars keep exported reports small (no per-trial data) and let live widgets update
+    in place with the same numbers the static chart shows.
+    """
+    lo, hi = float(result.npv.min()), float(result.npv.max())
+    width = (hi - lo) / bins or 1.0
+    # Zero is a bin edge, so the red bars hold exactly the losing trials.
+    edges = width * np.arange(np.floor(lo / width), np.ceil(hi / width) + 1)
+    if edges.size < 2:
+        edges = np.array([lo - 0.5, lo + 0.5])
+    counts, edges = np.histogram(result.npv, bins=edges)
+    centres = (edges[:-1] + edges[1:]) / 2
+    loss = centres < 0
+    return {
+        "loss_x": centres[loss],
+        "loss_y": counts[loss],
+        "gain_x": centres[~loss],
+        "gain_y": counts[~loss],
+        "width": float(edges[1] - edges[0]),
+    }
+
+
 def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
     """Distribution of NPV: losses shaded red, with P(loss), mean and P5/P95 marked."""
-    npv, s = result.npv, result.summary()
-    cur = result.scenario.currency
-    edges = np.histogram_bin_edges(npv, bins=bins)
-    size = float(edges[1] - edges[0]) or 1.0
-    fig = _figure(f"NPV of savings — {result.scenario.name}: P(loss) {s['p_loss']:.1%}")
-    for name, part, color in (
-        ("loss (NPV < 0)", npv[npv < 0], LOSS),
-        ("saving (NPV ≥ 0)", npv[npv >= 0], GAIN),
-    ):
+    s, cur = result.summary(), result.scenario.currency
+    data = histogram_data(result, bins)
+    fig = _figure(npv_title(result, s))
+    for name, key, color in (("loss (NPV < 0)", "loss", LOSS), ("saving (NPV ≥ 0)", "gain", GAIN)):
         fig.add_trace(
-            go.Histogram(
-                x=part,
+            go.Bar(
+                x=data[f"{key}_x"],
+                y=data[f"{key}_y"],
+                width=data["width"],
                 name=name,
                 marker_color=color,
-                opacity=0.85,
-                xbins=dict(start=float(edges[0]), end=float(edges[-1]), size=size),
-                hovertemplate=currency_prefix(cur) + "%{x:,.0f}: %{y} trials<extra></extra>",
+                hovertemplate="around " + currency_prefix(cur) + "%{x:,.0f}: %{y} trials<extra></extra>",
             )
         )
     for label, x, dash in (
@@ -95,12 +115,16 @@ def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
     ):
         fig.add_vline(x=x, line=dict(color="#2c3e50", dash=dash, width=1), annotation_text=label)
     fig.update_layout(
-        barmode="overlay",
         bargap=0.02,
         xaxis=_money_axis(dict(title="NPV of savings against staying in-house"), cur),
         yaxis=dict(title="trials"),
     )
     return fig
+
+
+def npv_title(result: SimulationResult, summary: pd.Series | None = None) -> str:
+    summary = result.summary() if summary is None else summary
+    return f"NPV of savings — {result.scenario.name}: P(loss) {summary['p_loss']:.1%}"
 
 
 def exceedance_chart(result: SimulationResult) -> go.Figure:
@@ -128,9 +152,17 @@ def exceedance_chart(result: SimulationResult) -> go.Figure:
     return fig
 
 
+FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def fan_data(result: SimulationResult) -> pd.DataFrame:
+    """The quantile paths the fan chart draws (P5, P25, P50, P75, P95 and the mean)."""
+    return result.quantile_paths(FAN_QUANTILES)
+
+
 def fan_chart(result: SimulationResult) -> go.Figure:
     """Cumulative savings by month: P5–P95 and P25–P75 bands, median and mean."""
-    q = result.quantile_paths((0.05, 0.25, 0.5, 0.75, 0.95))
+    q = fan_data(result)
     cur = result.scenario.currency
     months = q.index.to_numpy()
     fig = _figure(f"Cumulative savings by month — {result.scenario.name}")
@@ -426,6 +458,32 @@ def convergence_chart(result: SimulationResult) -> go.Figure:
         )
     )
     fig.update_layout(xaxis=dict(title="trials"), yaxis=_money_axis(dict(title="mean NPV of savings"), cur))
+    return fig
+
+
+def checklist_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
+    """What each of the four agreements is worth in mean NPV; made ones in blue, missing in red."""
+    colors = [GAIN if made else LOSS for made in table["made"]]
+    fig = _figure(
+        f"Goal clarity {table.attrs.get('goal_clarity', float('nan')):.0%}: what each agreement is worth"
+    )
+    fig.add_trace(
+        go.Bar(
+            x=table["cost_if_missing"],
+            y=table["agreement"],
+            orientation="h",
+            marker_color=colors,
+            customdata=np.where(table["made"], "made", "missing"),
+            name="mean NPV it is worth",
+            hovertemplate="%{y} (%{customdata}): " + currency_prefix(currency) + "%{x:,.0f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis=_money_axis(dict(title="mean NPV gained by making the agreement"), currency),
+        yaxis=dict(title="", autorange="reversed"),
+        height=360,
+        showlegend=False,
+    )
     return fig
 
 

@@ -14,3 +14,9 @@ def test_every_parameter_is_documented_with_unit_rule_and_default():
         unit, rule, default = row.groups()
         assert (unit, rule) == (p.unit, p.rule()), p.name
         assert float(default) == defaults_table()[p.name]["value"], p.name
+
+
+def test_help_texts_survive_papermill_parameter_parsing():
+    # papermill's parser gives up on a parameter line whose comment contains "=".
+    for p in PARAMETERS:
+        assert "=" not in p.help, p.name

@@ -29,7 +29,8 @@ def _trace_names(fig):
 def test_npv_histogram_splits_losses_and_marks_p_loss(result):
     fig = plots.npv_histogram(result)
     assert _trace_names(fig) == ["loss (NPV < 0)", "saving (NPV ≥ 0)"]
-    assert len(fig.data[0].x) == int(np.sum(result.npv < 0))
+    assert sum(fig.data[0].y) == int(np.sum(result.npv < 0))
+    assert sum(fig.data[0].y) + sum(fig.data[1].y) == result.n_trials
     assert f"P(loss) {result.summary()['p_loss']:.1%}" in fig.layout.title.text
     assert fig.layout.xaxis.tickprefix == "€"
     assert fig.layout.xaxis.title.text.startswith("NPV of savings")

@@ -1,0 +1,336 @@
+"""Widgets for JupyterLab: a control panel generated from the parameter table, and the what-if
+explorer (KPI cards and charts that update in place when a control changes).
+
+The explorer calls the same functions as the static notebook cells (``simulate``, the chart data
+functions of :mod:`outsourcing_risk.plots`); nothing is computed only in a callback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+import time
+
+import ipywidgets as w
+import plotly.graph_objects as go
+
+from . import plots
+from .clarity import CHECKLIST, clarity_from_checklist
+from .data import defaults_table
+from .distributions import Distribution
+from .model import simulate
+from .notebook import kpi_cards_html
+from .parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec
+from .scenario import AFTER_FAILURE, Scenario, ScenarioError
+
+__all__ = ["ControlPanel", "VendorRanker", "WhatIfExplorer"]
+
+_HEADLINE_LIMITS = {"trust": (0.0, 1.0, 0.05), "vendor_failure_prob_annual": (0.0, 0.5, 0.01)}
+_STYLE = {"description_width": "230px"}
+_LAYOUT = w.Layout(width="520px")
+
+
+def _limits(p: ParamSpec, value: float) -> tuple[float, float, float]:
+    """Slider min, max and step: the allowed range, capped at a generous multiple of the plausible one."""
+    if p.name in _HEADLINE_LIMITS:
+        return _HEADLINE_LIMITS[p.name]
+    entry = defaults_table()[p.name]
+    plausible_high = entry.get("range", (0, entry["value"]))[1]
+    high = min(p.high, max(2 * plausible_high, 2 * value, 1))
+    low = p.low
+    if p.integer:
+        return low, high, 1
+    span = high - low
+    step = 0.01 if span <= 2 else 10 ** math.floor(math.log10(span / 100))
+    return low, high, step
+
+
+def _slider(p: ParamSpec, value) -> w.Widget:
+    shown = value.mean() if isinstance(value, Distribution) else value
+    low, high, step = _limits(p, shown)
+    cls = w.IntSlider if p.integer else w.FloatSlider
+    kwargs = dict(
+        value=round(shown) if p.integer else shown,
+        min=low,
+        max=max(high, shown),
+        step=step,
+        description=p.name.replace("_", " "),
+        continuous_update=False,
+        style=_STYLE,
+        layout=_LAYOUT,
+        tooltip=f"{p.help} ({p.unit})",
+    )
+    if not p.integer:
+        kwargs["readout_format"] = ".2f" if high <= 2 else ",.0f"
+    return cls(**kwargs)
+
+
+class ControlPanel:
+    """Controls for every scenario parameter, grouped; the three headline levers always visible.
+
+    ``panel.scenario`` is the scenario the controls show; parameters given as distributions in the
+    starting scenario keep their distribution until their control is moved.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
+        self.base = Scenario() if scenario is None else scenario
+        self.controls: dict[str, w.Widget] = {
+            p.name: _slider(p, getattr(self.base, p.name)) for p in PARAMETERS
+        }
+        self.controls["after_failure"] = w.Dropdown(
+            options=AFTER_FAILURE,
+            value=self.base.after_failure,
+            description="after failure",
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        made = (
+            round(self.base.goal_clarity * 4) if not isinstance(self.base.goal_clarity, Distribution) else 3
+        )
+        self.checklist = {
+            key: w.Checkbox(value=i < made, description=label, indent=False, layout=w.Layout(width="520px"))
+            for i, (key, label) in enumerate(CHECKLIST.items())
+        }
+        self.n_trials = w.IntSlider(
+            value=n_trials,
+            min=2_000,
+            max=100_000,
+            step=2_000,
+            description="trials",
+            continuous_update=False,
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed", style=_STYLE)
+        self.touched: set[str] = set()
+        for name, control in self.controls.items():
+            control.observe(lambda change, n=name: self.touched.add(n), names="value")
+        for box in self.checklist.values():
+            box.observe(self._checklist_changed, names="value")
+        self.widget = self._layout()
+
+    def _checklist_changed(self, _change=None) -> None:
+        ticked = [k for k, box in self.checklist.items() if box.value]
+        self.controls["goal_clarity"].value = clarity_from_checklist(ticked)
+
+    def _layout(self) -> w.Widget:
+        headline = w.VBox([self.controls[n] for n in HEADLINE])
+        sections, titles = [], []
+        for group in GROUPS[1:]:
+            items = [self.controls[p.name] for p in PARAMETERS if p.group == group]
+            if group == "Goal clarity and vendor selection":
+                items = [w.HTML("<b>Agreed before signing:</b>"), *self.checklist.values(), *items]
+            if group == "Vendor failure":
+                items.append(self.controls["after_failure"])
+            sections.append(w.VBox(items))
+            titles.append(group)
+        sections.append(w.VBox([self.n_trials, self.seed]))
+        titles.append("Uncertainty (trials and seed)")
+        accordion = w.Accordion(children=sections, titles=tuple(titles), selected_index=None)
+        return w.VBox([w.HTML("<b>Headline levers</b>"), headline, accordion])
+
+    @property
+    def scenario(self) -> Scenario:
+        changes = {name: self.controls[name].value for name in self.touched}
+        return self.base.replace(**changes)
+
+    def observe(self, callback) -> None:
+        """Call ``callback()`` whenever any control changes (sliders: on release)."""
+        for control in (*self.controls.values(), self.n_trials, self.seed):
+            control.observe(lambda _change: callback(), names="value")
+
+    def reset(self) -> None:
+        """Every control back to the starting scenario."""
+        for p in PARAMETERS:
+            value = getattr(self.base, p.name)
+            self.controls[p.name].value = value.mean() if isinstance(value, Distribution) else value
+        self.controls["after_failure"].value = self.base.after_failure
+        self.touched.clear()
+
+    def parameters(self) -> dict:
+        """The current settings as papermill parameters (scenario fields, n_trials, seed)."""
+        values = {k: v for k, v in self.scenario.to_dict().items() if k not in ("name", "notes", "currency")}
+        return {
+            "scenario_name": self.scenario.name,
+            **values,
+            "n_trials": self.n_trials.value,
+            "seed": self.seed.value,
+        }
+
+
+class WhatIfExplorer:
+    """Control panel, KPI cards, fan chart and NPV distribution, recomputed when a control changes.
+
+    Display it as the last expression of a cell. ``explorer.result`` is the latest simulation and
+    ``explorer.last_update_seconds`` how long the latest recompute and redraw took.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
+        self.panel = ControlPanel(scenario, n_trials, seed)
+        self.result = simulate(self.panel.scenario, n_trials=n_trials, seed=seed)
+        self.kpis = w.HTML(kpi_cards_html(self.result.summary(), self.panel.base.currency))
+        self.status = w.HTML()
+        self.fan = go.FigureWidget(plots.fan_chart(self.result))
+        self.histogram = go.FigureWidget(plots.npv_histogram(self.result))
+        self.copied = w.Textarea(layout=w.Layout(width="100%", height="120px", display="none"))
+        reset = w.Button(description="Reset to defaults", icon="undo")
+        copy = w.Button(description="Copy parameters", icon="copy")
+        reset.on_click(lambda _b: self._reset())
+        copy.on_click(lambda _b: self.copy_parameters())
+        self.last_update_seconds = float("nan")
+        self.panel.observe(self.update)
+        self.widget = w.VBox(
+            [
+                self.panel.widget,
+                w.HBox([reset, copy]),
+                self.copied,
+                self.kpis,
+                self.status,
+                self.fan,
+                self.histogram,
+            ]
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _reset(self) -> None:
+        self.panel.reset()
+        self.update()
+
+    def update(self) -> None:
+        """Recompute with the current controls and redraw KPI cards and charts in place."""
+        start = time.perf_counter()
+        try:
+            scenario = self.panel.scenario
+        except ScenarioError as exc:
+            self.status.value = f'<span style="color:#c0392b">{_escape(str(exc))}</span>'
+            return
+        self.result = simulate(scenario, n_trials=self.panel.n_trials.value, seed=self.panel.seed.value)
+        summary = self.result.summary()
+        self.kpis.value = kpi_cards_html(summary, scenario.currency)
+        self._redraw(summary)
+        self.last_update_seconds = time.perf_counter() - start
+        self.status.value = (
+            f'<span style="color:#7f8c8d">updated in {self.last_update_seconds * 1e3:.0f} ms · '
+            f"{self.result.n_trials:,} trials · seed {self.result.seed}</span>"
+        )
+
+    def _redraw(self, summary) -> None:
+        q = plots.fan_data(self.result)
+        with self.fan.batch_update():
+            for trace, column in zip(self.fan.data, ("p95", "p5", "p75", "p25", "p50", "mean"), strict=True):
+                trace.y = q[column].to_numpy()
+        h = plots.histogram_data(self.result)
+        with self.histogram.batch_update():
+            for trace, key in zip(self.histogram.data, ("loss", "gain"), strict=True):
+                trace.x, trace.y, trace.width = h[f"{key}_x"], h[f"{key}_y"], h["width"]
+            for shape, note, key in zip(
+                self.histogram.layout.shapes,
+                self.histogram.layout.annotations,
+                ("mean_npv", "p5", "p95"),
+                strict=True,
+            ):
+                shape.x0 = shape.x1 = note.x = summary[key]
+            self.histogram.layout.title.text = plots.npv_title(self.result, summary)
+
+    def copy_parameters(self) -> str:
+        """Show (and return) the current settings as a dict and as a papermill command."""
+        params = self.panel.parameters()
+        flags = " ".join(f"-p {k} {shlex.quote(str(v))}" for k, v in params.items())
+        text = (
+            f"{json.dumps(params, indent=1)}\n\n"
+            f"papermill notebooks/reports/scenario_report.ipynb report.ipynb {flags}"
+        )
+        self.copied.value = text
+        self.copied.layout.display = None
+        return text
+
+
+class VendorRanker:
+    """Scorecard weights and risk aversion as sliders; the ranking table and chart follow them."""
+
+    def __init__(self, vendors, base: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
+        from .vendors import SCORECARD
+
+        self.vendors, self.base, self.n_trials, self.seed = vendors, base, n_trials, seed
+        self.weights = {
+            k: w.FloatSlider(
+                value=1.0,
+                min=0,
+                max=5,
+                step=0.5,
+                description=label.split(":")[0],
+                continuous_update=False,
+                style=_STYLE,
+                layout=_LAYOUT,
+            )
+            for k, label in SCORECARD.items()
+        }
+        self.risk_aversion = w.FloatSlider(
+            value=0.25,
+            min=0,
+            max=1,
+            step=0.05,
+            description="risk aversion",
+            continuous_update=False,
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        self.table = w.HTML()
+        self.ranking = self._rank()
+        self.chart = go.FigureWidget(plots.vendor_chart(self.ranking))
+        self._show_table()
+        for control in (*self.weights.values(), self.risk_aversion):
+            control.observe(lambda _c: self.update(), names="value")
+        self.widget = w.VBox(
+            [
+                w.HTML("<b>Scorecard weights</b>"),
+                *self.weights.values(),
+                self.risk_aversion,
+                self.table,
+                self.chart,
+            ]
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _rank(self):
+        from .vendors import compare_vendors
+
+        weights = {k: s.value for k, s in self.weights.items()}
+        return compare_vendors(
+            self.vendors,
+            self.base,
+            weights=weights,
+            risk_aversion=self.risk_aversion.value,
+            n_trials=self.n_trials,
+            seed=self.seed,
+        )
+
+    def _show_table(self) -> None:
+        columns = ["rank", "score", "mean_npv", "p_loss", "cvar5", "p_failure", "selection_score"]
+        self.table.value = self.ranking[columns].to_html(
+            float_format=lambda x: f"{x:,.3g}" if abs(x) < 10 else f"{x:,.0f}"
+        )
+
+    def update(self) -> None:
+        try:
+            self.ranking = self._rank()
+        except ScenarioError as exc:
+            self.table.value = f'<span style="color:#c0392b">{_escape(str(exc))}</span>'
+            return
+        self._show_table()
+        fresh = plots.vendor_chart(self.ranking)
+        with self.chart.batch_update():
+            for trace, new in zip(self.chart.data, fresh.data, strict=True):
+                trace.x, trace.y, trace.customdata = new.x, new.y, new.customdata
+            self.chart.layout.title.text = fresh.layout.title.text
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text).replace("\n", "<br>")
