@@ -11,7 +11,7 @@ SEED   ?= 2026
 .PHONY: help venv test report lab app bench lint format clean notebooks
 
 help:
-	@echo "make report   simulate every scenario of data/scenarios.csv into reports/ (the main job)"
+	@echo "make report   one offline HTML report per scenario of data/scenarios.csv, plus reports/index.html"
 	@echo "make test     create .venv, install the project with its test extras, run the whole suite"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make app      serve the what-if explorer as a dashboard (Voila)"
@@ -29,7 +29,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 report: $(STAMP)
-	$(VENV)/bin/outsourcing-risk kpis data/scenarios.csv --trials $(TRIALS) --seed $(SEED)
+	$(VENV)/bin/outsourcing-risk report data/scenarios.csv --out reports --trials $(TRIALS) --seed $(SEED)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks

@@ -30,6 +30,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds (got {text!r})") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -47,6 +57,25 @@ def _parser() -> argparse.ArgumentParser:
     kpis.add_argument("table", help="CSV of scenarios (see data/scenarios.csv)")
     kpis.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per scenario")
     kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
+
+    report = sub.add_parser(
+        "report",
+        help="one offline HTML report per row of a scenario or vendor table, plus index.html and summary.csv",
+        description="Run the report notebook for every row of TABLE (scenarios, or vendors with their "
+        "interview scorecards) and write offline HTML reports, index.html and summary.csv to --out.",
+    )
+    report.add_argument("table", help="CSV of scenarios (data/scenarios.csv) or vendors (data/vendors.csv)")
+    report.add_argument("--out", default="reports", help="output folder (default: reports)")
+    report.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per report")
+    report.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
+    report.add_argument(
+        "--workers", type=_positive_int, default=None, help="parallel reports (default: the cores)"
+    )
+    report.add_argument(
+        "--timeout", type=_positive_float, default=600.0, help="seconds a notebook cell may run"
+    )
+    report.add_argument("--images", choices=("png", "svg"), help="also write the key charts as images")
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -58,10 +87,38 @@ def _print_kpis(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from pathlib import Path
+
+    from .batch import load_jobs, run_batch
+
+    jobs = load_jobs(args.table, args.trials, args.seed)
+    outcomes = run_batch(
+        jobs,
+        args.out,
+        workers=args.workers,
+        timeout=args.timeout,
+        images=args.images,
+        progress=not args.quiet,
+    )
+    failed = [o for o in outcomes if o.status != "ok"]
+    index = (Path(args.out) / "index.html").resolve()
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports written to {Path(args.out).resolve()}")
+    print(f"open {index}")
+    for o in failed:
+        print(
+            f"failed: row {o.job.row} ({o.job.name}): {o.error.splitlines()[0] if o.error else ''}",
+            file=sys.stderr,
+        )
+    if failed:
+        print("Fix the rows above (summary.csv and index.html list them too) and run again.", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"kpis": _print_kpis}[args.command](args)
+        return {"kpis": _print_kpis, "report": _report}[args.command](args)
     except (ScenarioError, FileNotFoundError) as exc:
         print(f"outsourcing-risk: {exc}", file=sys.stderr)
         return 2

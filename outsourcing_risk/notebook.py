@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
@@ -32,10 +33,26 @@ _SIMPLE = (int, float, str, bool, type(None))
 
 
 def setup_plotly() -> None:
-    """Charts show in JupyterLab and survive an HTML export offline (plotly.js embedded once)."""
-    import plotly.io as pio
+    """Charts show in JupyterLab and survive an HTML export offline (plotly.js embedded once).
 
-    pio.renderers.default = "plotly_mimetype+notebook"
+    plotly's own ``notebook`` renderer adds a MathJax ``<script>`` from a CDN to every chart; the
+    ``offline_notebook`` renderer registered here is the same renderer without it.
+    """
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        def to_mimebundle(self, fig_dict):
+            bundle = super().to_mimebundle(fig_dict)
+            bundle["text/html"] = _MATHJAX_CDN.sub("", bundle["text/html"])
+            return bundle
+
+    if "offline_notebook" not in pio.renderers:
+        pio.renderers["offline_notebook"] = OfflineNotebookRenderer()
+    pio.renderers.default = "plotly_mimetype+offline_notebook"
+
+
+_MATHJAX_CDN = re.compile(r'<script src="https://[^"]*mathjax[^"]*"></script>')
 
 
 def scenario_from_parameters(

@@ -7,6 +7,8 @@ which plotly renders as text, never as HTML markup.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,6 +32,15 @@ __all__ = [
 
 LOSS, GAIN, ACCENT, MUTED = "#c0392b", "#2e86de", "#e67e22", "#7f8c8d"
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF "}
+
+
+def label(text) -> str:
+    """User text (scenario and vendor names) for a plotly title or label.
+
+    plotly reads a subset of HTML in text (<b>, <br>, <a href>…); escaping makes it show the
+    characters as typed and keeps markup in a name from turning into markup in a chart.
+    """
+    return html.escape(str(text), quote=False)
 
 
 def currency_prefix(code: str) -> str:
@@ -108,12 +119,12 @@ def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
                 hovertemplate="around " + currency_prefix(cur) + "%{x:,.0f}: %{y} trials<extra></extra>",
             )
         )
-    for label, x, dash in (
+    for mark, x, dash in (
         ("mean", s["mean_npv"], "solid"),
         ("P5", s["p5"], "dot"),
         ("P95", s["p95"], "dot"),
     ):
-        fig.add_vline(x=x, line=dict(color="#2c3e50", dash=dash, width=1), annotation_text=label)
+        fig.add_vline(x=x, line=dict(color="#2c3e50", dash=dash, width=1), annotation_text=mark)
     fig.update_layout(
         bargap=0.02,
         xaxis=_money_axis(dict(title="NPV of savings against staying in-house"), cur),
@@ -124,7 +135,7 @@ def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
 
 def npv_title(result: SimulationResult, summary: pd.Series | None = None) -> str:
     summary = result.summary() if summary is None else summary
-    return f"NPV of savings — {result.scenario.name}: P(loss) {summary['p_loss']:.1%}"
+    return f"NPV of savings — {label(result.scenario.name)}: P(loss) {summary['p_loss']:.1%}"
 
 
 def exceedance_chart(result: SimulationResult) -> go.Figure:
@@ -133,7 +144,7 @@ def exceedance_chart(result: SimulationResult) -> go.Figure:
     prob = 1.0 - np.arange(npv.size) / npv.size
     step = max(1, npv.size // 2000)  # a smooth curve without shipping every trial
     cur = result.scenario.currency
-    fig = _figure(f"Chance of saving at least x — {result.scenario.name}")
+    fig = _figure(f"Chance of saving at least x — {label(result.scenario.name)}")
     fig.add_trace(
         go.Scatter(
             x=npv[::step],
@@ -165,8 +176,8 @@ def fan_chart(result: SimulationResult) -> go.Figure:
     q = fan_data(result)
     cur = result.scenario.currency
     months = q.index.to_numpy()
-    fig = _figure(f"Cumulative savings by month — {result.scenario.name}")
-    for lo, hi, label, alpha in (("p5", "p95", "P5–P95", 0.18), ("p25", "p75", "P25–P75", 0.35)):
+    fig = _figure(f"Cumulative savings by month — {label(result.scenario.name)}")
+    for lo, hi, band, alpha in (("p5", "p95", "P5–P95", 0.18), ("p25", "p75", "P25–P75", 0.35)):
         fig.add_trace(
             go.Scatter(
                 x=months, y=q[hi], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
@@ -180,7 +191,7 @@ def fan_chart(result: SimulationResult) -> go.Figure:
                 line=dict(width=0),
                 fill="tonexty",
                 fillcolor=f"rgba(46,134,222,{alpha})",
-                name=label,
+                name=band,
                 hoverinfo="skip",
             )
         )
@@ -377,9 +388,9 @@ def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure
             hovertemplate="readiness %{x:.1f}: " + _money_hover(currency) + "<extra>CVaR 5 %</extra>",
         )
     )
-    for key, label in (("best_for_mean", "best mean"), ("best_for_cvar", "best tail")):
+    for key, mark in (("best_for_mean", "best mean"), ("best_for_cvar", "best tail")):
         if key in table.attrs:
-            fig.add_vline(x=table.attrs[key], line=dict(color=MUTED, dash="dash"), annotation_text=label)
+            fig.add_vline(x=table.attrs[key], line=dict(color=MUTED, dash="dash"), annotation_text=mark)
     fig.update_layout(
         xaxis=dict(title="exit readiness (0 = no plan, 1 = fully prepared)"),
         yaxis=_money_axis(dict(title="NPV of savings"), currency),
@@ -389,7 +400,7 @@ def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure
 
 def vendor_chart(ranking: pd.DataFrame, currency: str = "USD") -> go.Figure:
     """Vendors ranked: mean NPV bars with CVaR 5 % markers and P(loss) in the hover."""
-    names = list(ranking.index)
+    names = [label(n) for n in ranking.index]
     fig = _figure(
         f"Vendors ranked by risk-adjusted NPV (risk aversion {ranking.attrs.get('risk_aversion', 0.25):.2f})"
     )
@@ -489,7 +500,7 @@ def checklist_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
 
 def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Figure:
     """Scenarios side by side: mean NPV with P5–P95 whiskers, and P(loss) on a second axis."""
-    names = [str(n) for n in summary.index]
+    names = [label(n) for n in summary.index]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.update_layout(template=_template(), title=dict(text="Scenarios compared", x=0.01))
     fig.add_trace(

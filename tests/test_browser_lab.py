@@ -78,7 +78,7 @@ def lab(tmp_path):
             )
             urllib.request.urlopen(request, timeout=10)
             server.wait(timeout=20)
-        except Exception:
+        except (OSError, subprocess.TimeoutExpired):
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
 

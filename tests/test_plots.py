@@ -99,17 +99,17 @@ def test_convergence_chart_needs_a_trace(result):
     assert "± 2 SE" in _trace_names(fig)
 
 
-def test_kpi_comparison_keeps_hostile_names_as_data():
+def test_names_reach_plotly_escaped_so_they_show_as_typed():
     import pandas as pd
 
+    hostile = "<img src=x onerror=alert(1)>"
     summary = pd.DataFrame(
-        [
-            simulate(Scenario(name=n), n_trials=500, seed=1).summary()
-            for n in ("A", "<img src=x onerror=alert(1)>")
-        ]
+        [simulate(Scenario(name=n), n_trials=500, seed=1).summary() for n in ("A & B", hostile)]
     )
     fig = plots.kpi_comparison_chart(summary)
-    assert list(fig.data[0].x) == ["A", "<img src=x onerror=alert(1)>"]
+    assert list(fig.data[0].x) == ["A &amp; B", "&lt;img src=x onerror=alert(1)&gt;"]
+    title = plots.fan_chart(simulate(Scenario(name=hostile), n_trials=500, seed=1)).layout.title.text
+    assert "<img" not in title
 
 
 def test_currency_prefixes():

@@ -1,0 +1,173 @@
+"""The batch report command end to end: files, KPIs, isolated failures, exit codes, safety."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from outsourcing_risk import Scenario, simulate
+from outsourcing_risk.batch import _write_atomic, slugify
+from outsourcing_risk.cli import main
+
+from .browser import chromium_path
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+TABLE = f"""name,notes,trust,vendor_failure_prob_annual,switching_cost
+Cautious,"Low trust, <b>bold</b> notes",0.3,0.05,250000
+{HOSTILE},,0.9,"pert(0.02, 0.06, 0.2)",
+Broken,trust out of range,2,0.05,250000
+"""
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "outsourcing_risk.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    table = root / "table.csv"
+    table.write_text(TABLE)
+    out = root / "reports"
+    done = run_cli("report", table, "--out", out, "--trials", 1500, "--seed", 5, "--workers", 2, "--quiet")
+    return done, out, table
+
+
+def test_failing_row_is_isolated_and_the_exit_code_says_so(batch):
+    done, out, _ = batch
+    assert done.returncode == 1
+    assert "failed: row 3 (Broken): ScenarioError: trust must be in [0, 1] (got 2)" in done.stderr
+    assert "2 of 3 reports written" in done.stdout
+    assert f"open {out.resolve() / 'index.html'}" in done.stdout
+
+
+def test_every_good_row_has_an_offline_html_and_its_notebook(batch):
+    _, out, _ = batch
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
+    ok = summary[summary.status == "ok"]
+    assert list(ok.scenario) == ["Cautious", HOSTILE]
+    for report, notebook in zip(ok.report, ok.notebook, strict=True):
+        html = (out / report).read_text()
+        assert (out / notebook).exists()
+        assert 'src="http' not in html, "nothing is fetched from the network"
+        assert html.count("Plotly.newPlot") == 5
+        assert len(html.encode()) <= 5.5e6
+        assert "scenario_from_parameters" not in html, "code is hidden"
+    assert not list(out.glob(".*")), "no temporary files are left behind"
+
+
+def test_summary_kpis_equal_simulate_on_the_same_scenario_and_seed(batch):
+    _, out, _ = batch
+    summary = pd.read_csv(out / "summary.csv").set_index("scenario")
+    expected = simulate(
+        Scenario(trust=0.3, vendor_failure_prob_annual=0.05, switching_cost=250000), n_trials=1500, seed=5
+    ).summary()
+    for key in ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"):
+        assert summary.loc["Cautious", key] == pytest.approx(expected[key], rel=1e-9), key
+
+
+def test_failed_row_is_in_the_summary_and_index_with_its_error(batch):
+    _, out, _ = batch
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False).set_index("scenario")
+    assert summary.loc["Broken", "status"] == "failed"
+    assert "trust must be in [0, 1] (got 2)" in summary.loc["Broken", "error"]
+    assert summary.loc["Broken", "report"] == ""
+    index = (out / "index.html").read_text()
+    assert "trust must be in [0, 1] (got 2)" in index
+    assert HOSTILE not in index.split("<script")[0], "names are escaped in the page"
+    assert "&lt;img src=x onerror=alert(1)&gt;" in index
+
+
+def test_user_text_is_escaped_in_the_report(batch):
+    _, out, _ = batch
+    report = (
+        pd.read_csv(out / "summary.csv", keep_default_na=False)
+        .set_index("scenario")
+        .loc["Cautious", "report"]
+    )
+    html = (out / report).read_text()
+    assert "Low trust, &lt;b&gt;bold&lt;/b&gt; notes" in html
+    assert "<b>bold</b>" not in html
+
+
+def test_same_table_and_seed_give_the_same_numbers(batch, tmp_path):
+    _, out, table = batch
+    again = tmp_path / "again"
+    run_cli("report", table, "--out", again, "--trials", 1500, "--seed", 5, "--workers", 1, "--quiet")
+    first, second = (pd.read_csv(d / "summary.csv") for d in (out, again))
+    pd.testing.assert_series_equal(first["mean_npv"], second["mean_npv"])
+    assert list(first.report) == list(second.report)
+
+
+def test_unknown_columns_stop_the_batch_before_anything_runs(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("name,trsut\nA,0.5\n")
+    assert main(["report", str(table), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "unknown column 'trsut' (did you mean 'trust'?)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_cell_that_times_out_is_recorded_and_leaves_no_html(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("name\nSlow\n")
+    done = run_cli(
+        "report", table, "--out", tmp_path / "out", "--trials", 200_000, "--timeout", 0.2, "--quiet"
+    )
+    assert done.returncode == 1
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv", keep_default_na=False)
+    assert summary.status.tolist() == ["failed"]
+    assert "timed out" in summary.error[0].lower() or "timeout" in summary.error[0].lower()
+    assert [p.name for p in (tmp_path / "out").glob("*.html")] == ["index.html"], (
+        "no report for the failed row"
+    )
+
+
+def test_vendor_tables_run_the_same_way_with_their_scorecards(tmp_path):
+    table = tmp_path / "v.csv"
+    table.write_text(
+        "name,vendor_monthly_fee,communication,references,hours_overlap,cost_effectiveness,quality\n"
+        "Good,70000,5,5,5,5,5\nPoor,70000,1,1,1,1,1\n"
+    )
+    done = run_cli("report", table, "--out", tmp_path / "out", "--trials", 1000, "--quiet")
+    assert done.returncode == 0, done.stderr
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv").set_index("scenario")
+    good = simulate(Scenario(name="Good", selection_score=1.0), n_trials=1000, seed=2026).summary()
+    assert summary.loc["Good", "mean_npv"] == pytest.approx(good["mean_npv"], rel=1e-9)
+    assert summary.loc["Good", "p_failure"] < summary.loc["Poor", "p_failure"]
+
+
+def test_file_names_cannot_escape_or_collide():
+    names = ["../../etc/passwd", "a/b", "a-b", "a b", "A B", "", "é"]
+    slugs = [slugify(n) for n in names]
+    assert len(set(slugs)) == len(slugs)
+    for slug in slugs:
+        assert "/" not in slug
+        assert ".." not in slug
+        assert slug == Path(slug).name
+
+
+def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):
+    target = tmp_path / "report.html"
+    with pytest.raises(TypeError):
+        _write_atomic(target, object())  # the write fails part-way
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.browser
+def test_images_for_slide_decks(tmp_path):
+    chromium_path()
+    table = tmp_path / "t.csv"
+    table.write_text("name\nDeck\n")
+    done = run_cli("report", table, "--out", tmp_path / "out", "--trials", 500, "--images", "png", "--quiet")
+    assert done.returncode == 0, done.stderr
+    pngs = sorted((tmp_path / "out").glob("*.png"))
+    assert [p.name.rsplit("-", 1)[-1] for p in pngs] == ["fan.png", "npv.png"]
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
