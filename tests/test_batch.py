@@ -26,6 +26,7 @@ def run_cli(*args):
         [sys.executable, "-m", "outsourcing_risk.cli", *map(str, args)],
         capture_output=True,
         text=True,
+        check=False,
         timeout=600,
     )
 

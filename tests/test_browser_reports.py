@@ -35,6 +35,7 @@ def reports(tmp_path_factory):
         ],
         capture_output=True,
         text=True,
+        check=False,
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
@@ -93,7 +94,7 @@ def test_the_index_links_every_report_sorts_and_draws_its_chart(reports):
         assert HOSTILE in labels
         links = page.locator("#kpis tbody a")
         assert sorted(links.all_inner_texts()) == sorted(summary.index)
-        names = lambda: page.locator("#kpis tbody tr td:first-child").all_inner_texts()  # noqa: E731
+        names = lambda: page.locator("#kpis tbody tr td:first-child").all_inner_texts()
         page.click("#kpis th:nth-child(2)")  # Mean NPV, ascending
         ascending = names()
         page.click("#kpis th:nth-child(2)")
