@@ -8,13 +8,12 @@ STAMP  := $(VENV)/.installed
 TRIALS ?= 20000
 SEED   ?= 2026
 
-.PHONY: help venv test report lab app bench lint format clean notebooks
+.PHONY: help venv test report lab bench lint format clean notebooks
 
 help:
 	@echo "make report   one offline HTML report per scenario of data/scenarios.csv, plus reports/index.html"
 	@echo "make test     create .venv, install the project with its test extras, run the whole suite"
 	@echo "make lab      open the notebooks in JupyterLab"
-	@echo "make app      serve the what-if explorer as a dashboard (Voila)"
 	@echo "make bench    run the speed and memory benchmarks into benchmarks/RESULTS.md"
 
 venv: $(STAMP)
@@ -30,13 +29,10 @@ test: $(STAMP)
 
 report: $(STAMP)
 	$(VENV)/bin/outsourcing-risk report data/scenarios.csv --out reports --trials $(TRIALS) --seed $(SEED)
+	@echo "Open reports/index.html in a browser (works offline)."
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
-
-app: $(STAMP)
-	$(PY) -m pip install --quiet "voila>=0.5"
-	$(VENV)/bin/voila notebooks/explore/what_if_explorer.ipynb
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -206,6 +206,123 @@ def section_widgets():
     ]
 
 
+def section_batch():
+    import nbformat
+    import pandas as pd
+
+    from outsourcing_risk.batch import export_html, load_jobs, run_batch
+    from outsourcing_risk.data import data_dir, load_scenarios
+
+    trials = 20_000
+    base = load_scenarios(data_dir() / "scenarios.csv")
+    rows = [dict(r, name=f"{r['name']} (copy {i + 1})") for i in range(4) for r in base.to_dict("records")][
+        :20
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        table = tmp / "twenty.csv"
+        pd.DataFrame(rows).to_csv(table, index=False)
+        jobs = load_jobs(table, trials, 2026)
+        start = time.perf_counter()
+        outcomes = run_batch(jobs, tmp / "ours", workers=2, timeout=600, progress=False)
+        ours = time.perf_counter() - start
+        assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes if o.error]
+        start = time.perf_counter()
+        _sequential_cli(jobs, tmp / "cli")
+        cli = time.perf_counter() - start
+        sizes = [(tmp / "ours" / o.report).stat().st_size for o in outcomes]
+        executed = nbformat.read(str(tmp / "ours" / outcomes[0].notebook), as_version=4)
+        cells = sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in executed.cells)
+        start = time.perf_counter()
+        export_html(executed, "timing")
+        export = time.perf_counter() - start
+        start = time.perf_counter()
+        empty = tmp / "empty.ipynb"
+        nbformat.write(
+            nbformat.v4.new_notebook(
+                cells=[nbformat.v4.new_code_cell("1")],
+                metadata={
+                    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+                },
+            ),
+            str(empty),
+        )
+        import papermill
+
+        papermill.execute_notebook(
+            str(empty), str(tmp / "empty-out.ipynb"), progress_bar=False, kernel_name="python3"
+        )
+        kernel = time.perf_counter() - start
+    speedup = cli / ours
+    return [
+        (
+            "20 reports (execute + HTML), outsourcing-risk report --workers 2",
+            f"{ours:.1f} s ({ours / 20:.2f} s per report)",
+            "",
+        ),
+        (
+            "same 20, sequential papermill CLI + nbconvert CLI",
+            f"{cli:.1f} s ({cli / 20:.2f} s per report)",
+            "",
+        ),
+        ("speed-up", f"{speedup:.2f}x", ">= 1.8x " + _ok(speedup >= 1.8)),
+        (
+            "report size (20 reports)",
+            f"{min(sizes) / 1e6:.2f}–{max(sizes) / 1e6:.2f} MB",
+            "<= 5.5 MB " + _ok(max(sizes) <= 5.5e6),
+        ),
+        ("per report: kernel start (a one-cell notebook, in-process papermill)", f"{kernel:.2f} s", ""),
+        (
+            f"per report: executing the cells ({trials:,} trials; papermill's cell timings)",
+            f"{cells:.2f} s",
+            "",
+        ),
+        ("per report: HTML export (nbconvert, offline template)", f"{export:.2f} s", ""),
+    ]
+
+
+def _sequential_cli(jobs, out):
+    """What a user would script without our runner: papermill CLI, then nbconvert CLI, per row."""
+    from outsourcing_risk.batch import report_notebook
+
+    out.mkdir()
+    bin_dir = Path(sys.executable).parent
+    templates = Path(__file__).resolve().parent.parent / "outsourcing_risk" / "templates"
+    for job in jobs:
+        executed = out / f"{job.slug}.ipynb"
+        flags = [x for k, v in job.parameters.items() for x in ("-p", k, str(v))]
+        subprocess.run(
+            [
+                str(bin_dir / "papermill"),
+                str(report_notebook()),
+                str(executed),
+                *flags,
+                "--execution-timeout",
+                "600",
+                "--no-progress-bar",
+                "-k",
+                "python3",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                str(bin_dir / "jupyter"),
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                "--template",
+                "offline_report",
+                f"--TemplateExporter.extra_template_basedirs={templates}",
+                str(executed),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+
 def tornado_inputs():
     from outsourcing_risk.tornado import DEFAULT_TORNADO_INPUTS
 
@@ -222,6 +339,7 @@ SECTIONS = {
     "core": ("Core model (issue 2)", section_core),
     "analyses": ("Analyses (issue 3)", section_analyses),
     "widgets": ("Interactive workbook (issue 4)", section_widgets),
+    "batch": ("Batch reports (issue 5)", section_batch),
 }
 
 

@@ -63,3 +63,10 @@ def test_shipped_vendors_have_quotes_and_scorecards():
         assert column in vendors.columns
     assert all(1 <= float(x) <= 5 for x in vendors["quality"])
     assert not any(math.isnan(float(x)) for x in vendors["vendor_monthly_fee"])
+
+
+def test_hash_inside_a_cell_is_kept_and_comment_lines_are_dropped(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("# a comment line\nname,notes\nVendor #2,see ticket #41\n  # indented comment\n")
+    frame = load_scenarios(table)
+    assert frame.to_dict("records") == [{"name": "Vendor #2", "notes": "see ticket #41"}]

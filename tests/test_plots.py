@@ -116,3 +116,13 @@ def test_currency_prefixes():
     assert plots.currency_prefix("usd") == "$"
     assert plots.currency_prefix("PLN") == "PLN "
     assert plots.currency_prefix("") == ""
+
+
+def test_checklist_chart_colours_made_and_missing_agreements():
+    from outsourcing_risk import checklist_costs
+
+    table = checklist_costs(Scenario(), ["schedule", "payment"], n_trials=1_000, seed=1)
+    fig = plots.checklist_chart(table)
+    assert list(fig.data[0].y) == list(table["agreement"])
+    assert list(fig.data[0].marker.color) == [plots.GAIN, plots.LOSS, plots.GAIN, plots.LOSS]
+    assert "Goal clarity 50%" in fig.layout.title.text
