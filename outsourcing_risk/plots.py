@@ -71,6 +71,28 @@ def _figure(title: str, **kwargs) -> go.Figure:
     return fig
 
 
+def _band(fig: go.Figure, x, low, high, name: str, alpha: float) -> None:
+    """A shaded band between two curves: an invisible upper edge, then the lower one filled up to it.
+
+    Adds two traces, in that order (the live widgets update them by position).
+    """
+    fig.add_trace(
+        go.Scatter(x=x, y=high, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=low,
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor=f"rgba(46,134,222,{alpha})",
+            name=name,
+            hoverinfo="skip",
+        )
+    )
+
+
 def _money_axis(axis: dict, currency: str) -> dict:
     return {**axis, "tickprefix": currency_prefix(currency), "tickformat": ",.3~s"}
 
@@ -177,24 +199,8 @@ def fan_chart(result: SimulationResult) -> go.Figure:
     cur = result.scenario.currency
     months = q.index.to_numpy()
     fig = _figure(f"Cumulative savings by month — {label(result.scenario.name)}")
-    for lo, hi, band, alpha in (("p5", "p95", "P5–P95", 0.18), ("p25", "p75", "P25–P75", 0.35)):
-        fig.add_trace(
-            go.Scatter(
-                x=months, y=q[hi], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=months,
-                y=q[lo],
-                mode="lines",
-                line=dict(width=0),
-                fill="tonexty",
-                fillcolor=f"rgba(46,134,222,{alpha})",
-                name=band,
-                hoverinfo="skip",
-            )
-        )
+    for lo, hi, name, alpha in (("p5", "p95", "P5–P95", 0.18), ("p25", "p75", "P25–P75", 0.35)):
+        _band(fig, months, q[lo], q[hi], name, alpha)
     fig.add_trace(
         go.Scatter(
             x=months,
@@ -230,29 +236,8 @@ def trust_curve_chart(curve: pd.DataFrame, currency: str = "USD") -> go.Figure:
         template=_template(),
         title=dict(text="Trust: too little costs monitoring, too much lets problems through", x=0.01),
     )
-    band = 2 * curve["se_npv"]
-    fig.add_trace(
-        go.Scatter(
-            x=t,
-            y=curve["mean_npv"] + band,
-            mode="lines",
-            line=dict(width=0),
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=t,
-            y=curve["mean_npv"] - band,
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
-            fillcolor="rgba(46,134,222,0.2)",
-            name="± 2 SE",
-            hoverinfo="skip",
-        )
-    )
+    spread = 2 * curve["se_npv"]
+    _band(fig, t, curve["mean_npv"] - spread, curve["mean_npv"] + spread, "± 2 SE", 0.2)
     fig.add_trace(
         go.Scatter(
             x=t,
@@ -443,21 +428,7 @@ def convergence_chart(result: SimulationResult) -> go.Figure:
         f"Convergence of the mean NPV — target SE {currency_prefix(cur)}{trace.attrs['target_se']:,.0f}"
     )
     n, mean, se = trace["n_trials"], trace["mean_npv"], trace["se_npv"]
-    fig.add_trace(
-        go.Scatter(x=n, y=mean + 2 * se, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=n,
-            y=mean - 2 * se,
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
-            fillcolor="rgba(46,134,222,0.25)",
-            name="± 2 SE",
-            hoverinfo="skip",
-        )
-    )
+    _band(fig, n, mean - 2 * se, mean + 2 * se, "± 2 SE", 0.25)
     fig.add_trace(
         go.Scatter(
             x=n,

@@ -1,0 +1,74 @@
+"""The widget layer without a browser: what a control change does to the numbers shown."""
+
+import re
+import shlex
+
+import pytest
+
+from outsourcing_risk import Pert, Scenario, load_vendors, simulate
+from outsourcing_risk.parameters import PARAMETERS
+from outsourcing_risk.widgets import ControlPanel, VendorRanker, WhatIfExplorer
+
+
+def _card(explorer, key):
+    return float(re.search(rf'data-kpi="{key}" data-value="([^"]+)"', explorer.kpis.value).group(1))
+
+
+def test_a_slider_release_recomputes_what_simulate_gives():
+    explorer = WhatIfExplorer(Scenario(), n_trials=3_000, seed=9)
+    explorer.panel.controls["vendor_failure_prob_annual"].value = 0.2
+    expected = simulate(Scenario(vendor_failure_prob_annual=0.2), n_trials=3_000, seed=9).summary()
+    assert _card(explorer, "mean_npv") == expected["mean_npv"]
+    assert _card(explorer, "p_failure") == expected["p_failure"]
+    assert explorer.fan.data[4].y[-1] == pytest.approx(explorer.result.quantile_paths()["p50"].iloc[-1])
+    assert explorer.last_update_seconds > 0
+
+
+def test_the_checklist_sets_goal_clarity():
+    panel = ControlPanel(Scenario(goal_clarity=0.75))
+    assert [box.value for box in panel.checklist.values()] == [True, True, True, False]
+    panel.checklist["schedule"].value = False
+    assert panel.scenario.goal_clarity == 0.5
+
+
+def test_untouched_distributions_stay_distributions():
+    fee = Pert(60_000, 70_000, 90_000)
+    panel = ControlPanel(Scenario(vendor_monthly_fee=fee))
+    assert panel.scenario.vendor_monthly_fee == fee
+    panel.controls["vendor_monthly_fee"].value = 65_000
+    assert panel.scenario.vendor_monthly_fee == 65_000
+
+
+def test_no_control_can_reach_an_invalid_value():
+    panel = ControlPanel()
+    for p in PARAMETERS:
+        control = panel.controls[p.name]
+        assert p.low <= control.min <= control.value <= control.max <= p.high, p.name
+        control.value = control.max
+    Scenario.from_dict(panel.scenario.to_dict())  # every extreme is still a valid scenario
+
+
+def test_reset_returns_every_control_to_the_start():
+    explorer = WhatIfExplorer(Scenario(trust=0.3), n_trials=2_000, seed=1)
+    explorer.panel.controls["trust"].value = 0.9
+    explorer.panel.controls["switching_cost"].value = 500_000
+    explorer._reset()
+    assert explorer.panel.scenario == Scenario(trust=0.3)
+    assert _card(explorer, "mean_npv") == simulate(Scenario(trust=0.3), n_trials=2_000, seed=1).npv.mean()
+
+
+def test_copy_parameters_gives_a_papermill_command_safe_for_the_shell():
+    explorer = WhatIfExplorer(Scenario(name="Bob's $HOME `rm`"), n_trials=2_000, seed=1)
+    text = explorer.copy_parameters()
+    command = text.splitlines()[-1]
+    argv = shlex.split(command)
+    assert argv[:3] == ["papermill", "notebooks/reports/scenario_report.ipynb", "report.ipynb"]
+    assert argv[argv.index("scenario_name") + 1] == "Bob's $HOME `rm`"
+    assert argv[argv.index("n_trials") + 1] == "2000"
+
+
+def test_vendor_ranker_reranks_when_weights_move():
+    ranker = VendorRanker(load_vendors(), n_trials=2_000, seed=1)
+    ranker.risk_aversion.value = 1.0
+    assert ranker.ranking["cvar5"].is_monotonic_decreasing
+    assert "<table" in ranker.table.value
