@@ -72,43 +72,59 @@ def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
     return events
 
 
-def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_path) -> _Block:
-    horizon = scenario.horizon_months
-    months = np.arange(1, horizon + 1)
+@dataclass
+class _Terms:
+    """The month-by-month money of a block: scalars and (months,) arrays, or (trials, months)."""
+
+    active_saving: np.ndarray  # saving of a month with the vendor, before incidents
+    overlap: np.ndarray  # in-house cost still carried in the transition months
+    disrupt_saving: np.ndarray  # saving (a loss) of a disruption month
+    quality: float | np.ndarray  # multiplier of incidents and hazard from clarity and selection
+    disruption: int | np.ndarray  # disruption months after a failure
+    switch_cost: float | np.ndarray
+    upfront: float | np.ndarray
+
+
+def _monthly_terms(p: dict, months: np.ndarray) -> _Terms:
     years = (months - 1) / 12.0
     eps = p["exit_readiness"]
     inhouse = _col(p["inhouse_monthly_cost"]) * (1 + _col(p["inhouse_escalation_annual"])) ** years
     fee = _col(p["vendor_monthly_fee"]) * (1 + _col(p["fee_escalation_annual"])) ** years
     governance = p["governance_min"] + p["micromanagement_overhead"] * (1 - p["trust"]) ** 2
-    active_saving = inhouse - fee * (1 + _col(governance)) - _col(eps * p["exit_plan_monthly_cost"])
-    # In-house cost still carried during the transition: part of the saving of the first months.
     overlap = (months <= _col(p["transition_months"])) * (inhouse * _col(p["transition_overlap"]))
-    active_saving = active_saving - overlap
-    disrupt_saving = -inhouse * _col(p["disruption_premium"])
-
-    quality = (1 + p["clarity_weight"] * (1 - p["goal_clarity"])) * (
-        1 + p["selection_weight"] * (1 - p["selection_score"])
+    disruption = np.floor(np.asarray(p["switching_months"]) * (1 - p["exit_time_reduction"] * eps) + 0.5)
+    clarity = 1 + p["clarity_weight"] * (1 - p["goal_clarity"])
+    return _Terms(
+        active_saving=inhouse
+        - fee * (1 + _col(governance))
+        - _col(eps * p["exit_plan_monthly_cost"])
+        - overlap,
+        overlap=overlap,
+        disrupt_saving=-inhouse * _col(p["disruption_premium"]),
+        quality=clarity * (1 + p["selection_weight"] * (1 - p["selection_score"])),
+        disruption=disruption.astype(np.int64) if disruption.ndim else int(disruption),
+        switch_cost=p["switching_cost"] * (1 - p["exit_cost_reduction"] * eps),
+        upfront=p["transition_cost"] + eps * p["exit_plan_upfront_cost"],
     )
+
+
+def _hazard_curve(p: dict, quality, months: np.ndarray) -> np.ndarray:
+    """By month of the relationship: the cumulative hazard (months,) when it is the same for every
+    trial; otherwise each trial's survival curve (trials, months), far cheaper than n x H logs."""
     with np.errstate(divide="ignore"):
         h0 = -np.expm1(np.log1p(-p["vendor_failure_prob_annual"]) / 12)
     base = h0 * quality * (1 + p["tension_weight"] * (1 - p["trust"]) ** 2)
     creep = p["scope_creep_annual"] * p["creep_strain"]
-    hazard = np.minimum(1.0, _col(base) * (1 + _col(creep) * years))
-    if hazard.ndim == 1:  # the same for every trial: cumulative hazard, searched per trial
+    hazard = np.minimum(1.0, _col(base) * (1 + _col(creep) * (months - 1) / 12.0))
+    if hazard.ndim == 1:
         with np.errstate(divide="ignore"):
-            cum_hazard = np.cumsum(-np.log1p(-hazard))
-    else:  # per trial: the survival curve, a product (much cheaper than n x H logarithms)
-        np.subtract(1.0, hazard, out=hazard)
-        cum_hazard = np.cumprod(hazard, axis=1, out=hazard)
-    disruption = np.floor(
-        np.asarray(p["switching_months"]) * (1 - p["exit_time_reduction"] * eps) + 0.5
-    ).astype(np.int64)
-    if disruption.ndim == 0:
-        disruption = int(disruption)
-    switch_cost = p["switching_cost"] * (1 - p["exit_cost_reduction"] * eps)
-    upfront = p["transition_cost"] + eps * p["exit_plan_upfront_cost"]
+            return np.cumsum(-np.log1p(-hazard))
+    np.subtract(1.0, hazard, out=hazard)
+    return np.cumprod(hazard, axis=1, out=hazard)
 
-    events = _failures(scenario.after_failure, n, horizon, cum_hazard, disruption, rng_fail)
+
+def _tally(events, n: int, switch_cost):
+    """First failure month (0: none), number of switches and switching spend per trial."""
     first_failure = np.zeros(n, dtype=np.int64)
     switches = np.zeros(n, dtype=np.int64)
     spend = np.zeros(n)
@@ -116,30 +132,40 @@ def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_
         first_failure[idx] = np.where(first_failure[idx] == 0, month, first_failure[idx])
         switches[idx] += 1
         spend[idx] += _at(switch_cost, idx)
+    return first_failure, switches, spend
+
+
+def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_path) -> _Block:
+    horizon = scenario.horizon_months
+    months = np.arange(1, horizon + 1)
+    t = _monthly_terms(p, months)
+    cum_hazard = _hazard_curve(p, t.quality, months)
+    events = _failures(scenario.after_failure, n, horizon, cum_hazard, t.disruption, rng_fail)
+    first_failure, switches, spend = _tally(events, n, t.switch_cost)
 
     # Savings by month, turned into the cumulative path in place at the end. Every month starts as
     # a month with the vendor; months after a failure are then overwritten, which also removes
     # the incidents drawn for them.
     s = out_path
-    _active_months(s, active_saving, p, quality, rng_inc)
-    _first_vendor_only(s, overlap, first_failure, p["transition_months"])
+    _active_months(s, t.active_saving, p, t.quality, rng_inc)
+    _first_vendor_only(s, t.overlap, first_failure, p["transition_months"])
     if scenario.after_failure == "insource" and events:
         # In-house from the end of the disruption on: those months save nothing.
         back = np.full(n, horizon)
         idx, month = events[0]
-        back[idx] = month - 1 + _at(disruption, idx)
+        back[idx] = month - 1 + _at(t.disruption, idx)
         s *= months <= back[:, None]
     flat = s.reshape(-1)
     for idx, month in events:
-        _disruptions(s, idx, month, _at(disruption, idx), disrupt_saving)
-        flat[idx * horizon + month - 1] -= _at(switch_cost, idx)
+        _disruptions(s, idx, month, _at(t.disruption, idx), t.disrupt_saving)
+        flat[idx * horizon + month - 1] -= _at(t.switch_cost, idx)
 
     discount = (1 + _col(p["discount_rate_annual"])) ** (-months / 12.0)
-    npv = (s @ discount if np.ndim(discount) == 1 else np.einsum("ij,ij->i", s, discount)) - upfront
-    s[:, 0] -= upfront  # the path includes the up-front costs from month 1 on
+    npv = (s @ discount if np.ndim(discount) == 1 else np.einsum("ij,ij->i", s, discount)) - t.upfront
+    s[:, 0] -= t.upfront  # the path includes the up-front costs from month 1 on
     np.cumsum(s, axis=1, out=s)
     npv = np.broadcast_to(npv, (n,)).astype(float)
-    upfront = np.broadcast_to(upfront, (n,)).astype(float)
+    upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
     inputs = {name: p[name] for name in scenario.uncertain}
     return _Block(npv, first_failure, switches, spend, upfront, inputs)
 
