@@ -208,6 +208,7 @@ def run_one(job: Job, out_dir: Path, notebook: Path, timeout: float, images: str
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
+    _remove_earlier_outputs(job, out_dir)  # a row that fails now must not leave last run's report
     if job.error:
         return Outcome(job, "failed", f"ScenarioError: {job.error}")
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".run-") as tmp:
@@ -241,9 +242,24 @@ def run_one(job: Job, out_dir: Path, notebook: Path, timeout: float, images: str
             _write_atomic(out_dir / f"{job.slug}.html", export_html(nb, job.name))
             outcome.report = f"{job.slug}.html"
             if images:
-                outcome.images = write_images(job, out_dir, images)
+                try:
+                    outcome.images = write_images(job, out_dir, images)
+                except Exception as exc:  # noqa: BLE001 - the report stands; the row is flagged
+                    outcome.status, outcome.error = "failed", f"images: {type(exc).__name__}: {exc}"
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _remove_earlier_outputs(job: Job, out_dir: Path) -> None:
+    for stale in (
+        f"{job.slug}.html",
+        f"{job.slug}.ipynb",
+        f"{job.slug}-fan.png",
+        f"{job.slug}-npv.png",
+        f"{job.slug}-fan.svg",
+        f"{job.slug}-npv.svg",
+    ):
+        (out_dir / stale).unlink(missing_ok=True)
 
 
 def _complete(nb: nbformat.NotebookNode) -> bool:

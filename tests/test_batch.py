@@ -172,3 +172,34 @@ def test_images_for_slide_decks(tmp_path):
     pngs = sorted((tmp_path / "out").glob("*.png"))
     assert [p.name.rsplit("-", 1)[-1] for p in pngs] == ["fan.png", "npv.png"]
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_a_row_that_fails_on_rerun_leaves_no_outdated_report(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("name,trust\nFlip,0.5\n")
+    out = tmp_path / "out"
+    assert main(["report", str(table), "--out", str(out), "--trials", "300", "--quiet"]) == 0
+    assert len(list(out.glob("flip-*.html"))) == 1
+    table.write_text("name,trust\nFlip,5\n")
+    assert main(["report", str(table), "--out", str(out), "--trials", "300", "--quiet"]) == 1
+    assert list(out.glob("flip-*")) == [], "last run's report of a now failing row is removed"
+
+
+def test_an_image_failure_flags_the_row_but_keeps_the_report(tmp_path, monkeypatch):
+    from outsourcing_risk import batch
+
+    def broken(*_args):
+        raise RuntimeError("no browser for kaleido")
+
+    monkeypatch.setattr(batch, "write_images", broken)
+    jobs = batch.load_jobs(_one_row(tmp_path), 300, 1)
+    outcome = batch.run_one(jobs[0], tmp_path, batch.report_notebook(), timeout=300, images="png")
+    assert outcome.status == "failed"
+    assert outcome.error == "images: RuntimeError: no browser for kaleido"
+    assert (tmp_path / outcome.report).exists()
+
+
+def _one_row(tmp_path):
+    table = tmp_path / "one.csv"
+    table.write_text("name\nOne\n")
+    return table
