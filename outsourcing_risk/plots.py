@@ -71,6 +71,39 @@ def _figure(title: str, **kwargs) -> go.Figure:
     return fig
 
 
+def _line(
+    x,
+    y,
+    name: str,
+    hover: str,
+    color: str = GAIN,
+    dash: str | None = None,
+    width: float = 2.5,
+    markers: bool = False,
+) -> go.Scatter:
+    """A named line, with markers if asked, and its hover text: most charts' main trace."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines+markers" if markers else "lines",
+        name=name,
+        line=dict(color=color, dash=dash, width=width),
+        hovertemplate=hover,
+    )
+
+
+def _diamonds(x, y, name: str, hover: str) -> go.Scatter:
+    """Red diamond markers: the risk figure (CVaR, P(loss)) beside a bar chart."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="markers",
+        name=name,
+        marker=dict(color=LOSS, size=12, symbol="diamond"),
+        hovertemplate=hover,
+    )
+
+
 def _band(fig: go.Figure, x, low, high, name: str, alpha: float) -> None:
     """A shaded band between two curves: an invisible upper edge, then the lower one filled up to it.
 
@@ -168,13 +201,12 @@ def exceedance_chart(result: SimulationResult) -> go.Figure:
     cur = result.scenario.currency
     fig = _figure(f"Chance of saving at least x — {label(result.scenario.name)}")
     fig.add_trace(
-        go.Scatter(
-            x=npv[::step],
-            y=prob[::step],
-            mode="lines",
-            name="P(NPV ≥ x)",
-            line=dict(color=GAIN, width=2),
-            hovertemplate="P(NPV ≥ " + currency_prefix(cur) + "%{x:,.0f}) = %{y:.1%}<extra></extra>",
+        _line(
+            npv[::step],
+            prob[::step],
+            "P(NPV ≥ x)",
+            "P(NPV ≥ " + currency_prefix(cur) + "%{x:,.0f}) = %{y:.1%}<extra></extra>",
+            width=2,
         )
     )
     fig.add_vline(x=0, line=dict(color=LOSS, dash="dash"), annotation_text="break-even")
@@ -202,23 +234,17 @@ def fan_chart(result: SimulationResult) -> go.Figure:
     for lo, hi, name, alpha in (("p5", "p95", "P5–P95", 0.18), ("p25", "p75", "P25–P75", 0.35)):
         _band(fig, months, q[lo], q[hi], name, alpha)
     fig.add_trace(
-        go.Scatter(
-            x=months,
-            y=q["p50"],
-            mode="lines",
-            name="median",
-            line=dict(color=GAIN, width=2.5),
-            hovertemplate="month %{x}: " + _money_hover(cur) + "<extra>median</extra>",
-        )
+        _line(months, q["p50"], "median", "month %{x}: " + _money_hover(cur) + "<extra>median</extra>")
     )
     fig.add_trace(
-        go.Scatter(
-            x=months,
-            y=q["mean"],
-            mode="lines",
-            name="mean",
-            line=dict(color=ACCENT, dash="dash"),
-            hovertemplate="month %{x}: " + _money_hover(cur) + "<extra>mean</extra>",
+        _line(
+            months,
+            q["mean"],
+            "mean",
+            "month %{x}: " + _money_hover(cur) + "<extra>mean</extra>",
+            ACCENT,
+            "dash",
+            2,
         )
     )
     fig.add_hline(y=0, line=dict(color=MUTED, width=1))
@@ -239,23 +265,17 @@ def trust_curve_chart(curve: pd.DataFrame, currency: str = "USD") -> go.Figure:
     spread = 2 * curve["se_npv"]
     _band(fig, t, curve["mean_npv"] - spread, curve["mean_npv"] + spread, "± 2 SE", 0.2)
     fig.add_trace(
-        go.Scatter(
-            x=t,
-            y=curve["mean_npv"],
-            mode="lines+markers",
-            name="mean NPV",
-            line=dict(color=GAIN, width=2.5),
-            hovertemplate="trust %{x:.2f}: " + _money_hover(currency) + "<extra></extra>",
+        _line(
+            t,
+            curve["mean_npv"],
+            "mean NPV",
+            "trust %{x:.2f}: " + _money_hover(currency) + "<extra></extra>",
+            markers=True,
         )
     )
     fig.add_trace(
-        go.Scatter(
-            x=t,
-            y=curve["p_loss"],
-            mode="lines",
-            name="P(loss)",
-            line=dict(color=LOSS, dash="dot"),
-            hovertemplate="trust %{x:.2f}: P(loss) %{y:.1%}<extra></extra>",
+        _line(
+            t, curve["p_loss"], "P(loss)", "trust %{x:.2f}: P(loss) %{y:.1%}<extra></extra>", LOSS, "dot", 2
         ),
         secondary_y=True,
     )
@@ -354,23 +374,24 @@ def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure
         f"(± {table.attrs.get('se_value', float('nan')):,.0f}) in mean NPV"
     )
     fig.add_trace(
-        go.Scatter(
-            x=r,
-            y=table["mean_npv"],
-            mode="lines+markers",
-            name="mean NPV",
-            line=dict(color=GAIN, width=2.5),
-            hovertemplate="readiness %{x:.1f}: " + _money_hover(currency) + "<extra>mean</extra>",
+        _line(
+            r,
+            table["mean_npv"],
+            "mean NPV",
+            "readiness %{x:.1f}: " + _money_hover(currency) + "<extra>mean</extra>",
+            markers=True,
         )
     )
     fig.add_trace(
-        go.Scatter(
-            x=r,
-            y=table["cvar5"],
-            mode="lines+markers",
-            name="CVaR 5 % (worst 5 %)",
-            line=dict(color=LOSS, dash="dot"),
-            hovertemplate="readiness %{x:.1f}: " + _money_hover(currency) + "<extra>CVaR 5 %</extra>",
+        _line(
+            r,
+            table["cvar5"],
+            "CVaR 5 % (worst 5 %)",
+            "readiness %{x:.1f}: " + _money_hover(currency) + "<extra>CVaR 5 %</extra>",
+            LOSS,
+            "dot",
+            2,
+            markers=True,
         )
     )
     for key, mark in (("best_for_mean", "best mean"), ("best_for_cvar", "best tail")):
@@ -402,13 +423,11 @@ def vendor_chart(ranking: pd.DataFrame, currency: str = "USD") -> go.Figure:
         )
     )
     fig.add_trace(
-        go.Scatter(
-            x=names,
-            y=ranking["cvar5"],
-            mode="markers",
-            name="CVaR 5 %",
-            marker=dict(color=LOSS, size=12, symbol="diamond"),
-            hovertemplate="%{x}: CVaR 5 % " + _money_hover(currency) + "<extra></extra>",
+        _diamonds(
+            names,
+            ranking["cvar5"],
+            "CVaR 5 %",
+            "%{x}: CVaR 5 % " + _money_hover(currency) + "<extra></extra>",
         )
     )
     fig.add_hline(y=0, line=dict(color=MUTED, width=1))
@@ -430,13 +449,13 @@ def convergence_chart(result: SimulationResult) -> go.Figure:
     n, mean, se = trace["n_trials"], trace["mean_npv"], trace["se_npv"]
     _band(fig, n, mean - 2 * se, mean + 2 * se, "± 2 SE", 0.25)
     fig.add_trace(
-        go.Scatter(
-            x=n,
-            y=mean,
-            mode="lines+markers",
-            name="mean NPV",
-            line=dict(color=GAIN),
-            hovertemplate="%{x:,} trials: " + _money_hover(cur) + "<extra></extra>",
+        _line(
+            n,
+            mean,
+            "mean NPV",
+            "%{x:,} trials: " + _money_hover(cur) + "<extra></extra>",
+            width=2,
+            markers=True,
         )
     )
     fig.update_layout(xaxis=dict(title="trials"), yaxis=_money_axis(dict(title="mean NPV of savings"), cur))
@@ -491,14 +510,7 @@ def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Fig
         )
     )
     fig.add_trace(
-        go.Scatter(
-            x=names,
-            y=summary["p_loss"],
-            mode="markers",
-            name="P(loss)",
-            marker=dict(color=LOSS, size=12, symbol="diamond"),
-            hovertemplate="%{x}: P(loss) %{y:.1%}<extra></extra>",
-        ),
+        _diamonds(names, summary["p_loss"], "P(loss)", "%{x}: P(loss) %{y:.1%}<extra></extra>"),
         secondary_y=True,
     )
     fig.update_yaxes(
