@@ -14,7 +14,7 @@ from .scenario import ScenarioError, scenarios_from_table
 __all__ = ["main"]
 
 
-def kpi_table(table: pd.DataFrame, n_trials: int, seed: int) -> pd.DataFrame:
+def simulate_table(table: pd.DataFrame, n_trials: int, seed: int) -> pd.DataFrame:
     """Simulate every scenario of a table; one row of summary figures per scenario."""
     rows = [simulate(s, n_trials=n_trials, seed=seed).summary() for s in scenarios_from_table(table)]
     return pd.DataFrame(rows)
@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_kpis(args) -> int:
-    table = kpi_table(load_scenarios(args.table), args.trials, args.seed)
+    table = simulate_table(load_scenarios(args.table), args.trials, args.seed)
     shown = table[["mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"]]
     with pd.option_context("display.width", 140, "display.float_format", "{:,.3f}".format):
         print(shown.to_string())

@@ -7,6 +7,7 @@ functions of :mod:`outsourcing_risk.plots`); nothing is computed only in a callb
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import shlex
@@ -331,6 +332,4 @@ class VendorRanker:
 
 
 def _escape(text: str) -> str:
-    import html
-
     return html.escape(text).replace("\n", "<br>")
