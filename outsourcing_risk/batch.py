@@ -10,7 +10,6 @@ run never leaves a half-written report.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import re
 import tempfile
@@ -26,8 +25,8 @@ from tqdm import tqdm
 
 from .data import load_scenarios
 from .notebook import SUMMARY_MIME
-from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean
-from .vendors import SCORECARD, selection_score
+from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank
+from .vendors import SCORECARD, read_scorecard, selection_score
 
 __all__ = ["Job", "Outcome", "load_jobs", "report_notebook", "run_batch", "slugify"]
 
@@ -93,14 +92,6 @@ def slugify(name: str) -> str:
     return f"{stem}-{digest}"
 
 
-def _blank(value) -> bool:
-    return (
-        value is None
-        or (isinstance(value, str) and not value.strip())
-        or (isinstance(value, float) and math.isnan(value))
-    )
-
-
 def load_jobs(table: str | Path, n_trials: int, seed: int) -> list[Job]:
     """Read and check a scenario or vendor table; one :class:`Job` per row.
 
@@ -129,17 +120,12 @@ def load_jobs(table: str | Path, n_trials: int, seed: int) -> list[Job]:
 
 def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
     name = str(row["name"]).strip()
-    values = {k: v for k, v in row.items() if k in FIELDS and not _blank(v)}
+    values = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
     error = ""
     if vendors:
-        try:
-            marks = {k: float(row[k]) for k in SCORECARD}
-            bad = [k for k, v in marks.items() if not 1 <= v <= 5]
-        except ValueError:
-            bad = [k for k in SCORECARD if not _is_number(row[k])]
-        if bad:
-            error = "; ".join(f"{k} must be a score from 1 to 5 (got {row[k]!r})" for k in bad)
-        else:
+        marks, bad_marks = read_scorecard(row)
+        error = "; ".join(bad_marks)
+        if not error:
             values["selection_score"] = selection_score(marks)
     if not error:
         try:
@@ -149,14 +135,6 @@ def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
     parameters = {("scenario_name" if k == "name" else k): v for k, v in values.items()}
     parameters.update(n_trials=n_trials, seed=seed)
     return Job(row=i, name=name, slug=slugify(name), parameters=parameters, error=error)
-
-
-def _is_number(text) -> bool:
-    try:
-        float(text)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _write_atomic(path: Path, data: str | bytes) -> None:

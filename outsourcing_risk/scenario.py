@@ -21,6 +21,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "did_you_mean",
+    "is_blank",
     "scenarios_from_table",
     "unknown_name_problems",
 ]
@@ -62,7 +63,8 @@ def unknown_name_problems(names, known=FIELDS) -> list[str]:
     return [f"unknown parameter {n!r}{did_you_mean(str(n), known)}" for n in names if n not in known]
 
 
-def _is_blank(value) -> bool:
+def is_blank(value) -> bool:
+    """An empty table cell: None, blank text or NaN. Blank cells take the default."""
     if value is None:
         return True
     if isinstance(value, str):
@@ -161,7 +163,7 @@ class Scenario:
     @classmethod
     def from_dict(cls, mapping: Mapping) -> Scenario:
         """Build from a mapping such as a CSV row; blank cells (``""``, ``None``, NaN) mean default."""
-        return cls(**{str(k): v for k, v in mapping.items() if not _is_blank(v)})
+        return cls(**{str(k): v for k, v in mapping.items() if not is_blank(v)})
 
     def to_dict(self) -> dict[str, object]:
         """Every field; distributions as text, so the dict round-trips through CSV and papermill."""

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .model import simulate
-from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean
+from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank
 
-__all__ = ["SCORECARD", "compare_vendors", "selection_score", "vendor_scenarios"]
+__all__ = ["SCORECARD", "compare_vendors", "read_scorecard", "selection_score", "vendor_scenarios"]
 
 #: The interview scorecard: items scored 1 (poor) to 5 (excellent).
 SCORECARD = {
@@ -86,13 +86,9 @@ def vendor_scenarios(
         if name in seen:
             row_problems.append(f"{where}: name {name!r} repeats row {seen[name]}")
         seen.setdefault(name, i)
-        scores = {}
-        for item in SCORECARD:
-            value = _score(row[item])
-            if value is None:
-                row_problems.append(f"{where}: {item} must be a score from 1 to 5 (got {row[item]!r})")
-            scores[item] = value
-        overrides = {k: v for k, v in row.items() if k in FIELDS and not _blank(v)}
+        scores, bad_marks = read_scorecard(row)
+        row_problems.extend(f"{where}: {p}" for p in bad_marks)
+        overrides = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
         try:
             scenario = base.replace(**overrides)
         except ScenarioError as exc:
@@ -105,16 +101,19 @@ def vendor_scenarios(
     return out
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
-
-
-def _score(raw) -> float | None:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if SCORE_MIN <= value <= SCORE_MAX else None
+def read_scorecard(row: Mapping) -> tuple[dict[str, float | None], list[str]]:
+    """The 1–5 marks of a table row, and a problem line for each mark that is not one."""
+    marks, problems = {}, []
+    for item in SCORECARD:
+        try:
+            value = float(row[item])
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not SCORE_MIN <= value <= SCORE_MAX:
+            problems.append(f"{item} must be a score from 1 to 5 (got {row[item]!r})")
+            value = None
+        marks[item] = value
+    return marks, problems
 
 
 def compare_vendors(

@@ -203,3 +203,16 @@ def _one_row(tmp_path):
     table = tmp_path / "one.csv"
     table.write_text("name\nOne\n")
     return table
+
+
+def test_every_bad_scorecard_mark_of_a_vendor_row_is_reported(tmp_path):
+    from outsourcing_risk.batch import load_jobs
+
+    table = tmp_path / "v.csv"
+    table.write_text(
+        "name,communication,references,hours_overlap,cost_effectiveness,quality\nBad,n/a,9,3,3,3\n"
+    )
+    (job,) = load_jobs(table, 100, 1)
+    assert job.error == (
+        "communication must be a score from 1 to 5 (got 'n/a'); references must be a score from 1 to 5 (got '9')"
+    )
