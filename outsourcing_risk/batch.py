@@ -24,6 +24,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .data import load_scenarios
+from .export import export_html
 from .notebook import SUMMARY_MIME
 from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank
 from .vendors import SCORECARD, read_scorecard, selection_score
@@ -150,26 +151,6 @@ def _write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def export_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """The executed report as one offline HTML page: code hidden, plotly.js embedded once."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    nb.metadata["title"] = title  # nbconvert escapes it into <title>
-    exporter = HTMLExporter(
-        template_name="offline_report",
-        extra_template_basedirs=[str(Path(__file__).resolve().parent / "templates")],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={"remove_cell"}, enabled=True), enabled=True
-    )
-    body, _ = exporter.from_notebook_node(nb)
-    return body
 
 
 def _summary_of(nb: nbformat.NotebookNode) -> dict | None:

@@ -1,4 +1,4 @@
-"""The Monte Carlo model of ``shared/MODEL.md``, vectorised over trials (see docs/model.md).
+"""The Monte Carlo model of docs/model.md, vectorised over trials.
 
 One block of trials is simulated at a time; within a block every step is an array operation over
 ``(trials,)`` or ``(trials, months)``. Vendor failures are drawn by inverse transform of the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -295,7 +296,9 @@ def simulate(
         Keep adding blocks of 10,000 trials until the standard error of the mean NPV is at most
         this (currency), or ``max_trials`` is reached; ``result.convergence`` holds the trace.
     progress
-        Show a progress bar (default: only for runs of more than about 200,000 trials).
+        Show a progress bar (default: only for runs of more than about 200,000 trials, and only
+        when standard error is a terminal, so notebooks and reports never carry one). The
+        environment variable ``TQDM_DISABLE=1`` turns it off.
 
     Examples
     --------
@@ -335,7 +338,7 @@ def _run(scenario, seed, sizes, corr, progress, target_se, cap) -> SimulationRes
     total = sum(sizes) if target_se is None else cap
     # A fixed-size run writes every block straight into one array: no copy at the end.
     whole = np.empty((total, horizon)) if target_se is None else None
-    show = progress if progress is not None else total * horizon > _PROGRESS_CELLS
+    show = progress if progress is not None else total * horizon > _PROGRESS_CELLS and _terminal()
     bar = tqdm(total=total, unit="trial", desc=f"simulating {scenario.name}", disable=not show)
     sum_x = sum_x2 = 0.0
     b = 0
@@ -378,6 +381,13 @@ def _run(scenario, seed, sizes, corr, progress, target_se, cap) -> SimulationRes
         inputs={k: np.concatenate([x.inputs[k] for x in blocks]) for k in scenario.uncertain},
         convergence=_trace_frame(trace, target_se),
     )
+
+
+def _terminal() -> bool:
+    """Standard error is a terminal (not a notebook, a pipe or a log) and TQDM_DISABLE is not set."""
+    if os.environ.get("TQDM_DISABLE", "").strip().lower() in ("1", "true", "yes"):
+        return False
+    return bool(getattr(sys.stderr, "isatty", lambda: False)())
 
 
 def _trace_frame(trace, target_se):

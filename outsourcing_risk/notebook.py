@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
 
-from .results import KPI_LABELS
+from .formatting import money, month, param_label, param_value, percent
+from .narrative import conclusion, horizon_words
+from .parameters import PARAMETERS
+from .results import KPI_HELP, KPI_LABELS
 from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean
 
 __all__ = [
     "SUMMARY_MIME",
+    "changed_parameters",
+    "format_kpi",
     "kpi_cards_html",
     "kpi_table",
+    "parameter_table",
     "publish_summary",
     "report_header",
+    "show_parameters",
     "scenario_from_parameters",
     "setup_plotly",
     "versions",
@@ -33,26 +39,12 @@ _SIMPLE = (int, float, str, bool, type(None))
 
 
 def setup_plotly() -> None:
-    """Charts show in JupyterLab and survive an HTML export offline (plotly.js embedded once).
-
-    plotly's own ``notebook`` renderer adds a MathJax ``<script>`` from a CDN to every chart; the
-    ``offline_notebook`` renderer registered here is the same renderer without it.
-    """
+    """Charts are stored in the notebook as plotly JSON: JupyterLab draws them, the executed
+    notebook stays small, and the HTML export embeds plotly.js once (see
+    :mod:`outsourcing_risk.export`), so the shared report works offline."""
     import plotly.io as pio
-    from plotly.io._base_renderers import NotebookRenderer
 
-    class OfflineNotebookRenderer(NotebookRenderer):
-        def to_mimebundle(self, fig_dict):
-            bundle = super().to_mimebundle(fig_dict)
-            bundle["text/html"] = _MATHJAX_CDN.sub("", bundle["text/html"])
-            return bundle
-
-    if "offline_notebook" not in pio.renderers:
-        pio.renderers["offline_notebook"] = OfflineNotebookRenderer()
-    pio.renderers.default = "plotly_mimetype+offline_notebook"
-
-
-_MATHJAX_CDN = re.compile(r'<script src="https://[^"]*mathjax[^"]*"></script>')
+    pio.renderers.default = "plotly_mimetype"
 
 
 def scenario_from_parameters(
@@ -88,19 +80,20 @@ def scenario_from_parameters(
     return scenario, n_trials, seed
 
 
-def _fmt(key: str, value: float, currency: str) -> str:
+def format_kpi(key: str, value, currency: str = "", horizon: int | None = None) -> str:
+    """One summary figure as a reader sees it (see :mod:`outsourcing_risk.formatting`)."""
+    if key == "breakeven_month":
+        return month(value, horizon)
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "never" if key == "breakeven_month" else "n/a"
+        return "n/a"
     if key.startswith("p_"):
-        return f"{value:.1%}"
-    if key in ("breakeven_month",):
-        return f"month {value:.0f}"
+        return percent(value)
     if key == "expected_switches":
         return f"{value:.2f}"
-    return f"{value:,.0f} {currency}".strip()
+    return money(value, currency)
 
 
-def kpi_table(summaries: pd.Series | pd.DataFrame, keys=None) -> pd.DataFrame:
+def kpi_table(summaries: pd.Series | pd.DataFrame, keys=None, currency: str = "") -> pd.DataFrame:
     """Summary figures formatted for reading (rounded, units): one column per scenario.
 
     Rounding to whole currency units and 0.1 % keeps the printed table identical across machines,
@@ -110,48 +103,131 @@ def kpi_table(summaries: pd.Series | pd.DataFrame, keys=None) -> pd.DataFrame:
     keys = list(keys or KPI_LABELS)
     columns = {}
     for name, row in frame.iterrows():
-        columns[name] = [_fmt(k, row[k], "") for k in keys]
+        columns[name] = [format_kpi(k, row[k], currency) for k in keys]
     return pd.DataFrame(columns, index=[KPI_LABELS[k] for k in keys])
 
 
 CARD_KEYS = ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month")
 
 
-def kpi_cards_html(summary: pd.Series, currency: str = "") -> str:
-    """The KPI cards of the explorer as HTML; every value is escaped, raw numbers in data-value."""
+def _card_label(key: str, horizon: int) -> str:
+    if key == "p_failure":
+        return f"Chance of a vendor failure within {horizon_words(horizon)}"
+    if key == "cvar5":
+        return "Worst-5 % average"
+    return KPI_LABELS[key]
+
+
+def _card_detail(key: str, summary: pd.Series, currency: str) -> str:
+    """The jargon under a card, for those who want it: standard error, CVaR, definitions."""
+    if key == "mean_npv":
+        return f"± {money(summary['se_npv'], currency)} (standard error)"
+    if key == "cvar5":
+        return "CVaR 5 %: mean of the worst 5 % of futures"
+    if key == "breakeven_month":
+        return "median cumulative saving positive for good"
+    if key == "p_loss":
+        return "present value of savings below zero"
+    return "at least one failure"
+
+
+def kpi_cards_html(summary: pd.Series, currency: str = "", horizon: int = 60) -> str:
+    """The KPI cards of the reports and the explorer as HTML; every value is escaped, raw numbers in
+    ``data-value``."""
     cards = []
     for key in CARD_KEYS:
         value = summary[key]
-        shown = _fmt(key, value, currency)
-        if key == "mean_npv":
-            shown += f" ± {summary['se_npv']:,.0f}"
+        shown = format_kpi(key, value, currency, horizon)
+        raw = "nan" if value is None else repr(float(value))
         cards.append(
-            f'<div class="or-kpi" data-kpi="{key}" data-value="{float(value)!r}" '
-            'style="display:inline-block;min-width:150px;margin:4px;padding:8px 12px;border-radius:6px;'
-            'background:#f4f6f8;border-left:4px solid #2e86de">'
-            f'<div style="font-size:12px;color:#566573">{html.escape(KPI_LABELS[key])}</div>'
-            f'<div style="font-size:18px;font-weight:600">{html.escape(shown)}</div></div>'
+            f'<div class="or-kpi" data-kpi="{key}" data-value="{raw}" title="{html.escape(KPI_HELP[key])}" '
+            'style="flex:1 1 150px;padding:8px 12px;border-radius:6px;background:#f4f6f8;'
+            'border-left:4px solid #2e86de">'
+            f'<div style="font-size:12px;color:#566573">{html.escape(_card_label(key, horizon))}</div>'
+            f'<div class="or-kpi-value" style="font-size:20px;font-weight:600">{html.escape(shown)}</div>'
+            f'<div style="font-size:11px;color:#7f8c8d">{html.escape(_card_detail(key, summary, currency))}</div>'
+            "</div>"
         )
     title = html.escape(str(summary.name))
-    return f'<div class="or-kpis" data-scenario="{title}">' + "".join(cards) + "</div>"
-
-
-def report_header(scenario: Scenario, n_trials: int, seed: int):
-    """The report's heading: scenario name, notes and run settings, escaped (names come from users)."""
-    from IPython.display import HTML
-
-    notes = f"<p>{html.escape(scenario.notes)}</p>" if scenario.notes else ""
-    changed = ", ".join(html.escape(f"{k} = {v}") for k, v in _changed(scenario).items()) or "the defaults"
-    return HTML(
-        f'<h1 class="or-title">{html.escape(scenario.name)}</h1>{notes}'
-        f"<p>{n_trials:,} Monte Carlo trials, seed {seed}. Parameters changed from the sourced "
-        f"defaults: {changed}.</p>"
+    return (
+        f'<div class="or-kpis" data-scenario="{title}" '
+        'style="display:flex;flex-wrap:wrap;gap:8px;max-width:1100px;margin:8px 0">'
+        + "".join(cards)
+        + "</div>"
     )
 
 
-def _changed(scenario: Scenario) -> dict:
-    base = Scenario().to_dict()
-    return {k: v for k, v in scenario.to_dict().items() if k not in ("name", "notes") and v != base[k]}
+def report_header(result):
+    """The report's first screen: the scenario's name, its notes, a plain-language conclusion
+    from the numbers, and the KPI cards. Everything that came from users is escaped."""
+    from IPython.display import HTML
+
+    scenario = result.scenario
+    summary = result.summary()
+    notes = f'<p class="or-notes">{html.escape(scenario.notes)}</p>' if scenario.notes else ""
+    changed = "; ".join(
+        f"{param_label(k, scenario.currency, unit=False)} {html.escape(v)}"
+        for k, v in changed_parameters(scenario).items()
+    )
+    return HTML(
+        f'<h1 class="or-title">{html.escape(scenario.name)}</h1>{notes}'
+        f'<p class="or-conclusion" style="font-size:17px;line-height:1.45;max-width:60em">'
+        f"{html.escape(conclusion(result))}</p>"
+        f"{kpi_cards_html(summary, scenario.currency, scenario.horizon_months)}"
+        f'<p class="or-run" style="color:#566573;font-size:13px">{result.n_trials:,} simulated futures, '
+        f"seed {result.seed}. Changed from the sourced defaults: {changed or 'nothing'}.</p>"
+    )
+
+
+def changed_parameters(scenario: Scenario) -> dict[str, str]:
+    """The numeric parameters that differ from the defaults, formatted for reading."""
+    base = Scenario()
+    out = {}
+    for p in PARAMETERS:
+        value = getattr(scenario, p.name)
+        if str(value) != str(getattr(base, p.name)):
+            out[p.name] = param_value(p, value, scenario.currency)
+    if scenario.after_failure != base.after_failure:
+        out["after_failure"] = f"after a failure: {scenario.after_failure}"
+    return out
+
+
+def show_parameters(scenario: Scenario):
+    """The parameter table as HTML for the report: nothing cut short, text aligned to the left."""
+    from IPython.display import HTML
+
+    table = parameter_table(scenario).reset_index()
+    return HTML(
+        table.to_html(index=False, escape=True, classes="or-parameters", border=0, justify="left")
+        .replace("<td>", '<td style="text-align:left;vertical-align:top">')
+        .replace('<th style="text-align: left;">', '<th style="text-align:left">')
+    )
+
+
+def parameter_table(scenario: Scenario) -> pd.DataFrame:
+    """Every parameter of the run for the report: label, value and default written for people,
+    the help text in full, and the parameter's name for papermill and the API."""
+    defaults = Scenario()
+    rows = [
+        {
+            "Parameter": param_label(p, scenario.currency, unit=False),
+            "Value": param_value(p, getattr(scenario, p.name), scenario.currency),
+            "Default": param_value(p, getattr(defaults, p.name), scenario.currency),
+            "What it means": p.help,
+            "Name": p.name,
+        }
+        for p in PARAMETERS
+    ]
+    rows.append(
+        {
+            "Parameter": "After a vendor failure",
+            "Value": scenario.after_failure,
+            "Default": defaults.after_failure,
+            "What it means": "insource: take the work back in-house; replace: hire another vendor",
+            "Name": "after_failure",
+        }
+    )
+    return pd.DataFrame(rows).set_index("Parameter")
 
 
 def publish_summary(result) -> None:
@@ -170,7 +246,7 @@ def publish_summary(result) -> None:
     display({SUMMARY_MIME: payload, "text/plain": "summary recorded for the batch index"}, raw=True)
 
 
-def versions() -> pd.Series:
+def versions() -> pd.DataFrame:
     """Versions of the packages behind the numbers, for the last cell of every notebook."""
     names = ["outsourcing-risk", "numpy", "scipy", "pandas", "plotly", "ipywidgets", "papermill"]
     found = {}
@@ -179,4 +255,4 @@ def versions() -> pd.Series:
             found[name] = version(name)
         except PackageNotFoundError:
             found[name] = "not installed"
-    return pd.Series(found, name="version")
+    return pd.DataFrame({"version": found}).rename_axis("package")

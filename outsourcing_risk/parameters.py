@@ -25,6 +25,7 @@ class ParamSpec:
     unit: str
     group: str
     help: str
+    label: str = ""  # what a person reads on a chart or control; formatting.param_label adds the unit
     low: float = 0.0
     high: float = math.inf
     integer: bool = False
@@ -58,17 +59,37 @@ _G = dict(zip(("head", "cost", "trans", "trust", "goal", "fail", "exit", "time")
 
 PARAMETERS: tuple[ParamSpec, ...] = (
     # --- the three headline levers
-    ParamSpec("trust", FRACTION, _G["head"], "Trust in the vendor: 0 micromanages, 1 is blind trust", high=1),
+    ParamSpec(
+        "trust",
+        FRACTION,
+        _G["head"],
+        "Trust in the vendor: 0 micromanages, 1 is blind trust",
+        high=1,
+        label="Trust in the vendor",
+    ),
     ParamSpec(
         "vendor_failure_prob_annual",
         "probability/year",
         _G["head"],
         "Chance per year that a well-run relationship fails (insolvency, collapse)",
         high=1,
+        label="Vendor failure probability",
     ),
-    ParamSpec("switching_cost", MONEY, _G["head"], "One-off cost of switching when the vendor fails"),
+    ParamSpec(
+        "switching_cost",
+        MONEY,
+        _G["head"],
+        "One-off cost of switching when the vendor fails",
+        label="Switching cost",
+    ),
     # --- costs
-    ParamSpec("inhouse_monthly_cost", MONEY_MONTH, _G["cost"], "In-house cost of the service today"),
+    ParamSpec(
+        "inhouse_monthly_cost",
+        MONEY_MONTH,
+        _G["cost"],
+        "In-house cost of the service today",
+        label="In-house monthly cost",
+    ),
     ParamSpec(
         "inhouse_escalation_annual",
         "fraction/year",
@@ -76,8 +97,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "Yearly growth of the in-house cost",
         low=-0.5,
         high=1,
+        label="In-house cost growth",
     ),
-    ParamSpec("vendor_monthly_fee", MONEY_MONTH, _G["cost"], "Vendor's monthly fee in its first year"),
+    ParamSpec(
+        "vendor_monthly_fee",
+        MONEY_MONTH,
+        _G["cost"],
+        "Vendor's monthly fee in its first year",
+        label="Vendor monthly fee",
+    ),
     ParamSpec(
         "fee_escalation_annual",
         "fraction/year",
@@ -85,9 +113,16 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "Yearly growth of the vendor's fee",
         low=-0.5,
         high=1,
+        label="Vendor fee growth",
     ),
     # --- transition
-    ParamSpec("transition_cost", MONEY, _G["trans"], "Up-front search, contracting and knowledge transfer"),
+    ParamSpec(
+        "transition_cost",
+        MONEY,
+        _G["trans"],
+        "Up-front search, contracting and knowledge transfer",
+        label="Transition cost",
+    ),
     ParamSpec(
         "transition_months",
         "months",
@@ -95,6 +130,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "Months during which in-house cost is still partly carried",
         high=120,
         integer=True,
+        label="Transition length",
     ),
     ParamSpec(
         "transition_overlap",
@@ -102,6 +138,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["trans"],
         "Share of in-house cost still carried during the transition",
         high=1,
+        label="In-house cost still carried in transition",
     ),
     # --- trust and governance
     ParamSpec(
@@ -110,6 +147,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["trust"],
         "Monitoring overhead at blind trust, as a share of the fee",
         high=1,
+        label="Governance overhead at full trust",
     ),
     ParamSpec(
         "micromanagement_overhead",
@@ -117,6 +155,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["trust"],
         "Extra monitoring overhead at zero trust, as a share of the fee",
         high=2,
+        label="Extra overhead of micromanaging",
     ),
     ParamSpec(
         "incident_rate_max",
@@ -124,14 +163,22 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["trust"],
         "Undetected-problem rate at blind trust with clear goals and a good vendor",
         high=30,
+        label="Undetected-problem rate at blind trust",
     ),
-    ParamSpec("incident_cost", MONEY, _G["trust"], "Cost of one undetected problem (quality incident)"),
+    ParamSpec(
+        "incident_cost",
+        MONEY,
+        _G["trust"],
+        "Cost of one undetected problem (quality incident)",
+        label="Cost of an undetected problem",
+    ),
     ParamSpec(
         "tension_weight",
         "multiplier",
         _G["trust"],
         "How much distrust (low trust) raises the failure hazard; 0 turns it off",
         high=20,
+        label="Strain from distrust",
     ),
     # --- goal clarity and vendor selection
     ParamSpec(
@@ -140,6 +187,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["goal"],
         "How clearly goals were agreed before signing (the four-item checklist)",
         high=1,
+        label="Goal clarity",
     ),
     ParamSpec(
         "clarity_weight",
@@ -147,6 +195,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["goal"],
         "How much unclear goals raise incidents and failure hazard",
         high=20,
+        label="Impact of unclear goals",
     ),
     ParamSpec(
         "selection_score",
@@ -154,6 +203,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["goal"],
         "Quality of due diligence: the interview scorecard, 0–1",
         high=1,
+        label="Vendor selection score",
     ),
     ParamSpec(
         "selection_weight",
@@ -161,6 +211,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["goal"],
         "How much poor selection raises incidents and failure hazard",
         high=20,
+        label="Impact of poor selection",
     ),
     # --- vendor failure
     ParamSpec(
@@ -169,9 +220,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["fail"],
         "Yearly growth of the burden put on the vendor beyond the contract",
         high=5,
+        label="Scope creep",
     ),
     ParamSpec(
-        "creep_strain", "multiplier", _G["fail"], "How much scope creep raises the failure hazard", high=20
+        "creep_strain",
+        "multiplier",
+        _G["fail"],
+        "How much scope creep raises the failure hazard",
+        high=20,
+        label="Strain from scope creep",
     ),
     ParamSpec(
         "switching_months",
@@ -180,6 +237,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "Months of disruption after a failure, without an exit plan",
         high=60,
         integer=True,
+        label="Disruption after a failure",
     ),
     ParamSpec(
         "disruption_premium",
@@ -187,6 +245,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["fail"],
         "Extra cost of emergency cover during the disruption",
         high=5,
+        label="Emergency-cover premium",
     ),
     # --- exit strategy
     ParamSpec(
@@ -195,10 +254,21 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["exit"],
         "How complete the exit plan is: 0 none, 1 fully prepared",
         high=1,
+        label="Exit-plan readiness",
     ),
-    ParamSpec("exit_plan_upfront_cost", MONEY, _G["exit"], "Up-front cost of a full exit plan"),
     ParamSpec(
-        "exit_plan_monthly_cost", MONEY_MONTH, _G["exit"], "Monthly cost of keeping a full exit plan current"
+        "exit_plan_upfront_cost",
+        MONEY,
+        _G["exit"],
+        "Up-front cost of a full exit plan",
+        label="Exit plan up-front cost",
+    ),
+    ParamSpec(
+        "exit_plan_monthly_cost",
+        MONEY_MONTH,
+        _G["exit"],
+        "Monthly cost of keeping a full exit plan current",
+        label="Exit plan upkeep",
     ),
     ParamSpec(
         "exit_cost_reduction",
@@ -206,6 +276,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["exit"],
         "Share of the switching cost a full exit plan saves",
         high=1,
+        label="Switching cost an exit plan saves",
     ),
     ParamSpec(
         "exit_time_reduction",
@@ -213,6 +284,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["exit"],
         "Share of the disruption months a full exit plan saves",
         high=1,
+        label="Disruption an exit plan saves",
     ),
     # --- time and discounting
     ParamSpec(
@@ -224,6 +296,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         high=600,
         integer=True,
         random=False,
+        label="Horizon",
     ),
     ParamSpec(
         "discount_rate_annual",
@@ -232,6 +305,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "Yearly discount rate for the NPV",
         low=-0.5,
         high=2,
+        label="Discount rate",
     ),
 )
 

@@ -8,13 +8,16 @@ which plotly renders as text, never as HTML markup.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .results import KPI_LABELS, SimulationResult
+from .formatting import money, money_axis, month, param_label, percent, percent_axis
+from .parameters import spec
+from .results import KPI_LABELS, SimulationResult, breakeven
 
 __all__ = [
     "checklist_chart",
@@ -31,7 +34,6 @@ __all__ = [
 ]
 
 LOSS, GAIN, ACCENT, MUTED = "#c0392b", "#2e86de", "#e67e22", "#7f8c8d"
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF "}
 
 
 def label(text) -> str:
@@ -44,9 +46,8 @@ def label(text) -> str:
 
 
 def currency_prefix(code: str) -> str:
-    """Tick prefix for a currency code: '$' for USD, 'PLN ' for codes without a symbol."""
-    code = (code or "").strip()
-    return _SYMBOLS.get(code.upper(), f"{code} " if code else "")
+    """Money prefix in hover text, written as :func:`outsourcing_risk.formatting.money` does."""
+    return money_axis(code)["tickprefix"]
 
 
 def _template() -> go.layout.Template:
@@ -56,8 +57,9 @@ def _template() -> go.layout.Template:
             paper_bgcolor="white",
             plot_bgcolor="white",
             colorway=[GAIN, ACCENT, "#27ae60", "#8e44ad", LOSS, MUTED],
-            xaxis=dict(gridcolor="#ecf0f1", zerolinecolor="#bdc3c7", linecolor="#bdc3c7"),
-            yaxis=dict(gridcolor="#ecf0f1", zerolinecolor="#bdc3c7", linecolor="#bdc3c7"),
+            # automargin: long tick labels and titles push the plot in rather than being cut off
+            xaxis=dict(gridcolor="#ecf0f1", zerolinecolor="#bdc3c7", linecolor="#bdc3c7", automargin=True),
+            yaxis=dict(gridcolor="#ecf0f1", zerolinecolor="#bdc3c7", linecolor="#bdc3c7", automargin=True),
             margin=dict(l=70, r=30, t=70, b=60),
             hoverlabel=dict(font_size=12),
             legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
@@ -65,10 +67,19 @@ def _template() -> go.layout.Template:
     )
 
 
-def _figure(title: str, **kwargs) -> go.Figure:
+def _figure(title: str, subtitle: str = "", **kwargs) -> go.Figure:
     fig = go.Figure(**kwargs)
-    fig.update_layout(template=_template(), title=dict(text=title, x=0.01))
+    _titled(fig, title, subtitle)
     return fig
+
+
+def _titled(fig: go.Figure, title: str, subtitle: str = "") -> None:
+    """The shared template, a title and an optional smaller line under it (how to read the chart)."""
+    fig.update_layout(
+        template=_template(),
+        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=12, color=MUTED)), x=0.01),
+        margin=dict(t=110 if subtitle else 80),
+    )
 
 
 def _line(
@@ -126,12 +137,8 @@ def _band(fig: go.Figure, x, low, high, name: str, alpha: float) -> None:
     )
 
 
-def _money_axis(axis: dict, currency: str) -> dict:
-    return {**axis, "tickprefix": currency_prefix(currency), "tickformat": ",.3~s"}
-
-
-def _money_hover(currency: str) -> str:
-    return currency_prefix(currency) + "%{y:,.0f}"
+def _money_hover(currency: str, field: str = "y") -> str:
+    return currency_prefix(currency) + "%{" + field + ":,.0f}"
 
 
 def histogram_data(result: SimulationResult, bins: int = 60) -> dict[str, np.ndarray]:
@@ -158,11 +165,19 @@ def histogram_data(result: SimulationResult, bins: int = 60) -> dict[str, np.nda
     }
 
 
+#: The vertical marks of the NPV distribution: summary key, label, line style, label position.
+HISTOGRAM_MARKS = (
+    ("mean_npv", "mean", "solid", "top right"),
+    ("p5", "5th pct", "dot", "top left"),
+    ("p95", "95th pct", "dot", "bottom right"),
+)
+
+
 def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
-    """Distribution of NPV: losses shaded red, with P(loss), mean and P5/P95 marked."""
+    """Distribution of NPV: losses shaded red, with the chance of a loss, the mean and P5/P95 marked."""
     s, cur = result.summary(), result.scenario.currency
     data = histogram_data(result, bins)
-    fig = _figure(npv_title(result, s))
+    fig = _figure(npv_title(result, s), "Each bar counts simulated futures; red ones lose money.")
     for name, key, color in (("loss (NPV < 0)", "loss", LOSS), ("saving (NPV ≥ 0)", "gain", GAIN)):
         fig.add_trace(
             go.Bar(
@@ -171,26 +186,27 @@ def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
                 width=data["width"],
                 name=name,
                 marker_color=color,
-                hovertemplate="around " + currency_prefix(cur) + "%{x:,.0f}: %{y} trials<extra></extra>",
+                hovertemplate="around " + _money_hover(cur, "x") + ": %{y} futures<extra></extra>",
             )
         )
-    for mark, x, dash in (
-        ("mean", s["mean_npv"], "solid"),
-        ("P5", s["p5"], "dot"),
-        ("P95", s["p95"], "dot"),
-    ):
-        fig.add_vline(x=x, line=dict(color="#2c3e50", dash=dash, width=1), annotation_text=mark)
+    for key, mark, dash, where in HISTOGRAM_MARKS:
+        fig.add_vline(
+            x=s[key],
+            line=dict(color="#2c3e50", dash=dash, width=1),
+            annotation_text=mark,
+            annotation_position=where,
+        )
     fig.update_layout(
         bargap=0.02,
-        xaxis=_money_axis(dict(title="NPV of savings against staying in-house"), cur),
-        yaxis=dict(title="trials"),
+        xaxis=money_axis(cur, title=f"Present value of savings against staying in-house ({cur})"),
+        yaxis=dict(title="Simulated futures"),
     )
     return fig
 
 
 def npv_title(result: SimulationResult, summary: pd.Series | None = None) -> str:
     summary = result.summary() if summary is None else summary
-    return f"NPV of savings — {label(result.scenario.name)}: P(loss) {summary['p_loss']:.1%}"
+    return f"Present value of savings — {label(result.scenario.name)}: chance of a loss {percent(summary['p_loss'])}"
 
 
 def exceedance_chart(result: SimulationResult) -> go.Figure:
@@ -199,20 +215,26 @@ def exceedance_chart(result: SimulationResult) -> go.Figure:
     prob = 1.0 - np.arange(npv.size) / npv.size
     step = max(1, npv.size // 2000)  # a smooth curve without shipping every trial
     cur = result.scenario.currency
-    fig = _figure(f"Chance of saving at least x — {label(result.scenario.name)}")
+    fig = _figure(
+        f"Chance of saving at least a given amount — {label(result.scenario.name)}",
+        "Read across: the chance that the present value of savings is at least the amount below.",
+    )
     fig.add_trace(
         _line(
             npv[::step],
             prob[::step],
-            "P(NPV ≥ x)",
-            "P(NPV ≥ " + currency_prefix(cur) + "%{x:,.0f}) = %{y:.1%}<extra></extra>",
+            "chance of saving at least x",
+            "chance of saving at least " + _money_hover(cur, "x") + ": %{y:.1%}<extra></extra>",
             width=2,
         )
     )
-    fig.add_vline(x=0, line=dict(color=LOSS, dash="dash"), annotation_text="break-even")
+    fig.add_vline(
+        x=0, line=dict(color=LOSS, dash="dash"), annotation_text="break-even", annotation_position="top right"
+    )
     fig.update_layout(
-        xaxis=_money_axis(dict(title="NPV of savings, x"), cur),
-        yaxis=dict(title="probability", tickformat=".0%", range=[0, 1.02]),
+        xaxis=money_axis(cur, title=f"Present value of savings, x ({cur})"),
+        yaxis=percent_axis(title="Chance", range=[0, 1.02]),
+        showlegend=False,
     )
     return fig
 
@@ -225,13 +247,29 @@ def fan_data(result: SimulationResult) -> pd.DataFrame:
     return result.quantile_paths(FAN_QUANTILES)
 
 
+def breakeven_of_fan(q: pd.DataFrame) -> float:
+    """The break-even month the fan chart marks: where its median line turns positive for good."""
+    return breakeven(q["p50"].to_numpy()[1:])
+
+
+def breakeven_text(m: float, horizon: int) -> str:
+    return f"no break-even within {horizon} months" if math.isnan(m) else f"break-even: {month(m)}"
+
+
 def fan_chart(result: SimulationResult) -> go.Figure:
-    """Cumulative savings by month: P5–P95 and P25–P75 bands, median and mean."""
+    """Cumulative savings by month: P5–P95 and P25–P75 bands, median and mean, break-even marked."""
     q = fan_data(result)
     cur = result.scenario.currency
     months = q.index.to_numpy()
-    fig = _figure(f"Cumulative savings by month — {label(result.scenario.name)}")
-    for lo, hi, name, alpha in (("p5", "p95", "P5–P95", 0.18), ("p25", "p75", "P25–P75", 0.35)):
+    fig = _figure(
+        f"Cumulative savings by month — {label(result.scenario.name)}",
+        "Bands hold 50 % and 90 % of simulated futures; the dotted line marks where the median turns "
+        "positive for good.",
+    )
+    for lo, hi, name, alpha in (
+        ("p5", "p95", "90 % of futures", 0.18),
+        ("p25", "p75", "50 % of futures", 0.35),
+    ):
         _band(fig, months, q[lo], q[hi], name, alpha)
     fig.add_trace(
         _line(months, q["p50"], "median", "month %{x}: " + _money_hover(cur) + "<extra>median</extra>")
@@ -248,34 +286,50 @@ def fan_chart(result: SimulationResult) -> go.Figure:
         )
     )
     fig.add_hline(y=0, line=dict(color=MUTED, width=1))
+    be = breakeven_of_fan(q)
+    fig.add_vline(
+        x=months[-1] if math.isnan(be) else be,
+        line=dict(color="#2c3e50", dash="dot", width=1.5),
+        visible=not math.isnan(be),
+        annotation_text=breakeven_text(be, result.scenario.horizon_months),
+        annotation_position="top left",
+    )
     fig.update_layout(
-        xaxis=dict(title="month"), yaxis=_money_axis(dict(title="cumulative savings (nominal)"), cur)
+        xaxis=dict(title="Month"),
+        yaxis=money_axis(cur, title=f"Cumulative savings ({cur}, not discounted)"),
     )
     return fig
 
 
 def trust_curve_chart(curve: pd.DataFrame, currency: str = "USD") -> go.Figure:
-    """Mean NPV (± 2 SE) and P(loss) against trust, with the optimal trust marked."""
+    """Mean NPV (± 2 SE) and the chance of a loss against trust, with the optimal trust marked."""
     t = curve.index.to_numpy(dtype=float)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.update_layout(
-        template=_template(),
-        title=dict(text="Trust: too little costs monitoring, too much lets problems through", x=0.01),
+    _titled(
+        fig,
+        "Trust: too little costs monitoring, too much lets problems through",
+        "The shaded band is ± 2 standard errors of the simulated mean.",
     )
     spread = 2 * curve["se_npv"]
-    _band(fig, t, curve["mean_npv"] - spread, curve["mean_npv"] + spread, "± 2 SE", 0.2)
+    _band(fig, t, curve["mean_npv"] - spread, curve["mean_npv"] + spread, "± 2 standard errors", 0.2)
     fig.add_trace(
         _line(
             t,
             curve["mean_npv"],
-            "mean NPV",
-            "trust %{x:.2f}: " + _money_hover(currency) + "<extra></extra>",
+            "mean saving",
+            "trust %{x:.0%}: " + _money_hover(currency) + "<extra></extra>",
             markers=True,
         )
     )
     fig.add_trace(
         _line(
-            t, curve["p_loss"], "P(loss)", "trust %{x:.2f}: P(loss) %{y:.1%}<extra></extra>", LOSS, "dot", 2
+            t,
+            curve["p_loss"],
+            "chance of a loss",
+            "trust %{x:.0%}: chance of a loss %{y:.1%}<extra></extra>",
+            LOSS,
+            "dot",
+            2,
         ),
         secondary_y=True,
     )
@@ -286,66 +340,88 @@ def trust_curve_chart(curve: pd.DataFrame, currency: str = "USD") -> go.Figure:
                 x=[best],
                 y=[curve.attrs["optimal_mean_npv"]],
                 mode="markers+text",
-                name="optimum",
+                name="best trust",
                 marker=dict(color=ACCENT, size=14, symbol="star"),
-                text=[f"optimum {best:.2f}"],
+                text=[f"best {best:.0%}"],
                 textposition="top center",
             )
         )
-    fig.update_xaxes(title_text="trust in the vendor (0 = micromanage, 1 = blind trust)", range=[-0.02, 1.02])
-    fig.update_yaxes(
-        title_text="mean NPV of savings",
-        tickprefix=currency_prefix(currency),
-        tickformat=",.3~s",
-        secondary_y=False,
+    fig.update_xaxes(
+        title_text="Trust in the vendor (0 % = micromanage, 100 % = blind trust)",
+        tickformat=".0%",
+        range=[-0.02, 1.02],
     )
-    fig.update_yaxes(title_text="P(NPV < 0)", tickformat=".0%", secondary_y=True, showgrid=False)
+    fig.update_yaxes(**money_axis(currency, title_text=f"Mean saving, NPV ({currency})"), secondary_y=False)
+    fig.update_yaxes(**percent_axis(title_text="Chance of a loss"), secondary_y=True, showgrid=False)
     return fig
 
 
-def tornado_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
+def _tick(name: str, low, high, currency: str) -> str:
+    """A tornado row's label: the input with its unit, and the values it moved between."""
+    from .formatting import param_value
+
+    p = spec(name)
+    return (
+        f"{param_label(p, currency)}<br><span style='font-size:11px;color:{MUTED}'>"
+        f"{param_value(p, low, currency)} to {param_value(p, high, currency)}</span>"
+    )
+
+
+def tornado_chart(table: pd.DataFrame, currency: str | None = None) -> go.Figure:
     """Swing of mean NPV when each input moves from its low to its high, largest at the top."""
+    currency = currency or table.attrs.get("currency", "USD")
     base = table.attrs.get(
         "base_mean_npv", float(np.mean([table["npv_low"].mean(), table["npv_high"].mean()]))
     )
     rows = table.iloc[::-1]
-    labels = list(rows.index)
-    fig = _figure("What moves the mean NPV most")
-    for col, name, color, side in (
-        ("npv_low", "input at its low", ACCENT, "low"),
-        ("npv_high", "input at its high", GAIN, "high"),
+    ticks = [_tick(n, r["low"], r["high"], currency) for n, r in rows.iterrows()]
+    band = table.attrs.get("band", 0.2)
+    fig = _figure(
+        "What moves the mean saving most",
+        f"Each input moves {band:.0%} below and above this scenario's value (an uncertain input: "
+        "its 10th to 90th percentile), all else unchanged.",
+    )
+    for col, name, color in (
+        ("npv_low", "input at its low", ACCENT),
+        ("npv_high", "input at its high", GAIN),
     ):
         fig.add_trace(
             go.Bar(
-                y=labels,
+                y=ticks,
                 x=rows[col] - base,
                 base=base,
                 orientation="h",
                 name=name,
                 marker_color=color,
-                customdata=np.stack([rows[side], rows[col]], axis=1),
-                hovertemplate="%{y} = %{customdata[0]:,.4~g}: mean NPV "
-                + currency_prefix(currency)
-                + "%{customdata[1]:,.0f}<extra></extra>",
+                customdata=rows[[col]].to_numpy(),
+                hovertemplate="mean saving " + _money_hover(currency, "customdata[0]") + "<extra></extra>",
             )
         )
-    fig.add_vline(x=base, line=dict(color="#2c3e50", width=1), annotation_text="base case")
+    fig.add_vline(
+        x=base,
+        line=dict(color="#2c3e50", width=1),
+        annotation_text="this scenario",
+        annotation_position="bottom right",
+    )
     fig.update_layout(
         barmode="overlay",
-        xaxis=_money_axis(dict(title="mean NPV of savings"), currency),
-        yaxis=dict(title="input"),
-        height=max(380, 34 * len(labels) + 140),
+        xaxis=money_axis(currency, title=f"Mean saving, NPV ({currency})"),
+        yaxis=dict(title=""),
+        height=max(420, 44 * len(ticks) + 160),
     )
     return fig
 
 
 def grid_heatmap(table: pd.DataFrame, metric: str = "p_loss", currency: str = "USD") -> go.Figure:
-    """A two-way grid as a heatmap of one figure (default P(loss))."""
+    """A two-way grid as a heatmap of one figure (default the chance of a loss)."""
     x_name, y_name = table.index.names
     matrix = table[metric].unstack(level=0)  # rows: y, columns: x
     is_prob = metric.startswith("p_")
     fmt = ".1%" if is_prob else ",.0f"
-    fig = _figure(f"{KPI_LABELS.get(metric, metric)} by {x_name} and {y_name}")
+    x_label, y_label = param_label(x_name, currency), param_label(y_name, currency)
+    fig = _figure(
+        f"{KPI_LABELS.get(metric, metric)} by {spec(x_name).label.lower()} and {spec(y_name).label.lower()}"
+    )
     fig.add_trace(
         go.Heatmap(
             z=matrix.to_numpy(),
@@ -356,29 +432,39 @@ def grid_heatmap(table: pd.DataFrame, metric: str = "p_loss", currency: str = "U
             zmax=1 if is_prob else None,
             colorbar=dict(title=KPI_LABELS.get(metric, metric), tickformat=".0%" if is_prob else ",.3~s"),
             texttemplate="%{z:" + (".0%" if is_prob else ",.3~s") + "}",
-            hovertemplate=f"{x_name} %{{x}}<br>{y_name} %{{y:,}}<br>%{{z:{fmt}}}<extra></extra>",
+            hovertemplate=f"{x_label} %{{x}}<br>{y_label} %{{y:,}}<br>%{{z:{fmt}}}<extra></extra>",
         )
     )
-    fig.update_layout(xaxis=dict(title=x_name), yaxis=dict(title=y_name))
-    if "cost" in y_name:
-        fig.update_yaxes(tickprefix=currency_prefix(currency), tickformat=",.3~s")
+    fig.update_layout(
+        xaxis=_param_axis(x_name, currency, title=x_label), yaxis=_param_axis(y_name, currency, title=y_label)
+    )
     return fig
 
 
+def _param_axis(name: str, currency: str, **axis) -> dict:
+    unit = spec(name).unit
+    if unit.startswith("currency"):
+        return money_axis(currency, **axis)
+    if unit.startswith(("fraction", "probability")):
+        return percent_axis(**axis)
+    return axis
+
+
 def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
-    """Mean NPV and CVaR 5 % against exit readiness, with the value of the chosen level."""
+    """Mean NPV and the worst-5 % average against exit readiness, with the value of the chosen level."""
     r = table.index.to_numpy(dtype=float)
+    value = table.attrs.get("value", float("nan"))
     fig = _figure(
-        f"An exit plan at readiness {table.attrs.get('readiness', 1):.1f} is worth "
-        f"{currency_prefix(currency)}{table.attrs.get('value', float('nan')):,.0f} "
-        f"(± {table.attrs.get('se_value', float('nan')):,.0f}) in mean NPV"
+        f"An exit plan at {table.attrs.get('readiness', 1):.0%} readiness is worth "
+        f"{money(value, currency)} (± {money(table.attrs.get('se_value', float('nan')), currency)}) in mean saving",
+        "Both lines come from the same simulated futures, so their differences are due to the plan alone.",
     )
     fig.add_trace(
         _line(
             r,
             table["mean_npv"],
-            "mean NPV",
-            "readiness %{x:.1f}: " + _money_hover(currency) + "<extra>mean</extra>",
+            "mean saving",
+            "readiness %{x:.0%}: " + _money_hover(currency) + "<extra>mean</extra>",
             markers=True,
         )
     )
@@ -386,53 +472,63 @@ def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure
         _line(
             r,
             table["cvar5"],
-            "CVaR 5 % (worst 5 %)",
-            "readiness %{x:.1f}: " + _money_hover(currency) + "<extra>CVaR 5 %</extra>",
+            "worst-5 % average",
+            "readiness %{x:.0%}: " + _money_hover(currency) + "<extra>worst 5 %</extra>",
             LOSS,
             "dot",
             2,
             markers=True,
         )
     )
-    for key, mark in (("best_for_mean", "best mean"), ("best_for_cvar", "best tail")):
-        if key in table.attrs:
-            fig.add_vline(x=table.attrs[key], line=dict(color=MUTED, dash="dash"), annotation_text=mark)
+    marks = [
+        (table.attrs[k], text)
+        for k, text in (("best_for_mean", "best mean"), ("best_for_cvar", "best worst-5 %"))
+        if k in table.attrs
+    ]
+    if len(marks) == 2 and marks[0][0] == marks[1][0]:
+        marks = [(marks[0][0], "best mean and worst-5 %")]
+    for (x, text), where in zip(marks, ("top left", "bottom right"), strict=False):
+        fig.add_vline(
+            x=x, line=dict(color=MUTED, dash="dash"), annotation_text=text, annotation_position=where
+        )
     fig.update_layout(
-        xaxis=dict(title="exit readiness (0 = no plan, 1 = fully prepared)"),
-        yaxis=_money_axis(dict(title="NPV of savings"), currency),
+        xaxis=percent_axis(title="Exit-plan readiness (0 % = no plan, 100 % = fully prepared)"),
+        yaxis=money_axis(currency, title=f"Present value of savings ({currency})"),
     )
     return fig
 
 
 def vendor_chart(ranking: pd.DataFrame, currency: str = "USD") -> go.Figure:
-    """Vendors ranked: mean NPV bars with CVaR 5 % markers and P(loss) in the hover."""
+    """Vendors ranked: mean NPV bars with worst-5 % markers and the chance of a loss in the hover."""
     names = [label(n) for n in ranking.index]
     fig = _figure(
-        f"Vendors ranked by risk-adjusted NPV (risk aversion {ranking.attrs.get('risk_aversion', 0.25):.2f})"
+        "Vendors ranked by risk-adjusted saving",
+        f"Score = mean saving blended with the worst-5 % average (risk aversion {ranking.attrs.get('risk_aversion', 0.25):.0%}).",
     )
     fig.add_trace(
         go.Bar(
             x=names,
             y=ranking["mean_npv"],
-            name="mean NPV",
+            name="mean saving",
             marker_color=GAIN,
             customdata=np.stack([ranking["p_loss"], ranking["selection_score"], ranking["rank"]], axis=1),
-            hovertemplate="%{x}<br>rank %{customdata[2]}<br>mean NPV "
-            + currency_prefix(currency)
-            + "%{y:,.0f}<br>P(loss) %{customdata[0]:.1%}<br>selection score %{customdata[1]:.2f}<extra></extra>",
+            hovertemplate="%{x}<br>rank %{customdata[2]}<br>mean saving "
+            + _money_hover(currency)
+            + "<br>chance of a loss %{customdata[0]:.1%}<br>selection score %{customdata[1]:.0%}<extra></extra>",
         )
     )
     fig.add_trace(
         _diamonds(
             names,
             ranking["cvar5"],
-            "CVaR 5 %",
-            "%{x}: CVaR 5 % " + _money_hover(currency) + "<extra></extra>",
+            "worst-5 % average",
+            "%{x}: worst-5 % average " + _money_hover(currency) + "<extra></extra>",
         )
     )
     fig.add_hline(y=0, line=dict(color=MUTED, width=1))
     fig.update_layout(
-        xaxis=dict(title="vendor (best first)"), yaxis=_money_axis(dict(title="NPV of savings"), currency)
+        xaxis=dict(title="Vendor (best first)"),
+        yaxis=money_axis(currency, title=f"Present value of savings ({currency})"),
     )
     return fig
 
@@ -444,21 +540,21 @@ def convergence_chart(result: SimulationResult) -> go.Figure:
         raise ValueError("this result has no convergence trace: run simulate(..., target_se=...)")
     cur = result.scenario.currency
     fig = _figure(
-        f"Convergence of the mean NPV — target SE {currency_prefix(cur)}{trace.attrs['target_se']:,.0f}"
+        f"Convergence of the mean saving — target standard error {money(trace.attrs['target_se'], cur)}"
     )
     n, mean, se = trace["n_trials"], trace["mean_npv"], trace["se_npv"]
-    _band(fig, n, mean - 2 * se, mean + 2 * se, "± 2 SE", 0.25)
+    _band(fig, n, mean - 2 * se, mean + 2 * se, "± 2 standard errors", 0.25)
     fig.add_trace(
         _line(
             n,
             mean,
-            "mean NPV",
+            "mean saving",
             "%{x:,} trials: " + _money_hover(cur) + "<extra></extra>",
             width=2,
             markers=True,
         )
     )
-    fig.update_layout(xaxis=dict(title="trials"), yaxis=_money_axis(dict(title="mean NPV of savings"), cur))
+    fig.update_layout(xaxis=dict(title="Trials"), yaxis=money_axis(cur, title=f"Mean saving, NPV ({cur})"))
     return fig
 
 
@@ -466,38 +562,57 @@ def checklist_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
     """What each of the four agreements is worth in mean NPV; made ones in blue, missing in red."""
     colors = [GAIN if made else LOSS for made in table["made"]]
     fig = _figure(
-        f"Goal clarity {table.attrs.get('goal_clarity', float('nan')):.0%}: what each agreement is worth"
+        f"Goal clarity {table.attrs.get('goal_clarity', float('nan')):.0%}: what each agreement is worth",
+        "Blue: agreed; red: missing. Each bar is the mean saving gained by making that agreement.",
     )
+    wrapped = [_wrap(str(a)) for a in table["agreement"]]
     fig.add_trace(
         go.Bar(
             x=table["cost_if_missing"],
-            y=table["agreement"],
+            y=wrapped,
             orientation="h",
             marker_color=colors,
-            customdata=np.where(table["made"], "made", "missing"),
-            name="mean NPV it is worth",
-            hovertemplate="%{y} (%{customdata}): " + currency_prefix(currency) + "%{x:,.0f}<extra></extra>",
+            customdata=np.where(table["made"], "agreed", "missing"),
+            name="mean saving it is worth",
+            hovertemplate="%{customdata}: " + _money_hover(currency, "x") + "<extra></extra>",
         )
     )
     fig.update_layout(
-        xaxis=_money_axis(dict(title="mean NPV gained by making the agreement"), currency),
+        xaxis=money_axis(currency, title=f"Mean saving gained by making the agreement ({currency})"),
         yaxis=dict(title="", autorange="reversed"),
-        height=360,
+        height=420,
         showlegend=False,
     )
     return fig
 
 
+def _wrap(text: str, width: int = 38) -> str:
+    """Break a long label into lines of about ``width`` characters (plotly does not wrap)."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(html.escape(x, quote=False) for x in lines)
+
+
 def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Figure:
-    """Scenarios side by side: mean NPV with P5–P95 whiskers, and P(loss) on a second axis."""
+    """Scenarios side by side: mean NPV with P5–P95 whiskers above, the chance of a loss below."""
     names = [label(n) for n in summary.index]
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.update_layout(template=_template(), title=dict(text="Scenarios compared", x=0.01))
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.65, 0.35], vertical_spacing=0.08)
+    _titled(
+        fig,
+        "Scenarios compared",
+        "Top: mean saving, whiskers from the 5th to the 95th percentile. Bottom: chance of a loss.",
+    )
     fig.add_trace(
         go.Bar(
             x=names,
             y=summary["mean_npv"],
-            name="mean NPV (whiskers P5–P95)",
+            name="mean saving (whiskers: 5th–95th percentile)",
             marker_color=GAIN,
             error_y=dict(
                 type="data",
@@ -506,21 +621,29 @@ def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Fig
                 arrayminus=summary["mean_npv"] - summary["p5"],
                 color=MUTED,
             ),
-            hovertemplate="%{x}: mean NPV " + _money_hover(currency) + "<extra></extra>",
-        )
+            hovertemplate="%{x}: mean saving " + _money_hover(currency) + "<extra></extra>",
+        ),
+        row=1,
+        col=1,
     )
     fig.add_trace(
-        _diamonds(names, summary["p_loss"], "P(loss)", "%{x}: P(loss) %{y:.1%}<extra></extra>"),
-        secondary_y=True,
+        go.Bar(
+            x=names,
+            y=summary["p_loss"],
+            name="chance of a loss",
+            marker_color=LOSS,
+            text=[percent(p) for p in summary["p_loss"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: chance of a loss %{y:.1%}<extra></extra>",
+        ),
+        row=2,
+        col=1,
     )
+    top = float(np.nanmax(summary["p_loss"])) if len(summary) else 0.0
+    fig.update_yaxes(**money_axis(currency, title_text=f"Saving, NPV ({currency})"), row=1, col=1)
     fig.update_yaxes(
-        title_text="NPV of savings",
-        tickprefix=currency_prefix(currency),
-        tickformat=",.3~s",
-        secondary_y=False,
+        **percent_axis(title_text="Chance of a loss"), range=[0, min(1.0, max(0.1, top * 1.3))], row=2, col=1
     )
-    fig.update_yaxes(
-        title_text="P(NPV < 0)", tickformat=".0%", range=[0, 1], secondary_y=True, showgrid=False
-    )
-    fig.update_xaxes(title_text="scenario")
+    fig.update_layout(height=620, showlegend=False)
     return fig

@@ -11,23 +11,59 @@ import pandas as pd
 
 from .scenario import Scenario
 
-__all__ = ["KPI_LABELS", "SimulationResult"]
+__all__ = ["KPI_HELP", "KPI_LABELS", "SimulationResult", "breakeven"]
 
-#: Summary metrics with their display labels, in the order reports show them.
+#: Summary metrics with the labels a reader sees, plain words first, in the order reports show them.
 KPI_LABELS = {
-    "mean_npv": "Mean NPV of savings",
+    "mean_npv": "Mean saving (NPV)",
     "se_npv": "Standard error of the mean",
-    "p_loss": "P(NPV < 0)",
+    "p_loss": "Chance of a loss",
     "p5": "NPV, 5th percentile",
     "p50": "NPV, median",
     "p95": "NPV, 95th percentile",
-    "cvar5": "CVaR 5 % (mean of the worst 5 %)",
-    "p_failure": "P(at least one vendor failure)",
+    "cvar5": "Worst-5 % average (CVaR 5 %)",
+    "p_failure": "Chance of a vendor failure",
     "expected_switches": "Expected number of switches",
     "expected_switching_cost": "Expected switching spend",
-    "breakeven_month": "Break-even month (median)",
-    "p_breakeven": "P(breaks even within the horizon)",
+    "breakeven_month": "Break-even month",
+    "p_breakeven": "Chance of being ahead at the horizon",
 }
+
+#: What each figure means, for tooltips and the docs.
+KPI_HELP = {
+    "mean_npv": "average over the simulated futures of the present value of the savings against staying in-house",
+    "se_npv": "Monte Carlo standard error of the mean saving",
+    "p_loss": "share of futures whose present value of savings is below zero",
+    "cvar5": "average present value of the 5 % worst futures (conditional value at risk, CVaR 5 %)",
+    "p_failure": "share of futures with at least one vendor failure within the horizon",
+    "breakeven_month": (
+        "first month from which the median cumulative savings (the middle line of the fan chart) "
+        "stay above zero to the end of the horizon"
+    ),
+    "p_breakeven": "share of futures whose cumulative savings are positive at the end of the horizon",
+}
+
+
+def breakeven(path) -> float:
+    """The break-even month of one cumulative-savings path by month (months 1..H): the first
+    month from which the path stays above zero to the end; NaN when it ends at or below zero.
+
+    The summary's ``breakeven_month`` is this function applied to the median path, which is
+    the middle line that the fan chart draws and marks.
+
+    Examples
+    --------
+    >>> breakeven([-5, 1, -1, 2, 3])
+    4.0
+    >>> breakeven([-1, -2])
+    nan
+    """
+    path = np.asarray(path, dtype=float)
+    nonpos = np.flatnonzero(path <= 0)
+    if nonpos.size == 0:
+        return 1.0
+    last = int(nonpos[-1]) + 1  # 1-based month of the last month at or below zero
+    return math.nan if last == path.size else float(last + 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,7 +107,11 @@ class SimulationResult:
 
     @functools.cached_property
     def breakeven_month(self) -> np.ndarray:
-        """Per trial, the first month after which cumulative savings stay positive (NaN: never)."""
+        """Per trial, the first month from which cumulative savings stay positive (NaN: never).
+
+        Their spread shows how uncertain payback is; the summary's ``breakeven_month`` is the
+        break-even of the median path instead (see :func:`breakeven`).
+        """
         nonpos = self.path <= 0
         horizon = self.path.shape[1]
         last_nonpos = horizon - 1 - np.argmax(nonpos[:, ::-1], axis=1)
@@ -79,14 +119,17 @@ class SimulationResult:
         month[nonpos[:, -1]] = np.nan
         return month
 
+    @functools.cached_property
+    def median_path(self) -> np.ndarray:
+        """The median of cumulative savings at the end of each month 1..H (the fan chart's middle line)."""
+        return np.quantile(self.path, 0.5, axis=0)
+
     def summary(self) -> pd.Series:
         """The headline figures (see :data:`KPI_LABELS`), named after the scenario."""
         npv = self.npv
         n = npv.size
         worst = np.sort(npv)[: max(1, math.ceil(0.05 * n))]
         p5, p50, p95 = np.quantile(npv, [0.05, 0.5, 0.95])
-        breakeven = self.breakeven_month
-        median_be = np.median(np.where(np.isnan(breakeven), np.inf, breakeven))
         values = {
             "mean_npv": npv.mean(),
             "se_npv": npv.std(ddof=1) / math.sqrt(n) if n > 1 else math.nan,
@@ -98,8 +141,8 @@ class SimulationResult:
             "p_failure": np.mean(self.switches > 0),
             "expected_switches": self.switches.mean(),
             "expected_switching_cost": self.switching_spend.mean(),
-            "breakeven_month": median_be if np.isfinite(median_be) else math.nan,
-            "p_breakeven": np.mean(~np.isnan(breakeven)),
+            "breakeven_month": breakeven(self.median_path),
+            "p_breakeven": np.mean(self.path[:, -1] > 0),
         }
         return pd.Series({k: float(v) for k, v in values.items()}, name=self.scenario.name)
 
@@ -109,6 +152,8 @@ class SimulationResult:
         if qs.ndim != 1 or np.any((qs < 0) | (qs > 1)):
             raise ValueError(f"quantiles must lie in [0, 1] (got {list(quantiles)})")
         table = np.quantile(self.path, qs, axis=0).T
+        if 0.5 in qs:  # the very numbers the break-even month is read from
+            table[:, int(np.flatnonzero(qs == 0.5)[0])] = self.median_path
         start = np.quantile(-self.upfront, qs)
         frame = pd.DataFrame(
             np.vstack([start, table]),

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .data import default_values, defaults_table
 from .distributions import Distribution, parse_value
+from .formatting import check_currency
 from .parameters import PARAMETERS, ParamSpec
 
 __all__ = [
@@ -146,6 +147,9 @@ class Scenario:
         for name in TEXT_FIELDS:
             raw = merged[name]
             clean[name] = "" if raw is None else str(raw)
+        currency_problem = check_currency(clean["currency"])
+        if currency_problem:
+            problems.append(currency_problem)
         policy = str(merged["after_failure"]).strip().lower()
         if policy not in AFTER_FAILURE:
             problems.append(

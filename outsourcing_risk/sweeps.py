@@ -96,14 +96,28 @@ def trust_curve(
 
 
 def design_optimum(s: Scenario) -> float:
-    """τ* of the model design: least expected trust cost with tension off (NaN when it is on)."""
+    """τ* of the model design: least expected trust cost with tension off (NaN when it is on).
+
+    τ* = F̄·m / (F̄·m + c·λ′), where F̄ is the fee averaged over the months with the vendor,
+    weighted by discounting (and, under ``insource``, by the chance that the vendor is still
+    there), so that fee escalation is included; with a flat fee F̄ is the fee itself.
+    """
     if s.tension_weight != 0:
         return float("nan")
     mean = _mean_value
     quality = (1 + mean(s.clarity_weight) * (1 - mean(s.goal_clarity))) * (
         1 + mean(s.selection_weight) * (1 - mean(s.selection_score))
     )
-    fm = mean(s.vendor_monthly_fee) * mean(s.micromanagement_overhead)
+    months = np.arange(1, s.horizon_months + 1)
+    h0 = 1 - (1 - mean(s.vendor_failure_prob_annual)) ** (1 / 12)
+    creep = mean(s.scope_creep_annual) * mean(s.creep_strain)
+    hazard = np.minimum(1.0, h0 * quality * (1 + creep * (months - 1) / 12))
+    # With a replacement there is almost always a vendor; after insourcing only until the failure.
+    present = np.cumprod(1 - hazard) if s.after_failure == "insource" else 1.0
+    weight = (1 + mean(s.discount_rate_annual)) ** (-months / 12) * present
+    fee = mean(s.vendor_monthly_fee) * (1 + mean(s.fee_escalation_annual)) ** ((months - 1) / 12)
+    average_fee = float(weight @ fee / weight.sum()) if weight.sum() > 0 else mean(s.vendor_monthly_fee)
+    fm = average_fee * mean(s.micromanagement_overhead)
     cost = mean(s.incident_cost) * mean(s.incident_rate_max) * quality
     return float(fm / (fm + cost)) if fm + cost > 0 else float("nan")
 

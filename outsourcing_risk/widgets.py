@@ -170,7 +170,9 @@ class WhatIfExplorer:
     def __init__(self, scenario: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
         self.panel = ControlPanel(scenario, n_trials, seed)
         self.result = simulate(self.panel.scenario, n_trials=n_trials, seed=seed)
-        self.kpis = w.HTML(kpi_cards_html(self.result.summary(), self.panel.base.currency))
+        self.kpis = w.HTML(
+            kpi_cards_html(self.result.summary(), self.panel.base.currency, self.panel.base.horizon_months)
+        )
         self.status = w.HTML()
         self.fan = go.FigureWidget(plots.fan_chart(self.result))
         self.histogram = go.FigureWidget(plots.npv_histogram(self.result))
@@ -210,7 +212,7 @@ class WhatIfExplorer:
             return
         self.result = simulate(scenario, n_trials=self.panel.n_trials.value, seed=self.panel.seed.value)
         summary = self.result.summary()
-        self.kpis.value = kpi_cards_html(summary, scenario.currency)
+        self.kpis.value = kpi_cards_html(summary, scenario.currency, scenario.horizon_months)
         self._redraw(summary)
         self.last_update_seconds = time.perf_counter() - start
         self.status.value = (
@@ -220,17 +222,23 @@ class WhatIfExplorer:
 
     def _redraw(self, summary) -> None:
         q = plots.fan_data(self.result)
+        be = plots.breakeven_of_fan(q)
+        horizon = self.result.scenario.horizon_months
         with self.fan.batch_update():
             for trace, column in zip(self.fan.data, ("p95", "p5", "p75", "p25", "p50", "mean"), strict=True):
                 trace.y = q[column].to_numpy()
+            mark, note = self.fan.layout.shapes[-1], self.fan.layout.annotations[-1]
+            mark.x0 = mark.x1 = note.x = horizon if math.isnan(be) else be
+            mark.visible = not math.isnan(be)
+            note.text = plots.breakeven_text(be, horizon)
         h = plots.histogram_data(self.result)
         with self.histogram.batch_update():
             for trace, key in zip(self.histogram.data, ("loss", "gain"), strict=True):
                 trace.x, trace.y, trace.width = h[f"{key}_x"], h[f"{key}_y"], h["width"]
-            for shape, note, key in zip(
+            for shape, note, (key, *_rest) in zip(
                 self.histogram.layout.shapes,
                 self.histogram.layout.annotations,
-                ("mean_npv", "p5", "p95"),
+                plots.HISTOGRAM_MARKS,
                 strict=True,
             ):
                 shape.x0 = shape.x1 = note.x = summary[key]

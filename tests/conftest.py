@@ -2,7 +2,7 @@ import pytest
 
 from outsourcing_risk import Scenario
 
-#: The conditions under which shared/MODEL.md gives E[NPV] in closed form.
+#: The conditions under which the model gives E[NPV] in closed form (docs/model.md).
 CLOSED_FORM = dict(
     goal_clarity=1,
     selection_score=1,

@@ -232,3 +232,79 @@ def test_target_se_respects_the_trial_cap():
     r = simulate(Scenario(), seed=4, target_se=1, max_trials=30_000)
     assert r.n_trials == 30_000
     assert not r.convergence.attrs["converged"]
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        Scenario(name="Managed cloud", inhouse_monthly_cost=150_000, vendor_monthly_fee=122_000, switching_months=9),
+        Scenario(name="Tiny", inhouse_monthly_cost=8_000, vendor_monthly_fee=5_500, switching_cost=9_000, trust=0.95),
+        Scenario(name="Edges", switching_months=1, goal_clarity=1.0, discount_rate_annual=0.0, transition_cost=0),
+        Scenario(name="Uncertain", vendor_monthly_fee="pert(100000, 120000, 150000)", inhouse_monthly_cost=160_000),
+    ],
+    ids=lambda s: s.name,
+)
+def test_tornado_moves_every_input_around_the_scenarios_own_value(scenario):
+    from outsourcing_risk.parameters import spec
+
+    table = tornado(scenario, n_trials=500, seed=2)
+    for name, row in table.iterrows():
+        value = getattr(scenario, name)
+        centre = value.quantile(0.5) if hasattr(value, "ppf") else value
+        assert row["low"] <= centre <= row["high"], name
+        assert row["value"] == pytest.approx(centre), name
+        p = spec(name)
+        assert p.low <= row["low"] and row["high"] <= p.high, f"{name} stays in its valid range"
+        if p.integer:
+            assert row["low"] == int(row["low"]) and row["high"] == int(row["high"]), name
+            assert row["low"] < row["high"], f"{name}: a whole-month input moves at least one month"
+        elif not hasattr(value, "ppf") and value > 0:
+            assert row["low"] == pytest.approx(max(p.low, 0.8 * value)), name
+            assert row["high"] == pytest.approx(min(p.high, 1.2 * value)), name
+    if hasattr(scenario.vendor_monthly_fee, "ppf"):
+        fee = table.loc["vendor_monthly_fee"]
+        assert (fee["low"], fee["high"], fee["rule"]) == (
+            pytest.approx(scenario.vendor_monthly_fee.quantile(0.1)),
+            pytest.approx(scenario.vendor_monthly_fee.quantile(0.9)),
+            "P10–P90",
+        )
+
+
+def test_tornado_swings_are_of_the_scenarios_size_not_the_defaults():
+    # The example: a 122k fee tested at 60-80k gave swings of millions on a ~190k NPV.
+    s = Scenario(inhouse_monthly_cost=150_000, vendor_monthly_fee=122_000)
+    table = tornado(s, parameters=["vendor_monthly_fee"], n_trials=2_000, seed=1)
+    assert (table.loc["vendor_monthly_fee", "low"], table.loc["vendor_monthly_fee", "high"]) == (
+        pytest.approx(97_600),
+        pytest.approx(146_400),
+    )
+    assert table.attrs["currency"] == "USD"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: tornado(Scenario(), "trust"), TypeError, "did you mean \\['trust'\\]"),
+        (lambda: tornado(Scenario(), [3]), TypeError, "parameter names"),
+        (lambda: tornado(Scenario(), ranges=[("trust", (0, 1))]), TypeError, "ranges must be a mapping"),
+        (lambda: tornado(Scenario(), ranges={"trust": 0.5}), TypeError, "pair of numbers"),
+    ],
+)
+def test_tornado_arguments_are_checked_by_name(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("escalation", "policy", "failure"),
+    [(0.06, "replace", 0.1), (0.06, "insource", 0.4), (0.2, "replace", 0.1), (0.2, "insource", 0.1)],
+)
+def test_design_optimum_includes_fee_escalation(escalation, policy, failure):
+    s = Scenario(
+        tension_weight=0,
+        fee_escalation_annual=escalation,
+        after_failure=policy,
+        vendor_failure_prob_annual=failure,
+    )
+    curve = trust_curve(s, np.linspace(0, 1, 11), n_trials=20_000, seed=1)
+    assert curve.attrs["optimal_trust"] == pytest.approx(curve.attrs["design_optimum"], abs=0.02)

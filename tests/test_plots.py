@@ -13,6 +13,7 @@ from outsourcing_risk import (
     tornado,
     trust_curve,
 )
+from outsourcing_risk.formatting import param_label
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +32,9 @@ def test_npv_histogram_splits_losses_and_marks_p_loss(result):
     assert _trace_names(fig) == ["loss (NPV < 0)", "saving (NPV ≥ 0)"]
     assert sum(fig.data[0].y) == int(np.sum(result.npv < 0))
     assert sum(fig.data[0].y) + sum(fig.data[1].y) == result.n_trials
-    assert f"P(loss) {result.summary()['p_loss']:.1%}" in fig.layout.title.text
-    assert fig.layout.xaxis.tickprefix == "€"
-    assert fig.layout.xaxis.title.text.startswith("NPV of savings")
+    assert f"chance of a loss {result.summary()['p_loss']:.1%}" in fig.layout.title.text
+    assert fig.layout.xaxis.tickprefix == "EUR "
+    assert fig.layout.xaxis.title.text == "Present value of savings against staying in-house (EUR)"
 
 
 def test_exceedance_starts_at_one_and_falls(result):
@@ -46,18 +47,18 @@ def test_exceedance_starts_at_one_and_falls(result):
 
 def test_fan_chart_has_bands_median_and_mean(result):
     fig = plots.fan_chart(result)
-    assert {"P5–P95", "P25–P75", "median", "mean"} <= set(_trace_names(fig))
-    assert fig.layout.xaxis.title.text == "month"
+    assert {"90 % of futures", "50 % of futures", "median", "mean"} <= set(_trace_names(fig))
+    assert fig.layout.xaxis.title.text == "Month"
     assert len(fig.data[-1].x) == result.scenario.horizon_months + 1
 
 
 def test_trust_curve_chart_marks_the_optimum():
     curve = trust_curve(Scenario(), np.linspace(0, 1, 6), n_trials=2_000, seed=1)
     fig = plots.trust_curve_chart(curve, currency="GBP")
-    star = next(t for t in fig.data if t.name == "optimum")
+    star = next(t for t in fig.data if t.name == "best trust")
     assert star.x[0] == pytest.approx(curve.attrs["optimal_trust"])
-    assert "P(loss)" in _trace_names(fig)
-    assert fig.layout.yaxis.tickprefix == "£"
+    assert "chance of a loss" in _trace_names(fig)
+    assert fig.layout.yaxis.tickprefix == "GBP "
 
 
 def test_tornado_chart_has_one_bar_per_input_largest_on_top():
@@ -65,8 +66,10 @@ def test_tornado_chart_has_one_bar_per_input_largest_on_top():
         Scenario(), parameters=["trust", "vendor_monthly_fee", "switching_cost"], n_trials=2_000, seed=1
     )
     fig = plots.tornado_chart(table)
-    assert list(fig.data[0].y) == list(table.index[::-1])
-    assert fig.data[0].y[-1] == "vendor_monthly_fee"
+    labels = [y.split("<br>")[0] for y in fig.data[0].y]
+    assert labels[::-1] == [param_label(n) for n in table.index]
+    assert labels[-1] == "Vendor monthly fee (USD/month)"
+    assert "20% below and above this scenario's value" in fig.layout.title.subtitle.text
 
 
 def test_grid_heatmap_shows_the_chosen_metric():
@@ -74,16 +77,17 @@ def test_grid_heatmap_shows_the_chosen_metric():
     fig = plots.grid_heatmap(table)
     assert isinstance(fig.data[0], go.Heatmap)
     assert np.asarray(fig.data[0].z).shape == (3, 2)
-    assert fig.layout.xaxis.title.text == "vendor_failure_prob_annual"
-    assert "P(NPV < 0)" in fig.layout.title.text
-    assert "Mean NPV" in plots.grid_heatmap(table, "mean_npv").layout.title.text
+    assert fig.layout.xaxis.title.text == "Vendor failure probability (% per year)"
+    assert fig.layout.yaxis.title.text == "Switching cost (USD)"
+    assert "Chance of a loss" in fig.layout.title.text
+    assert "Mean saving" in plots.grid_heatmap(table, "mean_npv").layout.title.text
 
 
 def test_exit_strategy_chart_states_the_value():
     table = exit_strategy_value(Scenario(), 0.8, levels=[0, 0.5, 1], n_trials=2_000, seed=1)
     fig = plots.exit_strategy_chart(table)
-    assert f"{table.attrs['value']:,.0f}" in fig.layout.title.text
-    assert _trace_names(fig) == ["mean NPV", "CVaR 5 % (worst 5 %)"]
+    assert f"USD {table.attrs['value']:,.0f}" in fig.layout.title.text
+    assert _trace_names(fig) == ["mean saving", "worst-5 % average"]
 
 
 def test_vendor_chart_orders_bars_by_rank():
@@ -96,7 +100,7 @@ def test_convergence_chart_needs_a_trace(result):
     with pytest.raises(ValueError, match="target_se"):
         plots.convergence_chart(result)
     fig = plots.convergence_chart(simulate(Scenario(), seed=1, target_se=5_000))
-    assert "± 2 SE" in _trace_names(fig)
+    assert "± 2 standard errors" in _trace_names(fig)
 
 
 def test_names_reach_plotly_escaped_so_they_show_as_typed():
@@ -112,10 +116,30 @@ def test_names_reach_plotly_escaped_so_they_show_as_typed():
     assert "<img" not in title
 
 
-def test_currency_prefixes():
-    assert plots.currency_prefix("usd") == "$"
+def test_currency_is_written_one_way_on_axes_and_in_hover_text():
+    assert plots.currency_prefix("usd") == "USD "
     assert plots.currency_prefix("PLN") == "PLN "
     assert plots.currency_prefix("") == ""
+
+
+def test_the_fan_chart_marks_the_break_even_month_of_the_summary():
+    for scenario in (Scenario(), Scenario(vendor_failure_prob_annual="pert(0.08, 0.15, 0.35)", trust=0.8)):
+        r = simulate(scenario, n_trials=3_000, seed=4)
+        fig = plots.fan_chart(r)
+        mark, note = fig.layout.shapes[-1], fig.layout.annotations[-1]
+        assert mark.x0 == r.summary()["breakeven_month"]
+        assert note.text == f"break-even: month {r.summary()['breakeven_month']:.0f}"
+        median = np.asarray(next(t for t in fig.data if t.name == "median").y)
+        assert median[int(mark.x0)] > 0 >= median[int(mark.x0) - 1], "the median line crosses zero there"
+        assert np.all(median[int(mark.x0) :] > 0)
+
+
+def test_no_break_even_is_said_on_the_fan_chart():
+    r = simulate(Scenario(vendor_monthly_fee=130_000), n_trials=1_000, seed=1)
+    fig = plots.fan_chart(r)
+    assert np.isnan(r.summary()["breakeven_month"])
+    assert fig.layout.shapes[-1].visible is False
+    assert fig.layout.annotations[-1].text == "no break-even within 60 months"
 
 
 def test_checklist_chart_colours_made_and_missing_agreements():
@@ -123,6 +147,6 @@ def test_checklist_chart_colours_made_and_missing_agreements():
 
     table = checklist_costs(Scenario(), ["schedule", "payment"], n_trials=1_000, seed=1)
     fig = plots.checklist_chart(table)
-    assert list(fig.data[0].y) == list(table["agreement"])
+    assert [y.replace("<br>", " ") for y in fig.data[0].y] == list(table["agreement"])
     assert list(fig.data[0].marker.color) == [plots.GAIN, plots.LOSS, plots.GAIN, plots.LOSS]
     assert "Goal clarity 50%" in fig.layout.title.text
