@@ -55,6 +55,8 @@ class Job:
     slug: str
     parameters: dict
     error: str = ""  # set when the row is invalid: it is recorded, not run
+    currency: str = "USD"
+    horizon_months: int = 60
 
 
 @dataclass
@@ -128,14 +130,24 @@ def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
         error = "; ".join(bad_marks)
         if not error:
             values["selection_score"] = selection_score(marks)
+    scenario = None
     if not error:
         try:
-            Scenario.from_dict(values)
+            scenario = Scenario.from_dict(values)
         except ScenarioError as exc:
             error = "; ".join(exc.problems)
     parameters = {("scenario_name" if k == "name" else k): v for k, v in values.items()}
     parameters.update(n_trials=n_trials, seed=seed)
-    return Job(row=i, name=name, slug=slugify(name), parameters=parameters, error=error)
+    shown = scenario or Scenario()
+    return Job(
+        row=i,
+        name=name,
+        slug=slugify(name),
+        parameters=parameters,
+        error=error,
+        currency=shown.currency if scenario else str(values.get("currency", "USD")),
+        horizon_months=shown.horizon_months,
+    )
 
 
 def _write_atomic(path: Path, data: str | bytes) -> None:

@@ -1,5 +1,5 @@
-"""``index.html`` of a batch: a sortable KPI table linking every report and a comparison chart,
-in one offline page. Every name and message that came from the table is escaped."""
+"""``index.html`` of a batch: a one-line conclusion, a sortable KPI table linking every report and a
+comparison chart, in one offline page. Every name and message that came from the table is escaped."""
 
 from __future__ import annotations
 
@@ -10,34 +10,37 @@ import time
 import pandas as pd
 
 from . import plots
+from .formatting import money, month, percent
+from .narrative import horizon_words
 
 __all__ = ["index_html"]
 
-_COLUMNS = (
-    ("mean_npv", "Mean NPV", "money"),
-    ("p_loss", "P(loss)", "pct"),
-    ("cvar5", "CVaR 5 %", "money"),
-    ("p_failure", "P(vendor failure)", "pct"),
-    ("breakeven_month", "Break-even month", "month"),
-)
-
 _STYLE = """
-body { font-family: DejaVu Sans, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #2c3e50; }
+body { font-family: DejaVu Sans, Arial, sans-serif; margin: 2em auto; max-width: 1180px; color: #2c3e50;
+       padding: 0 1em; }
+.conclusion { font-size: 17px; line-height: 1.45; }
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
-th, td { padding: 6px 10px; border-bottom: 1px solid #ecf0f1; text-align: right; }
+th, td { padding: 6px 10px; border-bottom: 1px solid #ecf0f1; text-align: right; vertical-align: top; }
 th:first-child, td:first-child, td.status, td.error { text-align: left; }
-th { cursor: pointer; background: #f4f6f8; user-select: none; }
-th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
-tr.failed td { color: #c0392b; } td.error { font-size: 90%; white-space: pre-wrap; max-width: 420px; }
+th { background: #f4f6f8; font-weight: 600; }
+th button { font: inherit; background: none; border: 0; padding: 0; cursor: pointer; color: inherit;
+            text-align: inherit; }
+th button:focus-visible { outline: 2px solid #2e86de; outline-offset: 2px; }
+th[aria-sort=ascending] button::after { content: " ▲"; }
+th[aria-sort=descending] button::after { content: " ▼"; }
+tr.failed td, tr.not-run td { color: #c0392b; }
+td.error { font-size: 90%; white-space: pre-wrap; max-width: 380px; }
+.note { color: #566573; font-size: 13px; }
 """
 
 _SORT_SCRIPT = """
-document.querySelectorAll('#kpis th').forEach(function (th, col) {
-  th.addEventListener('click', function () {
+document.querySelectorAll('#kpis th button').forEach(function (button) {
+  button.addEventListener('click', function () {
+    var th = button.parentElement, col = th.cellIndex;
     var body = document.querySelector('#kpis tbody');
     var rows = Array.prototype.slice.call(body.rows);
     var up = th.getAttribute('aria-sort') !== 'ascending';
-    document.querySelectorAll('#kpis th').forEach(function (h) { h.removeAttribute('aria-sort'); });
+    document.querySelectorAll('#kpis th').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
     th.setAttribute('aria-sort', up ? 'ascending' : 'descending');
     rows.sort(function (a, b) {
       var x = a.cells[col].dataset.sort, y = b.cells[col].dataset.sort;
@@ -51,43 +54,91 @@ document.querySelectorAll('#kpis th').forEach(function (th, col) {
 """
 
 
-def _cell(value, kind: str) -> str:
+def _columns(horizon: str) -> tuple[tuple[str, str, str], ...]:
+    return (
+        ("mean_npv", "Mean saving (NPV)", "money"),
+        ("p_loss", "Chance of a loss", "pct"),
+        ("cvar5", "Worst-5 % average", "money"),
+        ("p_failure", f"Chance of a vendor failure within {horizon}", "pct"),
+        ("breakeven_month", "Break-even month", "month"),
+    )
+
+
+def _cell(value, kind: str, currency: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         shown, key = ("never" if kind == "month" else "—"), "Infinity" if kind == "month" else "-Infinity"
         return f'<td data-sort="{key}">{shown}</td>'
-    shown = {"money": f"{value:,.0f}", "pct": f"{value:.1%}", "month": f"{value:.0f}"}[kind]
-    return f'<td data-sort="{float(value)!r}">{shown}</td>'
+    shown = {"money": money(value, currency), "pct": percent(value), "month": month(value)}[kind]
+    return f'<td data-sort="{float(value)!r}">{html.escape(shown)}</td>'
+
+
+def _horizon(outcomes) -> str:
+    horizons = {o.job.horizon_months for o in outcomes}
+    return horizon_words(horizons.pop()) if len(horizons) == 1 else "the horizon"
+
+
+def conclusion(ok) -> str:
+    """One line naming the best scenario by mean saving and by worst-5 % average (escaped)."""
+    if not ok:
+        return "No scenario produced a report."
+    best_mean = max(ok, key=lambda o: o.summary["mean_npv"])
+    best_tail = max(ok, key=lambda o: o.summary["cvar5"])
+
+    def named(o, key):
+        return f"<b>{html.escape(o.job.name)}</b> ({html.escape(money(o.summary[key], o.job.currency, compact=True))})"
+
+    if best_mean is best_tail:
+        text = (
+            f"{named(best_mean, 'mean_npv')} has the best mean saving and also the best worst-5 % "
+            f"average ({html.escape(money(best_tail.summary['cvar5'], best_tail.job.currency, compact=True))})."
+        )
+    else:
+        text = (
+            f"Best mean saving: {named(best_mean, 'mean_npv')}. Best worst-5 % average, the safest "
+            f"choice: {named(best_tail, 'cvar5')}."
+        )
+    if len({o.job.currency for o in ok}) > 1:
+        text += " The scenarios use different currencies: compare their money figures with care."
+    return text
 
 
 def index_html(outcomes, title: str = "Outsourcing risk: scenario reports") -> str:
     """The whole index page as a string."""
+    columns = _columns(_horizon(outcomes))
     rows = []
     for o in outcomes:
         name = html.escape(o.job.name)
         link = f'<a href="{html.escape(o.report)}">{name}</a>' if o.report else name
-        cells = "".join(_cell(o.summary.get(key), kind) for key, _, kind in _COLUMNS)
+        cells = "".join(_cell(o.summary.get(key), kind, o.job.currency) for key, _, kind in columns)
+        status = html.escape(o.status)
         rows.append(
-            f'<tr class="{o.status}"><td data-sort="{name}">{link}</td>{cells}'
-            f'<td class="status" data-sort="{o.status}">{o.status}</td>'
+            f'<tr class="{status}"><td data-sort="{name}">{link}</td>{cells}'
+            f'<td class="status" data-sort="{status}">{status}</td>'
             f'<td class="error" data-sort="{html.escape(o.error)}">{html.escape(o.error)}</td></tr>'
         )
-    header = "".join(f"<th>{label}</th>" for _, label, _ in _COLUMNS)
+    header = "".join(
+        f'<th scope="col" aria-sort="none"><button type="button">{html.escape(label)}</button></th>'
+        for _, label, _ in columns
+    )
     ok = [o for o in outcomes if o.status == "ok"]
-    failed = len(outcomes) - len(ok)
-    chart = _chart(ok)
+    counts = pd.Series([o.status for o in outcomes]).value_counts().to_dict() if outcomes else {}
+    tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     when = time.strftime("%Y-%m-%d %H:%M")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>{_STYLE}</style></head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p>{len(outcomes)} scenarios, {len(ok)} reported, {failed} failed. Made {when}. Click a column to sort;
-click a scenario to open its report (offline, a single file).</p>
-<table id="kpis"><thead><tr><th>Scenario</th>{header}<th>Status</th><th>Error</th></tr></thead>
+<p class="conclusion">{conclusion(ok)}</p>
+<p class="note">{len(outcomes)} scenarios: {html.escape(tally)}. Made {when}. Press a column heading to sort
+(Enter or Space from the keyboard); open a scenario for its full report (a single file that works offline).</p>
+<table id="kpis"><thead><tr><th scope="col" aria-sort="none"><button type="button">Scenario</button></th>{header}
+<th scope="col" aria-sort="none"><button type="button">Status</button></th>
+<th scope="col" aria-sort="none"><button type="button">Error</button></th></tr></thead>
 <tbody>
 {"".join(rows)}
 </tbody></table>
-{chart}
+{_chart(ok)}
 <script>{_SORT_SCRIPT}</script>
 </body></html>
 """
@@ -97,5 +148,12 @@ def _chart(ok) -> str:
     if not ok:
         return "<p>No scenario produced a report, so there is no chart.</p>"
     frame = pd.DataFrame([o.summary for o in ok], index=[o.job.name for o in ok])
-    fig = plots.kpi_comparison_chart(frame)
-    return fig.to_html(full_html=False, include_plotlyjs=True, include_mathjax=False, div_id="comparison")
+    currencies = {o.job.currency for o in ok}
+    fig = plots.kpi_comparison_chart(frame, currencies.pop() if len(currencies) == 1 else "")
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=True,
+        include_mathjax=False,
+        div_id="comparison",
+        config={"displaylogo": False},
+    )

@@ -23,9 +23,9 @@ __all__ = [
     "parameter_table",
     "publish_summary",
     "report_header",
-    "show_parameters",
     "scenario_from_parameters",
     "setup_plotly",
+    "show_parameters",
     "versions",
 ]
 
@@ -165,10 +165,7 @@ def report_header(result):
     scenario = result.scenario
     summary = result.summary()
     notes = f'<p class="or-notes">{html.escape(scenario.notes)}</p>' if scenario.notes else ""
-    changed = "; ".join(
-        f"{param_label(k, scenario.currency, unit=False)} {html.escape(v)}"
-        for k, v in changed_parameters(scenario).items()
-    )
+    changed = "; ".join(html.escape(text) for text in changed_parameters(scenario).values())
     return HTML(
         f'<h1 class="or-title">{html.escape(scenario.name)}</h1>{notes}'
         f'<p class="or-conclusion" style="font-size:17px;line-height:1.45;max-width:60em">'
@@ -180,15 +177,16 @@ def report_header(result):
 
 
 def changed_parameters(scenario: Scenario) -> dict[str, str]:
-    """The numeric parameters that differ from the defaults, formatted for reading."""
+    """What differs from the defaults, by parameter name, each written for reading
+    ("Vendor monthly fee USD 62,000/month")."""
     base = Scenario()
     out = {}
     for p in PARAMETERS:
         value = getattr(scenario, p.name)
         if str(value) != str(getattr(base, p.name)):
-            out[p.name] = param_value(p, value, scenario.currency)
+            out[p.name] = f"{param_label(p, unit=False)} {param_value(p, value, scenario.currency)}"
     if scenario.after_failure != base.after_failure:
-        out["after_failure"] = f"after a failure: {scenario.after_failure}"
+        out["after_failure"] = f"After a vendor failure: {scenario.after_failure}"
     return out
 
 

@@ -600,50 +600,57 @@ def _wrap(text: str, width: int = 38) -> str:
 
 
 def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Figure:
-    """Scenarios side by side: mean NPV with P5–P95 whiskers above, the chance of a loss below."""
-    names = [label(n) for n in summary.index]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.65, 0.35], vertical_spacing=0.08)
+    """Scenarios side by side: mean NPV with P5–P95 whiskers on the left, the chance of a loss on the
+    right, one row per scenario (so any number of scenarios stays readable)."""
+    names = [_wrap(str(n), 28) for n in summary.index][::-1]
+    rows = summary.iloc[::-1]
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, column_widths=[0.66, 0.34], horizontal_spacing=0.1
+    )
     _titled(
         fig,
         "Scenarios compared",
-        "Top: mean saving, whiskers from the 5th to the 95th percentile. Bottom: chance of a loss.",
+        "Left: mean saving, whiskers from the 5th to the 95th percentile. Right: chance of a loss.",
     )
     fig.add_trace(
         go.Bar(
-            x=names,
-            y=summary["mean_npv"],
+            y=names,
+            x=rows["mean_npv"],
+            orientation="h",
             name="mean saving (whiskers: 5th–95th percentile)",
             marker_color=GAIN,
-            error_y=dict(
+            error_x=dict(
                 type="data",
                 symmetric=False,
-                array=summary["p95"] - summary["mean_npv"],
-                arrayminus=summary["mean_npv"] - summary["p5"],
+                array=rows["p95"] - rows["mean_npv"],
+                arrayminus=rows["mean_npv"] - rows["p5"],
                 color=MUTED,
             ),
-            hovertemplate="%{x}: mean saving " + _money_hover(currency) + "<extra></extra>",
+            hovertemplate="mean saving " + _money_hover(currency, "x") + "<extra></extra>",
         ),
         row=1,
         col=1,
     )
     fig.add_trace(
         go.Bar(
-            x=names,
-            y=summary["p_loss"],
+            y=names,
+            x=rows["p_loss"],
+            orientation="h",
             name="chance of a loss",
             marker_color=LOSS,
-            text=[percent(p) for p in summary["p_loss"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: chance of a loss %{y:.1%}<extra></extra>",
+            hovertemplate="chance of a loss %{x:.1%}<extra></extra>",
         ),
-        row=2,
-        col=1,
+        row=1,
+        col=2,
     )
     top = float(np.nanmax(summary["p_loss"])) if len(summary) else 0.0
-    fig.update_yaxes(**money_axis(currency, title_text=f"Saving, NPV ({currency})"), row=1, col=1)
-    fig.update_yaxes(
-        **percent_axis(title_text="Chance of a loss"), range=[0, min(1.0, max(0.1, top * 1.3))], row=2, col=1
+    fig.update_xaxes(
+        **money_axis(currency, title_text=f"Saving, NPV ({currency})" if currency else "Saving, NPV"),
+        row=1,
+        col=1,
     )
-    fig.update_layout(height=620, showlegend=False)
+    fig.update_xaxes(
+        **percent_axis(title_text="Chance of a loss"), range=[0, min(1.0, max(0.1, top * 1.15))], row=1, col=2
+    )
+    fig.update_layout(height=max(380, 48 * len(names) + 190), showlegend=False, bargap=0.35)
     return fig

@@ -237,10 +237,22 @@ def test_target_se_respects_the_trial_cap():
 @pytest.mark.parametrize(
     "scenario",
     [
-        Scenario(name="Managed cloud", inhouse_monthly_cost=150_000, vendor_monthly_fee=122_000, switching_months=9),
-        Scenario(name="Tiny", inhouse_monthly_cost=8_000, vendor_monthly_fee=5_500, switching_cost=9_000, trust=0.95),
-        Scenario(name="Edges", switching_months=1, goal_clarity=1.0, discount_rate_annual=0.0, transition_cost=0),
-        Scenario(name="Uncertain", vendor_monthly_fee="pert(100000, 120000, 150000)", inhouse_monthly_cost=160_000),
+        Scenario(
+            name="Managed cloud", inhouse_monthly_cost=150_000, vendor_monthly_fee=122_000, switching_months=9
+        ),
+        Scenario(
+            name="Tiny",
+            inhouse_monthly_cost=8_000,
+            vendor_monthly_fee=5_500,
+            switching_cost=9_000,
+            trust=0.95,
+        ),
+        Scenario(
+            name="Edges", switching_months=1, goal_clarity=1.0, discount_rate_annual=0.0, transition_cost=0
+        ),
+        Scenario(
+            name="Uncertain", vendor_monthly_fee="pert(100000, 120000, 150000)", inhouse_monthly_cost=160_000
+        ),
     ],
     ids=lambda s: s.name,
 )
@@ -254,9 +266,11 @@ def test_tornado_moves_every_input_around_the_scenarios_own_value(scenario):
         assert row["low"] <= centre <= row["high"], name
         assert row["value"] == pytest.approx(centre), name
         p = spec(name)
-        assert p.low <= row["low"] and row["high"] <= p.high, f"{name} stays in its valid range"
+        assert p.low <= row["low"], f"{name} stays in its valid range"
+        assert row["high"] <= p.high, f"{name} stays in its valid range"
         if p.integer:
-            assert row["low"] == int(row["low"]) and row["high"] == int(row["high"]), name
+            assert row["low"] == int(row["low"]), name
+            assert row["high"] == int(row["high"]), name
             assert row["low"] < row["high"], f"{name}: a whole-month input moves at least one month"
         elif not hasattr(value, "ppf") and value > 0:
             assert row["low"] == pytest.approx(max(p.low, 0.8 * value)), name

@@ -53,7 +53,8 @@ def test_percent_month_and_chances():
 def test_every_parameter_has_a_human_label_with_its_unit():
     for p in PARAMETERS:
         text = param_label(p, "EUR")
-        assert "_" not in text and text[0].isupper(), text
+        assert "_" not in text, text
+        assert text[0].isupper(), text
         assert text.endswith(")"), text
     assert param_label("vendor_monthly_fee", "USD") == "Vendor monthly fee (USD/month)"
     assert param_label("vendor_failure_prob_annual") == "Vendor failure probability (% per year)"
@@ -91,5 +92,7 @@ def test_the_conclusion_follows_the_numbers():
     loses = conclusion(simulate(Scenario(vendor_monthly_fee=130_000, currency="EUR"), n_trials=2_000, seed=1))
     assert loses.startswith("Outsourcing costs about EUR ")
     assert "still not positive after 60 months" in loses
-    safe = conclusion(simulate(Scenario(vendor_failure_prob_annual=0, incident_rate_max=0), n_trials=1_000, seed=1))
+    safe = conclusion(
+        simulate(Scenario(vendor_failure_prob_annual=0, incident_rate_max=0), n_trials=1_000, seed=1)
+    )
     assert "loses money in none of the simulated futures" in safe

@@ -7,6 +7,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from outsourcing_risk import Scenario, simulate
+from outsourcing_risk.export import PLOTLY_MIME
 from outsourcing_risk.notebook import SUMMARY_MIME
 
 from .notebook_runs import NOTEBOOKS, REPORT, run, texts
@@ -44,13 +45,27 @@ def test_notebook_runs_headless_with_small_trials(path, tmp_path):
     assert nb.metadata.papermill.parameters == {"n_trials": 2_000, "seed": 7}
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code), "every cell ran to completion"
-    shown = texts(nb, kinds=("text/html",))
-    assert "Plotly.newPlot" in shown
-    assert (
-        shown.count("define('plotly'") + shown.count('define("plotly"') + shown.count("plotly.js v") >= 1
-    ), "plotly.js embedded"
-    assert 'src="https://cdn.plot.ly' not in shown, "no chart may depend on a CDN"
+    charts = [o for c in code for o in c.outputs if PLOTLY_MIME in o.get("data", {})]
+    assert charts, "charts are stored as plotly JSON (JupyterLab draws them; the export embeds plotly.js)"
+    shown = texts(nb, kinds=("text/html", "text/plain", "stream"))
+    assert "plotly.js v" not in shown, "no copy of plotly.js in the notebook"
+    assert "cdn.plot.ly" not in shown
     assert "Error" not in "".join(o.get("ename", "") for c in code for o in c.outputs)
+    streams = [
+        o for c in code for o in c.outputs if o.get("output_type") == "stream" and o["name"] == "stderr"
+    ]
+    assert streams == [], "no warnings or progress bars in a notebook's output"
+    assert "dtype:" not in shown, "no pandas Series repr left in the output"
+
+
+def test_executed_report_notebook_stays_small(tmp_path):
+    nb = run(REPORT, tmp_path, n_trials=20_000, seed=3)
+    assert (tmp_path / REPORT.name).stat().st_size <= 1_000_000
+    from outsourcing_risk.export import export_html
+
+    page = export_html(nb, "Small")
+    assert page.count("plotly.js v") == 1, "plotly.js embedded once, in the page"
+    assert len(page.encode()) <= 5.5e6
 
 
 def test_report_records_the_summary_simulate_gives(tmp_path):
@@ -77,7 +92,7 @@ def test_report_records_the_summary_simulate_gives(tmp_path):
     assert payload["scenario"] == "Small run"
     assert payload["summary"]["mean_npv"] == pytest.approx(expected["mean_npv"], rel=1e-12)
     assert payload["summary"]["p_loss"] == expected["p_loss"]
-    assert f"{expected['mean_npv']:,.0f}" in texts(nb), "the KPI table shows the same mean NPV"
+    assert f"USD {expected['mean_npv']:,.0f}" in texts(nb), "the KPI cards show the same mean NPV"
 
 
 def test_report_escapes_names_and_notes_from_users(tmp_path):

@@ -111,7 +111,7 @@ def test_names_reach_plotly_escaped_so_they_show_as_typed():
         [simulate(Scenario(name=n), n_trials=500, seed=1).summary() for n in ("A & B", hostile)]
     )
     fig = plots.kpi_comparison_chart(summary)
-    assert list(fig.data[0].x) == ["A &amp; B", "&lt;img src=x onerror=alert(1)&gt;"]
+    assert list(fig.data[0].y) == ["&lt;img src=x onerror=alert(1)&gt;", "A &amp; B"]
     title = plots.fan_chart(simulate(Scenario(name=hostile), n_trials=500, seed=1)).layout.title.text
     assert "<img" not in title
 
