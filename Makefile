@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed
 TRIALS ?= 20000
 SEED   ?= 2026
 
-.PHONY: help venv test report lab bench lint format clean notebooks
+.PHONY: help venv test report lab bench lint format clean notebooks screenshots
 
 help:
 	@echo "make report   one offline HTML report per scenario of data/scenarios.csv, plus reports/index.html"
 	@echo "make test     create .venv, install the project with its test extras, run the whole suite"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make bench    run the speed and memory benchmarks into benchmarks/RESULTS.md"
+	@echo "make screenshots  photograph a report and the index into docs/img/ (needs chromium)"
 
 venv: $(STAMP)
 
@@ -50,3 +51,6 @@ clean:
 
 notebooks: $(STAMP)
 	$(PY) notebooks/refresh_outputs.py
+
+screenshots: $(STAMP)
+	$(PY) docs/screenshots.py

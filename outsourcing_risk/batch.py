@@ -1,10 +1,12 @@
-"""Batch reports: one papermill run of the report notebook per row of a scenario or vendor table,
-each exported to a self-contained offline HTML, plus ``index.html`` and ``summary.csv``.
+"""Batch reports: one run of the report notebook per row of a scenario or vendor table, each
+exported to a self-contained offline HTML, plus ``index.html`` and ``summary.csv``.
 
-Rows run in parallel worker processes (each starts its own kernel). A row that fails — a bad
-value, a failing cell, a timeout — is recorded with its error and does not stop the others.
-Every file is written to a temporary name and renamed into place, so an interrupted or failed
-run never leaves a half-written report.
+The table is read and checked before anything runs (:mod:`outsourcing_risk.tables`). Rows run in
+worker processes (:mod:`outsourcing_risk.local_pool`): a row that fails — a bad value, a failing
+cell, a timeout, a worker that dies — is recorded with its reason and the others go on. On Ctrl-C
+or SIGTERM the batch stops within seconds and still writes the index and summary of the rows that
+finished. The output folder is locked, written atomically and kept consistent
+(:mod:`outsourcing_risk.output_folder`).
 """
 
 from __future__ import annotations
@@ -12,24 +14,34 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import signal
 import tempfile
-import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 from tqdm import tqdm
 
 from .data import load_scenarios
-from .export import export_html
-from .notebook import SUMMARY_MIME
+from .local_pool import LocalPool
+from .output_folder import OutputError, OutputFolder
+from .report_row import RowResult
 from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank
 from .vendors import SCORECARD, read_scorecard, selection_score
 
-__all__ = ["Job", "Outcome", "load_jobs", "report_notebook", "run_batch", "slugify"]
+__all__ = [
+    "BatchInterrupted",
+    "BatchWriteError",
+    "Job",
+    "Outcome",
+    "load_jobs",
+    "report_notebook",
+    "run_batch",
+    "slugify",
+    "summary_frame",
+]
 
 KPI_COLUMNS = (
     "mean_npv",
@@ -44,6 +56,25 @@ KPI_COLUMNS = (
     "breakeven_month",
     "p_breakeven",
 )
+TEXT_COLUMNS = ("scenario", "status", "error", "report", "notebook")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class BatchWriteError(OutputError):
+    """The rows ran but the summary or index could not be written (disk full, folder gone)."""
+
+    def __init__(self, message: str, outcomes: list):
+        super().__init__(message)
+        self.outcomes = outcomes
+
+
+class BatchInterrupted(Exception):
+    """The batch was stopped by a signal; the finished rows' reports, the index and the summary
+    were written. ``signum`` is the signal, ``outcomes`` every row (the rest marked "not run")."""
+
+    def __init__(self, signum: int, outcomes: list):
+        self.signum, self.outcomes = signum, outcomes
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
 
 
 @dataclass(frozen=True)
@@ -62,7 +93,7 @@ class Job:
 @dataclass
 class Outcome:
     job: Job
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed" or "not run"
     error: str = ""
     summary: dict = field(default_factory=dict)
     report: str = ""
@@ -98,10 +129,10 @@ def slugify(name: str) -> str:
 def load_jobs(table: str | Path, n_trials: int, seed: int) -> list[Job]:
     """Read and check a scenario or vendor table; one :class:`Job` per row.
 
-    Column names are checked before anything runs (unknown ones with a suggestion): a bad column
-    raises :class:`ScenarioError`. A row with a bad value becomes a job that carries its error.
-    A table with scorecard columns (see ``data/vendors.csv``) is a vendor table: each vendor's
-    scorecard gives its ``selection_score``.
+    The table itself (encoding, shape, columns, names) is checked before anything runs: a problem
+    raises :class:`~outsourcing_risk.tables.TableError` or :class:`ScenarioError`. A row with a
+    bad value becomes a job that carries its error. A table with scorecard columns (see
+    ``data/vendors.csv``) is a vendor table: each vendor's scorecard gives its ``selection_score``.
     """
     frame = load_scenarios(table)
     vendors = any(c in SCORECARD for c in frame.columns)
@@ -112,10 +143,13 @@ def load_jobs(table: str | Path, n_trials: int, seed: int) -> list[Job]:
     if vendors:
         problems += [f"a vendor table needs a {c!r} column" for c in SCORECARD if c not in frame.columns]
     names = [str(n).strip() for n in frame.get("name", [])]
-    problems += [
-        f"name {n!r} appears more than once" for n in sorted({n for n in names if names.count(n) > 1})
-    ]
-    problems += [f"row {i} has no name" for i, n in enumerate(names, start=1) if not n]
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names, start=1):
+        if not n:
+            problems.append(f"row {i} has no name")
+        elif n in seen:
+            problems.append(f"row {i}: name {n!r} repeats row {seen[n]} (reports would be confused)")
+        seen.setdefault(n, i)
     if problems:
         raise ScenarioError(problems, f"the table {Path(table).name}")
     return [_job(i, row, vendors, n_trials, seed) for i, row in enumerate(frame.to_dict("records"), start=1)]
@@ -138,124 +172,35 @@ def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
             error = "; ".join(exc.problems)
     parameters = {("scenario_name" if k == "name" else k): v for k, v in values.items()}
     parameters.update(n_trials=n_trials, seed=seed)
-    shown = scenario or Scenario()
     return Job(
         row=i,
         name=name,
         slug=slugify(name),
         parameters=parameters,
         error=error,
-        currency=shown.currency if scenario else str(values.get("currency", "USD")),
-        horizon_months=shown.horizon_months,
+        currency=scenario.currency if scenario else "USD",
+        horizon_months=(scenario or Scenario()).horizon_months,
     )
 
 
-def _write_atomic(path: Path, data: str | bytes) -> None:
-    """Write next to ``path`` under a temporary name, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode() if isinstance(data, str) else data)
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a shared report must be readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _summary_of(nb: nbformat.NotebookNode) -> dict | None:
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if SUMMARY_MIME in out.get("data", {}):
-                return out["data"][SUMMARY_MIME]["summary"]
+def image_browser() -> str | None:
+    """The Chrome or Chromium kaleido will use for ``--images`` (None when there is none)."""
+    if os.environ.get("BROWSER_PATH") and Path(os.environ["BROWSER_PATH"]).is_file():
+        return os.environ["BROWSER_PATH"]
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
     return None
 
 
-def run_one(job: Job, out_dir: Path, notebook: Path, timeout: float, images: str | None = None) -> Outcome:
-    """Execute, check and export one row; never raises for a failure of the row itself."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    start = time.perf_counter()
-    _remove_earlier_outputs(job, out_dir)  # a row that fails now must not leave last run's report
-    if job.error:
-        return Outcome(job, "failed", f"ScenarioError: {job.error}")
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".run-") as tmp:
-        executed = Path(tmp) / f"{job.slug}.ipynb"
-        error = ""
-        try:
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=job.parameters,
-                cwd=str(notebook.parent),
-                execution_timeout=timeout,
-                progress_bar=False,
-                kernel_name="python3",
-                log_output=False,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # quiet kernel start
-            )
-        except PapermillExecutionError as exc:
-            error = f"{exc.ename}: {exc.evalue}"
-        except Exception as exc:  # noqa: BLE001 - a timeout or dead kernel: recorded, the batch goes on
-            error = f"{type(exc).__name__}: {exc}".strip()
-        nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None
-        summary = _summary_of(nb) if nb is not None else None
-        if not error and (nb is None or summary is None or not _complete(nb)):
-            error = f"incomplete run: not every cell finished within the {timeout:g} s timeout"
-        outcome = Outcome(job, "failed" if error else "ok", error, summary or {})
-        if nb is not None:  # the executed notebook, failed or not, is kept for diagnosis
-            os.replace(executed, out_dir / f"{job.slug}.ipynb")
-            outcome.notebook = f"{job.slug}.ipynb"
-        if not error:
-            _write_atomic(out_dir / f"{job.slug}.html", export_html(nb, job.name))
-            outcome.report = f"{job.slug}.html"
-            if images:
-                try:
-                    outcome.images = write_images(job, out_dir, images)
-                except Exception as exc:  # noqa: BLE001 - the report stands; the row is flagged
-                    outcome.status, outcome.error = "failed", f"images: {type(exc).__name__}: {exc}"
-    outcome.seconds = time.perf_counter() - start
-    return outcome
-
-
-def _remove_earlier_outputs(job: Job, out_dir: Path) -> None:
-    for stale in (
-        f"{job.slug}.html",
-        f"{job.slug}.ipynb",
-        f"{job.slug}-fan.png",
-        f"{job.slug}-npv.png",
-        f"{job.slug}-fan.svg",
-        f"{job.slug}-npv.svg",
-    ):
-        (out_dir / stale).unlink(missing_ok=True)
-
-
-def _complete(nb: nbformat.NotebookNode) -> bool:
-    return all(c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip())
-
-
-def write_images(job: Job, out_dir: Path, fmt: str) -> list[str]:
-    """The key charts as PNG or SVG for slide decks (kaleido, which drives the system chromium)."""
-    from . import plots
-    from .model import simulate
-
-    params = {
-        ("name" if k == "scenario_name" else k): v
-        for k, v in job.parameters.items()
-        if k not in ("n_trials", "seed")
-    }
-    result = simulate(
-        Scenario.from_dict(params), n_trials=job.parameters["n_trials"], seed=job.parameters["seed"]
-    )
-    written = []
-    for kind, fig in (("fan", plots.fan_chart(result)), ("npv", plots.npv_histogram(result))):
-        name = f"{job.slug}-{kind}.{fmt}"
-        _write_atomic(out_dir / name, fig.to_image(format=fmt, width=1100, height=600))
-        written.append(name)
-    return written
+def _show_progress(progress: bool | None) -> bool | None:
+    """tqdm's convention: forced on or off when asked, else off when TQDM_DISABLE is set, else
+    only on a terminal (``disable=None``)."""
+    if progress is not None:
+        return not progress
+    if os.environ.get("TQDM_DISABLE", "").strip().lower() in ("1", "true", "yes"):
+        return True
+    return None
 
 
 def run_batch(
@@ -265,40 +210,102 @@ def run_batch(
     workers: int | None = None,
     timeout: float = 600,
     images: str | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     notebook: Path | None = None,
 ) -> list[Outcome]:
-    """Run every job in parallel worker processes; write the reports, summary.csv and index.html."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Run every job; write the reports, ``summary.csv`` and ``index.html`` into ``out_dir``.
+
+    Raises :class:`OutputError` (before anything runs) when ``out_dir`` cannot be used or another
+    run holds it, and when the summary or index cannot be written at the end;
+    :class:`BatchInterrupted` after writing them when SIGINT or SIGTERM stopped the run.
+    """
+    if not (isinstance(timeout, int | float) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds (got {timeout!r})")
+    if images not in (None, "png", "svg"):
+        raise ValueError(f"images must be 'png', 'svg' or None (got {images!r})")
+    if images and image_browser() is None:
+        raise OutputError(
+            "--images needs Chrome or Chromium for kaleido and none was found: install chromium "
+            "(apt-get install chromium) or set BROWSER_PATH, or run without --images"
+        )
     notebook = notebook or report_notebook()
+    folder = OutputFolder(out_dir)
+    outcomes: dict[int, Outcome] = {}
+    bar = tqdm(total=len(jobs), unit="report", desc="reports", disable=_show_progress(progress))
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    outcomes: list[Outcome] = []
-    bar = tqdm(total=len(jobs), unit="report", desc="reports", disable=not progress)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_one, job, out_dir, notebook, timeout, images): job for job in jobs}
-        try:
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcomes.append(outcome)
-                bar.set_postfix_str(f"{outcome.job.name[:30]}: {outcome.status}")
-                bar.update()
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
-        finally:
-            bar.close()
-    outcomes.sort(key=lambda o: o.job.row)
+    tmp_root = Path(tempfile.mkdtemp(prefix="outsourcing-risk-"))
+    try:
+        for job in jobs:  # a row redone (or now invalid) must not leave last run's files
+            folder.remove(_files_of(job))
+
+        def done(job: Job, result: RowResult) -> None:
+            outcomes[job.row] = _store(folder, job, result)
+            bar.set_postfix_str(f"{job.name[:30]}: {outcomes[job.row].status}")
+            bar.update()
+
+        for job in jobs:  # invalid rows are recorded without a worker
+            if job.error:
+                done(job, RowResult("failed", f"ScenarioError: {job.error}"))
+        pool = LocalPool(workers, timeout, tmp_root)
+        request = dict(notebook=notebook, timeout=timeout, images=images)
+        stopped = pool.run([(j, {**request, "job": j}) for j in jobs if not j.error], done)
+    finally:
+        bar.close()
+        shutil.rmtree(tmp_root, ignore_errors=True)
+    why = (
+        f"the batch was stopped ({signal.Signals(stopped).name}) before this row finished" if stopped else ""
+    )
+    ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
     from .index_page import index_html
 
-    _write_atomic(out_dir / "summary.csv", summary_frame(outcomes).to_csv(index=False))
-    _write_atomic(out_dir / "index.html", index_html(outcomes))
-    return outcomes
+    try:
+        folder.write("summary.csv", summary_frame(ordered).to_csv(index=False))
+        try:
+            folder.write("index.html", index_html(ordered))
+        except OutputError:  # the chart carries plotly.js (~5 MB): on a full disk, the table alone
+            folder.write("index.html", index_html(ordered, chart=False))
+    except OutputError as exc:
+        raise BatchWriteError(str(exc), ordered) from None
+    finally:
+        folder.close()
+    if stopped:
+        raise BatchInterrupted(stopped, ordered)
+    return ordered
+
+
+def _files_of(job: Job) -> list[str]:
+    return [f"{job.slug}{end}" for end in (".html", ".ipynb", "-fan.png", "-npv.png", "-fan.svg", "-npv.svg")]
+
+
+def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:
+    """Write a row's files; a write that fails flags the row (and says why) but keeps the others."""
+    outcome = Outcome(job, result.status, result.error, result.summary, seconds=result.seconds)
+    try:
+        for name, data in result.files.items():
+            folder.write(name, data)
+    except OutputError as exc:
+        outcome.status, outcome.error = "failed", str(exc)
+    written = set(folder.written)
+    outcome.notebook = result.notebook if result.notebook in written else ""
+    outcome.report = result.report if result.report in written else ""
+    outcome.images = [i for i in result.images if i in written]
+    if outcome.status != "ok" and outcome.report:  # a report whose row failed later is not kept
+        outcome.report = ""
+    return outcome
+
+
+def _cell(text) -> str:
+    """A text cell safe to open in a spreadsheet (OWASP CSV injection: no formula may start it)."""
+    text = "" if text is None else str(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:
-    """One row per table row: status, error, file names and the KPIs (empty when it failed)."""
+    """One row per table row: status, error, file names and the KPIs (empty when it failed).
+
+    Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
+    prefixed with an apostrophe, as OWASP advises; numbers are left as numbers.
+    """
     rows = []
     for o in outcomes:
         row = {
@@ -309,8 +316,7 @@ def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:
             "report": o.report,
             "notebook": o.notebook,
         }
+        row = {k: (_cell(v) if k in TEXT_COLUMNS else v) for k, v in row.items()}
         row.update({k: o.summary.get(k) for k in KPI_COLUMNS})
         rows.append(row)
-    return pd.DataFrame(
-        rows, columns=["row", "scenario", "status", "error", "report", "notebook", *KPI_COLUMNS]
-    )
+    return pd.DataFrame(rows, columns=["row", *TEXT_COLUMNS, *KPI_COLUMNS])

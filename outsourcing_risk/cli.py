@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import math
+import signal
 import sys
 
 import pandas as pd
 
 from .data import load_scenarios
 from .model import simulate
+from .output_folder import OutputError
 from .scenario import ScenarioError, scenarios_from_table
+from .tables import TableError
 
 __all__ = ["main"]
 
@@ -35,8 +39,8 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number of seconds (got {text!r})") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds (got {text})")
     return value
 
 
@@ -72,10 +76,22 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=_positive_int, default=None, help="parallel reports (default: the cores)"
     )
     report.add_argument(
-        "--timeout", type=_positive_float, default=600.0, help="seconds a notebook cell may run"
+        "--timeout",
+        type=_positive_float,
+        default=600.0,
+        help="seconds one report may take, kernel start included (default 600; any positive number)",
     )
     report.add_argument("--images", choices=("png", "svg"), help="also write the key charts as images")
-    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    bar = report.add_mutually_exclusive_group()
+    bar.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_const",
+        const=True,
+        default=None,
+        help="show the progress bar even when the output is not a terminal",
+    )
+    bar.add_argument("--quiet", dest="progress", action="store_const", const=False, help="no progress bar")
     return parser
 
 
@@ -90,21 +106,40 @@ def _print_kpis(args) -> int:
 def _report(args) -> int:
     from pathlib import Path
 
-    from .batch import load_jobs, run_batch
+    from .batch import BatchInterrupted, BatchWriteError, load_jobs, run_batch
 
     jobs = load_jobs(args.table, args.trials, args.seed)
-    outcomes = run_batch(
-        jobs,
-        args.out,
-        workers=args.workers,
-        timeout=args.timeout,
-        images=args.images,
-        progress=not args.quiet,
-    )
+    out = Path(args.out).resolve()
+    try:
+        outcomes = run_batch(
+            jobs,
+            args.out,
+            workers=args.workers,
+            timeout=args.timeout,
+            images=args.images,
+            progress=args.progress,
+        )
+    except BatchInterrupted as exc:
+        done = sum(o.status != "not run" for o in exc.outcomes)
+        print(
+            f"outsourcing-risk: stopped by {signal.Signals(exc.signum).name}: {done} of {len(jobs)} rows "
+            f"finished and are listed in {out / 'index.html'} and summary.csv; the rest are marked "
+            "'not run'. Run the same command again to redo them.",
+            file=sys.stderr,
+        )
+        return 128 + exc.signum
+    except BatchWriteError as exc:
+        written = sum(bool(o.report) for o in exc.outcomes)
+        print(f"outsourcing-risk: {exc}", file=sys.stderr)
+        print(
+            f"{written} reports were written to {out} before that; free some space (or fix the "
+            "folder) and run again.",
+            file=sys.stderr,
+        )
+        return 1
     failed = [o for o in outcomes if o.status != "ok"]
-    index = (Path(args.out) / "index.html").resolve()
-    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports written to {Path(args.out).resolve()}")
-    print(f"open {index}")
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports written to {out}")
+    print(f"open {out / 'index.html'}")
     for o in failed:
         print(
             f"failed: row {o.job.row} ({o.job.name}): {o.error.splitlines()[0] if o.error else ''}",
@@ -119,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"kpis": _print_kpis, "report": _report}[args.command](args)
-    except (ScenarioError, FileNotFoundError) as exc:
+    except (ScenarioError, TableError, OutputError, FileNotFoundError) as exc:
         print(f"outsourcing-risk: {exc}", file=sys.stderr)
         return 2
 

@@ -6,7 +6,6 @@ Nothing is read at import time; each loader reads its file when first called.
 from __future__ import annotations
 
 import functools
-import io
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -55,10 +54,7 @@ def load_vendors(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def _read_table(path: str | Path) -> pd.DataFrame:
-    """A CSV as text cells. Lines starting with '#' are comments; a '#' inside a cell is kept."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no table at {path}: give the path of a CSV file")
-    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    text = "".join(line for line in lines if not line.lstrip().startswith("#"))
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    """A CSV as text cells, refused with one clear line when it is not a proper table."""
+    from .tables import read_table
+
+    return read_table(path)

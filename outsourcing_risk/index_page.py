@@ -102,8 +102,9 @@ def conclusion(ok) -> str:
     return text
 
 
-def index_html(outcomes, title: str = "Outsourcing risk: scenario reports") -> str:
-    """The whole index page as a string."""
+def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, chart: bool = True) -> str:
+    """The whole index page as a string (``chart=False``: without the comparison chart, ~5 MB
+    smaller, for when the disk has no room for it)."""
     columns = _columns(_horizon(outcomes))
     rows = []
     for o in outcomes:
@@ -138,7 +139,7 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports") -> s
 <tbody>
 {"".join(rows)}
 </tbody></table>
-{_chart(ok)}
+{_chart(ok) if chart else '<p class="note">The comparison chart was left out: there was no room for it on the disk.</p>'}
 <script>{_SORT_SCRIPT}</script>
 </body></html>
 """

@@ -604,9 +604,7 @@ def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Fig
     right, one row per scenario (so any number of scenarios stays readable)."""
     names = [_wrap(str(n), 28) for n in summary.index][::-1]
     rows = summary.iloc[::-1]
-    fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, column_widths=[0.66, 0.34], horizontal_spacing=0.1
-    )
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.66, 0.34], horizontal_spacing=0.1)
     _titled(
         fig,
         "Scenarios compared",

@@ -1,0 +1,64 @@
+"""Screenshots of what a recipient gets (``make screenshots``): the top of a report and the index.
+
+Runs the batch on the shipped scenario table into a temporary folder and photographs the pages in
+Debian's chromium, offline, at 1280 × 900. The PNGs land in ``docs/img/`` and the README shows them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+IMG = ROOT / "docs" / "img"
+ARGS = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND"]
+REPORT = "Risky low-cost bid"
+
+
+def main() -> int:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("screenshots need Debian's chromium: apt-get install chromium", file=sys.stderr)
+        return 2
+    IMG.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "reports"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "outsourcing_risk.cli",
+                "report",
+                str(ROOT / "data" / "scenarios.csv"),
+                "--out",
+                str(out),
+                "--quiet",
+            ],
+            check=True,
+        )
+        summary = pd.read_csv(out / "summary.csv").set_index("scenario")
+        pages = {
+            "report-top.png": out / summary.loc[REPORT, "report"],
+            "index.png": out / "index.html",
+        }
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for name, path in pages.items():
+                page.goto(path.as_uri())
+                page.wait_for_selector(".js-plotly-plot .main-svg")
+                page.wait_for_timeout(800)
+                page.screenshot(path=str(IMG / name))
+                print(f"wrote {IMG / name}")
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

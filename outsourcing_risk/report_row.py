@@ -1,0 +1,131 @@
+"""One row of a batch, run anywhere: execute the report notebook, check it, export it, and hand
+back the files as bytes. Nothing is written outside a private temporary folder, so the caller (the
+local pool today, a cluster tomorrow) decides where the files go.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .export import export_html
+from .notebook import SUMMARY_MIME
+
+__all__ = ["SLOW_OPTIONAL_IMPORT", "RowResult", "execute_row"]
+
+#: jsonschema imports this optional IRI-format checker when it is installed (JupyterLab pulls it
+#: in); nbformat, via plotly, then spends 1–2.5 s on it in every worker and kernel, and notebooks
+#: never use the format. Report kernels and workers mark it as absent.
+SLOW_OPTIONAL_IMPORT = "rfc3987_syntax"
+_KERNEL_ARGUMENTS = [
+    "--IPKernelApp.log_level=ERROR",  # quiet kernel start
+    f"--IPKernelApp.exec_lines=[\"import sys; sys.modules['{SLOW_OPTIONAL_IMPORT}'] = None\"]",
+]
+
+
+@dataclass
+class RowResult:
+    """What one row produced: status, error, KPIs, and the files' contents by name."""
+
+    status: str  # "ok" or "failed"
+    error: str = ""
+    summary: dict = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # file name -> contents
+    report: str = ""
+    notebook: str = ""
+    images: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _summary_of(nb: nbformat.NotebookNode) -> dict | None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if SUMMARY_MIME in out.get("data", {}):
+                return out["data"][SUMMARY_MIME]["summary"]
+    return None
+
+
+def _complete(nb: nbformat.NotebookNode) -> bool:
+    return all(c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip())
+
+
+def execute_row(job, notebook: Path, timeout: float, images: str | None = None, tmp_dir=None) -> RowResult:
+    """Execute, check and export one row; never raises for a failure of the row itself.
+
+    ``timeout`` is the most seconds any one cell may run (papermill counts whole seconds, so it is
+    rounded up); the local pool also stops a row that runs longer than ``timeout`` in all.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    if job.error:
+        return RowResult("failed", f"ScenarioError: {job.error}")
+    with tempfile.TemporaryDirectory(dir=tmp_dir, prefix="row-") as tmp:
+        executed = Path(tmp) / f"{job.slug}.ipynb"
+        error = ""
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=job.parameters,
+                cwd=str(notebook.parent),
+                execution_timeout=max(1, math.ceil(timeout)),
+                progress_bar=False,
+                kernel_name="python3",
+                log_output=False,
+                extra_arguments=_KERNEL_ARGUMENTS,
+            )
+        except PapermillExecutionError as exc:
+            error = f"{exc.ename}: {exc.evalue}"
+        except Exception as exc:  # noqa: BLE001 - a timeout or dead kernel: recorded, the batch goes on
+            error = f"{type(exc).__name__}: {exc}".strip()
+        nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None
+        summary = _summary_of(nb) if nb is not None else None
+        if not error and (nb is None or summary is None or not _complete(nb)):
+            error = f"incomplete run: not every cell finished within the {timeout:g} s timeout"
+        result = RowResult("failed" if error else "ok", error, summary or {})
+        if nb is not None:  # the executed notebook, failed or not, is kept for diagnosis
+            result.notebook = f"{job.slug}.ipynb"
+            result.files[result.notebook] = executed.read_bytes()
+        if not error:
+            result.report = f"{job.slug}.html"
+            result.files[result.report] = export_html(nb, job.name).encode()
+            if images:
+                try:
+                    for name, data in chart_images(job, images).items():
+                        result.files[name] = data
+                        result.images.append(name)
+                except Exception as exc:  # noqa: BLE001 - the report stands; the row is flagged
+                    message = " ".join(str(exc).split()) or "no message"
+                    result.status, result.error = "failed", f"images: {type(exc).__name__}: {message}"
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def chart_images(job, fmt: str) -> dict[str, bytes]:
+    """The key charts as PNG or SVG for slide decks (kaleido, which drives the system chromium)."""
+    from . import plots
+    from .model import simulate
+    from .scenario import Scenario
+
+    params = {
+        ("name" if k == "scenario_name" else k): v
+        for k, v in job.parameters.items()
+        if k not in ("n_trials", "seed")
+    }
+    result = simulate(
+        Scenario.from_dict(params),
+        n_trials=job.parameters["n_trials"],
+        seed=job.parameters["seed"],
+        progress=False,
+    )
+    return {
+        f"{job.slug}-{kind}.{fmt}": fig.to_image(format=fmt, width=1100, height=600)
+        for kind, fig in (("fan", plots.fan_chart(result)), ("npv", plots.npv_histogram(result)))
+    }
