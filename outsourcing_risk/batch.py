@@ -289,8 +289,6 @@ def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:
     outcome.notebook = result.notebook if result.notebook in written else ""
     outcome.report = result.report if result.report in written else ""
     outcome.images = [i for i in result.images if i in written]
-    if outcome.status != "ok" and outcome.report:  # a report whose row failed later is not kept
-        outcome.report = ""
     return outcome
 
 

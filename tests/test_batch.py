@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from outsourcing_risk import Scenario, simulate
-from outsourcing_risk.batch import _write_atomic, slugify
+from outsourcing_risk.batch import slugify
+from outsourcing_risk.output_folder import MANIFEST, write_atomic
 from outsourcing_risk.cli import main
 
 from .browser import chromium_path
@@ -59,9 +60,10 @@ def test_every_good_row_has_an_offline_html_and_its_notebook(batch):
         assert (out / notebook).exists()
         assert 'src="http' not in html, "nothing is fetched from the network"
         assert html.count("Plotly.newPlot") == 5
+        assert html.count("plotly.js v") == 1, "plotly.js embedded once"
         assert len(html.encode()) <= 5.5e6
         assert "scenario_from_parameters" not in html, "code is hidden"
-    assert not list(out.glob(".*")), "no temporary files are left behind"
+    assert [p.name for p in out.glob(".*")] == [MANIFEST], "no temporary files are left behind"
 
 
 def test_summary_kpis_equal_simulate_on_the_same_scenario_and_seed(batch):
@@ -115,7 +117,7 @@ def test_unknown_columns_stop_the_batch_before_anything_runs(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_a_cell_that_times_out_is_recorded_and_leaves_no_html(tmp_path):
+def test_a_row_that_times_out_is_recorded_and_leaves_no_html(tmp_path):
     table = tmp_path / "t.csv"
     table.write_text("name\nSlow\n")
     done = run_cli(
@@ -124,7 +126,7 @@ def test_a_cell_that_times_out_is_recorded_and_leaves_no_html(tmp_path):
     assert done.returncode == 1
     summary = pd.read_csv(tmp_path / "out" / "summary.csv", keep_default_na=False)
     assert summary.status.tolist() == ["failed"]
-    assert "timed out" in summary.error[0].lower() or "timeout" in summary.error[0].lower()
+    assert summary.error[0].startswith("timed out after 0.2 s")
     assert [p.name for p in (tmp_path / "out").glob("*.html")] == ["index.html"], (
         "no report for the failed row"
     )
@@ -157,7 +159,7 @@ def test_file_names_cannot_escape_or_collide():
 def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):
     target = tmp_path / "report.html"
     with pytest.raises(TypeError):
-        _write_atomic(target, object())  # the write fails part-way
+        write_atomic(target, object())  # the write fails part-way
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
 
@@ -186,17 +188,18 @@ def test_a_row_that_fails_on_rerun_leaves_no_outdated_report(tmp_path):
 
 
 def test_an_image_failure_flags_the_row_but_keeps_the_report(tmp_path, monkeypatch):
-    from outsourcing_risk import batch
+    from outsourcing_risk import batch, report_row
 
     def broken(*_args):
-        raise RuntimeError("no browser for kaleido")
+        raise RuntimeError("\nno browser for kaleido")  # kaleido's messages start with a newline
 
-    monkeypatch.setattr(batch, "write_images", broken)
+    monkeypatch.setattr(report_row, "chart_images", broken)
     jobs = batch.load_jobs(_one_row(tmp_path), 300, 1)
-    outcome = batch.run_one(jobs[0], tmp_path, batch.report_notebook(), timeout=300, images="png")
-    assert outcome.status == "failed"
-    assert outcome.error == "images: RuntimeError: no browser for kaleido"
-    assert (tmp_path / outcome.report).exists()
+    result = report_row.execute_row(jobs[0], batch.report_notebook(), timeout=300, images="png")
+    assert result.status == "failed"
+    assert result.error == "images: RuntimeError: no browser for kaleido"
+    assert result.report in result.files
+    assert result.files[result.report].startswith(b"<!DOCTYPE html>")
 
 
 def _one_row(tmp_path):

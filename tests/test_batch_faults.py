@@ -96,7 +96,6 @@ def assert_consistent(out: Path, names: list[str]) -> pd.DataFrame:
     listed = {r for r in summary.report if r}
     on_disk = {p.name for p in out.glob("*.html")} - {"index.html"}
     assert listed == on_disk
-    assert all(summary.loc[summary.report != "", "status"] == "ok")
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != MANIFEST]
     assert leftovers == [], "no temporary files are left in --out"
     return summary
