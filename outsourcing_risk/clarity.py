@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from .model import simulate
-from .scenario import Scenario, ScenarioError, did_you_mean
+from .scenario import Scenario, ScenarioError, did_you_mean, require_mapping, require_scenario
 
 __all__ = ["CHECKLIST", "checklist_costs", "clarity_from_checklist"]
 
@@ -23,6 +23,7 @@ CHECKLIST = {
 def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     if weights is None:
         return dict.fromkeys(CHECKLIST, 1.0)
+    require_mapping(weights, "weights", "a mapping {checklist item: weight}")
     problems = [
         f"unknown checklist item {k!r}{did_you_mean(k, CHECKLIST)}" for k in weights if k not in CHECKLIST
     ]
@@ -38,6 +39,10 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
 
 def _ticked(ticked: Iterable[str] | Mapping[str, bool]) -> set[str]:
+    if isinstance(ticked, str) or not (isinstance(ticked, Mapping) or hasattr(ticked, "__iter__")):
+        raise TypeError(
+            f"ticked must be a list of checklist items such as ['schedule', 'payment'] (got {ticked!r})"
+        )
     items = {k for k, v in ticked.items() if v} if isinstance(ticked, Mapping) else set(ticked)
     unknown = [
         f"unknown checklist item {k!r}{did_you_mean(k, CHECKLIST)}" for k in sorted(items - set(CHECKLIST))
@@ -78,6 +83,7 @@ def checklist_costs(
     mean NPV with the item made minus without it (paired, common random numbers), so an unticked
     item shows what making it would gain. ``.attrs["goal_clarity"]`` is the checklist's clarity.
     """
+    require_scenario(scenario)
     made = _ticked(ticked)
     w = _weights(weights)
     rows = []

@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     kpis.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per scenario")
     kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
 
+    sub.add_parser("params", help="list every parameter: unit, allowed range, default and source")
     report = sub.add_parser(
         "report",
         help="one offline HTML report per row of a scenario or vendor table, plus index.html and summary.csv",
@@ -100,6 +101,28 @@ def _print_kpis(args) -> int:
     shown = table[["mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"]]
     with pd.option_context("display.width", 140, "display.float_format", "{:,.3f}".format):
         print(shown.to_string())
+    return 0
+
+
+def _params(_args) -> int:
+    """Every parameter with its label, unit, allowed range, default and source."""
+    from .data import defaults_table
+    from .formatting import param_label
+    from .parameters import PARAMETERS
+
+    defaults = defaults_table()
+    for p in PARAMETERS:
+        entry = defaults[p.name]
+        plausible = "–".join(f"{v:g}" for v in entry["range"]) if "range" in entry else "fixed"
+        print(f"{p.name}  —  {param_label(p)}")
+        print(f"    {p.help}")
+        print(f"    unit {p.unit}; allowed: {p.rule()}; default {entry['value']:g}; plausible {plausible}")
+        print(f"    source: {entry['source']}")
+    after = defaults["after_failure"]
+    print(f"after_failure  —  After a vendor failure: insource or replace (default {after['value']})")
+    print(f"    source: {after['source']}")
+    print("Any number may also be a distribution: pert(low, mode, high), triangular(low, mode, high),")
+    print("uniform(low, high), lognormal(median, p90). Money is in the scenario's currency.")
     return 0
 
 
@@ -153,7 +176,7 @@ def _report(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"kpis": _print_kpis, "report": _report}[args.command](args)
+        return {"kpis": _print_kpis, "report": _report, "params": _params}[args.command](args)
     except (ScenarioError, TableError, OutputError, FileNotFoundError) as exc:
         print(f"outsourcing-risk: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from scipy import special
 __all__ = ["Distribution", "LogNormal", "Pert", "Triangular", "Uniform", "parse_value"]
 
 _Z90 = 1.2815515655446004  # standard normal 90th percentile
+_U_MIN, _U_MAX = 2.0**-1074, 1 - 2.0**-53  # the extreme uniforms a draw can hold
 
 
 class Distribution:
@@ -51,7 +52,14 @@ def _fmt(v: float) -> str:
     return f"{v:g}" if abs(v) < 1e15 else repr(v)
 
 
+def _finite(*values: float) -> list[str]:
+    bad = [v for v in values if not math.isfinite(v)]
+    return [f"needs finite numbers (got {', '.join(_fmt(v) for v in bad)})"] if bad else []
+
+
 def _ordered(lo: float, mode: float, hi: float) -> list[str]:
+    if _finite(lo, mode, hi):
+        return _finite(lo, mode, hi)
     if not lo <= mode <= hi:
         return [f"needs low ≤ mode ≤ high (got {_fmt(lo)}, {_fmt(mode)}, {_fmt(hi)})"]
     if lo == hi:
@@ -119,6 +127,8 @@ class Uniform(Distribution):
     high: float
 
     def problems(self) -> list[str]:
+        if _finite(self.low, self.high):
+            return _finite(self.low, self.high)
         if not self.low < self.high:
             return [f"needs low < high (got {_fmt(self.low)} and {_fmt(self.high)})"]
         return []
@@ -142,16 +152,21 @@ class LogNormal(Distribution):
     p90: float
 
     def problems(self) -> list[str]:
+        if _finite(self.median, self.p90):
+            return _finite(self.median, self.p90)
         if not 0 < self.median < self.p90:
             return [f"needs 0 < median < p90 (got {_fmt(self.median)} and {_fmt(self.p90)})"]
         return []
 
     @property
     def bounds(self) -> tuple[float, float]:
-        return (0.0, math.inf)
+        """Zero and the largest value a draw can take (the most extreme uniform a double holds)."""
+        with np.errstate(over="ignore"):
+            return (0.0, float(self.ppf(np.asarray([_U_MAX]))[0]))
 
     def ppf(self, u):
         sigma = math.log(self.p90 / self.median) / _Z90
+        u = np.clip(u, _U_MIN, _U_MAX)  # 0 and 1 exactly would give 0 and infinity
         return self.median * np.exp(sigma * special.ndtri(u))
 
     def mean(self) -> float:

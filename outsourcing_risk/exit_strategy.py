@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .model import simulate
-from .scenario import Scenario
+from .scenario import Scenario, require_scenario
 
 __all__ = ["exit_strategy_value"]
 
@@ -37,7 +37,11 @@ def exit_strategy_value(
     >>> table.attrs["readiness"]
     0.8
     """
-    base_levels = np.linspace(0, 1, 11) if levels is None else np.asarray(levels, dtype=float)
+    require_scenario(scenario)
+    try:
+        base_levels = np.linspace(0, 1, 11) if levels is None else np.asarray(levels, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise TypeError(f"levels must be a list of readiness levels in [0, 1] (got {levels!r})") from None
     grid_levels = sorted({0.0, float(readiness), *np.round(base_levels, 10).tolist()})
     scenarios = [scenario.replace(exit_readiness=r) for r in grid_levels]  # validates every level
     baseline = simulate(scenarios[0], n_trials=n_trials, seed=seed, **simulate_kwargs)

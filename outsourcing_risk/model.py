@@ -230,17 +230,38 @@ def _active_months(s, active_saving, p, quality, rng):
             s[rows, cols] -= extra * _at(cost, rows)
 
 
+#: Above this rate a month's incident count is read from scipy's Poisson inverse CDF: the term
+#: by term sum below would need hundreds of steps, and exp(-rate) underflows past ~745.
+_DIRECT_RATE = 30.0
+
+
 def _extra_incidents(u, lam, cdf, term):
-    """Incidents beyond the first, continuing the Poisson inverse CDF from P(N ≤ 1)."""
+    """Incidents beyond the first, continuing the Poisson inverse CDF from P(N ≤ 1).
+
+    The count is the smallest k with P(N ≤ k) ≥ u, the same inverse transform at every rate.
+    """
     count = np.zeros(u.size)
+    lam = np.broadcast_to(lam, u.shape)
+    high = lam > _DIRECT_RATE
+    if high.any():
+        from scipy import stats
+
+        count[high] = stats.poisson.ppf(u[high], lam[high]) - 1
+        keep = ~high
+        u, lam, count_low = u[keep], lam[keep], count[keep]
+        cdf, term = np.broadcast_to(cdf, keep.shape)[keep], np.broadcast_to(term, keep.shape)[keep]
+    else:
+        keep, count_low = None, count
     k = 1
     more = np.ones(u.size, dtype=bool)
     while more.any():
-        count += more
+        count_low += more
         k += 1
         term = term * lam / k
         cdf = cdf + term
         more &= u > cdf
+    if keep is not None:
+        count[keep] = count_low
     return count
 
 
@@ -369,10 +390,16 @@ def _run(scenario, seed, sizes, corr, progress, target_se, cap) -> SimulationRes
             if b >= len(sizes) and (se <= target_se or n + BLOCK > cap):
                 break
     bar.close()
+    npv = np.concatenate([x.npv for x in blocks])
+    if not np.isfinite(npv).all():  # the bounds of the parameters keep this from happening
+        raise ValueError(
+            f"scenario {scenario.name!r} gives figures too large to represent: bring its money "
+            "amounts, escalation, discount rate or horizon closer to a real contract"
+        )
     return SimulationResult(
         scenario=scenario,
         seed=seed,
-        npv=np.concatenate([x.npv for x in blocks]),
+        npv=npv,
         path=whole if whole is not None else np.concatenate(paths),
         first_failure_month=np.concatenate([x.first_failure for x in blocks]),
         switches=np.concatenate([x.switches for x in blocks]),

@@ -31,12 +31,27 @@ class ParamSpec:
     integer: bool = False
     random: bool = True
 
+    def bounds(self, value: float | None = None) -> str:
+        """The allowed range in words, ``in [0, 1]``; for money the side ``value`` breaks:
+        ``≥ 0`` or ``at most 10^12``."""
+        if self.high == MONEY_MAX:
+            return "at most 10^12 (a trillion)" if value is not None and value > self.high else f"≥ {self.low:g}"
+        if math.isinf(self.high):
+            return f"≥ {self.low:g}"
+        return f"in [{self.low:g}, {self.high:g}]"
+
     def rule(self) -> str:
         kind = "a whole number" if self.integer else "a number"
         if math.isinf(self.high):
             return f"{kind} ≥ {self.low:g}"
+        if self.high == MONEY_MAX:
+            return f"{kind} in [{self.low:g}, 10^12]"
         return f"{kind} in [{self.low:g}, {self.high:g}]"
 
+
+#: The largest amount of money a parameter may take: far above any real contract (a trillion),
+#: small enough that every figure of a 50-year horizon stays a finite number.
+MONEY_MAX = 1e12
 
 MONEY = "currency"
 MONEY_MONTH = "currency/month"
@@ -81,6 +96,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["head"],
         "One-off cost of switching when the vendor fails",
         label="Switching cost",
+        high=MONEY_MAX,
     ),
     # --- costs
     ParamSpec(
@@ -89,6 +105,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["cost"],
         "In-house cost of the service today",
         label="In-house monthly cost",
+        high=MONEY_MAX,
     ),
     ParamSpec(
         "inhouse_escalation_annual",
@@ -96,7 +113,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["cost"],
         "Yearly growth of the in-house cost",
         low=-0.5,
-        high=1,
+        high=0.5,
         label="In-house cost growth",
     ),
     ParamSpec(
@@ -105,6 +122,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["cost"],
         "Vendor's monthly fee in its first year",
         label="Vendor monthly fee",
+        high=MONEY_MAX,
     ),
     ParamSpec(
         "fee_escalation_annual",
@@ -112,7 +130,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["cost"],
         "Yearly growth of the vendor's fee",
         low=-0.5,
-        high=1,
+        high=0.5,
         label="Vendor fee growth",
     ),
     # --- transition
@@ -122,6 +140,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["trans"],
         "Up-front search, contracting and knowledge transfer",
         label="Transition cost",
+        high=MONEY_MAX,
     ),
     ParamSpec(
         "transition_months",
@@ -171,6 +190,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["trust"],
         "Cost of one undetected problem (quality incident)",
         label="Cost of an undetected problem",
+        high=MONEY_MAX,
     ),
     ParamSpec(
         "tension_weight",
@@ -262,6 +282,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["exit"],
         "Up-front cost of a full exit plan",
         label="Exit plan up-front cost",
+        high=MONEY_MAX,
     ),
     ParamSpec(
         "exit_plan_monthly_cost",
@@ -269,6 +290,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _G["exit"],
         "Monthly cost of keeping a full exit plan current",
         label="Exit plan upkeep",
+        high=MONEY_MAX,
     ),
     ParamSpec(
         "exit_cost_reduction",
@@ -303,8 +325,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "fraction/year",
         _G["time"],
         "Yearly discount rate for the NPV",
-        low=-0.5,
-        high=2,
+        low=-0.2,
+        high=1,
         label="Discount rate",
     ),
 )

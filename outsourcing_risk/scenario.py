@@ -23,6 +23,8 @@ __all__ = [
     "ScenarioError",
     "did_you_mean",
     "is_blank",
+    "require_mapping",
+    "require_scenario",
     "scenarios_from_table",
     "unknown_name_problems",
 ]
@@ -42,7 +44,7 @@ class ScenarioError(ValueError):
         self.problems = list(problems)
         count = len(problems)
         head = f"{count} problem{'s' if count > 1 else ''} in {label}:"
-        tail = "Fix the values above; docs/model.md lists every parameter with its range."
+        tail = "Fix the values above; `outsourcing-risk params` lists every parameter with its range."
         super().__init__("\n  - ".join([head, *problems]) + "\n" + tail)
 
 
@@ -62,6 +64,23 @@ def did_you_mean(name: str, choices) -> str:
 def unknown_name_problems(names, known=FIELDS) -> list[str]:
     """A problem line for each name that is not a scenario field, with a suggestion."""
     return [f"unknown parameter {n!r}{did_you_mean(str(n), known)}" for n in names if n not in known]
+
+
+def require_scenario(value, argument: str = "scenario") -> Scenario:
+    """``value`` if it is a :class:`Scenario`, else a TypeError that names the argument."""
+    if not isinstance(value, Scenario):
+        raise TypeError(
+            f"{argument} must be a Scenario (got {type(value).__name__}); build one with Scenario(...) "
+            "or Scenario.from_dict(row)"
+        )
+    return value
+
+
+def require_mapping(value, argument: str, expected: str):
+    """``value`` if it is a mapping, else a TypeError naming the argument and what was expected."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{argument} must be {expected} (got {type(value).__name__})")
+    return value
 
 
 def is_blank(value) -> bool:
@@ -91,8 +110,7 @@ def _coerce_number(p: ParamSpec, raw, problems: list[str]):
         problems.append(f"{p.name} must be a finite number (got {raw!r})")
         return None
     if not p.low <= value <= p.high:
-        bound = f"≥ {p.low:g}" if math.isinf(p.high) else f"in [{p.low:g}, {p.high:g}]"
-        problems.append(f"{p.name} must be {bound} (got {value:g})")
+        problems.append(f"{p.name} must be {p.bounds(value)} (got {value:g})")
         return None
     if p.integer:
         if value != round(value):
@@ -167,6 +185,11 @@ class Scenario:
     @classmethod
     def from_dict(cls, mapping: Mapping) -> Scenario:
         """Build from a mapping such as a CSV row; blank cells (``""``, ``None``, NaN) mean default."""
+        require_mapping(
+            mapping,
+            "Scenario.from_dict's argument",
+            "a mapping of field names to values, such as a table row",
+        )
         return cls(**{str(k): v for k, v in mapping.items() if not is_blank(v)})
 
     def to_dict(self) -> dict[str, object]:

@@ -7,7 +7,7 @@ the parameter, not from noise.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ from scipy import optimize
 
 from .model import simulate
 from .parameters import PARAMETERS
-from .scenario import Scenario, ScenarioError, did_you_mean
+from .scenario import Scenario, ScenarioError, did_you_mean, require_scenario
 
 __all__ = ["grid", "sweep", "trust_curve"]
 
@@ -24,12 +24,16 @@ _NUMERIC = tuple(p.name for p in PARAMETERS)
 
 def check_parameter(name: str) -> str:
     """``name`` if it is a numeric scenario parameter, else a ScenarioError with a suggestion."""
+    if not isinstance(name, str):
+        raise TypeError(f"the parameter must be a name such as 'trust' (got {name!r})")
     if name not in _NUMERIC:
         raise ScenarioError([f"unknown parameter {name!r}{did_you_mean(name, _NUMERIC)}"], "the analysis")
     return name
 
 
 def _values(name: str, values) -> list:
+    if values is None or isinstance(values, Mapping) or not (isinstance(values, str) or np.iterable(values)):
+        raise TypeError(f"the values of {name} must be a list of numbers (got {type(values).__name__})")
     values = list(np.atleast_1d(values)) if not isinstance(values, str) else [values]
     if not values:
         raise ValueError(f"give at least one value for {name}")
@@ -56,6 +60,7 @@ def sweep(
     >>> list(table.index)
     [0.0, 0.5, 1.0]
     """
+    require_scenario(scenario)
     check_parameter(parameter)
     values = _values(parameter, values)
     scenarios = [scenario.replace(**{parameter: v}) for v in values]  # validate all before running
@@ -78,6 +83,7 @@ def trust_curve(
     ``design_optimum``, the closed-form τ* = F·m / (F·m + c·λ') of the model design, which the
     numerical optimum matches when tension (``tension_weight``) is off; it is NaN otherwise.
     """
+    require_scenario(scenario)
     values = np.linspace(0, 1, 21) if values is None else values
     curve = sweep(scenario, "trust", values, n_trials=n_trials, seed=seed, **simulate_kwargs)
 
@@ -149,6 +155,7 @@ def grid(
     """
     from .data import defaults_table
 
+    require_scenario(scenario)
     check_parameter(x)
     check_parameter(y)
     if x == y:

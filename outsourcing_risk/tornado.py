@@ -9,7 +9,7 @@ import pandas as pd
 from .distributions import Distribution
 from .model import simulate
 from .parameters import spec
-from .scenario import Scenario
+from .scenario import Scenario, require_scenario
 from .sweeps import check_parameter
 
 __all__ = ["BAND", "DEFAULT_TORNADO_INPUTS", "tornado"]
@@ -90,6 +90,7 @@ def tornado(
     ``swing`` = |npv_high − npv_low|; ``.attrs["base_mean_npv"]`` is the scenario's mean NPV
     and ``.attrs["currency"]`` its currency.
     """
+    require_scenario(scenario)
     names = _names(parameters, ranges)
     rows = []
     for name in names:

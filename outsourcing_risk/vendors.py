@@ -9,7 +9,15 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .model import simulate
-from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank
+from .scenario import (
+    FIELDS,
+    Scenario,
+    ScenarioError,
+    did_you_mean,
+    is_blank,
+    require_mapping,
+    require_scenario,
+)
 
 __all__ = ["SCORECARD", "compare_vendors", "read_scorecard", "selection_score", "vendor_scenarios"]
 
@@ -27,6 +35,7 @@ SCORE_MIN, SCORE_MAX = 1, 5
 def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     if weights is None:
         return dict.fromkeys(SCORECARD, 1.0)
+    require_mapping(weights, "weights", "a mapping {scorecard item: weight}")
     problems = [
         f"unknown scorecard item {k!r}{did_you_mean(k, SCORECARD)}" for k in weights if k not in SCORECARD
     ]
@@ -54,6 +63,15 @@ def selection_score(scores: Mapping[str, float], weights: Mapping[str, float] | 
     >>> round(selection_score(marks, weights={"quality": 3}), 3)
     0.429
     """
+    require_mapping(scores, "scores", "a mapping {scorecard item: mark from 1 to 5}")
+    _marks, problems = read_scorecard({k: scores.get(k) for k in SCORECARD})
+    missing = [k for k in SCORECARD if k not in scores]
+    if missing:
+        problems = [
+            f"the scorecard misses {', '.join(missing)}: give a mark from 1 to 5 for each of {', '.join(SCORECARD)}"
+        ]
+    if problems:
+        raise ScenarioError(problems, "the scorecard")
     w = _weights(weights)
     total = sum(w.values())
     return sum(w[k] * (float(scores[k]) - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) for k in SCORECARD) / total
@@ -67,7 +85,13 @@ def vendor_scenarios(
     Every problem of every row and column is reported at once in one :class:`ScenarioError`;
     rows are numbered from 1, the first row under the header.
     """
-    base = Scenario() if base is None else base
+    if not isinstance(vendors, pd.DataFrame):
+        raise TypeError(
+            f"vendors must be a pandas DataFrame such as load_vendors() (got {type(vendors).__name__})"
+        )
+    if vendors.empty:
+        raise ValueError("the vendor table has no rows: add one row per candidate vendor")
+    base = Scenario() if base is None else require_scenario(base, "base")
     w = _weights(weights)
     known = set(FIELDS) | set(SCORECARD)
     problems = [

@@ -104,7 +104,7 @@ def test_every_problem_is_reported_at_once():
         "'swiching_months' (did you mean 'switching_months'?)",
     ):
         assert name in text
-    assert "docs/model.md" in text
+    assert "outsourcing-risk params" in text
 
 
 def test_table_rows_report_their_csv_line():
