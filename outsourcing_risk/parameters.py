@@ -35,7 +35,9 @@ class ParamSpec:
         """The allowed range in words, ``in [0, 1]``; for money the side ``value`` breaks:
         ``≥ 0`` or ``at most 10^12``."""
         if self.high == MONEY_MAX:
-            return "at most 10^12 (a trillion)" if value is not None and value > self.high else f"≥ {self.low:g}"
+            return (
+                "at most 10^12 (a trillion)" if value is not None and value > self.high else f"≥ {self.low:g}"
+            )
         if math.isinf(self.high):
             return f"≥ {self.low:g}"
         return f"in [{self.low:g}, {self.high:g}]"

@@ -30,6 +30,8 @@ def _text(path: Path) -> str:
         raise TableError(f"{path} is a folder: give the path of a CSV file") from None
     except PermissionError:
         raise TableError(f"cannot read {path}: permission denied") from None
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise TableError(f"{path} is UTF-16 text: save the table as 'CSV UTF-8' and run again")
     if b"\x00" in raw:
         raise TableError(f"{path} is not a text table (it holds binary data): give a CSV file")
     try:
@@ -75,6 +77,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise TableError(f"{path} holds only comments: add a header line (name,...) and rows")
     (header_line, header), rows = records[0], records[1:]
     header = [h.strip() for h in header]
+    if len(header) == 1 and "\t" in header[0]:
+        raise TableError(
+            f"{path} looks tab-separated: save it with commas as separators (in a spreadsheet: CSV, "
+            "comma-delimited)"
+        )
     if len(header) == 1 and ";" in header[0]:
         raise TableError(
             f"{path} looks semicolon-separated (header {header[0]!r}): save it with commas as "

@@ -9,8 +9,8 @@ import pytest
 
 from outsourcing_risk import Scenario, simulate
 from outsourcing_risk.batch import slugify
-from outsourcing_risk.output_folder import MANIFEST, write_atomic
 from outsourcing_risk.cli import main
+from outsourcing_risk.output_folder import MANIFEST, write_atomic
 
 from .browser import chromium_path
 
@@ -219,3 +219,39 @@ def test_every_bad_scorecard_mark_of_a_vendor_row_is_reported(tmp_path):
     assert job.error == (
         "communication must be a score from 1 to 5 (got 'n/a'); references must be a score from 1 to 5 (got '9')"
     )
+
+
+def test_summary_cells_cannot_run_as_spreadsheet_formulas():
+    from outsourcing_risk.batch import Job, Outcome, summary_frame
+
+    names = ['=HYPERLINK("http://evil.example")', "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Plain -1"]
+    outcomes = [
+        Outcome(Job(row=i, name=n, slug=slugify(n), parameters={}), "failed", error="=cmd|' /C calc'!A0")
+        for i, n in enumerate(names, start=1)
+    ]
+    outcomes.append(
+        Outcome(Job(row=8, name="Money", slug="m", parameters={}), "ok", summary={"mean_npv": -5.0})
+    )
+    frame = summary_frame(outcomes)
+    for cell in [*frame.scenario[:-1], *frame.error[:-1]]:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+        assert cell.startswith("'") or cell == "Plain -1"
+    assert frame.scenario.iloc[0] == '\'=HYPERLINK("http://evil.example")'
+    assert frame.mean_npv.iloc[-1] == -5.0, "numbers stay numbers"
+
+
+@pytest.mark.browser
+def test_hostile_names_in_svg_images_stay_text(tmp_path):
+    chromium_path()
+    table = tmp_path / "t.csv"
+    table.write_text('name,currency\n"<a href=""http://evil.example"">Click</a> <img src=x>",EUR\n')
+    out = tmp_path / "out"
+    done = run_cli("report", table, "--out", out, "--trials", 300, "--images", "svg", "--quiet")
+    assert done.returncode == 0, done.stderr
+    svgs = sorted(out.glob("*.svg"))
+    assert len(svgs) == 2
+    for svg in svgs:
+        text = svg.read_text()
+        assert "<a " not in text
+        assert "<img" not in text
+        assert "&#60;a href=" in text or "&lt;a href=" in text, "the name is shown as text"
