@@ -31,6 +31,7 @@ th[aria-sort=descending] button::after { content: " ▼"; }
 tr.failed td, tr.not-run td { color: #c0392b; }
 td.error { font-size: 90%; white-space: pre-wrap; max-width: 380px; }
 .note { color: #566573; font-size: 13px; }
+a.whatif { font-size: 12px; margin-left: 6px; white-space: nowrap; }
 """
 
 _SORT_SCRIPT = """
@@ -110,6 +111,11 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
     for o in outcomes:
         name = html.escape(o.job.name)
         link = f'<a href="{html.escape(o.report)}">{name}</a>' if o.report else name
+        if o.report:
+            link += (
+                f' <a class="whatif" href="{html.escape(o.report)}#what-if" '
+                f'title="Move trust, failure probability and switching cost in the report">what if?</a>'
+            )
         cells = "".join(_cell(o.summary.get(key), kind, o.job.currency) for key, _, kind in columns)
         status = html.escape(o.status)
         rows.append(
@@ -132,7 +138,9 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
 <h1>{html.escape(title)}</h1>
 <p class="conclusion">{conclusion(ok)}</p>
 <p class="note">{len(outcomes)} scenarios: {html.escape(tally)}. Made {when}. Press a column heading to sort
-(Enter or Space from the keyboard); open a scenario for its full report (a single file that works offline).</p>
+(Enter or Space from the keyboard); open a scenario for its full report (a single file that works offline).
+Each report is interactive: its <b>what if?</b> section lets you move trust, the vendor's failure
+probability and the switching cost and see the figures follow, in the browser, without Python.</p>
 <table id="kpis"><thead><tr><th scope="col" aria-sort="none"><button type="button">Scenario</button></th>{header}
 <th scope="col" aria-sort="none"><button type="button">Status</button></th>
 <th scope="col" aria-sort="none"><button type="button">Error</button></th></tr></thead>

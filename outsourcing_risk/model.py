@@ -45,6 +45,7 @@ class _Block:
     switching_spend: np.ndarray
     upfront: np.ndarray
     inputs: dict
+    events: list  # (trial indices, failure months) per vendor generation
 
 
 def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
@@ -168,7 +169,7 @@ def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_
     npv = np.broadcast_to(npv, (n,)).astype(float)
     upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
     inputs = {name: p[name] for name in scenario.uncertain}
-    return _Block(npv, first_failure, switches, spend, upfront, inputs)
+    return _Block(npv, first_failure, switches, spend, upfront, inputs, events)
 
 
 def _first_vendor_only(s, overlap, first_failure, transition_months):
@@ -406,6 +407,7 @@ def _run(scenario, seed, sizes, corr, progress, target_se, cap) -> SimulationRes
         switching_spend=np.concatenate([x.switching_spend for x in blocks]),
         upfront=np.concatenate([x.upfront for x in blocks]),
         inputs={k: np.concatenate([x.inputs[k] for x in blocks]) for k in scenario.uncertain},
+        failures=_failure_table(blocks),
         convergence=_trace_frame(trace, target_se),
     )
 
@@ -415,6 +417,16 @@ def _terminal() -> bool:
     if os.environ.get("TQDM_DISABLE", "").strip().lower() in ("1", "true", "yes"):
         return False
     return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+def _failure_table(blocks) -> tuple[np.ndarray, np.ndarray]:
+    """Every failure of every trial as (trial index, month), trial indices across all blocks."""
+    trials, months = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for b, blk in enumerate(blocks):
+        for idx, month in blk.events:
+            trials.append(idx + b * BLOCK)
+            months.append(np.asarray(month, dtype=np.int64))
+    return np.concatenate(trials), np.concatenate(months)
 
 
 def _trace_frame(trace, target_se):

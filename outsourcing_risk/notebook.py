@@ -26,6 +26,7 @@ __all__ = [
     "scenario_from_parameters",
     "setup_plotly",
     "show_parameters",
+    "show_whatif",
     "versions",
 ]
 
@@ -174,6 +175,15 @@ def report_header(result):
         f'<p class="or-run" style="color:#566573;font-size:13px">{result.n_trials:,} simulated futures, '
         f"seed {result.seed}. Changed from the sourced defaults: {changed or 'nothing'}.</p>"
     )
+
+
+def show_whatif(scenario: Scenario, n_trials: int, seed: int):
+    """The report's what-if section: levers that work in the shared HTML without Python."""
+    from IPython.display import HTML
+
+    from .whatif_page import whatif_html
+
+    return HTML(whatif_html(scenario, n_trials, seed))
 
 
 def changed_parameters(scenario: Scenario) -> dict[str, str]:

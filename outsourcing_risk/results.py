@@ -88,6 +88,8 @@ class SimulationResult:
         The draws of each uncertain parameter, by name.
     convergence : DataFrame or None
         With ``target_se``: trials, mean and standard error after each block.
+    failures : (trial indices, months) or None
+        Every vendor failure: the trial it happened in and its month (a trial may have several).
     """
 
     scenario: Scenario
@@ -100,6 +102,7 @@ class SimulationResult:
     upfront: np.ndarray
     inputs: dict[str, np.ndarray] = field(default_factory=dict)
     convergence: pd.DataFrame | None = field(default=None)
+    failures: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def n_trials(self) -> int:

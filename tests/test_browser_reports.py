@@ -72,7 +72,7 @@ def test_every_chart_of_a_report_renders_offline(reports):
     out, summary = reports
     with browser_page() as page:
         dialogs = _open(page, out / summary.loc["Plain", "report"])
-        assert _charts_drawn(page) == (5, 5)
+        assert _charts_drawn(page) == (7, 7), "5 report charts and the 2 of the what-if"
         assert page.errors == []
         assert page.outside_requests == []
         assert dialogs == []
@@ -90,7 +90,7 @@ def test_a_hostile_name_is_shown_as_text_and_runs_no_script(reports):
         assert "<script>alert(2)</script>" in page.inner_text("body")
         chart_titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
         assert any(HOSTILE in t for t in chart_titles), chart_titles
-        assert _charts_drawn(page) == (5, 5)
+        assert _charts_drawn(page) == (7, 7), "5 report charts and the 2 of the what-if"
         assert page.errors == []
 
 
@@ -103,9 +103,9 @@ def test_the_index_links_every_report_sorts_and_draws_its_chart(reports):
         assert _charts_drawn(page) == (1, 1)
         labels = page.locator("#comparison .yaxislayer-above text").all_text_contents()
         assert HOSTILE in labels
-        links = page.locator("#kpis tbody a")
+        links = page.locator("#kpis tbody a:not(.whatif)")
         assert sorted(links.all_inner_texts()) == sorted(summary.index)
-        names = lambda: page.locator("#kpis tbody tr td:first-child").all_inner_texts()
+        names = lambda: page.locator("#kpis tbody tr td:first-child a:not(.whatif)").all_inner_texts()
         page.click("#kpis th:nth-child(2) button")  # Mean NPV, ascending
         ascending = names()
         page.click("#kpis th:nth-child(2) button")
@@ -159,10 +159,11 @@ def _layout_problems(page) -> list[str]:
 
 
 def _visible_words(page) -> str:
-    """What a reader sees: the page's text without the parameter table's name column, plus chart text."""
+    """What a reader sees: the page's text without the parameter table's name column and without
+    commands for the analyst (code), plus chart text."""
     body = page.evaluate(
         """() => { const clone = document.body.cloneNode(true);
-        clone.querySelectorAll('script, style').forEach(e => e.remove());
+        clone.querySelectorAll('script, style, code').forEach(e => e.remove());
         clone.querySelectorAll('table.or-parameters tr').forEach(tr => tr.lastElementChild && tr.lastElementChild.remove());
         return clone.textContent; }"""
     )
@@ -184,7 +185,7 @@ def test_every_report_reads_cleanly_for_its_recipient(reports):
             conclusion = page.locator("p.or-conclusion")
             assert conclusion.bounding_box()["y"] + conclusion.bounding_box()["height"] <= 900, name
             assert conclusion.inner_text().startswith("Outsourcing "), name
-            card = page.locator('.or-kpi[data-kpi="mean_npv"] .or-kpi-value')
+            card = page.locator('.or-kpi[data-kpi="mean_npv"] .or-kpi-value').first
             assert card.bounding_box()["y"] + card.bounding_box()["height"] <= 900, name
             assert re.fullmatch(r"USD -?[\d,]+", card.inner_text()), card.inner_text()
             shown = float(card.inner_text().split()[1].replace(",", ""))
@@ -209,10 +210,80 @@ def test_the_index_reads_cleanly_and_sorts_from_the_keyboard(reports):
         assert cells[1].startswith("USD "), cells
         page.locator("#kpis th:nth-child(2) button").focus()
         page.keyboard.press("Enter")
-        ascending = page.locator("#kpis tbody tr td:first-child").all_inner_texts()
+        first_column = "#kpis tbody tr td:first-child a:not(.whatif)"
+        ascending = page.locator(first_column).all_inner_texts()
         assert ascending == list(summary.sort_values("mean_npv").index)
         assert page.locator("#kpis th:nth-child(2)").get_attribute("aria-sort") == "ascending"
         page.keyboard.press("Space")
-        assert page.locator("#kpis tbody tr td:first-child").all_inner_texts() == ascending[::-1]
+        assert page.locator(first_column).all_inner_texts() == ascending[::-1]
         assert page.console_errors == []
         assert page.outside_requests == []
+
+
+def _whatif_state(page):
+    return page.evaluate(
+        """() => { const root = document.querySelector('.or-whatif');
+        const cards = {}; root.querySelectorAll('.or-kpi').forEach(c =>
+            cards[c.dataset.kpi] = c.querySelector('.or-kpi-value').textContent);
+        const fan = root.querySelector('.or-whatif-fan');
+        return {cards, sliders: [...root.querySelectorAll('input[type=range]')].map(s => +s.value),
+                median: fan.data[4].y.slice(), fan: fan.data.map(t => t.y.slice()),
+                setting: root.querySelector('.or-setting').textContent}; }"""
+    )
+
+
+@pytest.mark.parametrize("name", ["Risky low-cost bid", "Managed cloud operations"])
+def test_the_what_if_levers_move_by_keyboard_and_show_what_simulate_gives(reports, name):
+    from outsourcing_risk import Scenario, simulate
+    from outsourcing_risk.formatting import money, percent
+    from outsourcing_risk.whatif import axes_for
+
+    out, summary = reports
+    row = load_scenarios().set_index("name").loc[name].to_dict()
+    scenario = Scenario.from_dict({**row, "name": name})
+    axes = axes_for(scenario)
+    with browser_page() as page:
+        _open(page, out / summary.loc[name, "report"])
+        page.wait_for_selector(".or-whatif .or-whatif-fan .main-svg")
+        first = _whatif_state(page)
+        assert first["sliders"] == [a.start for a in axes], "opens on the report's own setting"
+        assert first["cards"]["mean_npv"] == money(summary.loc[name, "mean_npv"], "USD")
+        for a, axis in enumerate(axes):
+            before = _whatif_state(page)
+            slider = page.locator(".or-whatif input[type=range]").nth(a)
+            slider.focus()
+            key = "ArrowRight" if axis.start < len(axis.values) - 1 else "ArrowLeft"
+            page.keyboard.press(key)
+            page.wait_for_function(
+                "([a, v]) => +document.querySelectorAll('.or-whatif input[type=range]')[a].value !== v",
+                arg=[a, before["sliders"][a]],
+            )
+            after = _whatif_state(page)
+            setting = {ax.name: ax.values[i] for ax, i in zip(axes, after["sliders"], strict=True)}
+            direct = simulate(scenario.replace(**setting), n_trials=2_000, seed=2026).summary()
+            assert after["cards"]["mean_npv"] == money(direct["mean_npv"], "USD"), axis.name
+            assert after["cards"]["p_loss"] == percent(direct["p_loss"]), axis.name
+            assert after["fan"] != before["fan"], f"{axis.name}: the fan chart moved"
+            if axis.name != "switching_cost":  # when most futures never fail, the median need not move
+                assert after["median"] != before["median"], f"{axis.name}: the fan chart's median moved"
+            assert axis.texts[after["sliders"][a]] in after["setting"], "the current setting is written out"
+        assert page.console_errors == []
+        assert page.errors == []
+        assert page.outside_requests == []
+
+
+def test_the_what_if_of_a_hostile_name_stays_text_and_the_index_links_it(reports):
+    out, summary = reports
+    with browser_page() as page:
+        dialogs = _open(page, out / summary.loc[HOSTILE, "report"])
+        page.wait_for_selector(".or-whatif .or-whatif-fan .main-svg")
+        assert dialogs == []
+        assert page.locator('img[src="x"]').count() == 0
+        assert page.console_errors == []
+        assert page.outside_requests == []
+    with browser_page() as page:
+        _open(page, out / "index.html")
+        links = page.locator("#kpis a.whatif")
+        assert links.count() == len(summary)
+        assert links.first.get_attribute("href").endswith("#what-if")
+        assert "interactive" in page.inner_text("body")

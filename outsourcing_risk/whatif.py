@@ -1,0 +1,258 @@
+"""The kernel-free what-if: every combination of three levers, precomputed exactly, for the shared
+HTML (see :mod:`outsourcing_risk.whatif_page` for the page).
+
+The levers are trust, the annual vendor failure probability and the switching cost, each with at
+least nine positions around the scenario's own value (which is one of them). Every position shows
+what :func:`~outsourcing_risk.simulate` gives at that setting with the report's seed and trials,
+so moving one lever never shows Monte Carlo noise as an effect.
+
+The structure that makes it cheap: the switching cost changes no failure, only what each failure
+costs. Given a trial's failures, its NPV and its cumulative savings are affine in the switching
+cost, so one simulation per (trust, failure probability) pair serves every switching-cost
+position exactly. The fan chart is kept by quarter; the KPIs (mean saving, chance of a loss,
+worst-5 % average, chance of a failure, break-even month) are exact at every position.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .distributions import Distribution
+from .formatting import param_label, param_value
+from .model import simulate
+from .results import SimulationResult, breakeven
+from .scenario import Scenario, require_scenario
+
+__all__ = ["LEVERS", "Axis", "axes_for", "whatif_grid"]
+
+LEVERS = ("trust", "vendor_failure_prob_annual", "switching_cost")
+#: Positions of each lever as multiples of the scenario's value (failure and switching cost).
+_MULTIPLES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+_TRUST = tuple(round(0.1 * i, 1) for i in range(1, 10))
+FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+_BINS = 40
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One lever: its values (numbers, or the scenario's own distribution), their labels, and
+    the position of the scenario's own setting."""
+
+    name: str
+    label: str
+    values: tuple
+    texts: tuple[str, ...]
+    start: int
+
+
+def _centre(value) -> float:
+    return value.quantile(0.5) if isinstance(value, Distribution) else float(value)
+
+
+def axes_for(scenario: Scenario) -> list[Axis]:
+    """The positions of each lever for ``scenario``: at least nine, its own setting among them."""
+    axes = []
+    for name in LEVERS:
+        own = getattr(scenario, name)
+        centre = _centre(own)
+        if name == "trust":
+            numbers = sorted({*_TRUST, round(centre, 6)} if not isinstance(own, Distribution) else _TRUST)
+        else:
+            base = centre if centre > 0 else (0.05 if name == "vendor_failure_prob_annual" else 100_000.0)
+            high = 1.0 if name == "vendor_failure_prob_annual" else 1e12
+            numbers = sorted({min(high, round(base * m, 6)) for m in _MULTIPLES} | {round(centre, 6)})
+        values: list = list(numbers)
+        if isinstance(own, Distribution):  # the scenario's own uncertainty is a position of its own
+            values.insert(int(np.searchsorted(numbers, centre)), own)
+        start = next(
+            i for i, v in enumerate(values) if v is own or (not isinstance(own, Distribution) and v == centre)
+        )
+        texts = tuple(
+            f"{param_value(name, v, scenario.currency)} (as given)"
+            if v is own and isinstance(own, Distribution)
+            else param_value(name, v, scenario.currency)
+            for v in values
+        )
+        axes.append(Axis(name, param_label(name, scenario.currency), tuple(values), texts, start))
+    return axes
+
+
+def _per_trial(result: SimulationResult, name: str):
+    """A parameter's value in each trial: its draws when uncertain, else the fixed number."""
+    return result.inputs[name] if name in result.inputs else float(getattr(result.scenario, name))
+
+
+def _median_nonpositive(below: np.ndarray, n: int, values_of) -> np.ndarray:
+    """Per month, whether the median over ``n`` trials is ≤ 0, exactly as ``np.quantile(·, 0.5)``
+    says, from the count of values at or below zero; a tie between the two middle values (rare)
+    is settled by numpy on that month's values, ``values_of(month)``."""
+    if n % 2:
+        return below >= (n + 1) // 2
+    out = below >= n // 2 + 1
+    for m in np.flatnonzero(below == n // 2):
+        out[m] = np.quantile(values_of(m), 0.5) <= 0
+    return out
+
+
+def _breakeven_from(nonpos: np.ndarray) -> float:
+    """:func:`outsourcing_risk.results.breakeven` from the months at or below zero."""
+    return breakeven(np.where(nonpos, -1.0, 1.0))
+
+
+def _quantile_ranks(n: int) -> tuple[list[int], list[tuple[int, int, float]]]:
+    """The order statistics numpy's linear quantiles need: (all ranks, per quantile (lo, hi, t))."""
+    plan = []
+    for q in FAN_QUANTILES:
+        pos = q * (n - 1)
+        lo = math.floor(pos)
+        plan.append((lo, min(lo + 1, n - 1), pos - lo))
+    return sorted({r for lo, hi, _ in plan for r in (lo, hi)}), plan
+
+
+def _histogram(npv: np.ndarray) -> list:
+    """[first edge, bin width, counts...]: bins of equal width with zero as an edge."""
+    lo, hi = float(npv.min()), float(npv.max())
+    width = (hi - lo) / _BINS or 1.0
+    width = float(f"{width:.3g}")
+    first = math.floor(lo / width)
+    counts = np.bincount(np.floor(npv / width).astype(np.int64) - first)
+    return [first * width, width, *counts.tolist()]
+
+
+class _Pair:
+    """One simulation (a trust and a failure position) and what each switching cost does to it."""
+
+    def __init__(self, result: SimulationResult, cols: np.ndarray):
+        n = result.n_trials
+        horizon = result.path.shape[1]
+        self.result = result
+        self.own_cost = np.broadcast_to(_per_trial(result, "switching_cost"), (n,)).astype(float)
+        factor = np.broadcast_to(
+            1 - _per_trial(result, "exit_cost_reduction") * _per_trial(result, "exit_readiness"), (n,)
+        )
+        trials, months = result.failures
+        rate = _per_trial(result, "discount_rate_annual")
+        rate = rate[trials] if np.ndim(rate) else rate
+        # Per unit of switching cost: its present value in each trial, and the nominal amount paid
+        # by the end of each month (a switch is paid in its failure month).
+        self.pv_per_unit = np.bincount(trials, (1 + rate) ** (-months / 12), minlength=n) * factor
+        failed = np.flatnonzero(result.switches > 0)
+        self.failed = failed
+        where = np.searchsorted(failed, trials)
+        paid = np.zeros((failed.size, horizon + 1))
+        np.add.at(paid, (where, months), factor[trials])
+        np.cumsum(paid, axis=1, out=paid)
+        self.paid = paid[:, 1:]
+        self.path_failed = result.path[failed]
+        # Months at or below zero among the trials that never fail: the switching cost cannot move them.
+        self.below_steady = np.count_nonzero(result.path <= 0, axis=0) - np.count_nonzero(
+            self.path_failed <= 0, axis=0
+        )
+        self.fan_path = np.ascontiguousarray(result.path[:, cols].T, dtype=np.float32)
+        paid_all = np.zeros((cols.size, n), dtype=np.float32)
+        paid_all[:, failed] = self.paid[:, cols].T
+        self.fan_paid = paid_all
+
+    def below_counts(self, shifts: np.ndarray) -> np.ndarray:
+        """(positions, months): how many trials are at or below zero at each switching position.
+
+        Trials that never fail do not move. When the switching cost is one number (the usual
+        case) every failed trial moves by the same amount per unit paid, so a value is at or
+        below zero exactly when path / paid ≤ shift: the ratios are sorted once per month and
+        each position is a binary search. Otherwise each position is counted directly.
+        """
+        if shifts.size and np.all(shifts == shifts[:, :1]):
+            deltas = shifts[:, 0]
+            paid, path = self.paid, self.path_failed
+            unpaid = paid == 0  # not failed yet by that month: only the sign of the path counts
+            fixed = np.count_nonzero(unpaid & (path <= 0), axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(unpaid, np.inf, path / np.where(unpaid, 1.0, paid))
+            ratio.sort(axis=0)
+            moving = np.stack(
+                [np.searchsorted(ratio[:, m], deltas, side="right") for m in range(ratio.shape[1])], axis=1
+            )
+            return self.below_steady[None] + fixed[None] + moving
+        moved = self.path_failed[None] - shifts[:, self.failed, None] * self.paid[None]
+        return self.below_steady[None] + np.count_nonzero(moved <= 0, axis=1)
+
+    def month_values(self, shift: np.ndarray, m: int) -> np.ndarray:
+        """Every trial's cumulative savings at month index ``m`` when switches cost ``shift`` more."""
+        paid = np.zeros(self.result.n_trials)
+        paid[self.failed] = self.paid[:, m]
+        return self.result.path[:, m] - shift * paid
+
+    def shifts(self, costs) -> np.ndarray:
+        """(positions, trials): how much more each trial pays per switch at each position."""
+        return np.stack(
+            [
+                np.zeros_like(self.own_cost) if isinstance(c, Distribution) else c - self.own_cost
+                for c in costs
+            ]
+        )
+
+
+def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> dict:
+    """Every combination of the levers' positions: KPIs, quarterly fan and NPV histogram.
+
+    Returns a JSON-ready dict: ``axes`` (name, label, texts, start), ``months`` of the fan,
+    and per combination (index ``(i·n_j + j)·n_k + k`` over trust i, failure j, switching k)
+    ``kpi`` values and the ``fan`` and ``hist`` data. Money is in whole currency units in the fan.
+    """
+    require_scenario(scenario)
+    axes = axes_for(scenario)
+    trust_axis, fail_axis, switch_axis = axes
+    horizon = scenario.horizon_months
+    months = sorted({0, *range(3, horizon + 1, 3), horizon})
+    cols = np.asarray([m - 1 for m in months if m > 0])
+    kpis = {k: [] for k in ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month")}
+    fans, hists = [], []
+    worst = max(1, math.ceil(0.05 * n_trials))
+    _, plan = _quantile_ranks(n_trials)
+    for trust in trust_axis.values:
+        for failure in fail_axis.values:
+            result = simulate(
+                scenario.replace(trust=trust, vendor_failure_prob_annual=failure),
+                n_trials=n_trials,
+                seed=seed,
+                progress=False,
+            )
+            pair = _Pair(result, cols)
+            shifts = pair.shifts(switch_axis.values)
+            start = np.quantile(-result.upfront, FAN_QUANTILES)[:, None]
+            p_failure = float(np.mean(result.switches > 0))
+            # Every switching position at once. The fan: (positions, months, trials), sorted (a
+            # float32 sort is several times faster than a selection here); the exact break-even
+            # month: only the trials that fail move, so only they are counted again.
+            fan = pair.fan_path[None] - shifts.astype(np.float32)[:, None, :] * pair.fan_paid[None]
+            fan.sort(axis=2)
+            below = pair.below_counts(shifts)
+            npvs = result.npv[None] - shifts * pair.pv_per_unit[None]
+            for k, npv in enumerate(npvs):
+                kpis["mean_npv"].append(float(npv.mean()))
+                kpis["p_loss"].append(float(np.mean(npv < 0)))
+                tail = np.partition(npv, worst - 1)[:worst].mean()
+                kpis["cvar5"].append(float(min(tail, np.quantile(npv, 0.05))))
+                kpis["p_failure"].append(p_failure)
+                nonpos = _median_nonpositive(
+                    below[k], n_trials, functools.partial(pair.month_values, shifts[k])
+                )
+                be = _breakeven_from(nonpos)
+                kpis["breakeven_month"].append(None if math.isnan(be) else be)
+                table = np.stack([fan[k][:, lo] + t * (fan[k][:, hi] - fan[k][:, lo]) for lo, hi, t in plan])
+                fans.append(np.rint(np.hstack([start, table])).astype(np.int64).ravel().tolist())
+                hists.append(_histogram(npv))
+    return {
+        "axes": [{"name": a.name, "label": a.label, "texts": list(a.texts), "start": a.start} for a in axes],
+        "months": months,
+        "quantiles": list(FAN_QUANTILES),
+        "kpi": kpis,
+        "fan": fans,
+        "hist": hists,
+        "n_trials": n_trials,
+        "seed": seed,
+    }

@@ -1,0 +1,268 @@
+"""The what-if section of a shared report: sliders for trust, failure probability and switching
+cost that redraw the KPI cards, the fan chart and the NPV distribution in the browser, with no
+kernel and no network, from the grid that :func:`outsourcing_risk.whatif.whatif_grid` precomputed.
+
+The data travel as JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&``
+escaped, read with ``JSON.parse``: nothing in a scenario's name or notes can end the script or run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shlex
+import uuid
+from pathlib import Path
+
+from .scenario import Scenario, require_scenario
+from .whatif import whatif_grid
+
+__all__ = ["export_whatif", "whatif_html"]
+
+_STYLE = """
+.or-whatif { max-width: 1100px; margin: 1em 0; font-family: DejaVu Sans, Arial, sans-serif; color: #2c3e50; }
+.or-whatif .or-levers { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 14px 28px; }
+.or-whatif .or-lever label { display: block; font-size: 13px; color: #566573; }
+.or-whatif .or-lever output { font-weight: 600; color: #2c3e50; }
+.or-whatif input[type=range] { width: 100%; }
+.or-whatif input[type=range]:focus-visible { outline: 2px solid #2e86de; outline-offset: 2px; }
+.or-whatif .or-ends { display: flex; justify-content: space-between; font-size: 11px; color: #7f8c8d; }
+.or-whatif .or-setting { font-size: 14px; margin: 10px 0; }
+.or-whatif .or-note { font-size: 12px; color: #566573; }
+.or-whatif .or-note code { font-size: 11px; word-break: break-all; }
+@media print { .or-whatif input[type=range] { display: none; } .or-whatif .or-setting { font-weight: 600; } }
+"""
+
+_SCRIPT = r"""
+(function () {
+  var root = document.getElementById(__ID__);
+  var data = JSON.parse(document.getElementById(__DATA_ID__).textContent);
+  var sliders = Array.prototype.slice.call(root.querySelectorAll('input[type=range]'));
+  var sizes = data.axes.map(function (a) { return a.texts.length; });
+  var cur = data.currency ? data.currency + ' ' : '';
+  function money(v) {
+    var r = Math.round(v);
+    return cur + (r === 0 ? 0 : r).toLocaleString('en-US');
+  }
+  function percent(p) { return (100 * p).toFixed(1) + '%'; }
+  function month(m) { return m === null ? 'not within ' + data.horizon + ' months' : 'month ' + m; }
+  function shown(key, v) {
+    if (key === 'breakeven_month') return month(v);
+    if (key === 'p_loss' || key === 'p_failure') return percent(v);
+    return money(v);
+  }
+  function position() {
+    return (+sliders[0].value * sizes[1] + +sliders[1].value) * sizes[2] + +sliders[2].value;
+  }
+  var LOSS = '#c0392b', GAIN = '#2e86de', ACCENT = '#e67e22', MUTED = '#7f8c8d';
+  var layoutBase = {
+    font: {family: 'DejaVu Sans, Arial, sans-serif', size: 13, color: '#2c3e50'},
+    paper_bgcolor: 'white', plot_bgcolor: 'white', margin: {l: 80, r: 30, t: 60, b: 60},
+    legend: {orientation: 'h', yanchor: 'bottom', y: 1.0, xanchor: 'right', x: 1}
+  };
+  function axis(extra) {
+    var a = {gridcolor: '#ecf0f1', zerolinecolor: '#bdc3c7', linecolor: '#bdc3c7', automargin: true};
+    for (var k in extra) a[k] = extra[k];
+    return a;
+  }
+  function fanFigure(c) {
+    var q = data.fan[c], n = data.months.length, col = function (i) { return q.slice(i * n, (i + 1) * n); };
+    var band = function (lo, hi, name, alpha) {
+      return [
+        {x: data.months, y: col(hi), mode: 'lines', line: {width: 0}, showlegend: false, hoverinfo: 'skip'},
+        {x: data.months, y: col(lo), mode: 'lines', line: {width: 0}, fill: 'tonexty',
+         fillcolor: 'rgba(46,134,222,' + alpha + ')', name: name, hoverinfo: 'skip'}
+      ];
+    };
+    var be = data.kpi.breakeven_month[c];
+    var traces = band(0, 4, '90 % of futures', 0.18).concat(band(1, 3, '50 % of futures', 0.35));
+    traces.push({x: data.months, y: col(2), mode: 'lines', name: 'median', line: {color: GAIN, width: 2.5},
+                 hovertemplate: 'month %{x}: ' + cur + '%{y:,.0f}<extra>median</extra>'});
+    var layout = Object.assign({}, layoutBase, {
+      title: {text: 'Cumulative savings by quarter', x: 0.01},
+      xaxis: axis({title: {text: 'Month'}}),
+      yaxis: axis({title: {text: 'Cumulative savings (' + data.currency + ', not discounted)'},
+                   tickprefix: cur, tickformat: ',.3~s'}),
+      shapes: [{type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 0, y1: 0, line: {color: MUTED, width: 1}}],
+      annotations: []
+    });
+    if (be !== null) {
+      layout.shapes.push({type: 'line', x0: be, x1: be, yref: 'paper', y0: 0, y1: 1,
+                          line: {color: '#2c3e50', dash: 'dot', width: 1.5}});
+      layout.annotations.push({x: be, yref: 'paper', y: 1, text: 'break-even: month ' + be, showarrow: false,
+                               xanchor: 'right', yanchor: 'top'});
+    }
+    return [traces, layout];
+  }
+  function histFigure(c) {
+    var h = data.hist[c], first = h[0], width = h[1], counts = h.slice(2);
+    var loss = {x: [], y: []}, gain = {x: [], y: []};
+    counts.forEach(function (n, i) {
+      var centre = first + (i + 0.5) * width, side = centre < 0 ? loss : gain;
+      side.x.push(centre); side.y.push(n);
+    });
+    var bar = function (s, name, color) {
+      return {type: 'bar', x: s.x, y: s.y, width: width, name: name, marker: {color: color},
+              hovertemplate: 'around ' + cur + '%{x:,.0f}: %{y} futures<extra></extra>'};
+    };
+    var mean = data.kpi.mean_npv[c];
+    var layout = Object.assign({}, layoutBase, {
+      title: {text: 'Present value of savings: chance of a loss ' + percent(data.kpi.p_loss[c]), x: 0.01},
+      bargap: 0.02,
+      xaxis: axis({title: {text: 'Present value of savings (' + data.currency + ')'}, tickprefix: cur,
+                   tickformat: ',.3~s'}),
+      yaxis: axis({title: {text: 'Simulated futures'}}),
+      shapes: [{type: 'line', x0: mean, x1: mean, yref: 'paper', y0: 0, y1: 1, line: {color: '#2c3e50', width: 1}}],
+      annotations: [{x: mean, yref: 'paper', y: 1, text: 'mean', showarrow: false, xanchor: 'left', yanchor: 'top'}]
+    });
+    return [[bar(loss, 'loss (NPV < 0)', LOSS), bar(gain, 'saving (NPV ≥ 0)', GAIN)], layout];
+  }
+  var fanDiv = root.querySelector('.or-whatif-fan'), histDiv = root.querySelector('.or-whatif-hist');
+  var config = {displaylogo: false, responsive: true};
+  function update() {
+    var started = performance.now(), c = position(), setting = [];
+    sliders.forEach(function (s, a) {
+      var text = data.axes[a].texts[+s.value];
+      s.setAttribute('aria-valuetext', text);
+      root.querySelector('output[for="' + s.id + '"]').textContent = text;
+      setting.push(data.axes[a].label + ': ' + text);
+    });
+    root.querySelector('.or-setting').textContent = 'Showing ' + setting.join('; ') + '.';
+    root.querySelectorAll('.or-kpi').forEach(function (card) {
+      var key = card.dataset.kpi, v = data.kpi[key][c];
+      card.dataset.value = v === null ? 'nan' : String(v);
+      card.querySelector('.or-kpi-value').textContent = shown(key, v);
+    });
+    var f = fanFigure(c), h = histFigure(c);
+    Plotly.react(fanDiv, f[0], f[1], config);
+    Plotly.react(histDiv, h[0], h[1], config);
+    root.dataset.position = String(c);
+    root.dataset.redrawMs = String(performance.now() - started);
+  }
+  function start() {
+    sliders.forEach(function (s) { s.addEventListener('input', update); });
+    update();
+  }
+  if (window.Plotly) { start(); } else { window.addEventListener('DOMContentLoaded', start); }
+})();
+"""
+
+_CARDS = (
+    ("mean_npv", "Mean saving (NPV)"),
+    ("p_loss", "Chance of a loss"),
+    ("cvar5", "Worst-5 % average"),
+    ("p_failure", "Chance of a vendor failure"),
+    ("breakeven_month", "Break-even month"),
+)
+
+
+def _json_for_script(data: dict) -> str:
+    """JSON that cannot end its ``<script>`` element or start markup inside it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+def _command(scenario: Scenario, n_trials: int, seed: int) -> str:
+    """The papermill command that reruns this report with another trust (an example to edit)."""
+    base = Scenario().to_dict()
+    flags = [
+        f"-p {'scenario_name' if k == 'name' else k} {shlex.quote(str(v))}"
+        for k, v in scenario.to_dict().items()
+        if k not in ("notes", "trust") and v != base[k]
+    ]
+    example = (
+        round(min(1.0, getattr(scenario, "trust", 0.6) + 0.05), 2)
+        if not hasattr(scenario.trust, "ppf")
+        else 0.55
+    )
+    return " ".join(
+        [
+            "papermill scenario_report.ipynb report.ipynb",
+            *flags,
+            f"-p trust {example}",
+            f"-p n_trials {n_trials}",
+            f"-p seed {seed}",
+        ]
+    )
+
+
+def whatif_html(scenario: Scenario, n_trials: int = 20_000, seed: int = 0, grid: dict | None = None) -> str:
+    """The what-if section as an HTML fragment (needs plotly.js on the page, as every report has)."""
+    require_scenario(scenario)
+    grid = grid or whatif_grid(scenario, n_trials, seed)
+    data = {**grid, "currency": scenario.currency, "horizon": scenario.horizon_months}
+    uid = f"or-whatif-{uuid.uuid4().hex[:8]}"
+    levers = []
+    for a, axis in enumerate(grid["axes"]):
+        sid = f"{uid}-{a}"
+        levers.append(
+            f'<div class="or-lever"><label for="{sid}">{html.escape(axis["label"])}: '
+            f'<output for="{sid}">{html.escape(axis["texts"][axis["start"]])}</output></label>'
+            f'<input type="range" id="{sid}" name="{html.escape(axis["name"])}" min="0" '
+            f'max="{len(axis["texts"]) - 1}" step="1" value="{axis["start"]}" '
+            f'aria-valuetext="{html.escape(axis["texts"][axis["start"]])}">'
+            f'<div class="or-ends"><span>{html.escape(axis["texts"][0])}</span>'
+            f"<span>{len(axis['texts'])} positions</span><span>{html.escape(axis['texts'][-1])}</span></div></div>"
+        )
+    cards = "".join(
+        f'<div class="or-kpi" data-kpi="{key}" style="flex:1 1 150px;padding:8px 12px;border-radius:6px;'
+        f'background:#f4f6f8;border-left:4px solid #e67e22"><div style="font-size:12px;color:#566573">'
+        f'{html.escape(label)}</div><div class="or-kpi-value" style="font-size:20px;font-weight:600"></div></div>'
+        for key, label in _CARDS
+    )
+    command = html.escape(_command(scenario, n_trials, seed))
+    return (
+        f"<style>{_STYLE}</style>"
+        f'<section class="or-whatif" id="{uid}"><a id="what-if"></a>'
+        f'<p class="or-note">Move a lever with the mouse or the arrow keys: the figures and charts below '
+        f"follow at once, with no Python and no network. Every position was simulated in advance with "
+        f"this report's {n_trials:,} futures and seed {seed}, so each shows the model's own numbers at "
+        f"that setting, not an interpolation, and moving one lever shows its effect, not noise. The fan "
+        f"chart is drawn by quarter. For values between the positions, ask for the report to be run "
+        f"again with them.</p>"
+        f'<details class="or-note"><summary>For the analyst: the command for other values</summary>'
+        f"<code>{command}</code></details>"
+        f'<div class="or-levers">{"".join(levers)}</div>'
+        f'<p class="or-setting"></p>'
+        f'<div class="or-kpis" style="display:flex;flex-wrap:wrap;gap:8px;margin:8px 0">{cards}</div>'
+        f'<div class="or-whatif-fan" style="height:440px"></div>'
+        f'<div class="or-whatif-hist" style="height:400px"></div>'
+        f'<script type="application/json" id="{uid}-data">{_json_for_script(data)}</script>'
+        f"<script>{_SCRIPT.replace('__ID__', json.dumps(uid)).replace('__DATA_ID__', json.dumps(uid + '-data'))}</script>"
+        "</section>"
+    )
+
+
+def export_whatif(scenario: Scenario, path: str | Path, n_trials: int = 20_000, seed: int = 0) -> Path:
+    """Write a single-file, offline what-if page for ``scenario`` and return its path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = export_whatif(Scenario(name="Base"), pathlib.Path(tempfile.mkdtemp()) / "w.html", n_trials=500)
+    >>> out.stat().st_size > 1_000_000  # plotly.js is embedded: the page works offline
+    True
+    """
+    from plotly.offline import get_plotlyjs
+
+    from .output_folder import write_atomic
+
+    section = whatif_html(scenario, n_trials, seed)
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(scenario.name)}: what if?</title>"
+        f'<script>{get_plotlyjs()}</script></head><body style="margin:2em auto;max-width:1100px">'
+        f'<h1 style="font-family:DejaVu Sans, Arial, sans-serif">{html.escape(scenario.name)}: what if?</h1>'
+        f"{section}</body></html>"
+    )
+    path = Path(path)
+    write_atomic(path, page)
+    return path

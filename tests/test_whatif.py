@@ -1,0 +1,121 @@
+"""The what-if grid against direct simulate calls: every position is the model's own number."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+from outsourcing_risk import Scenario, simulate
+from outsourcing_risk.distributions import Distribution
+from outsourcing_risk.whatif import axes_for, whatif_grid
+from outsourcing_risk.whatif_page import _json_for_script, export_whatif, whatif_html
+
+SCENARIOS = [
+    Scenario(name="Defaults"),
+    Scenario(
+        name="Insource, own numbers",
+        after_failure="insource",
+        inhouse_monthly_cost=150_000,
+        vendor_monthly_fee=122_000,
+        switching_cost=500_000,
+        trust=0.73,
+        vendor_failure_prob_annual=0.04,
+        exit_readiness=0.5,
+        currency="EUR",
+    ),
+    Scenario(
+        name="Uncertain levers",
+        vendor_failure_prob_annual="triangular(0.03, 0.06, 0.12)",
+        switching_cost="lognormal(280000, 420000)",
+        exit_readiness="uniform(0.2, 0.8)",
+        vendor_monthly_fee="pert(65000, 70000, 82000)",
+    ),
+]
+
+
+def _value(axis, i):
+    return axis.values[i]
+
+
+@pytest.fixture(scope="module", params=SCENARIOS, ids=lambda s: s.name)
+def built(request):
+    scenario = request.param
+    return scenario, axes_for(scenario), whatif_grid(scenario, n_trials=3_000, seed=7)
+
+
+def test_every_lever_has_nine_positions_and_starts_at_the_scenarios_own(built):
+    scenario, axes, grid = built
+    for axis in axes:
+        assert len(axis.values) >= 9
+        own = getattr(scenario, axis.name)
+        assert axis.values[axis.start] is own or axis.values[axis.start] == own
+        assert len(set(axis.texts)) == len(axis.texts), "positions are labelled with their values"
+    sizes = [len(a.values) for a in axes]
+    assert len(grid["fan"]) == len(grid["hist"]) == math.prod(sizes)
+
+
+def test_random_positions_equal_a_direct_simulation(built):
+    scenario, axes, grid = built
+    sizes = [len(a.values) for a in axes]
+    rng = np.random.default_rng(3)
+    points = [tuple(a.start for a in axes)] + [tuple(int(rng.integers(s)) for s in sizes) for _ in range(6)]
+    for i, j, k in points:
+        setting = {a.name: _value(a, p) for a, p in zip(axes, (i, j, k), strict=True)}
+        direct = simulate(scenario.replace(**setting), n_trials=3_000, seed=7).summary()
+        c = (i * sizes[1] + j) * sizes[2] + k
+        kpi = {key: values[c] for key, values in grid["kpi"].items()}
+        assert kpi["mean_npv"] == pytest.approx(direct["mean_npv"], rel=1e-9, abs=1e-6), setting
+        assert kpi["p_loss"] == direct["p_loss"], setting
+        assert kpi["cvar5"] == pytest.approx(direct["cvar5"], rel=1e-9, abs=1e-6), setting
+        assert kpi["p_failure"] == direct["p_failure"], setting
+        expected = direct["breakeven_month"]
+        assert (
+            (kpi["breakeven_month"] is None) if math.isnan(expected) else kpi["breakeven_month"] == expected
+        )
+        counts = grid["hist"][c][2:]
+        assert sum(counts) == 3_000
+
+
+def test_the_fan_is_the_quarterly_quantiles_of_a_direct_simulation(built):
+    scenario, axes, grid = built
+    sizes = [len(a.values) for a in axes]
+    i, j, k = (a.start for a in axes)
+    k = (k + 2) % sizes[2]  # another switching cost than the scenario's: the affine step matters
+    setting = {a.name: _value(a, p) for a, p in zip(axes, (i, j, k), strict=True)}
+    q = simulate(scenario.replace(**setting), n_trials=3_000, seed=7).quantile_paths(
+        (0.05, 0.25, 0.5, 0.75, 0.95)
+    )
+    fan = np.asarray(grid["fan"][(i * sizes[1] + j) * sizes[2] + k]).reshape(5, -1)
+    months = grid["months"]
+    expected = q.loc[months, ["p5", "p25", "p50", "p75", "p95"]].to_numpy().T
+    assert np.allclose(fan, expected, atol=1.0, rtol=2e-6), "whole currency units (float32 sort)"
+
+
+def test_the_embedded_json_cannot_end_its_script():
+    text = _json_for_script({"name": "</script><script>alert(1)</script> & \u2028"})
+    for char in "<>&":
+        assert char not in text
+    assert json.loads(text)["name"].startswith("</script>")
+
+
+def test_export_whatif_writes_one_offline_page(tmp_path):
+    hostile = Scenario(name="</script><img src=x onerror=alert(1)>", currency="GBP")
+    page = export_whatif(hostile, tmp_path / "w.html", n_trials=500, seed=1).read_text()
+    assert page.count("</script>") == page.count("<script")
+    assert "<img src=x" not in page
+    assert 'src="http' not in page
+    assert re.search(r'<input type="range"[^>]*max="\d+"', page)
+
+
+def test_distributions_are_a_position_of_their_own():
+    s = SCENARIOS[2]
+    axes = {a.name: a for a in axes_for(s)}
+    fail = axes["vendor_failure_prob_annual"]
+    assert isinstance(fail.values[fail.start], Distribution)
+    assert fail.texts[fail.start].endswith("(as given)")
+    section = whatif_html(s, 200, 1)
+    assert "triangular(3%, 6%, 12%) (as given)" in section
