@@ -1,7 +1,7 @@
 """outsourcing-risk: a Monte Carlo workbook for IT outsourcing decisions.
 
 The four classic mistakes (unclear goals, too much or too little trust, a skipped interview stage,
-no exit strategy) are levers of one model; see docs/model.md.
+no exit strategy) are levers of one model; ``outsourcing-risk params`` lists its parameters.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -17,6 +17,8 @@ from .scenario import Scenario, ScenarioError, scenarios_from_table
 from .sweeps import grid, sweep, trust_curve
 from .tornado import tornado
 from .vendors import SCORECARD, compare_vendors, selection_score
+from .whatif import whatif_grid
+from .whatif_page import export_whatif
 
 try:
     __version__ = version("outsourcing-risk")
@@ -40,6 +42,7 @@ __all__ = [
     "clarity_from_checklist",
     "compare_vendors",
     "exit_strategy_value",
+    "export_whatif",
     "grid",
     "load_scenarios",
     "load_vendors",
@@ -49,4 +52,5 @@ __all__ = [
     "sweep",
     "tornado",
     "trust_curve",
+    "whatif_grid",
 ]

@@ -126,13 +126,14 @@ def slugify(name: str) -> str:
     return f"{stem}-{digest}"
 
 
-def load_jobs(table: str | Path, n_trials: int, seed: int) -> list[Job]:
+def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = True) -> list[Job]:
     """Read and check a scenario or vendor table; one :class:`Job` per row.
 
     The table itself (encoding, shape, columns, names) is checked before anything runs: a problem
     raises :class:`~outsourcing_risk.tables.TableError` or :class:`ScenarioError`. A row with a
     bad value becomes a job that carries its error. A table with scorecard columns (see
     ``data/vendors.csv``) is a vendor table: each vendor's scorecard gives its ``selection_score``.
+    ``whatif=False`` leaves the interactive what-if section out of the reports.
     """
     frame = load_scenarios(table)
     vendors = any(c in SCORECARD for c in frame.columns)
@@ -152,7 +153,10 @@ def load_jobs(table: str | Path, n_trials: int, seed: int) -> list[Job]:
         seen.setdefault(n, i)
     if problems:
         raise ScenarioError(problems, f"the table {Path(table).name}")
-    return [_job(i, row, vendors, n_trials, seed) for i, row in enumerate(frame.to_dict("records"), start=1)]
+    jobs = [_job(i, row, vendors, n_trials, seed) for i, row in enumerate(frame.to_dict("records"), start=1)]
+    for job in jobs:
+        job.parameters["whatif"] = bool(whatif)
+    return jobs
 
 
 def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:

@@ -83,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds one report may take, kernel start included (default 600; any positive number)",
     )
     report.add_argument("--images", choices=("png", "svg"), help="also write the key charts as images")
+    report.add_argument(
+        "--no-whatif",
+        dest="whatif",
+        action="store_false",
+        help="leave out the interactive what-if section (it takes a few seconds per report)",
+    )
     bar = report.add_mutually_exclusive_group()
     bar.add_argument(
         "--progress",
@@ -131,7 +137,7 @@ def _report(args) -> int:
 
     from .batch import BatchInterrupted, BatchWriteError, load_jobs, run_batch
 
-    jobs = load_jobs(args.table, args.trials, args.seed)
+    jobs = load_jobs(args.table, args.trials, args.seed, whatif=args.whatif)
     out = Path(args.out).resolve()
     try:
         outcomes = run_batch(

@@ -117,7 +117,7 @@ def chart_images(job, fmt: str) -> dict[str, bytes]:
     params = {
         ("name" if k == "scenario_name" else k): v
         for k, v in job.parameters.items()
-        if k not in ("n_trials", "seed")
+        if k not in ("n_trials", "seed", "whatif")
     }
     result = simulate(
         Scenario.from_dict(params),

@@ -12,6 +12,7 @@ the draws are exactly the uncorrelated ones.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -117,15 +118,30 @@ def sample_parameters(
     """Every numeric parameter: a float when fixed, an array of ``size`` draws when uncertain."""
     values = {p.name: getattr(scenario, p.name) for p in PARAMETERS}
     uncertain = scenario.uncertain
+    if correlation is None:  # each parameter's draws depend on nothing else: reuse them
+        for name in uncertain:
+            values[name] = _draws(name, values[name], seed, block, size)
+        return values
     normals = {n: block_rng(seed, block, _PARAM_STREAM[n]).standard_normal(size) for n in uncertain}
-    if correlation is not None:
-        correlation.apply(normals)
+    correlation.apply(normals)
     for name in uncertain:
-        draws = values[name].ppf(special.ndtr(normals[name]))
-        if name in _INTEGER:
-            draws = np.floor(draws + 0.5)
-        values[name] = draws
+        values[name] = _to_values(name, values[name], normals[name])
     return values
+
+
+def _to_values(name: str, dist, normals: np.ndarray) -> np.ndarray:
+    draws = dist.ppf(special.ndtr(normals))
+    if name in _INTEGER:
+        draws = np.floor(draws + 0.5)
+    draws.flags.writeable = False  # shared between runs: nobody may change them
+    return draws
+
+
+@functools.lru_cache(maxsize=64)
+def _draws(name: str, dist, seed: int, block: int, size: int) -> np.ndarray:
+    """One uncertain parameter's draws in one block. Sweeps, tornados and the what-if grid run the
+    same scenario many times with one lever changed, so the (slow) inverse CDFs are computed once."""
+    return _to_values(name, dist, block_rng(seed, block, _PARAM_STREAM[name]).standard_normal(size))
 
 
 _INTEGER = frozenset(p.name for p in PARAMETERS if p.integer)

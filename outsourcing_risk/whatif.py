@@ -98,6 +98,14 @@ def _median_nonpositive(below: np.ndarray, n: int, values_of) -> np.ndarray:
     return out
 
 
+def _compact(values: np.ndarray) -> list:
+    """[scale, integers...]: the values to 4 significant digits of the largest, as whole multiples
+    of ``scale`` (a power of ten), which keeps the page small; the chart cannot show the difference."""
+    top = float(np.max(np.abs(values))) or 1.0
+    scale = 10.0 ** max(0, math.floor(math.log10(top)) - 3)
+    return [scale, *np.rint(values.ravel() / scale).astype(np.int64).tolist()]
+
+
 def _breakeven_from(nonpos: np.ndarray) -> float:
     """:func:`outsourcing_risk.results.breakeven` from the months at or below zero."""
     return breakeven(np.where(nonpos, -1.0, 1.0))
@@ -157,28 +165,31 @@ class _Pair:
         paid_all[:, failed] = self.paid[:, cols].T
         self.fan_paid = paid_all
 
-    def below_counts(self, shifts: np.ndarray) -> np.ndarray:
+    def below_counts(self, costs) -> np.ndarray:
         """(positions, months): how many trials are at or below zero at each switching position.
 
-        Trials that never fail do not move. When the switching cost is one number (the usual
-        case) every failed trial moves by the same amount per unit paid, so a value is at or
-        below zero exactly when path / paid ≤ shift: the ratios are sorted once per month and
-        each position is a binary search. Otherwise each position is counted directly.
+        Trials that never fail do not move. A failed trial that has paid ``paid`` switches' worth
+        by a month is at or below zero at switching cost c exactly when
+        path − (c − own cost)·paid ≤ 0, i.e. path / paid + own cost ≤ c: those ratios are sorted
+        once per month and each position is a binary search. The scenario's own distribution
+        (no shift) is counted directly.
         """
-        if shifts.size and np.all(shifts == shifts[:, :1]):
-            deltas = shifts[:, 0]
-            paid, path = self.paid, self.path_failed
-            unpaid = paid == 0  # not failed yet by that month: only the sign of the path counts
-            fixed = np.count_nonzero(unpaid & (path <= 0), axis=0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(unpaid, np.inf, path / np.where(unpaid, 1.0, paid))
-            ratio.sort(axis=0)
-            moving = np.stack(
-                [np.searchsorted(ratio[:, m], deltas, side="right") for m in range(ratio.shape[1])], axis=1
+        paid, path = self.paid, self.path_failed
+        unpaid = paid == 0  # not failed yet by that month: only the sign of the path counts
+        fixed = np.count_nonzero(unpaid & (path <= 0), axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(
+                unpaid, np.inf, path / np.where(unpaid, 1.0, paid) + self.own_cost[self.failed, None]
             )
-            return self.below_steady[None] + fixed[None] + moving
-        moved = self.path_failed[None] - shifts[:, self.failed, None] * self.paid[None]
-        return self.below_steady[None] + np.count_nonzero(moved <= 0, axis=1)
+        ratio.sort(axis=0)
+        rows = []
+        for cost in costs:
+            if isinstance(cost, Distribution):
+                rows.append(np.count_nonzero(path <= 0, axis=0))
+            else:
+                moving = [np.searchsorted(ratio[:, m], cost, side="right") for m in range(ratio.shape[1])]
+                rows.append(fixed + np.asarray(moving))
+        return self.below_steady[None] + np.stack(rows)
 
     def month_values(self, shift: np.ndarray, m: int) -> np.ndarray:
         """Every trial's cumulative savings at month index ``m`` when switches cost ``shift`` more."""
@@ -201,7 +212,8 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
 
     Returns a JSON-ready dict: ``axes`` (name, label, texts, start), ``months`` of the fan,
     and per combination (index ``(i·n_j + j)·n_k + k`` over trust i, failure j, switching k)
-    ``kpi`` values and the ``fan`` and ``hist`` data. Money is in whole currency units in the fan.
+    ``kpi`` values and the ``fan`` (``[scale, integers...]``, P5, P25, P50, P75, P95 by month, to
+    4 significant digits) and ``hist`` (``[first edge, width, counts...]``) data.
     """
     require_scenario(scenario)
     axes = axes_for(scenario)
@@ -230,7 +242,7 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
             # month: only the trials that fail move, so only they are counted again.
             fan = pair.fan_path[None] - shifts.astype(np.float32)[:, None, :] * pair.fan_paid[None]
             fan.sort(axis=2)
-            below = pair.below_counts(shifts)
+            below = pair.below_counts(switch_axis.values)
             npvs = result.npv[None] - shifts * pair.pv_per_unit[None]
             for k, npv in enumerate(npvs):
                 kpis["mean_npv"].append(float(npv.mean()))
@@ -244,7 +256,7 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
                 be = _breakeven_from(nonpos)
                 kpis["breakeven_month"].append(None if math.isnan(be) else be)
                 table = np.stack([fan[k][:, lo] + t * (fan[k][:, hi] - fan[k][:, lo]) for lo, hi, t in plan])
-                fans.append(np.rint(np.hstack([start, table])).astype(np.int64).ravel().tolist())
+                fans.append(_compact(np.hstack([start, table])))
                 hists.append(_histogram(npv))
     return {
         "axes": [{"name": a.name, "label": a.label, "texts": list(a.texts), "start": a.start} for a in axes],

@@ -57,16 +57,18 @@ _SCRIPT = r"""
   var LOSS = '#c0392b', GAIN = '#2e86de', ACCENT = '#e67e22', MUTED = '#7f8c8d';
   var layoutBase = {
     font: {family: 'DejaVu Sans, Arial, sans-serif', size: 13, color: '#2c3e50'},
-    paper_bgcolor: 'white', plot_bgcolor: 'white', margin: {l: 80, r: 30, t: 60, b: 60},
+    paper_bgcolor: 'white', plot_bgcolor: 'white', margin: {l: 110, r: 30, t: 60, b: 60},
     legend: {orientation: 'h', yanchor: 'bottom', y: 1.0, xanchor: 'right', x: 1}
   };
   function axis(extra) {
-    var a = {gridcolor: '#ecf0f1', zerolinecolor: '#bdc3c7', linecolor: '#bdc3c7', automargin: true};
+    // fixed margins: automargin would make plotly lay each chart out twice on every move
+    var a = {gridcolor: '#ecf0f1', zerolinecolor: '#bdc3c7', linecolor: '#bdc3c7', automargin: false};
     for (var k in extra) a[k] = extra[k];
     return a;
   }
   function fanFigure(c) {
-    var q = data.fan[c], n = data.months.length, col = function (i) { return q.slice(i * n, (i + 1) * n); };
+    var scale = data.fan[c][0], q = data.fan[c].slice(1), n = data.months.length;
+    var col = function (i) { return q.slice(i * n, (i + 1) * n).map(function (v) { return v * scale; }); };
     var band = function (lo, hi, name, alpha) {
       return [
         {x: data.months, y: col(hi), mode: 'lines', line: {width: 0}, showlegend: false, hoverinfo: 'skip'},

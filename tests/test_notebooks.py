@@ -65,7 +65,10 @@ def test_executed_report_notebook_stays_small(tmp_path):
 
     page = export_html(nb, "Small")
     assert page.count("plotly.js v") == 1, "plotly.js embedded once, in the page"
-    assert len(page.encode()) <= 5.5e6
+    start = page.index('<section class="or-whatif"')
+    whatif = page[start : page.index("</section>", start)]
+    assert len(whatif.encode()) <= 1.5e6, "the what-if adds at most 1.5 MB"
+    assert len(page.encode()) - len(whatif.encode()) <= 5.5e6, "the report itself stays within 5.5 MB"
 
 
 def test_report_records_the_summary_simulate_gives(tmp_path):
