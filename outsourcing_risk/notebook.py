@@ -22,6 +22,7 @@ __all__ = [
     "kpi_table",
     "parameter_table",
     "publish_summary",
+    "ranking_table",
     "report_header",
     "scenario_from_parameters",
     "setup_plotly",
@@ -198,6 +199,23 @@ def changed_parameters(scenario: Scenario) -> dict[str, str]:
     if scenario.after_failure != base.after_failure:
         out["after_failure"] = f"After a vendor failure: {scenario.after_failure}"
     return out
+
+
+def ranking_table(ranking: pd.DataFrame, currency: str = "USD") -> pd.DataFrame:
+    """A vendor ranking (:func:`~outsourcing_risk.compare_vendors`) written for people: plain
+    column names with units, money with currency, chances as percentages."""
+    return pd.DataFrame(
+        {
+            "Rank": ranking["rank"].astype(int),
+            f"Risk-adjusted score ({currency})": [money(v, currency) for v in ranking["score"]],
+            f"Mean saving ({currency})": [money(v, currency) for v in ranking["mean_npv"]],
+            "Chance of a loss": [percent(v) for v in ranking["p_loss"]],
+            f"Worst-5 % average ({currency})": [money(v, currency) for v in ranking["cvar5"]],
+            "Chance of a vendor failure": [percent(v) for v in ranking["p_failure"]],
+            "Selection score": [percent(v, 0) for v in ranking["selection_score"]],
+        },
+        index=pd.Index(ranking.index, name="Vendor"),
+    )
 
 
 def show_parameters(scenario: Scenario):

@@ -20,16 +20,17 @@ from . import plots
 from .clarity import CHECKLIST, clarity_from_checklist
 from .data import defaults_table
 from .distributions import Distribution
+from .formatting import param_label
 from .model import simulate
-from .notebook import kpi_cards_html
+from .notebook import kpi_cards_html, ranking_table
 from .parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec
 from .scenario import AFTER_FAILURE, Scenario, ScenarioError
 
 __all__ = ["ControlPanel", "VendorRanker", "WhatIfExplorer"]
 
 _HEADLINE_LIMITS = {"trust": (0.0, 1.0, 0.05), "vendor_failure_prob_annual": (0.0, 0.5, 0.01)}
-_STYLE = {"description_width": "230px"}
-_LAYOUT = w.Layout(width="520px")
+_STYLE = {"description_width": "330px"}
+_LAYOUT = w.Layout(width="640px")
 
 
 def _limits(p: ParamSpec, value: float) -> tuple[float, float, float]:
@@ -47,7 +48,7 @@ def _limits(p: ParamSpec, value: float) -> tuple[float, float, float]:
     return low, high, step
 
 
-def _slider(p: ParamSpec, value) -> w.Widget:
+def _slider(p: ParamSpec, value, currency: str = "USD") -> w.Widget:
     shown = value.mean() if isinstance(value, Distribution) else value
     low, high, step = _limits(p, shown)
     cls = w.IntSlider if p.integer else w.FloatSlider
@@ -56,14 +57,15 @@ def _slider(p: ParamSpec, value) -> w.Widget:
         min=low,
         max=max(high, shown),
         step=step,
-        description=p.name.replace("_", " "),
+        description=param_label(p, currency),
         continuous_update=False,
         style=_STYLE,
         layout=_LAYOUT,
         tooltip=f"{p.help} ({p.unit})",
     )
-    if not p.integer:
-        kwargs["readout_format"] = ".2f" if high <= 2 else ",.0f"
+    if not p.integer:  # written as the label's unit says: 60% for fractions, 280,000 for money
+        percent_unit = p.unit.startswith(("fraction", "probability"))
+        kwargs["readout_format"] = ".0%" if percent_unit else (".2f" if high <= 2 else ",.0f")
     return cls(**kwargs)
 
 
@@ -77,12 +79,12 @@ class ControlPanel:
     def __init__(self, scenario: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
         self.base = Scenario() if scenario is None else scenario
         self.controls: dict[str, w.Widget] = {
-            p.name: _slider(p, getattr(self.base, p.name)) for p in PARAMETERS
+            p.name: _slider(p, getattr(self.base, p.name), self.base.currency) for p in PARAMETERS
         }
         self.controls["after_failure"] = w.Dropdown(
             options=AFTER_FAILURE,
             value=self.base.after_failure,
-            description="after failure",
+            description="After a vendor failure",
             style=_STYLE,
             layout=_LAYOUT,
         )
@@ -98,12 +100,14 @@ class ControlPanel:
             min=2_000,
             max=100_000,
             step=2_000,
-            description="trials",
+            description="Simulated futures (trials)",
             continuous_update=False,
             style=_STYLE,
             layout=_LAYOUT,
         )
-        self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed", style=_STYLE)
+        self.seed = w.BoundedIntText(
+            value=seed, min=0, max=2**31 - 1, description="Seed (same seed, same numbers)", style=_STYLE
+        )
         self.touched: set[str] = set()
         for name, control in self.controls.items():
             control.observe(lambda change, n=name: self.touched.add(n), names="value")
@@ -282,7 +286,7 @@ class VendorRanker:
             min=0,
             max=1,
             step=0.05,
-            description="risk aversion",
+            description="Risk aversion (0 = mean only, 1 = worst 5 % only)",
             continuous_update=False,
             style=_STYLE,
             layout=_LAYOUT,
@@ -320,10 +324,8 @@ class VendorRanker:
         )
 
     def _show_table(self) -> None:
-        columns = ["rank", "score", "mean_npv", "p_loss", "cvar5", "p_failure", "selection_score"]
-        self.table.value = self.ranking[columns].to_html(
-            float_format=lambda x: f"{x:,.3g}" if abs(x) < 10 else f"{x:,.0f}"
-        )
+        currency = (self.base or Scenario()).currency
+        self.table.value = ranking_table(self.ranking, currency).to_html(escape=True)
 
     def update(self) -> None:
         try:
