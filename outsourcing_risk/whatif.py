@@ -106,20 +106,6 @@ def _compact(values: np.ndarray) -> list:
     return [scale, *np.rint(values.ravel() / scale).astype(np.int64).tolist()]
 
 
-def _ranges(fans: list, hists: list) -> dict:
-    """Axis ranges that hold every position, so the charts keep still while a lever moves."""
-    low = min(f[0] * min(f[1:]) for f in fans)
-    high = max(f[0] * max(f[1:]) for f in fans)
-    pad = 0.04 * (high - low or 1.0)
-    left = min(h[0] for h in hists)
-    right = max(h[0] + h[1] * (len(h) - 2) for h in hists)
-    return {
-        "fan": [low - pad, high + pad],
-        "npv": [left, right],
-        "count": [0, 1.05 * max(max(h[2:]) for h in hists)],
-    }
-
-
 def _breakeven_from(nonpos: np.ndarray) -> float:
     """:func:`outsourcing_risk.results.breakeven` from the months at or below zero."""
     return breakeven(np.where(nonpos, -1.0, 1.0))
@@ -274,7 +260,6 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
                 hists.append(_histogram(npv))
     return {
         "axes": [{"name": a.name, "label": a.label, "texts": list(a.texts), "start": a.start} for a in axes],
-        "ranges": _ranges(fans, hists),
         "months": months,
         "quantiles": list(FAN_QUANTILES),
         "kpi": kpis,

@@ -82,9 +82,9 @@ _SCRIPT = r"""
                  hovertemplate: 'month %{x}: ' + cur + '%{y:,.0f}<extra>median</extra>'});
     var layout = Object.assign({}, layoutBase, {
       title: {text: 'Cumulative savings by quarter', x: 0.01},
-      xaxis: axis({title: {text: 'Month'}, range: [0, data.horizon], autorange: false}),
+      xaxis: axis({title: {text: 'Month'}}),
       yaxis: axis({title: {text: 'Cumulative savings (' + data.currency + ', not discounted)'},
-                   tickprefix: cur, tickformat: ',.3~s', range: data.ranges.fan, autorange: false}),
+                   tickprefix: cur, tickformat: ',.3~s'}),
       shapes: [{type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 0, y1: 0, line: {color: MUTED, width: 1}}],
       annotations: []
     });
@@ -112,8 +112,8 @@ _SCRIPT = r"""
       title: {text: 'Present value of savings: chance of a loss ' + percent(data.kpi.p_loss[c]), x: 0.01},
       bargap: 0.02,
       xaxis: axis({title: {text: 'Present value of savings (' + data.currency + ')'}, tickprefix: cur,
-                   tickformat: ',.3~s', range: data.ranges.npv, autorange: false}),
-      yaxis: axis({title: {text: 'Simulated futures'}, range: data.ranges.count, autorange: false}),
+                   tickformat: ',.3~s'}),
+      yaxis: axis({title: {text: 'Simulated futures'}}),
       shapes: [{type: 'line', x0: mean, x1: mean, yref: 'paper', y0: 0, y1: 1, line: {color: '#2c3e50', width: 1}}],
       annotations: [{x: mean, yref: 'paper', y: 1, text: 'mean', showarrow: false, xanchor: 'left', yanchor: 'top'}]
     });
@@ -228,7 +228,7 @@ def whatif_html(scenario: Scenario, n_trials: int = 20_000, seed: int = 0, grid:
         f"follow at once, with no Python and no network. Every position was simulated in advance with "
         f"this report's {n_trials:,} futures and seed {seed}, so each shows the model's own numbers at "
         f"that setting, not an interpolation, and moving one lever shows its effect, not noise. The fan "
-        f"chart is drawn by quarter; the axes keep still, so what a lever changes is what moves. For values between the positions, ask for the report to be run "
+        f"chart is drawn by quarter. For values between the positions, ask for the report to be run "
         f"again with them.</p>"
         f'<details class="or-note"><summary>For the analyst: the command for other values</summary>'
         f"<code>{command}</code></details>"
