@@ -24,6 +24,7 @@ import numpy as np
 from .distributions import Distribution
 from .formatting import param_label, param_value
 from .model import simulate
+from .plots import FAN_QUANTILES
 from .results import SimulationResult, breakeven
 from .scenario import Scenario, require_scenario
 
@@ -33,7 +34,6 @@ LEVERS = ("trust", "vendor_failure_prob_annual", "switching_cost")
 #: Positions of each lever as multiples of the scenario's value (failure and switching cost).
 _MULTIPLES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
 _TRUST = tuple(round(0.1 * i, 1) for i in range(1, 10))
-FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _BINS = 40
 
 
@@ -111,14 +111,14 @@ def _breakeven_from(nonpos: np.ndarray) -> float:
     return breakeven(np.where(nonpos, -1.0, 1.0))
 
 
-def _quantile_ranks(n: int) -> tuple[list[int], list[tuple[int, int, float]]]:
-    """The order statistics numpy's linear quantiles need: (all ranks, per quantile (lo, hi, t))."""
+def _quantile_plan(n: int) -> list[tuple[int, int, float]]:
+    """Per fan quantile, the two order statistics and the weight of numpy's linear quantile."""
     plan = []
     for q in FAN_QUANTILES:
         pos = q * (n - 1)
         lo = math.floor(pos)
         plan.append((lo, min(lo + 1, n - 1), pos - lo))
-    return sorted({r for lo, hi, _ in plan for r in (lo, hi)}), plan
+    return plan
 
 
 def _histogram(npv: np.ndarray) -> list:
@@ -224,7 +224,7 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
     kpis = {k: [] for k in ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month")}
     fans, hists = [], []
     worst = max(1, math.ceil(0.05 * n_trials))
-    _, plan = _quantile_ranks(n_trials)
+    plan = _quantile_plan(n_trials)
     for trust in trust_axis.values:
         for failure in fail_axis.values:
             result = simulate(
