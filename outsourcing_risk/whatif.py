@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,19 +152,20 @@ class _Pair:
         self.pv_per_unit = np.bincount(trials, (1 + rate) ** (-months / 12), minlength=n) * factor
         failed = np.flatnonzero(result.switches > 0)
         self.failed = failed
+        # The failed trials, month by month: (months, failed trials), one contiguous row per month.
         where = np.searchsorted(failed, trials)
-        paid = np.zeros((failed.size, horizon + 1))
-        np.add.at(paid, (where, months), factor[trials])
-        np.cumsum(paid, axis=1, out=paid)
-        self.paid = paid[:, 1:]
-        self.path_failed = result.path[failed]
+        paid = np.bincount(months * failed.size + where, factor[trials], minlength=(horizon + 1) * failed.size)
+        paid = paid.reshape(horizon + 1, failed.size)
+        np.cumsum(paid, axis=0, out=paid)
+        self.paid = paid[1:]
+        self.path_failed = np.ascontiguousarray(result.path[failed].T)
         # Months at or below zero among the trials that never fail: the switching cost cannot move them.
         self.below_steady = np.count_nonzero(result.path <= 0, axis=0) - np.count_nonzero(
-            self.path_failed <= 0, axis=0
+            self.path_failed <= 0, axis=1
         )
         self.fan_path = np.ascontiguousarray(result.path[:, cols].T, dtype=np.float32)
         paid_all = np.zeros((cols.size, n), dtype=np.float32)
-        paid_all[:, failed] = self.paid[:, cols].T
+        paid_all[:, failed] = self.paid[cols]
         self.fan_paid = paid_all
 
     def below_counts(self, costs) -> np.ndarray:
@@ -176,25 +179,26 @@ class _Pair:
         """
         paid, path = self.paid, self.path_failed
         unpaid = paid == 0  # not failed yet by that month: only the sign of the path counts
-        fixed = np.count_nonzero(unpaid & (path <= 0), axis=0)
+        fixed = np.count_nonzero(unpaid & (path <= 0), axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(
-                unpaid, np.inf, path / np.where(unpaid, 1.0, paid) + self.own_cost[self.failed, None]
+                unpaid, np.inf, path / np.where(unpaid, 1.0, paid) + self.own_cost[self.failed]
             )
-        ratio.sort(axis=0)
+        ratio.sort(axis=1)
+        numbers = np.asarray([0.0 if isinstance(c, Distribution) else c for c in costs])
+        moving = np.stack([np.searchsorted(row, numbers, side="right") for row in ratio])
         rows = []
         for cost in costs:
             if isinstance(cost, Distribution):
-                rows.append(np.count_nonzero(path <= 0, axis=0))
+                rows.append(np.count_nonzero(path <= 0, axis=1))
             else:
-                moving = [np.searchsorted(ratio[:, m], cost, side="right") for m in range(ratio.shape[1])]
-                rows.append(fixed + np.asarray(moving))
+                rows.append(fixed + moving[:, len(rows)])
         return self.below_steady[None] + np.stack(rows)
 
     def month_values(self, shift: np.ndarray, m: int) -> np.ndarray:
         """Every trial's cumulative savings at month index ``m`` when switches cost ``shift`` more."""
         paid = np.zeros(self.result.n_trials)
-        paid[self.failed] = self.paid[:, m]
+        paid[self.failed] = self.paid[m]
         return self.result.path[:, m] - shift * paid
 
     def shifts(self, costs) -> np.ndarray:
@@ -205,6 +209,44 @@ class _Pair:
                 for c in costs
             ]
         )
+
+
+def _pair_block(scenario, costs, trust, failure, *, cols, plan, n_trials, seed) -> dict:
+    """KPIs, fan and histogram at every switching position for one (trust, failure) pair."""
+    result = simulate(
+        scenario.replace(trust=trust, vendor_failure_prob_annual=failure),
+        n_trials=n_trials,
+        seed=seed,
+        progress=False,
+    )
+    pair = _Pair(result, cols)
+    shifts = pair.shifts(costs)
+    start = np.quantile(-result.upfront, FAN_QUANTILES)[:, None]
+    p_failure = float(np.mean(result.switches > 0))
+    worst = max(1, math.ceil(0.05 * n_trials))
+    # Every switching position at once. The fan: (positions, months, trials), sorted (a float32
+    # sort is several times faster than a selection here); the exact break-even month: only the
+    # trials that fail move, so only they are counted again.
+    fan = pair.fan_path[None] - shifts.astype(np.float32)[:, None, :] * pair.fan_paid[None]
+    fan.sort(axis=2)
+    below = pair.below_counts(costs)
+    npvs = result.npv[None] - shifts * pair.pv_per_unit[None]
+    out = {"kpi": {k: [] for k in ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month")}}
+    out["fan"], out["hist"] = [], []
+    kpis = out["kpi"]
+    for k, npv in enumerate(npvs):
+        kpis["mean_npv"].append(float(npv.mean()))
+        kpis["p_loss"].append(float(np.mean(npv < 0)))
+        tail = np.partition(npv, worst - 1)[:worst].mean()
+        kpis["cvar5"].append(float(min(tail, np.quantile(npv, 0.05))))
+        kpis["p_failure"].append(p_failure)
+        nonpos = _median_nonpositive(below[k], n_trials, functools.partial(pair.month_values, shifts[k]))
+        be = _breakeven_from(nonpos)
+        kpis["breakeven_month"].append(None if math.isnan(be) else be)
+        table = np.stack([fan[k][:, lo] + t * (fan[k][:, hi] - fan[k][:, lo]) for lo, hi, t in plan])
+        out["fan"].append(_compact(np.hstack([start, table])))
+        out["hist"].append(_histogram(npv))
+    return out
 
 
 def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> dict:
@@ -221,43 +263,18 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
     horizon = scenario.horizon_months
     months = sorted({0, *range(3, horizon + 1, 3), horizon})
     cols = np.asarray([m - 1 for m in months if m > 0])
-    kpis = {k: [] for k in ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month")}
-    fans, hists = [], []
-    worst = max(1, math.ceil(0.05 * n_trials))
     plan = _quantile_plan(n_trials)
-    for trust in trust_axis.values:
-        for failure in fail_axis.values:
-            result = simulate(
-                scenario.replace(trust=trust, vendor_failure_prob_annual=failure),
-                n_trials=n_trials,
-                seed=seed,
-                progress=False,
-            )
-            pair = _Pair(result, cols)
-            shifts = pair.shifts(switch_axis.values)
-            start = np.quantile(-result.upfront, FAN_QUANTILES)[:, None]
-            p_failure = float(np.mean(result.switches > 0))
-            # Every switching position at once. The fan: (positions, months, trials), sorted (a
-            # float32 sort is several times faster than a selection here); the exact break-even
-            # month: only the trials that fail move, so only they are counted again.
-            fan = pair.fan_path[None] - shifts.astype(np.float32)[:, None, :] * pair.fan_paid[None]
-            fan.sort(axis=2)
-            below = pair.below_counts(switch_axis.values)
-            npvs = result.npv[None] - shifts * pair.pv_per_unit[None]
-            for k, npv in enumerate(npvs):
-                kpis["mean_npv"].append(float(npv.mean()))
-                kpis["p_loss"].append(float(np.mean(npv < 0)))
-                tail = np.partition(npv, worst - 1)[:worst].mean()
-                kpis["cvar5"].append(float(min(tail, np.quantile(npv, 0.05))))
-                kpis["p_failure"].append(p_failure)
-                nonpos = _median_nonpositive(
-                    below[k], n_trials, functools.partial(pair.month_values, shifts[k])
-                )
-                be = _breakeven_from(nonpos)
-                kpis["breakeven_month"].append(None if math.isnan(be) else be)
-                table = np.stack([fan[k][:, lo] + t * (fan[k][:, hi] - fan[k][:, lo]) for lo, hi, t in plan])
-                fans.append(_compact(np.hstack([start, table])))
-                hists.append(_histogram(npv))
+    pairs = [(t, f) for t in trust_axis.values for f in fail_axis.values]
+    block = functools.partial(
+        _pair_block, scenario, switch_axis.values, cols=cols, plan=plan, n_trials=n_trials, seed=seed
+    )
+    # Pairs are independent; numpy releases the GIL in the heavy parts (simulation, sorting), so
+    # threads use the machine's cores without copying results between processes.
+    with ThreadPoolExecutor(max_workers=min(len(pairs), os.cpu_count() or 1)) as pool:
+        blocks = list(pool.map(lambda pair: block(*pair), pairs))
+    kpis = {k: [v for b in blocks for v in b["kpi"][k]] for k in blocks[0]["kpi"]}
+    fans = [f for b in blocks for f in b["fan"]]
+    hists = [h for b in blocks for h in b["hist"]]
     return {
         "axes": [{"name": a.name, "label": a.label, "texts": list(a.texts), "start": a.start} for a in axes],
         "months": months,
