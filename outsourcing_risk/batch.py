@@ -27,7 +27,7 @@ from tqdm import tqdm
 from .data import load_scenarios
 from .local_pool import LocalPool
 from .output_folder import OutputError, OutputFolder
-from .report_row import RowResult
+from .report_row import RowResult, report_notebook
 from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank
 from .vendors import SCORECARD, read_scorecard, selection_score
 
@@ -100,18 +100,6 @@ class Outcome:
     notebook: str = ""
     seconds: float = 0.0
     images: list[str] = field(default_factory=list)
-
-
-def report_notebook() -> Path:
-    """The report notebook: the packaged copy in a wheel, else the repository's."""
-    here = Path(__file__).resolve().parent
-    for candidate in (
-        here / "_notebooks" / "scenario_report.ipynb",
-        here.parent / "notebooks" / "reports" / "scenario_report.ipynb",
-    ):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("the report notebook scenario_report.ipynb is missing from the installation")
 
 
 def slugify(name: str) -> str:
@@ -216,12 +204,20 @@ def run_batch(
     images: str | None = None,
     progress: bool | None = None,
     notebook: Path | None = None,
+    scheduler: str | None = None,
 ) -> list[Outcome]:
     """Run every job; write the reports, ``summary.csv`` and ``index.html`` into ``out_dir``.
 
+    Rows run in worker processes on this machine (``workers`` at a time), or with ``scheduler``
+    on a dask cluster: ``"local"`` starts a LocalCluster of ``workers`` processes, an address such
+    as ``"tcp://host:8786"`` uses a running one (see :mod:`outsourcing_risk.dask_pool`). The same
+    table and seed give the same ``summary.csv`` either way.
+
     Raises :class:`OutputError` (before anything runs) when ``out_dir`` cannot be used or another
     run holds it, and when the summary or index cannot be written at the end;
-    :class:`BatchInterrupted` after writing them when SIGINT or SIGTERM stopped the run.
+    :class:`~outsourcing_risk.dask_pool.SchedulerError` (before anything runs) when the cluster
+    cannot be used; :class:`BatchInterrupted` after writing the index and summary when SIGINT or
+    SIGTERM stopped the run.
     """
     if not (isinstance(timeout, int | float) and timeout > 0):
         raise ValueError(f"timeout must be a positive number of seconds (got {timeout!r})")
@@ -232,11 +228,23 @@ def run_batch(
             "--images needs Chrome or Chromium for kaleido and none was found: install chromium "
             "(apt-get install chromium) or set BROWSER_PATH, or run without --images"
         )
+    custom_notebook = notebook is not None
     notebook = notebook or report_notebook()
-    folder = OutputFolder(out_dir)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    cluster = None
+    if scheduler is not None:
+        from .dask_pool import DaskPool
+
+        # Workers use their installed report notebook unless the batch brings its own.
+        cluster = DaskPool(scheduler, workers, timeout, notebook.read_bytes() if custom_notebook else None)
+    try:
+        folder = OutputFolder(out_dir)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
     outcomes: dict[int, Outcome] = {}
     bar = tqdm(total=len(jobs), unit="report", desc="reports", disable=_show_progress(progress))
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     tmp_root = Path(tempfile.mkdtemp(prefix="outsourcing-risk-"))
     try:
         for job in jobs:  # a row redone (or now invalid) must not leave last run's files
@@ -250,12 +258,14 @@ def run_batch(
         for job in jobs:  # invalid rows are recorded without a worker
             if job.error:
                 done(job, RowResult("failed", f"ScenarioError: {job.error}"))
-        pool = LocalPool(workers, timeout, tmp_root)
+        pool = cluster or LocalPool(workers, timeout, tmp_root)
         request = dict(notebook=notebook, timeout=timeout, images=images)
         stopped = pool.run([(j, {**request, "job": j}) for j in jobs if not j.error], done)
     finally:
         bar.close()
         shutil.rmtree(tmp_root, ignore_errors=True)
+        if cluster is not None:
+            cluster.close()
     why = (
         f"the batch was stopped ({signal.Signals(stopped).name}) before this row finished" if stopped else ""
     )

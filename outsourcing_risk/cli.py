@@ -9,6 +9,7 @@ import sys
 
 import pandas as pd
 
+from .dask_pool import SchedulerError
 from .data import load_scenarios
 from .model import simulate
 from .output_folder import OutputError
@@ -74,7 +75,18 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per report")
     report.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
     report.add_argument(
-        "--workers", type=_positive_int, default=None, help="parallel reports (default: the cores)"
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="parallel reports on this machine, or LocalCluster workers with --scheduler local "
+        "(default: the cores)",
+    )
+    report.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the rows on a dask.distributed cluster: 'local' starts one on this machine, "
+        "tcp://host:8786 uses a running scheduler (needs outsourcing-risk[dask]; default: no cluster, "
+        "worker processes on this machine)",
     )
     report.add_argument(
         "--timeout",
@@ -137,6 +149,13 @@ def _report(args) -> int:
 
     from .batch import BatchInterrupted, BatchWriteError, load_jobs, run_batch
 
+    if args.scheduler not in (None, "local") and args.workers is not None:
+        print(
+            "outsourcing-risk: --workers sets the workers of this machine or of --scheduler local; a "
+            f"running cluster ({args.scheduler}) has its own: leave out --workers",
+            file=sys.stderr,
+        )
+        return 2
     jobs = load_jobs(args.table, args.trials, args.seed, whatif=args.whatif)
     out = Path(args.out).resolve()
     try:
@@ -147,6 +166,7 @@ def _report(args) -> int:
             timeout=args.timeout,
             images=args.images,
             progress=args.progress,
+            scheduler=args.scheduler,
         )
     except BatchInterrupted as exc:
         done = sum(o.status != "not run" for o in exc.outcomes)
@@ -183,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"kpis": _print_kpis, "report": _report, "params": _params}[args.command](args)
-    except (ScenarioError, TableError, OutputError, FileNotFoundError) as exc:
+    except (ScenarioError, TableError, OutputError, SchedulerError, FileNotFoundError) as exc:
         print(f"outsourcing-risk: {exc}", file=sys.stderr)
         return 2
 

@@ -34,12 +34,15 @@ import psutil
 
 from .report_row import RowResult
 
-__all__ = ["LocalPool"]
+__all__ = ["LocalPool", "StopOnSignals", "stop_all_rows"]
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+#: Every row running in this process, across pools: what :func:`stop_all_rows` stops.
+_LIVE: set[_Running] = set()
+_LIVE_LOCK = threading.Lock()
 
 
-@dataclass
+@dataclass(eq=False)
 class _Running:
     job: object
     proc: subprocess.Popen
@@ -105,14 +108,55 @@ def _describe_death(code: int, log: Path) -> str:
     return reason + (f"; its last words: {last[0][:300]}" if last else "")
 
 
-class LocalPool:
+def _forget(run: _Running) -> _Running:
+    with _LIVE_LOCK:
+        _LIVE.discard(run)
+    return run
+
+
+def stop_all_rows() -> int:
+    """Kill every row running in this process (its worker and kernel); returns how many.
+
+    A dask client calls this on its workers when the batch is stopped: a task cannot be
+    interrupted, but the row it waits for can, and the task then ends at once.
+    """
+    with _LIVE_LOCK:
+        runs = list(_LIVE)
+    _wait_gone([p for run in runs for p in run.kill()])
+    return len(runs)
+
+
+class StopOnSignals:
+    """While a pool runs (in the main thread), SIGINT and SIGTERM set ``stop_signal`` instead of
+    raising: the pool stops its rows and returns, and the batch writes what finished."""
+
+    stop_signal: int | None = None
+
+    def _catch_signals(self):
+        if threading.current_thread() is not threading.main_thread():
+            return None
+
+        def stop(signum, _frame):
+            self.stop_signal = signum
+
+        return {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    @staticmethod
+    def _restore_signals(previous) -> None:
+        for s, handler in (previous or {}).items():
+            signal.signal(s, handler)
+
+
+class LocalPool(StopOnSignals):
     """Run rows on this machine, ``workers`` at a time; see the module docstring."""
 
-    def __init__(self, workers: int, timeout: float, tmp_root: Path):
+    def __init__(self, workers: int, timeout: float, tmp_root: Path, *, die_with_parent: bool = False):
         self.workers = max(1, workers)
         self.timeout = timeout
         self.tmp_root = Path(tmp_root)
         self.stop_signal: int | None = None
+        # Inside a dask worker: the row's process dies with the dask worker that started it.
+        self.die_with_parent = die_with_parent
 
     def _start(self, job, request: dict) -> _Running:
         log = self.tmp_root / f"{job.slug}.log"
@@ -121,6 +165,8 @@ class LocalPool:
             "JUPYTER_RUNTIME_DIR": str(self.tmp_root / "runtime"),  # kernel connection files go too
             "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_PARENT, os.environ.get("PYTHONPATH")])),
         }
+        if self.die_with_parent:
+            env["OUTSOURCING_RISK_PARENT_PID"] = str(os.getpid())
         with open(log, "wb") as err:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "outsourcing_risk.worker"],
@@ -136,11 +182,14 @@ class LocalPool:
         except BrokenPipeError:  # the worker died at once: its exit code tells why
             pass
         os.set_blocking(proc.stdout.fileno(), False)
-        return _Running(job, proc, log, time.monotonic())
+        run = _Running(job, proc, log, time.monotonic())
+        with _LIVE_LOCK:
+            _LIVE.add(run)
+        return run
 
     def _finish(self, run: _Running) -> RowResult:
         code = run.proc.wait()
-        _wait_gone(run.kill())  # anything the worker left behind (a kernel whose worker was killed)
+        _wait_gone(_forget(run).kill())  # anything the worker left behind (a kernel whose worker was killed)
         if code == 0 and run.data:
             try:
                 return pickle.loads(bytes(run.data))
@@ -180,7 +229,7 @@ class LocalPool:
                     if now - run.started > self.timeout:
                         selector.unregister(run.proc.stdout)
                         del running[fd]
-                        _wait_gone(run.kill())
+                        _wait_gone(_forget(run).kill())
                         on_done(
                             run.job,
                             RowResult(
@@ -191,7 +240,7 @@ class LocalPool:
                             ),
                         )
         finally:
-            _wait_gone([p for run in running.values() for p in run.kill()])
+            _wait_gone([p for run in running.values() for p in _forget(run).kill()])
             selector.close()
             self._restore_signals(previous)
         return self.stop_signal
@@ -204,17 +253,3 @@ class LocalPool:
             return b"\0"  # nothing yet; not the end
         run.data.extend(chunk)
         return chunk
-
-    def _catch_signals(self):
-        if threading.current_thread() is not threading.main_thread():
-            return None
-
-        def stop(signum, _frame):
-            self.stop_signal = signum
-
-        return {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-
-    @staticmethod
-    def _restore_signals(previous) -> None:
-        for s, handler in (previous or {}).items():
-            signal.signal(s, handler)

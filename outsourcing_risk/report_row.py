@@ -16,7 +16,7 @@ import nbformat
 from .export import export_html
 from .notebook import SUMMARY_MIME
 
-__all__ = ["SLOW_OPTIONAL_IMPORT", "RowResult", "execute_row"]
+__all__ = ["SLOW_OPTIONAL_IMPORT", "RowResult", "execute_row", "report_notebook"]
 
 #: jsonschema imports this optional IRI-format checker when it is installed (JupyterLab pulls it
 #: in); nbformat, via plotly, then spends 1–2.5 s on it in every worker and kernel, and notebooks
@@ -40,6 +40,18 @@ class RowResult:
     notebook: str = ""
     images: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def report_notebook() -> Path:
+    """The report notebook: the packaged copy in a wheel, else the repository's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (
+        here / "_notebooks" / "scenario_report.ipynb",
+        here.parent / "notebooks" / "reports" / "scenario_report.ipynb",
+    ):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("the report notebook scenario_report.ipynb is missing from the installation")
 
 
 def _summary_of(nb: nbformat.NotebookNode) -> dict | None:

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import optimize
 
 from .model import simulate
+from .parallel import summaries
 from .parameters import PARAMETERS
 from .scenario import Scenario, ScenarioError, did_you_mean, require_scenario
 
@@ -47,12 +48,15 @@ def sweep(
     *,
     n_trials: int = 10_000,
     seed: int = 0,
+    executor=None,
     **simulate_kwargs,
 ) -> pd.DataFrame:
     """Summary figures of ``scenario`` with ``parameter`` set to each of ``values``.
 
     Returns a DataFrame indexed by the values (named after the parameter), one column per
-    summary figure (see ``SimulationResult.summary``).
+    summary figure (see ``SimulationResult.summary``). ``executor`` (a ``concurrent.futures``
+    executor or a dask ``Client``) runs the points on its workers, with identical numbers; see
+    :mod:`outsourcing_risk.parallel`.
 
     Examples
     --------
@@ -64,7 +68,9 @@ def sweep(
     check_parameter(parameter)
     values = _values(parameter, values)
     scenarios = [scenario.replace(**{parameter: v}) for v in values]  # validate all before running
-    rows = [simulate(s, n_trials=n_trials, seed=seed, **simulate_kwargs).summary() for s in scenarios]
+    rows = summaries(
+        scenarios, n_trials=n_trials, seed=seed, executor=executor, simulate_kwargs=simulate_kwargs
+    )
     return pd.DataFrame(rows, index=pd.Index(values, name=parameter)).rename_axis(columns=None)
 
 
@@ -74,6 +80,7 @@ def trust_curve(
     *,
     n_trials: int = 20_000,
     seed: int = 0,
+    executor=None,
     **simulate_kwargs,
 ) -> pd.DataFrame:
     """Mean NPV, P(loss) and the other figures against trust, with the optimal trust.
@@ -82,10 +89,13 @@ def trust_curve(
     common random numbers) and stored in ``.attrs``: ``optimal_trust``, ``optimal_mean_npv``, and
     ``design_optimum``, the closed-form τ* = F·m / (F·m + c·λ') of the model design, which the
     numerical optimum matches when tension (``tension_weight``) is off; it is NaN otherwise.
+    ``executor`` runs the curve's points on its workers (the search itself runs here).
     """
     require_scenario(scenario)
     values = np.linspace(0, 1, 21) if values is None else values
-    curve = sweep(scenario, "trust", values, n_trials=n_trials, seed=seed, **simulate_kwargs)
+    curve = sweep(
+        scenario, "trust", values, n_trials=n_trials, seed=seed, executor=executor, **simulate_kwargs
+    )
 
     def loss(t: float) -> float:
         return -simulate(
@@ -146,12 +156,14 @@ def grid(
     *,
     n_trials: int = 10_000,
     seed: int = 0,
+    executor=None,
     **simulate_kwargs,
 ) -> pd.DataFrame:
     """Summary figures over a two-way grid of parameters (default: failure probability × switching cost).
 
     Returns a long DataFrame with a (x, y) MultiIndex; ``.unstack()`` a column for a matrix, e.g.
     ``grid(s)["p_loss"].unstack()``. Default values span each parameter's plausible range.
+    ``executor`` runs the cells on its workers (see :func:`sweep`).
     """
     from .data import defaults_table
 
@@ -167,6 +179,12 @@ def grid(
             values = _round(np.linspace(lo, hi, 7)) if lo is not None else [getattr(scenario, name)]
         axes.append(_values(name, values))
     cells = [(a, b, scenario.replace(**{x: a, y: b})) for a in axes[0] for b in axes[1]]
-    rows = [simulate(s, n_trials=n_trials, seed=seed, **simulate_kwargs).summary() for _, _, s in cells]
+    rows = summaries(
+        [s for _, _, s in cells],
+        n_trials=n_trials,
+        seed=seed,
+        executor=executor,
+        simulate_kwargs=simulate_kwargs,
+    )
     index = pd.MultiIndex.from_tuples([(a, b) for a, b, _ in cells], names=[x, y])
     return pd.DataFrame(rows, index=index).rename_axis(columns=None)

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from .distributions import Distribution
-from .model import simulate
+from .parallel import summaries
 from .parameters import spec
 from .scenario import Scenario, require_scenario
 from .sweeps import check_parameter
@@ -79,6 +79,7 @@ def tornado(
     ranges: Mapping[str, tuple[float, float]] | None = None,
     n_trials: int = 20_000,
     seed: int = 0,
+    executor=None,
     **simulate_kwargs,
 ) -> pd.DataFrame:
     """Mean NPV with each input at its low and at its high, sorted by swing (largest first).
@@ -88,19 +89,22 @@ def tornado(
     included; all runs share their random numbers. Columns: ``value`` (the scenario's value, or
     its distribution's median), ``low``, ``high``, ``rule``, ``npv_low``, ``npv_high``,
     ``swing`` = |npv_high − npv_low|; ``.attrs["base_mean_npv"]`` is the scenario's mean NPV
-    and ``.attrs["currency"]`` its currency.
+    and ``.attrs["currency"]`` its currency. ``executor`` (a ``concurrent.futures`` executor or a
+    dask ``Client``) runs the simulations on its workers, with identical numbers.
     """
     require_scenario(scenario)
     names = _names(parameters, ranges)
+    ranges_of = {name: input_range(scenario, name, ranges) for name in names}
+    runs = [scenario] + [scenario.replace(**{n: v}) for n in names for v in ranges_of[n][:2]]
+    npvs = [
+        row["mean_npv"]
+        for row in summaries(
+            runs, n_trials=n_trials, seed=seed, executor=executor, simulate_kwargs=simulate_kwargs
+        )
+    ]
     rows = []
-    for name in names:
-        low, high, rule = input_range(scenario, name, ranges)
-        npv = [
-            simulate(
-                scenario.replace(**{name: v}), n_trials=n_trials, seed=seed, **simulate_kwargs
-            ).npv.mean()
-            for v in (low, high)
-        ]
+    for i, name in enumerate(names):
+        low, high, rule = ranges_of[name]
         rows.append(
             {
                 "parameter": name,
@@ -108,17 +112,15 @@ def tornado(
                 "low": low,
                 "high": high,
                 "rule": rule,
-                "npv_low": npv[0],
-                "npv_high": npv[1],
+                "npv_low": npvs[1 + 2 * i],
+                "npv_high": npvs[2 + 2 * i],
             }
         )
     columns = ["parameter", "value", "low", "high", "rule", "npv_low", "npv_high"]
     table = pd.DataFrame(rows, columns=columns).set_index("parameter")
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
     table = table.sort_values("swing", ascending=False, kind="stable")
-    table.attrs["base_mean_npv"] = float(
-        simulate(scenario, n_trials=n_trials, seed=seed, **simulate_kwargs).npv.mean()
-    )
+    table.attrs["base_mean_npv"] = float(npvs[0])
     table.attrs["currency"] = scenario.currency
     table.attrs["band"] = BAND
     return table

@@ -154,7 +154,9 @@ class _Pair:
         self.failed = failed
         # The failed trials, month by month: (months, failed trials), one contiguous row per month.
         where = np.searchsorted(failed, trials)
-        paid = np.bincount(months * failed.size + where, factor[trials], minlength=(horizon + 1) * failed.size)
+        paid = np.bincount(
+            months * failed.size + where, factor[trials], minlength=(horizon + 1) * failed.size
+        )
         paid = paid.reshape(horizon + 1, failed.size)
         np.cumsum(paid, axis=0, out=paid)
         self.paid = paid[1:]
@@ -181,9 +183,7 @@ class _Pair:
         unpaid = paid == 0  # not failed yet by that month: only the sign of the path counts
         fixed = np.count_nonzero(unpaid & (path <= 0), axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(
-                unpaid, np.inf, path / np.where(unpaid, 1.0, paid) + self.own_cost[self.failed]
-            )
+            ratio = np.where(unpaid, np.inf, path / np.where(unpaid, 1.0, paid) + self.own_cost[self.failed])
         ratio.sort(axis=1)
         numbers = np.asarray([0.0 if isinstance(c, Distribution) else c for c in costs])
         moving = np.stack([np.searchsorted(row, numbers, side="right") for row in ratio])

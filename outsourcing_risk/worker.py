@@ -9,11 +9,28 @@ worker; its standard error (and its kernel's) goes to a log file, not to the use
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
 import sys
 
 
+def _die_with_parent() -> None:
+    """Under a dask worker (which may be killed outright), ask Linux to kill this process when its
+    parent dies; its kernel notices the orphaning itself and exits."""
+    parent = os.environ.get("OUTSOURCING_RISK_PARENT_PID")
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != int(parent):  # the parent was gone before the request took effect
+        os._exit(1)
+
+
 def main() -> int:
+    _die_with_parent()
     sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
     request = pickle.load(sys.stdin.buffer)
     from .report_row import execute_row
