@@ -1,4 +1,7 @@
-"""The ``outsourcing-risk`` command line."""
+"""outsourcing-risk: Monte Carlo risk analysis for IT outsourcing decisions.
+
+Start with `outsourcing-risk example DIR` (example tables and notebooks), then
+`outsourcing-risk report DIR/data/scenarios.csv`; `outsourcing-risk params` lists the parameters."""
 
 from __future__ import annotations
 
@@ -6,21 +9,21 @@ import argparse
 import math
 import signal
 import sys
-
-import pandas as pd
-
-from .dask_pool import SchedulerError
-from .data import load_scenarios
-from .model import simulate
-from .output_folder import OutputError
-from .scenario import ScenarioError, scenarios_from_table
-from .tables import TableError
+from pathlib import Path
 
 __all__ = ["main"]
 
+# Imports are made by the commands that need them, so that --help, --version and a mistyped
+# option answer at once.
 
-def simulate_table(table: pd.DataFrame, n_trials: int, seed: int) -> pd.DataFrame:
+
+def simulate_table(table, n_trials: int, seed: int):
     """Simulate every scenario of a table; one row of summary figures per scenario."""
+    import pandas as pd
+
+    from .model import simulate
+    from .scenario import scenarios_from_table
+
     rows = [simulate(s, n_trials=n_trials, seed=seed).summary() for s in scenarios_from_table(table)]
     return pd.DataFrame(rows)
 
@@ -56,10 +59,23 @@ def _seed(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="outsourcing-risk", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="outsourcing-risk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    kpis = sub.add_parser("kpis", help="print the KPI table of every scenario in a CSV table")
-    kpis.add_argument("table", help="CSV of scenarios (see data/scenarios.csv)")
+    helps = argparse.ArgumentDefaultsHelpFormatter
+    example = sub.add_parser(
+        "example",
+        help="copy the example tables and notebooks into a folder, to start from",
+        description="Copy the example scenario and vendor tables, the sourced defaults, the explore "
+        "notebooks and the report notebook into DIR (created if needed; existing files are kept).",
+    )
+    example.add_argument("dir", metavar="DIR", help="folder to copy them into")
+    kpis = sub.add_parser(
+        "kpis", help="print the KPI table of every scenario in a CSV table", formatter_class=helps
+    )
+    kpis.add_argument("table", help="CSV of scenarios (`outsourcing-risk example DIR` writes one)")
     kpis.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per scenario")
     kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
 
@@ -69,9 +85,14 @@ def _parser() -> argparse.ArgumentParser:
         help="one offline HTML report per row of a scenario or vendor table, plus index.html and summary.csv",
         description="Run the report notebook for every row of TABLE (scenarios, or vendors with their "
         "interview scorecards) and write offline HTML reports, index.html and summary.csv to --out.",
+        formatter_class=helps,
     )
-    report.add_argument("table", help="CSV of scenarios (data/scenarios.csv) or vendors (data/vendors.csv)")
-    report.add_argument("--out", default="reports", help="output folder (default: reports)")
+    report.add_argument(
+        "table",
+        help="CSV of scenarios or of vendors with their scorecards (`outsourcing-risk example DIR` "
+        "writes one of each)",
+    )
+    report.add_argument("--out", default="reports", help="output folder")
     report.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per report")
     report.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
     report.add_argument(
@@ -79,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         help="parallel reports on this machine, or LocalCluster workers with --scheduler local "
-        "(default: the cores)",
+        "(default: the number of cores)",
     )
     report.add_argument(
         "--scheduler",
@@ -92,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout",
         type=_positive_float,
         default=600.0,
-        help="seconds one report may take, kernel start included (default 600; any positive number)",
+        help="seconds one report may take, kernel start included (any positive number)",
     )
     report.add_argument("--images", choices=("png", "svg"), help="also write the key charts as images")
     report.add_argument(
@@ -115,6 +136,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_kpis(args) -> int:
+    import pandas as pd
+
+    from .data import load_scenarios
+
     table = simulate_table(load_scenarios(args.table), args.trials, args.seed)
     shown = table[["mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"]]
     with pd.option_context("display.width", 140, "display.float_format", "{:,.3f}".format):
@@ -144,9 +169,33 @@ def _params(_args) -> int:
     return 0
 
 
-def _report(args) -> int:
-    from pathlib import Path
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        return version("outsourcing-risk")
+    except PackageNotFoundError:
+        return "0+unknown (not installed)"
+
+
+def _example(args) -> int:
+    from .examples import copy_examples
+
+    written, kept = copy_examples(args.dir)
+    for path in written:
+        print(f"wrote {path}")
+    for path in kept:
+        print(f"kept  {path} (already there)")
+    folder = Path(args.dir)
+    print(
+        "\nNext:\n"
+        f"  outsourcing-risk report {folder / 'data' / 'scenarios.csv'} --out {folder / 'reports'}\n"
+        f"  jupyter lab {folder / 'notebooks'}    (needs: pip install 'outsourcing-risk[lab]')"
+    )
+    return 0
+
+
+def _report(args) -> int:
     from .batch import BatchInterrupted, BatchWriteError, load_jobs, run_batch
 
     if args.scheduler not in (None, "local") and args.workers is not None:
@@ -201,9 +250,17 @@ def _report(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
+    from .dask_pool import SchedulerError
+    from .examples import ExampleError
+    from .output_folder import OutputError
+    from .scenario import ScenarioError
+    from .tables import TableError
+
     try:
-        return {"kpis": _print_kpis, "report": _report, "params": _params}[args.command](args)
-    except (ScenarioError, TableError, OutputError, SchedulerError, FileNotFoundError) as exc:
+        commands = {"kpis": _print_kpis, "report": _report, "params": _params, "example": _example}
+        return commands[args.command](args)
+    except (ScenarioError, TableError, OutputError, SchedulerError, FileNotFoundError, ExampleError) as exc:
         print(f"outsourcing-risk: {exc}", file=sys.stderr)
         return 2
 

@@ -11,9 +11,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
-from .export import export_html
 from .notebook import SUMMARY_MIME
 
 __all__ = ["SLOW_OPTIONAL_IMPORT", "RowResult", "execute_row", "report_notebook"]
@@ -44,17 +41,15 @@ class RowResult:
 
 def report_notebook() -> Path:
     """The report notebook: the packaged copy in a wheel, else the repository's."""
-    here = Path(__file__).resolve().parent
-    for candidate in (
-        here / "_notebooks" / "scenario_report.ipynb",
-        here.parent / "notebooks" / "reports" / "scenario_report.ipynb",
-    ):
-        if candidate.is_file():
-            return candidate
+    from .examples import notebooks_dir
+
+    candidate = notebooks_dir() / "reports" / "scenario_report.ipynb"
+    if candidate.is_file():
+        return candidate
     raise FileNotFoundError("the report notebook scenario_report.ipynb is missing from the installation")
 
 
-def _summary_of(nb: nbformat.NotebookNode) -> dict | None:
+def _summary_of(nb) -> dict | None:
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if SUMMARY_MIME in out.get("data", {}):
@@ -62,7 +57,7 @@ def _summary_of(nb: nbformat.NotebookNode) -> dict | None:
     return None
 
 
-def _complete(nb: nbformat.NotebookNode) -> bool:
+def _complete(nb) -> bool:
     return all(c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip())
 
 
@@ -72,8 +67,11 @@ def execute_row(job, notebook: Path, timeout: float, images: str | None = None, 
     ``timeout`` is the most seconds any one cell may run (papermill counts whole seconds, so it is
     rounded up); the local pool also stops a row that runs longer than ``timeout`` in all.
     """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from .export import export_html
 
     start = time.perf_counter()
     if job.error:

@@ -16,6 +16,7 @@ import time
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from .report_row import report_notebook
 from . import plots
 from .clarity import CHECKLIST, clarity_from_checklist
 from .data import defaults_table
@@ -254,7 +255,7 @@ class WhatIfExplorer:
         flags = " ".join(f"-p {k} {shlex.quote(str(v))}" for k, v in params.items())
         text = (
             f"{json.dumps(params, indent=1)}\n\n"
-            f"papermill notebooks/reports/scenario_report.ipynb report.ipynb {flags}"
+            f"papermill {shlex.quote(str(report_notebook()))} report.ipynb {flags}"
         )
         self.copied.value = text
         self.copied.layout.display = None
