@@ -1,8 +1,9 @@
 """The local pool: batch rows in worker processes on this machine, robust to what goes wrong.
 
-Each row runs in a fresh ``python -m outsourcing_risk.worker`` process, started in a session of
-its own (so a Ctrl-C at the terminal reaches only the pool) with its standard error, and its
-kernel's, sent to a log file. The pool
+Rows run in ``python -m outsourcing_risk.worker`` processes, each started in a session of its own
+(so a Ctrl-C at the terminal reaches only the pool) with its standard error, and its kernels',
+sent to a log file. A worker runs one row after another (its imports are paid once), each row in a
+fresh kernel. The pool
 
 - records a row whose worker dies (killed, out of memory, a crash) as failed, with the reason,
   and goes on with a fresh worker for the next row;
@@ -11,7 +12,8 @@ kernel's, sent to a log file. The pool
   not finished are reported as not run, so the caller can still write its index.
 
 Processes are tracked as a tree (the worker and everything it started, snapshotted while it
-runs), so a kernel whose worker was killed is found and stopped too.
+runs), so a kernel whose worker was killed is found and stopped too. With several workers, each
+one's numerical libraries use their share of the cores (no oversubscription).
 """
 
 from __future__ import annotations
@@ -40,14 +42,18 @@ _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 #: Every row running in this process, across pools: what :func:`stop_all_rows` stops.
 _LIVE: set[_Running] = set()
 _LIVE_LOCK = threading.Lock()
+#: The thread counts of numpy's BLAS and OpenMP libraries, set per worker when several run at once.
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(eq=False)
 class _Running:
-    job: object
+    """A worker process and the row it is running (``job`` is None while it waits for one)."""
+
     proc: subprocess.Popen
     log: Path
-    started: float
+    job: object = None
+    started: float = 0.0
     data: bytearray = field(default_factory=bytearray)
     tree: dict[int, psutil.Process] = field(default_factory=dict)
 
@@ -101,8 +107,9 @@ def _describe_death(code: int, log: Path) -> str:
             reason += " (a crash)"
     else:
         reason = f"the worker process exited with code {code} before finishing the row"
-    try:
-        last = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()][-1:]
+    try:  # the log of this row only: what follows the worker's "== row" marker
+        lines = log.read_text(errors="replace").split("\n== row ")[-1].splitlines()[1:]
+        last = [ln for ln in lines if ln.strip()][-1:]
     except OSError:
         last = []
     return reason + (f"; its last words: {last[0][:300]}" if last else "")
@@ -147,6 +154,10 @@ class StopOnSignals:
             signal.signal(s, handler)
 
 
+def _frame(payload: bytes) -> bytes:
+    return len(payload).to_bytes(8, "big") + payload
+
+
 class LocalPool(StopOnSignals):
     """Run rows on this machine, ``workers`` at a time; see the module docstring."""
 
@@ -157,14 +168,20 @@ class LocalPool(StopOnSignals):
         self.stop_signal: int | None = None
         # Inside a dask worker: the row's process dies with the dask worker that started it.
         self.die_with_parent = die_with_parent
+        self._started = 0
 
-    def _start(self, job, request: dict) -> _Running:
-        log = self.tmp_root / f"{job.slug}.log"
+    def _spawn(self) -> _Running:
+        self._started += 1
+        log = self.tmp_root / f"worker-{self._started}.log"
         env = {
             **os.environ,
             "JUPYTER_RUNTIME_DIR": str(self.tmp_root / "runtime"),  # kernel connection files go too
             "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_PARENT, os.environ.get("PYTHONPATH")])),
         }
+        if self.workers > 1:  # each worker's numerical libraries (and its kernels') get their share
+            share = str(max(1, (os.cpu_count() or 1) // self.workers))
+            for name in _THREAD_VARIABLES:
+                env.setdefault(name, share)
         if self.die_with_parent:
             env["OUTSOURCING_RISK_PARENT_PID"] = str(os.getpid())
         with open(log, "wb") as err:
@@ -176,26 +193,42 @@ class LocalPool(StopOnSignals):
                 start_new_session=True,
                 env=env,
             )
-        try:
-            proc.stdin.write(pickle.dumps({**request, "tmp_dir": str(self.tmp_root)}))
-            proc.stdin.close()
-        except BrokenPipeError:  # the worker died at once: its exit code tells why
-            pass
         os.set_blocking(proc.stdout.fileno(), False)
-        run = _Running(job, proc, log, time.monotonic())
+        worker = _Running(proc, log)
         with _LIVE_LOCK:
-            _LIVE.add(run)
-        return run
+            _LIVE.add(worker)
+        return worker
 
-    def _finish(self, run: _Running) -> RowResult:
-        code = run.proc.wait()
-        _wait_gone(_forget(run).kill())  # anything the worker left behind (a kernel whose worker was killed)
-        if code == 0 and run.data:
-            try:
-                return pickle.loads(bytes(run.data))
-            except Exception as exc:  # noqa: BLE001 - a truncated answer is a dead worker
-                return RowResult("failed", f"the worker's answer was cut short ({type(exc).__name__})")
-        return RowResult("failed", _describe_death(code, run.log))
+    def _send(self, worker: _Running, job, request: dict) -> None:
+        worker.job, worker.started, worker.data = job, time.monotonic(), bytearray()
+        try:
+            worker.proc.stdin.write(_frame(pickle.dumps({**request, "tmp_dir": str(self.tmp_root)})))
+            worker.proc.stdin.flush()
+        except BrokenPipeError:  # the worker died: its end of output and exit code tell why
+            pass
+
+    @staticmethod
+    def _answer(worker: _Running) -> RowResult | None:
+        """The worker's answer once it has arrived in full, else None."""
+        if len(worker.data) < 8:
+            return None
+        size = int.from_bytes(worker.data[:8], "big")
+        if len(worker.data) < 8 + size:
+            return None
+        payload = bytes(worker.data[8 : 8 + size])
+        del worker.data[: 8 + size]
+        try:
+            return pickle.loads(payload)
+        except Exception as exc:  # noqa: BLE001 - a garbled answer is a broken worker
+            return RowResult("failed", f"the worker's answer could not be read ({type(exc).__name__})")
+
+    def _dead(self, worker: _Running) -> RowResult:
+        """Why a worker ended mid-row, once it and whatever it left behind are gone."""
+        code = worker.proc.wait()
+        _wait_gone(_forget(worker).kill())
+        if code == 0:
+            return RowResult("failed", "the worker process stopped before finishing the row")
+        return RowResult("failed", _describe_death(code, worker.log))
 
     def run(
         self, items: list[tuple[object, dict]], on_done: Callable[[object, RowResult], None]
@@ -206,50 +239,75 @@ class LocalPool(StopOnSignals):
         rows not finished then are not passed to ``on_done``.
         """
         pending = deque(items)
-        running: dict[int, _Running] = {}
+        workers: dict[int, _Running] = {}  # by the file descriptor of their output
         selector = selectors.DefaultSelector()
         previous = self._catch_signals()
+
+        def retire(fd: int) -> _Running:
+            worker = workers.pop(fd)
+            selector.unregister(worker.proc.stdout)
+            return worker
+
         try:
-            while (pending or running) and self.stop_signal is None:
-                while pending and len(running) < self.workers:
+            while (pending or any(w.job is not None for w in workers.values())) and self.stop_signal is None:
+                idle = [w for w in workers.values() if w.job is None]
+                while pending and (idle or len(workers) < self.workers):
+                    worker = idle.pop() if idle else self._spawn()
+                    if worker.proc.stdout.fileno() not in workers:
+                        workers[worker.proc.stdout.fileno()] = worker
+                        selector.register(worker.proc.stdout, selectors.EVENT_READ)
                     job, request = pending.popleft()
-                    run = self._start(job, request)
-                    running[run.proc.stdout.fileno()] = run
-                    selector.register(run.proc.stdout, selectors.EVENT_READ)
+                    self._send(worker, job, request)
                 for key, _ in selector.select(timeout=0.25):
-                    run = running[key.fd]
-                    chunk = self._read(run)
-                    if chunk == b"":  # end of output: the worker is done or dead
-                        selector.unregister(run.proc.stdout)
-                        del running[key.fd]
-                        on_done(run.job, self._finish(run))
+                    worker = workers[key.fd]
+                    if self._read(worker) == b"":  # end of output: the worker died
+                        retire(key.fd)
+                        if worker.job is not None:
+                            on_done(worker.job, self._dead(worker))
+                        continue
+                    result = self._answer(worker)
+                    if result is not None:
+                        job, worker.job = worker.job, None
+                        on_done(job, result)
                 now = time.monotonic()
-                for fd, run in list(running.items()):
-                    run.snapshot()
-                    if now - run.started > self.timeout:
-                        selector.unregister(run.proc.stdout)
-                        del running[fd]
-                        _wait_gone(_forget(run).kill())
+                for fd, worker in list(workers.items()):
+                    worker.snapshot()
+                    if worker.job is not None and now - worker.started > self.timeout:
+                        retire(fd)
+                        _wait_gone(_forget(worker).kill())
                         on_done(
-                            run.job,
+                            worker.job,
                             RowResult(
                                 "failed",
                                 f"timed out after {self.timeout:g} s (the whole report, kernel start "
                                 "included): raise --timeout or lower --trials",
-                                seconds=now - run.started,
+                                seconds=now - worker.started,
                             ),
                         )
         finally:
-            _wait_gone([p for run in running.values() for p in _forget(run).kill()])
+            self._close(workers)
             selector.close()
             self._restore_signals(previous)
         return self.stop_signal
 
+    def _close(self, workers: dict[int, _Running]) -> None:
+        """Idle workers are told to finish (end of input) and given a moment; the rest are killed."""
+        for worker in workers.values():
+            if worker.job is None:
+                with contextlib.suppress(OSError):
+                    worker.proc.stdin.close()
+        end = time.monotonic() + 2.0
+        for worker in workers.values():
+            if worker.job is None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    worker.proc.wait(timeout=max(0.0, end - time.monotonic()))
+        _wait_gone([p for w in workers.values() for p in _forget(w).kill()])
+
     @staticmethod
-    def _read(run: _Running) -> bytes:
+    def _read(worker: _Running) -> bytes:
         try:
-            chunk = os.read(run.proc.stdout.fileno(), 1 << 20)
+            chunk = os.read(worker.proc.stdout.fileno(), 1 << 20)
         except BlockingIOError:
             return b"\0"  # nothing yet; not the end
-        run.data.extend(chunk)
+        worker.data.extend(chunk)
         return chunk

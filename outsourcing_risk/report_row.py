@@ -13,13 +13,13 @@ from pathlib import Path
 
 from .notebook import SUMMARY_MIME
 
-__all__ = ["SLOW_OPTIONAL_IMPORT", "RowResult", "execute_row", "report_notebook"]
+__all__ = ["KERNEL_ARGUMENTS", "SLOW_OPTIONAL_IMPORT", "RowResult", "execute_row", "report_notebook"]
 
 #: jsonschema imports this optional IRI-format checker when it is installed (JupyterLab pulls it
 #: in); nbformat, via plotly, then spends 1–2.5 s on it in every worker and kernel, and notebooks
 #: never use the format. Report kernels and workers mark it as absent.
 SLOW_OPTIONAL_IMPORT = "rfc3987_syntax"
-_KERNEL_ARGUMENTS = [
+KERNEL_ARGUMENTS = [
     "--IPKernelApp.log_level=ERROR",  # quiet kernel start
     f"--IPKernelApp.exec_lines=[\"import sys; sys.modules['{SLOW_OPTIONAL_IMPORT}'] = None\"]",
 ]
@@ -61,11 +61,15 @@ def _complete(nb) -> bool:
     return all(c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip())
 
 
-def execute_row(job, notebook: Path, timeout: float, images: str | None = None, tmp_dir=None) -> RowResult:
+def execute_row(
+    job, notebook: Path, timeout: float, images: str | None = None, tmp_dir=None, kernel=None
+) -> RowResult:
     """Execute, check and export one row; never raises for a failure of the row itself.
 
     ``timeout`` is the most seconds any one cell may run (papermill counts whole seconds, so it is
     rounded up); the local pool also stops a row that runs longer than ``timeout`` in all.
+    ``kernel`` (a :class:`~outsourcing_risk.report_kernel.KernelKeeper`) runs the row in a kept
+    kernel; without it the row gets a kernel of its own.
     """
     import nbformat
     import papermill
@@ -80,6 +84,12 @@ def execute_row(job, notebook: Path, timeout: float, images: str | None = None, 
         executed = Path(tmp) / f"{job.slug}.ipynb"
         error = ""
         try:
+            if kernel is not None:
+                from .report_kernel import ENGINE
+
+                engine = dict(engine_name=ENGINE, km=kernel.acquire(str(notebook.parent)))
+            else:
+                engine = dict(extra_arguments=KERNEL_ARGUMENTS)
             papermill.execute_notebook(
                 str(notebook),
                 str(executed),
@@ -89,12 +99,14 @@ def execute_row(job, notebook: Path, timeout: float, images: str | None = None, 
                 progress_bar=False,
                 kernel_name="python3",
                 log_output=False,
-                extra_arguments=_KERNEL_ARGUMENTS,
+                **engine,
             )
         except PapermillExecutionError as exc:
             error = f"{exc.ename}: {exc.evalue}"
         except Exception as exc:  # noqa: BLE001 - a timeout or dead kernel: recorded, the batch goes on
             error = f"{type(exc).__name__}: {exc}".strip()
+        if error and kernel is not None:  # whatever state the failure left goes with the kernel
+            kernel.discard()
         nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None
         summary = _summary_of(nb) if nb is not None else None
         if not error and (nb is None or summary is None or not _complete(nb)):

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from .model import simulate
 from .parallel import summaries
@@ -101,6 +100,8 @@ def trust_curve(
         return -simulate(
             scenario.replace(trust=float(t)), n_trials=n_trials, seed=seed, **simulate_kwargs
         ).npv.mean()
+
+    from scipy import optimize  # imported here: it costs every report kernel 0.3 s otherwise
 
     found = optimize.minimize_scalar(loss, bounds=(0.0, 1.0), method="bounded", options={"xatol": 1e-3})
     best = int(curve["mean_npv"].to_numpy().argmax())

@@ -16,7 +16,6 @@ import time
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from .report_row import report_notebook
 from . import plots
 from .clarity import CHECKLIST, clarity_from_checklist
 from .data import defaults_table
@@ -25,6 +24,7 @@ from .formatting import param_label
 from .model import simulate
 from .notebook import kpi_cards_html, ranking_table
 from .parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec
+from .report_row import report_notebook
 from .scenario import AFTER_FAILURE, Scenario, ScenarioError
 
 __all__ = ["ControlPanel", "VendorRanker", "WhatIfExplorer"]

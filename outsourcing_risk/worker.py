@@ -1,8 +1,10 @@
 """``python -m outsourcing_risk.worker``: a worker process of the local pool.
 
-It reads one pickled request (job, notebook, timeout, images, temporary folder) from standard
-input, runs :func:`outsourcing_risk.report_row.execute_row` and writes the pickled
-:class:`~outsourcing_risk.report_row.RowResult` to standard output. The pool starts it in a session
+It reads pickled requests (job, notebook, timeout, images, temporary folder) from standard input,
+each framed by its length (8 bytes, big-endian), runs
+:func:`outsourcing_risk.report_row.execute_row` for each (in one kept kernel) and writes the pickled
+:class:`~outsourcing_risk.report_row.RowResult`, framed the same way, to standard output; it
+ends at the end of its input. The pool starts it in a session
 of its own, so a Ctrl-C at the terminal reaches the pool, which decides what stops, and not the
 worker; its standard error (and its kernel's) goes to a log file, not to the user's terminal.
 """
@@ -29,15 +31,25 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+def _read_exactly(stream, size: int) -> bytes | None:
+    data = stream.read(size)
+    return data if len(data) == size else None
+
+
 def main() -> int:
     _die_with_parent()
     sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
-    request = pickle.load(sys.stdin.buffer)
-    from .report_row import execute_row
+    from .report_kernel import KernelKeeper
+    from .report_row import KERNEL_ARGUMENTS, execute_row
 
-    result = execute_row(**request)
-    pickle.dump(result, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    sys.stdout.buffer.flush()
+    kernel = KernelKeeper(KERNEL_ARGUMENTS)  # one kernel for row after row (see report_kernel)
+    while (header := _read_exactly(sys.stdin.buffer, 8)) is not None:
+        request = pickle.loads(_read_exactly(sys.stdin.buffer, int.from_bytes(header, "big")) or b"")
+        print(f"== row {request['job'].row}", file=sys.stderr, flush=True)  # for the pool's log
+        answer = pickle.dumps(execute_row(**request, kernel=kernel), protocol=pickle.HIGHEST_PROTOCOL)
+        sys.stdout.buffer.write(len(answer).to_bytes(8, "big") + answer)
+        sys.stdout.buffer.flush()
+    kernel.discard()
     return 0
 
 

@@ -255,3 +255,33 @@ def test_hostile_names_in_svg_images_stay_text(tmp_path):
         assert "<a " not in text
         assert "<img" not in text
         assert "&#60;a href=" in text or "&lt;a href=" in text, "the name is shown as text"
+
+
+def test_rows_in_one_kept_kernel_start_clean_and_a_failure_takes_its_kernel_with_it(tmp_path):
+    """A worker runs row after row in one kernel: no variable of one report reaches the next,
+    cells are numbered from 1, and after a row that failed in its kernel the next row is fine."""
+    import nbformat
+
+    from outsourcing_risk.batch import load_jobs, run_batch
+    from outsourcing_risk.report_row import report_notebook
+
+    nb = nbformat.read(report_notebook(), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
+    nb.cells.insert(
+        at,
+        nbformat.v4.new_code_cell(
+            'assert "_leftover" not in globals(), "a variable of the previous report leaked"\n'
+            "_leftover = scenario_name\n"
+            'if scenario_name == "Boom":\n    raise RuntimeError("boom")'
+        ),
+    )
+    custom = tmp_path / "report.ipynb"
+    nbformat.write(nb, custom)
+    (tmp_path / "t.csv").write_text("name\nOne\nTwo\nBoom\nFour\n")
+    jobs = load_jobs(tmp_path / "t.csv", 1000, 3, whatif=False)
+    outcomes = run_batch(jobs, tmp_path / "out", workers=1, notebook=custom, progress=False)
+    assert [o.status for o in outcomes] == ["ok", "ok", "failed", "ok"]
+    assert "RuntimeError: boom" in outcomes[2].error
+    for o in outcomes[:2] + outcomes[3:]:
+        cells = nbformat.read(tmp_path / "out" / o.notebook, as_version=4).cells
+        assert [c.execution_count for c in cells if c.cell_type == "code"][:3] == [1, 2, 3]
