@@ -13,7 +13,9 @@ _REQ = re.compile(r"([A-Za-z0-9_.-]+)(.*)")
 
 def _pip_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    lines = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    lines = project["dependencies"] + [
+        r for extra in project["optional-dependencies"].values() for r in extra
+    ]
     own = project["name"]
     return {CONDA_NAMES.get(m[1], m[1]): m[2] for m in map(_REQ.fullmatch, lines) if m[1] != own}
 
