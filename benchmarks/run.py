@@ -7,7 +7,9 @@ per figure with its target. Run one section with ``python benchmarks/run.py core
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -416,6 +418,148 @@ def section_whatif():
     return rows
 
 
+#: The commit before issue 11's cheaper reports: a fresh worker and a fresh kernel for every row.
+OLD_PATH_COMMIT = "3dacecb"
+
+
+def _rows_table(tmp: Path, n: int) -> Path:
+    import pandas as pd
+
+    from outsourcing_risk.data import data_dir, load_scenarios
+
+    base = load_scenarios(data_dir() / "scenarios.csv").to_dict("records")
+    rows = [dict(base[i % len(base)], name=f"{base[i % len(base)]['name']} (copy {i + 1})") for i in range(n)]
+    table = tmp / f"rows-{n}.csv"
+    pd.DataFrame(rows).to_csv(table, index=False)
+    return table
+
+
+def _timed_cli(args, *, pythonpath=None) -> float:
+    env = {**os.environ}
+    if pythonpath:
+        env["PYTHONPATH"] = str(pythonpath)
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "outsourcing_risk.cli", *map(str, args)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def section_cluster():
+    """Per-report time of the old path and the new in the same run; rows per minute on the local
+    pool and on a dask LocalCluster with 1 and 2 workers; identical summaries."""
+    n = 12
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        table = _rows_table(tmp, n)
+        common = ["--trials", 20_000, "--seed", 2026, "--quiet"]
+        subprocess.run(
+            f"git archive {OLD_PATH_COMMIT} outsourcing_risk notebooks data | tar -x -C {tmp}",
+            shell=True,
+            check=True,
+            cwd=HERE.parent,
+        )
+        old = tmp
+        before = _timed_cli(
+            ["report", table, "--out", tmp / "o-old", "--no-whatif", "--workers", 2, *common], pythonpath=old
+        )
+        after = _timed_cli(["report", table, "--out", tmp / "o-new", "--no-whatif", "--workers", 2, *common])
+        with_whatif = _timed_cli(["report", table, "--out", tmp / "o-whatif", "--workers", 2, *common])
+        rows += [
+            (
+                f"{n} reports without the what-if, --workers 2: before (commit {OLD_PATH_COMMIT}, "
+                + "a fresh worker and kernel per row)",
+                f"{before:.1f} s ({before / n:.2f} s per report)",
+                "",
+            ),
+            (
+                f"same {n}, now (workers and kernels kept, BLAS threads shared out)",
+                f"{after:.1f} s ({after / n:.2f} s per report)",
+                f"<= half of before {_ok(after <= before / 2)} ({before / after:.2f}x)",
+            ),
+            (
+                f"same {n} with the what-if section, now",
+                f"{with_whatif:.1f} s ({with_whatif / n:.2f} s per report)",
+                "",
+            ),
+        ]
+        summaries = {"pool": (tmp / "o-new" / "summary.csv").read_bytes()}
+        for workers in (1, 2):
+            out = tmp / f"o-dask-{workers}"
+            took = _timed_cli(
+                [
+                    "report",
+                    table,
+                    "--out",
+                    out,
+                    "--no-whatif",
+                    "--scheduler",
+                    "local",
+                    "--workers",
+                    workers,
+                    *common,
+                ]
+            )
+            summaries[f"dask{workers}"] = (out / "summary.csv").read_bytes()
+            rows.append(
+                (
+                    f"{n} reports without the what-if, --scheduler local --workers {workers}",
+                    f"{took:.1f} s ({n / took * 60:.1f} rows per minute)",
+                    "",
+                )
+            )
+        rows.insert(
+            3, ("process pool, --workers 2 (from the run above)", f"{n / after * 60:.1f} rows per minute", "")
+        )
+        same = len(set(summaries.values())) == 1
+        rows.append(
+            (
+                "summary.csv of the pool and of both clusters",
+                "byte-identical" if same else "DIFFERENT",
+                "identical " + _ok(same),
+            )
+        )
+    return rows
+
+
+def section_install():
+    """Installed size of each extra: a fresh venv per set, from the built wheel."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp), str(HERE.parent)],
+            check=True,
+            capture_output=True,
+        )
+        (wheel,) = tmp.glob("outsourcing_risk-*.whl")
+        for extras in ("", "[dask]", "[images]", "[lab]", "[all]"):
+            env = tmp / f"env{extras.strip('[]') or 'base'}"
+            subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+            subprocess.run(
+                [str(env / "bin" / "python"), "-m", "pip", "install", "-q", f"{wheel}{extras}"],
+                check=True,
+                capture_output=True,
+            )
+            site = next((env / "lib").glob("python3*/site-packages"))
+            size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file() and not f.is_symlink())
+            listed = subprocess.run(
+                [str(env / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            rows.append(
+                (f"pip install outsourcing-risk{extras}", f"{size / 1e6:.0f} MB, {len(listed)} packages", "")
+            )
+            shutil.rmtree(env)
+    return rows
+
+
 #: name -> (title in RESULTS.md, function returning its rows)
 SECTIONS = {
     "core": ("Core model (issue 2)", section_core),
@@ -423,6 +567,8 @@ SECTIONS = {
     "widgets": ("Interactive workbook (issue 4)", section_widgets),
     "batch": ("Batch reports (issues 5, 8, 10)", section_batch),
     "whatif": ("Kernel-free what-if (issue 9)", section_whatif),
+    "cluster": ("Beyond one machine: cheaper reports and dask (issue 11)", section_cluster),
+    "install": ("Install size per extra (issue 11)", section_install),
 }
 
 
