@@ -561,10 +561,19 @@ def convergence_chart(result: SimulationResult) -> go.Figure:
 def checklist_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
     """What each of the four agreements is worth in mean NPV; made ones in blue, missing in red."""
     colors = [GAIN if made else LOSS for made in table["made"]]
+    weights = table["weight"] if "weight" in table else pd.Series([1.0])
+    ranking = (
+        "The four weigh the same (no public study ranks them), so each bar is the same: "
+        "give your own weights to rank them."
+        if (weights == weights.iloc[0]).all()
+        else "Weighted as given: " + ", ".join(f"{k} {v:g}" for k, v in weights.items()) + "."
+    )
     fig = _figure(
         f"Goal clarity {table.attrs.get('goal_clarity', float('nan')):.0%}: what each agreement is worth",
-        "Blue: agreed; red: missing. Each bar is the mean saving gained by making that agreement.",
+        "Blue: agreed; red: missing. Each bar is the mean saving gained by making that agreement.<br>"
+        + ranking,
     )
+    fig.update_layout(margin=dict(t=130))
     wrapped = [_wrap(str(a)) for a in table["agreement"]]
     fig.add_trace(
         go.Bar(

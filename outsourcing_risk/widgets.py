@@ -29,24 +29,34 @@ from .scenario import AFTER_FAILURE, Scenario, ScenarioError
 
 __all__ = ["ControlPanel", "VendorRanker", "WhatIfExplorer"]
 
-_HEADLINE_LIMITS = {"trust": (0.0, 1.0, 0.05), "vendor_failure_prob_annual": (0.0, 0.5, 0.01)}
+_HEADLINE_LIMITS = {"trust": (0.0, 1.0), "vendor_failure_prob_annual": (0.0, 0.5)}
 _STYLE = {"description_width": "330px"}
 _LAYOUT = w.Layout(width="640px")
 
 
+def nice_step(span: float) -> float:
+    """A step of 1, 2, 2.5 or 5 times a power of ten that cuts ``span`` into 40 to 100 positions:
+    the arrow keys move in round numbers, and a range of 0–560,000 moves by 10,000, not 1,000."""
+    if not span > 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(span / 100))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if span / (m * power) <= 100)
+    return float(f"{step:.12g}")
+
+
 def _limits(p: ParamSpec, value: float) -> tuple[float, float, float]:
-    """Slider min, max and step: the allowed range, capped at a generous multiple of the plausible one."""
+    """Slider min, max and step: the allowed range, capped at a generous multiple of the plausible
+    one, in 50–100 steps (whole numbers move by one)."""
     if p.name in _HEADLINE_LIMITS:
-        return _HEADLINE_LIMITS[p.name]
-    entry = defaults_table()[p.name]
-    plausible_high = entry.get("range", (0, entry["value"]))[1]
-    high = min(p.high, max(2 * plausible_high, 2 * value, 1))
-    low = p.low
+        low, high = _HEADLINE_LIMITS[p.name]
+    else:
+        entry = defaults_table()[p.name]
+        plausible_high = entry.get("range", (0, entry["value"]))[1]
+        high = min(p.high, max(2 * plausible_high, 2 * value, 1))
+        low = p.low
     if p.integer:
         return low, high, 1
-    span = high - low
-    step = 0.01 if span <= 2 else 10 ** math.floor(math.log10(span / 100))
-    return low, high, step
+    return low, high, nice_step(high - low)
 
 
 def _slider(p: ParamSpec, value, currency: str = "USD") -> w.Widget:

@@ -1,5 +1,6 @@
 """The widget layer without a browser: what a control change does to the numbers shown."""
 
+import math
 import re
 import shlex
 from pathlib import Path
@@ -77,3 +78,18 @@ def test_vendor_ranker_reranks_when_weights_move():
     ranker.risk_aversion.value = 1.0
     assert ranker.ranking["cvar5"].is_monotonic_decreasing
     assert "<table" in ranker.table.value
+
+
+@pytest.mark.parametrize(
+    "scenario", [Scenario(), Scenario(switching_cost=280_000, inhouse_monthly_cost=2_500_000, currency="EUR")]
+)
+def test_every_slider_moves_in_round_steps_of_one_to_two_percent_of_its_range(scenario):
+    panel = ControlPanel(scenario, n_trials=2_000)
+    for name, control in panel.controls.items():
+        if name == "after_failure" or isinstance(control.step, int):
+            continue
+        positions = (control.max - control.min) / control.step
+        assert 40 <= positions <= 100.5, (name, control.min, control.max, control.step)
+        mantissa = control.step / 10 ** math.floor(math.log10(control.step))
+        assert round(mantissa, 6) in (1, 2, 2.5, 5), (name, control.step)
+    assert panel.controls["switching_cost"].step == 10_000  # was 1,000 on a 280,000 value
