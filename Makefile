@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TRIALS ?= 20000
 SEED   ?= 2026
 
-.PHONY: help venv test report lab bench lint format clean notebooks screenshots
+.PHONY: help venv test report lab bench lint format clean notebooks screenshots git-filter
 
 help:
 	@echo "make report   one offline HTML report per scenario of data/scenarios.csv, plus reports/index.html"
@@ -23,7 +23,22 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"  # every extra and the test tools
+	-@$(MAKE) --no-print-directory git-filter
 	touch $(STAMP)
+
+# Notebooks stay clean in git: nbstripout as a git filter strips outputs, execution counts and
+# session metadata from what git stores, while the file on disk keeps them. Cells tagged
+# keep_output (the NBVAL_CHECK_OUTPUT ones) keep their outputs. REPO: the repository to set up.
+NBSTRIPOUT := "$(abspath $(PY))" -m nbstripout --keep-id
+REPO ?= .
+git-filter:
+	@git -C $(REPO) rev-parse --git-dir >/dev/null 2>&1 || { echo "not a git repository: no notebook filter installed"; exit 0; }
+	git -C $(REPO) config filter.nbstripout.clean '$(NBSTRIPOUT)'
+	git -C $(REPO) config filter.nbstripout.smudge cat
+	git -C $(REPO) config filter.nbstripout.required true
+	git -C $(REPO) config filter.nbstripout.extrakeys 'metadata.language_info'
+	git -C $(REPO) config diff.ipynb.textconv '$(NBSTRIPOUT) -t'
+
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -435,6 +435,8 @@ def _rows_table(tmp: Path, n: int) -> Path:
 
 
 def _timed_cli(args, *, pythonpath=None) -> float:
+    """Seconds the command takes. It runs outside the repository: ``python -m`` puts the working
+    folder first on the path, which would shadow ``pythonpath`` with the repository's code."""
     env = {**os.environ}
     if pythonpath:
         env["PYTHONPATH"] = str(pythonpath)
@@ -444,6 +446,7 @@ def _timed_cli(args, *, pythonpath=None) -> float:
         check=True,
         env=env,
         capture_output=True,
+        cwd=tempfile.gettempdir(),
     )
     return time.perf_counter() - start
 
@@ -464,6 +467,19 @@ def section_cluster():
             cwd=HERE.parent,
         )
         old = tmp
+        version = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import outsourcing_risk.local_pool as m; print(m.__doc__.split(chr(10))[2])",
+            ],
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(old)},
+            cwd=tempfile.gettempdir(),
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert "fresh" in version, f"the old path did not load the old code: {version!r}"
         before = _timed_cli(
             ["report", table, "--out", tmp / "o-old", "--no-whatif", "--workers", 2, *common], pythonpath=old
         )

@@ -1,7 +1,7 @@
 """Re-execute every notebook and keep only the outputs nbval checks (``make notebooks``).
 
 Notebooks are committed without outputs (readable diffs, no 5 MB plotly.js blobs), except the
-cells marked ``# NBVAL_CHECK_OUTPUT``: their seeded KPI tables are what ``pytest --nbval-lax``
+cells marked ``# NBVAL_CHECK_OUTPUT`` (tagged ``keep_output`` for the nbstripout git filter): their seeded KPI tables are what ``pytest --nbval-lax``
 compares, so a change in the model's numbers shows up as a failing notebook cell. Run this after
 an intentional change of the numbers, and review the diff.
 """
@@ -16,25 +16,35 @@ import papermill
 
 HERE = Path(__file__).resolve().parent
 CHECK = "NBVAL_CHECK_OUTPUT"
+#: nbstripout's default keys and the one the git filter adds (see the Makefile's git-filter).
+FILTER_KEYS = [
+    "metadata.signature",
+    "metadata.widgets",
+    "cell.metadata.collapsed",
+    "cell.metadata.ExecuteTime",
+    "cell.metadata.execution",
+    "cell.metadata.heading_collapsed",
+    "cell.metadata.hidden",
+    "cell.metadata.scrolled",
+    "metadata.language_info",
+]
 
 
 def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop every output but the checked ones, execution counts and papermill's metadata."""
+    """What git stores: the checked cells' outputs (tagged keep_output), nothing else, exactly as
+    the nbstripout git filter of ``make git-filter`` writes it, so the refreshed file is clean."""
+    from nbstripout import strip_output
+
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if cell.cell_type != "code":
-            continue
-        keep = CHECK in cell.source
-        if not keep:  # nbval compares a cell's outputs only if it was run: keep the count there
-            cell.execution_count = None
-        cell.outputs = [o for o in cell.outputs if keep and o.output_type == "stream"]
-        for out in cell.outputs:
-            out.pop("execution_count", None)
+        if cell.cell_type == "code" and CHECK in cell.source:
+            tags = cell.metadata.setdefault("tags", [])
+            if "keep_output" not in tags:
+                tags.append("keep_output")
+            cell.outputs = [o for o in cell.outputs if o.output_type == "stream"]
     nb.metadata.pop("papermill", None)
-    nb.metadata.pop("widgets", None)
-    return nb
+    return strip_output(nb, keep_output=None, keep_count=False, keep_id=True, extra_keys=FILTER_KEYS)
 
 
 def refresh(path: Path) -> None:

@@ -19,3 +19,4 @@ CLOSED_FORM = dict(
 @pytest.fixture
 def closed_form_scenario():
     return Scenario(**CLOSED_FORM)
+

@@ -1,5 +1,6 @@
 """A real client: JupyterLab in headless chromium runs the what-if explorer and moves a slider."""
 
+import contextlib
 import json
 import os
 import secrets
@@ -23,12 +24,10 @@ pytestmark = pytest.mark.browser
 NOTEBOOK = ROOT / "notebooks" / "explore" / "what_if_explorer.ipynb"
 
 
-@pytest.fixture
-def lab(tmp_path):
+@contextlib.contextmanager
+def lab_server(root: Path, state: Path):
+    """JupyterLab serving ``root``, with its settings and runtime files under ``state``."""
     chromium_path()
-    root, state = tmp_path / "root", tmp_path / "state"
-    root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)  # never let Lab autosave into the repository
     env = {**os.environ}
     for var in (
         "JUPYTER_CONFIG_DIR",
@@ -78,9 +77,18 @@ def lab(tmp_path):
             )
             urllib.request.urlopen(request, timeout=10)
             server.wait(timeout=20)
-        except (OSError, subprocess.TimeoutExpired):
+        except (OSError, subprocess.TimeoutExpired, NameError):
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
+
+
+@pytest.fixture
+def lab(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)  # never let Lab autosave into the repository
+    with lab_server(root, tmp_path / "state") as served:
+        yield served
 
 
 def _wait_for_server(runtime: Path, server, token: str, timeout: float = 60) -> str:
@@ -167,3 +175,53 @@ def test_moving_the_trust_slider_updates_the_kpis_to_what_simulate_gives(lab):
         assert page.locator(".jupyter-widgets-error-widget").count() == 0
         assert not [m for m in page.console_errors if "No version of module" in m]
         assert page.outside_requests == []
+
+
+def _open_and_run_all(page, url: str, token: str, name: str) -> None:
+    page.goto(f"{url}lab/tree/{name}?token={token}", wait_until="commit")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]")
+    _run_all_cells(page)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]")
+
+
+def test_run_all_and_save_in_lab_leaves_git_status_clean(tmp_path):
+    """The set-up's nbstripout filter: after a Lab session (run all, save) the notebook on disk has
+    its outputs, and git sees no change; the checked cell's stored reference output survives."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    source = ROOT / "notebooks" / "explore" / "goal_clarity.ipynb"
+    shutil.copy(source, repo / source.name)
+    shutil.copy(ROOT / ".gitattributes", repo / ".gitattributes")
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+        ).stdout
+
+    git("init", "-q")
+    git("config", "user.email", "test@example.com")
+    git("config", "user.name", "test")
+    subprocess.run(
+        ["make", "-s", "-C", str(ROOT), "git-filter", f"REPO={repo}"], check=True, capture_output=True
+    )
+    git("add", "-A")
+    git("commit", "-qm", "notebook as committed")
+    saved_before = (repo / source.name).stat().st_mtime_ns
+    with lab_server(repo, tmp_path / "state") as (url, token), browser_page() as page:
+        page.set_default_timeout(120_000)
+        _open_and_run_all(page, url, token, source.name)
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        deadline = time.monotonic() + 60
+        while (repo / source.name).stat().st_mtime_ns == saved_before and time.monotonic() < deadline:
+            time.sleep(0.2)
+    on_disk = json.loads((repo / source.name).read_text())
+    counts = [c.get("execution_count") for c in on_disk["cells"] if c["cell_type"] == "code"]
+    assert all(counts), "Lab saved the run (every cell numbered)"
+    assert any(
+        "application/vnd.plotly.v1+json" in o.get("data", {})
+        for c in on_disk["cells"]
+        for o in c.get("outputs", [])
+    )
+    assert git("status", "--porcelain") == ""
+    assert git("diff") == ""
