@@ -47,8 +47,9 @@ report: $(STAMP)
 	$(VENV)/bin/outsourcing-risk report data/scenarios.csv --out reports --trials $(TRIALS) --seed $(SEED)
 	@echo "Open reports/index.html in a browser (works offline)."
 
+# .jupyter/ holds the project's Jupyter settings: notebooks are saved as git stores them.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter" $(VENV)/bin/jupyter lab notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
