@@ -8,12 +8,13 @@ STAMP  := $(VENV)/.installed
 TRIALS ?= 20000
 SEED   ?= 2026
 
-.PHONY: help venv test report lab bench lint format clean notebooks screenshots git-filter
+.PHONY: help venv test report lab app bench lint format clean notebooks screenshots git-filter
 
 help:
 	@echo "make report   one offline HTML report per scenario of data/scenarios.csv, plus reports/index.html"
 	@echo "make test     create .venv, install the project with its test extras, run the whole suite"
 	@echo "make lab      open the notebooks in JupyterLab"
+	@echo "make app      serve the what-if explorer and vendor selection as a web app (Voila), offline"
 	@echo "make bench    run the speed and memory benchmarks into benchmarks/RESULTS.md"
 	@echo "make screenshots  photograph a report and the index into docs/img/ (needs chromium)"
 
@@ -50,6 +51,14 @@ report: $(STAMP)
 # .jupyter/ holds the project's Jupyter settings: notebooks are saved as git stores them.
 lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter" $(VENV)/bin/jupyter lab notebooks
+
+# The what-if explorer for people who don't code (Voilà); APP=vendors for the vendor selection,
+# IP=0.0.0.0 to let colleagues in, PORT to change the port.
+APP  ?= what-if
+PORT ?= 8866
+IP   ?= 127.0.0.1
+app: $(STAMP)
+	$(VENV)/bin/outsourcing-risk app $(APP) --port $(PORT) --ip $(IP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 IMG = ROOT / "docs" / "img"
-ARGS = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 REPORT = "Risky low-cost bid"
 
 
@@ -63,8 +63,42 @@ def main() -> int:
             page.wait_for_timeout(800)
             page.locator(".or-whatif").screenshot(path=str(IMG / "what-if.png"))
             print(f"wrote {IMG / 'what-if.png'}")
+            _app_screenshot(browser)
             browser.close()
     return 0
+
+
+def _app_screenshot(browser) -> None:
+    """The Voilà app (``make app``) after one move of the vendor-failure slider."""
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "outsourcing_risk", "app", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        page = browser.new_page(viewport={"width": 1280, "height": 1100})
+        page.set_default_timeout(120_000)
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(IMG / "app.png"))
+        print(f"wrote {IMG / 'app.png'}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

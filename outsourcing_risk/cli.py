@@ -80,6 +80,18 @@ def _parser() -> argparse.ArgumentParser:
     kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
 
     sub.add_parser("params", help="list every parameter: unit, allowed range, default and source")
+    app = sub.add_parser(
+        "app",
+        help="serve the what-if explorer (or the vendor selection) as a web app: no code shown",
+        description="Serve an app notebook with Voilà on this machine, offline; each visitor gets a "
+        "kernel of their own. To let colleagues in, use --ip 0.0.0.0 and give them "
+        "http://THIS-MACHINE:PORT/ (needs outsourcing-risk[app]).",
+        formatter_class=helps,
+    )
+    app.add_argument("name", nargs="?", default="what-if", choices=("what-if", "vendors"), help="which app")
+    app.add_argument("--port", type=_positive_int, default=8866, help="port to serve on")
+    app.add_argument("--ip", default="127.0.0.1", help="address to listen on (0.0.0.0: every network)")
+    app.add_argument("--open", action="store_true", help="open it in a browser")
     report = sub.add_parser(
         "report",
         help="one offline HTML report per row of a scenario or vendor table, plus index.html and summary.csv",
@@ -169,6 +181,12 @@ def _params(_args) -> int:
     return 0
 
 
+def _app(args) -> int:
+    from .app import serve
+
+    return serve(args.name, port=args.port, ip=args.ip, browser=args.open)
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -251,6 +269,7 @@ def _report(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
+    from .app import AppError
     from .dask_pool import SchedulerError
     from .examples import ExampleError
     from .output_folder import OutputError
@@ -258,9 +277,23 @@ def main(argv: list[str] | None = None) -> int:
     from .tables import TableError
 
     try:
-        commands = {"kpis": _print_kpis, "report": _report, "params": _params, "example": _example}
+        commands = {
+            "kpis": _print_kpis,
+            "report": _report,
+            "params": _params,
+            "example": _example,
+            "app": _app,
+        }
         return commands[args.command](args)
-    except (ScenarioError, TableError, OutputError, SchedulerError, FileNotFoundError, ExampleError) as exc:
+    except (
+        ScenarioError,
+        TableError,
+        OutputError,
+        SchedulerError,
+        FileNotFoundError,
+        ExampleError,
+        AppError,
+    ) as exc:
         print(f"outsourcing-risk: {exc}", file=sys.stderr)
         return 2
 

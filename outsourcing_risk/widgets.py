@@ -189,8 +189,10 @@ class WhatIfExplorer:
             kpi_cards_html(self.result.summary(), self.panel.base.currency, self.panel.base.horizon_months)
         )
         self.status = w.HTML()
-        self.fan = go.FigureWidget(plots.fan_chart(self.result))
-        self.histogram = go.FigureWidget(plots.npv_histogram(self.result))
+        # Heights of their own: a widget's container is shorter than a report's (360 px in Voilà),
+        # which would squeeze the titles into the plot.
+        self.fan = go.FigureWidget(plots.fan_chart(self.result).update_layout(height=500))
+        self.histogram = go.FigureWidget(plots.npv_histogram(self.result).update_layout(height=460))
         self.copied = w.Textarea(layout=w.Layout(width="100%", height="120px", display="none"))
         reset = w.Button(description="Reset to defaults", icon="undo")
         copy = w.Button(description="Copy parameters", icon="copy")
@@ -304,7 +306,7 @@ class VendorRanker:
         )
         self.table = w.HTML()
         self.ranking = self._rank()
-        self.chart = go.FigureWidget(plots.vendor_chart(self.ranking))
+        self.chart = go.FigureWidget(plots.vendor_chart(self.ranking))  # sets its own height
         self._show_table()
         for control in (*self.weights.values(), self.risk_aversion):
             control.observe(lambda _c: self.update(), names="value")

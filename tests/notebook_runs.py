@@ -8,7 +8,8 @@ import nbformat
 import papermill
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
+# The papermill notebooks (analysts and reports); notebooks/app/ holds the Voilà app, tested in a browser.
+NOTEBOOKS = sorted(p for d in ("explore", "reports") for p in (ROOT / "notebooks" / d).glob("*.ipynb"))
 REPORT = ROOT / "notebooks" / "reports" / "scenario_report.ipynb"
 
 

@@ -1,0 +1,91 @@
+"""The workbook for people who don't code: the what-if explorer and vendor selection as a Voilà
+app (widgets and charts only, no code), served from this machine and working offline.
+
+``outsourcing-risk app`` (``make app``) serves the what-if explorer, ``outsourcing-risk app
+vendors`` the vendor selection, from the app notebooks that ship with the package; each is one
+page at the server's root (Voilà's folder listing would load widget plug-ins with no kernel and a
+stylesheet from a CDN). The page is Voilà's lab template without the two Font Awesome stylesheets
+it fetches from a CDN (Voilà's own bundle already carries the icons), so nothing leaves the
+machine. Each visitor gets a kernel of their own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .examples import notebooks_dir
+
+__all__ = ["APPS", "TEMPLATE", "AppError", "app_folder", "offline_template", "serve"]
+
+TEMPLATE = "outsourcing-risk"
+_CDN_LINK = re.compile(r'\s*<link rel="stylesheet" href="https://cdn\.jsdelivr\.net/[^"]*"[^>]*/>')
+
+
+class AppError(Exception):
+    """The app cannot start (Voilà missing, its template not found)."""
+
+
+#: The apps by name: their notebooks in :func:`app_folder`.
+APPS = {"what-if": "what_if.ipynb", "vendors": "vendor_selection.ipynb"}
+
+
+def app_folder() -> Path:
+    """The app notebooks: ``what_if.ipynb`` and ``vendor_selection.ipynb``."""
+    return notebooks_dir() / "app"
+
+
+def offline_template(share: Path) -> Path:
+    """Write the offline lab template into ``share/voila/templates/`` (a Jupyter data folder) and
+    return its folder: Voilà's lab page without links to a CDN."""
+    from jupyter_core.paths import jupyter_path
+
+    for base in jupyter_path("voila", "templates", "lab"):
+        page = Path(base) / "index.html.j2"
+        if page.is_file():
+            break
+    else:
+        raise AppError("Voilà's lab template is missing: pip install 'outsourcing-risk[app]'")
+    folder = share / "voila" / "templates" / TEMPLATE
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "conf.json").write_text('{"base_template": "lab"}\n')
+    (folder / "index.html.j2").write_text(_CDN_LINK.sub("", page.read_text()))
+    return folder
+
+
+def serve(app: str = "what-if", port: int = 8866, ip: str = "127.0.0.1", browser: bool = False) -> int:
+    """Run Voilà on one app (see :data:`APPS`) until stopped (Ctrl-C); returns its exit code."""
+    if app not in APPS:
+        raise AppError(f"unknown app {app!r}: choose one of {', '.join(APPS)}")
+    try:
+        import voila  # noqa: F401
+    except ImportError:
+        raise AppError(
+            "the app needs Voilà, which is not installed: pip install 'outsourcing-risk[app]'"
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="outsourcing-risk-app-") as share:
+        offline_template(Path(share))
+        env = {
+            **os.environ,
+            "JUPYTER_PATH": os.pathsep.join(filter(None, [share, os.environ.get("JUPYTER_PATH")])),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "voila",
+            str(app_folder() / APPS[app]),
+            f"--template={TEMPLATE}",
+            f"--port={port}",
+            f"--Voila.ip={ip}",
+        ]
+        if not browser:
+            command.append("--no-browser")
+        print(f"outsourcing-risk app: http://{ip}:{port}/ (Ctrl-C stops it)", flush=True)
+        try:
+            return subprocess.call(command, env=env)
+        except KeyboardInterrupt:
+            return 0

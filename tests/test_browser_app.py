@@ -1,0 +1,97 @@
+"""The Voilà app as a stakeholder meets it: `outsourcing-risk app` in headless chromium, offline.
+
+No code on the page, no JavaScript error, no request leaving the machine; moving the trust slider
+by keyboard sets the mean-saving card to what `simulate` gives at the new setting.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from outsourcing_risk import Scenario, simulate
+
+from .browser import browser_page, chromium_path
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app(request, tmp_path):
+    """`outsourcing-risk app NAME` on a free port, run from a folder outside the repository."""
+    chromium_path()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "outsourcing_risk", "app", request.param, "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the app did not start") from None
+            time.sleep(0.3)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _kpi(page, key: str) -> float:
+    return float(page.locator(f'.or-kpi[data-kpi="{key}"]').first.get_attribute("data-value"))
+
+
+def _clean(page) -> None:
+    assert page.locator(".jp-InputArea-editor, .jp-InputPrompt").count() == 0, "no code is shown"
+    assert page.errors == []
+    assert page.console_errors == []
+    assert page.outside_requests == []
+
+
+@pytest.mark.parametrize("app", ["what-if"], indirect=True)
+def test_the_what_if_app_moves_with_its_trust_slider(app):
+    with browser_page() as page:
+        page.set_default_timeout(120_000)
+        page.goto(app)
+        page.wait_for_selector(".or-kpis")
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        base = simulate(Scenario(), n_trials=20_000, seed=2026).summary()
+        assert _kpi(page, "mean_npv") == pytest.approx(base["mean_npv"], rel=1e-12)
+        handle = page.locator(".widget-hslider .noUi-handle").first  # trust, the first headline lever
+        handle.focus()
+        handle.press("ArrowRight")  # one step: 60 % -> 61 %
+        page.wait_for_function(
+            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{base['mean_npv']!r}'"
+        )
+        moved = simulate(Scenario(trust=0.61), n_trials=20_000, seed=2026).summary()
+        assert _kpi(page, "mean_npv") == pytest.approx(moved["mean_npv"], rel=1e-12)
+        assert page.locator(".js-plotly-plot").count() == 2, "each chart once (fan and distribution)"
+        _clean(page)
+
+
+@pytest.mark.parametrize("app", ["vendors"], indirect=True)
+def test_the_vendor_app_ranks_the_candidates(app):
+    with browser_page() as page:
+        page.set_default_timeout(120_000)
+        page.goto(app)
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.wait_for_selector("table")
+        assert page.locator(".js-plotly-plot").count() == 1
+        _clean(page)
