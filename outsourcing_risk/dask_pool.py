@@ -7,7 +7,8 @@ this machine or others. Each row is one task, :func:`run_row`, which
 - runs the report notebook of the worker's *installed* package (no repository checkout, no shared
   file system: only a temporary folder on the worker is used);
 - runs it in a process of its own through the local pool, so the row's ``--timeout``, a crashed
-  kernel and the clean-up of the kernel work exactly as on one machine;
+  kernel and the clean-up of the kernel work exactly as on one machine (and, as there, the process
+  and its kernel are kept for the worker's next row);
 - returns the files as bytes with the KPIs; the client writes ``--out`` as usual (atomic, indexed).
 
 A dask worker that dies mid-row takes its row's process with it (Linux), and the scheduler gives
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,22 +37,34 @@ class SchedulerError(Exception):
     """The dask cluster cannot be used (dask missing, scheduler unreachable, no workers)."""
 
 
+_KEPT = threading.local()  # per task thread of a dask worker: its kept local pool
+
+
 def run_row(job, timeout: float, images: str | None = None, notebook: bytes | None = None) -> RowResult:
     """One row on a dask worker: the report of ``job`` through a one-process local pool.
 
-    ``notebook`` is the report notebook's contents when the batch uses its own; by default the
-    worker's installed copy runs.
+    The pool's worker process and its kernel are kept for the next row this dask worker runs (the
+    kernel's namespace is cleared between rows), so a row on the cluster costs what it costs on
+    the local pool. ``notebook`` is the report notebook's contents when the batch uses its own; it
+    then runs in a pool of its own. By default the worker's installed copy runs.
     """
-    with tempfile.TemporaryDirectory(prefix="outsourcing-risk-") as tmp:
-        path = report_notebook()
-        if notebook is not None:
+    request = dict(job=job, timeout=timeout, images=images)
+    results: list[RowResult] = []
+    if notebook is not None:
+        with tempfile.TemporaryDirectory(prefix="outsourcing-risk-") as tmp:
             path = Path(tmp) / "report.ipynb"
             path.write_bytes(notebook)
-        results: list[RowResult] = []
-        pool = LocalPool(1, timeout, Path(tmp), die_with_parent=True)
-        request = dict(job=job, notebook=path, timeout=timeout, images=images)
-        pool.run([(job, request)], lambda _job, result: results.append(result))
-        return results[0] if results else RowResult("failed", "the row was stopped on its dask worker")
+            pool = LocalPool(1, timeout, Path(tmp), die_with_parent=True)
+            pool.run([(job, {**request, "notebook": path})], lambda _job, result: results.append(result))
+    else:
+        pool = getattr(_KEPT, "pool", None)
+        if pool is None or pool.timeout != timeout:
+            root = Path(tempfile.mkdtemp(prefix="outsourcing-risk-worker-"))
+            pool = _KEPT.pool = LocalPool(1, timeout, root, die_with_parent=True, keep_workers=True)
+        pool.run(
+            [(job, {**request, "notebook": report_notebook()})], lambda _job, result: results.append(result)
+        )
+    return results[0] if results else RowResult("failed", "the row was stopped on its dask worker")
 
 
 def _connect(scheduler: str, workers: int):

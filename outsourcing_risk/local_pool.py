@@ -161,13 +161,24 @@ def _frame(payload: bytes) -> bytes:
 class LocalPool(StopOnSignals):
     """Run rows on this machine, ``workers`` at a time; see the module docstring."""
 
-    def __init__(self, workers: int, timeout: float, tmp_root: Path, *, die_with_parent: bool = False):
+    def __init__(
+        self,
+        workers: int,
+        timeout: float,
+        tmp_root: Path,
+        *,
+        die_with_parent: bool = False,
+        keep_workers: bool = False,
+    ):
         self.workers = max(1, workers)
         self.timeout = timeout
         self.tmp_root = Path(tmp_root)
         self.stop_signal: int | None = None
-        # Inside a dask worker: the row's process dies with the dask worker that started it.
+        # Inside a dask worker: the row's process dies with the dask worker that started it, and
+        # the idle worker (with its kernel) is kept for the next task's row.
         self.die_with_parent = die_with_parent
+        self.keep_workers = keep_workers
+        self._kept: dict[int, _Running] = {}
         self._started = 0
 
     def _spawn(self) -> _Running:
@@ -239,8 +250,12 @@ class LocalPool(StopOnSignals):
         rows not finished then are not passed to ``on_done``.
         """
         pending = deque(items)
-        workers: dict[int, _Running] = {}  # by the file descriptor of their output
+        # By the file descriptor of their output; idle workers kept from the last run come first.
+        workers = {fd: w for fd, w in self._kept.items() if w.proc.poll() is None}
+        self._kept = {}
         selector = selectors.DefaultSelector()
+        for worker in workers.values():
+            selector.register(worker.proc.stdout, selectors.EVENT_READ)
         previous = self._catch_signals()
 
         def retire(fd: int) -> _Running:
@@ -285,6 +300,9 @@ class LocalPool(StopOnSignals):
                             ),
                         )
         finally:
+            if self.keep_workers and self.stop_signal is None:
+                self._kept = {fd: w for fd, w in workers.items() if w.job is None and w.proc.poll() is None}
+                workers = {fd: w for fd, w in workers.items() if fd not in self._kept}
             self._close(workers)
             selector.close()
             self._restore_signals(previous)
