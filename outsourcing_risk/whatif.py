@@ -211,6 +211,11 @@ class _Pair:
         )
 
 
+def _threads() -> int:
+    share = os.environ.get("OMP_NUM_THREADS", "")
+    return int(share) if share.isdigit() and int(share) > 0 else os.cpu_count() or 1
+
+
 def _pair_block(scenario, costs, trust, failure, *, cols, plan, n_trials, seed) -> dict:
     """KPIs, fan and histogram at every switching position for one (trust, failure) pair."""
     result = simulate(
@@ -269,8 +274,9 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
         _pair_block, scenario, switch_axis.values, cols=cols, plan=plan, n_trials=n_trials, seed=seed
     )
     # Pairs are independent; numpy releases the GIL in the heavy parts (simulation, sorting), so
-    # threads use the machine's cores without copying results between processes.
-    with ThreadPoolExecutor(max_workers=min(len(pairs), os.cpu_count() or 1)) as pool:
+    # threads use the machine's cores without copying results between processes: as many as the
+    # process's share (OMP_NUM_THREADS, which the batch's workers set) or the cores.
+    with ThreadPoolExecutor(max_workers=min(len(pairs), _threads())) as pool:
         blocks = list(pool.map(lambda pair: block(*pair), pairs))
     kpis = {k: [v for b in blocks for v in b["kpi"][k]] for k in blocks[0]["kpi"]}
     fans = [f for b in blocks for f in b["fan"]]
