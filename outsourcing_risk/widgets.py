@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from . import plots
 from .clarity import CHECKLIST, clarity_from_checklist
 from .data import defaults_table
-from .distributions import Distribution
+from .distributions import Distribution, Pert, Triangular
 from .formatting import param_label
 from .model import simulate
 from .notebook import kpi_cards_html, ranking_table
@@ -80,11 +80,74 @@ def _slider(p: ParamSpec, value, currency: str = "USD") -> w.Widget:
     return cls(**kwargs)
 
 
+def _percent(p: ParamSpec) -> bool:
+    return p.unit.startswith(("fraction", "probability"))
+
+
+class RangeEditor:
+    """An input as a range instead of one number: low, most likely and high (a PERT distribution),
+    entered in the slider's units (percent for fractions). The toggle switches it on; a scenario
+    that gives the input as a PERT or triangular distribution opens with it on and filled in."""
+
+    def __init__(self, p: ParamSpec, value):
+        self.p, self.scale = p, 100.0 if _percent(p) else 1.0
+        unit = " (%)" if _percent(p) else ""
+        self.toggle = w.ToggleButton(
+            description="range",
+            tooltip="Uncertain? Give a low, most likely and high value instead of one number",
+            layout=w.Layout(width="72px"),
+        )
+        self.fields = [
+            w.FloatText(
+                description=f"{label}{unit}",
+                style={"description_width": "initial"},
+                layout=w.Layout(width="190px"),
+            )
+            for label in ("low", "most likely", "high")
+        ]
+        self.box = w.HBox(self.fields, layout=w.Layout(display="none", margin="0 0 6px 330px"))
+        self.toggle.observe(lambda change: self._show(change["new"]), names="value")
+        self.edited = False
+        for field in self.fields:
+            field.observe(self._mark, names="value")
+        self.set(value)
+
+    def set(self, value) -> None:
+        """Show ``value``: a PERT or triangular distribution opens the range, a number closes it."""
+        if isinstance(value, (Pert, Triangular)):
+            numbers = (value.low, value.mode, value.high)
+        else:
+            centre = value.quantile(0.5) if isinstance(value, Distribution) else float(value)
+            numbers = (centre, centre, centre)
+        for field, number in zip(self.fields, numbers, strict=True):
+            field.value = round(number * self.scale, 6)
+        self.toggle.value = isinstance(value, (Pert, Triangular))
+        self.edited = False
+
+    def _mark(self, _change) -> None:
+        self.edited = True
+
+    def _show(self, on: bool) -> None:
+        self.box.layout.display = None if on else "none"
+        low, mode, high = (f.value / self.scale for f in self.fields)
+        if on and low == mode == high:  # opened from one number: start at ±20 %, within the rule
+            delta = 0.2 * abs(mode) if mode else 0.1 * (self.p.high if self.p.high < 1e9 else 1_000.0)
+            self.fields[0].value = round(max(self.p.low, mode - delta) * self.scale, 6)
+            self.fields[2].value = round(min(self.p.high, mode + delta) * self.scale, 6)
+        self.edited = self.edited or on
+
+    @property
+    def value(self) -> Pert:
+        low, mode, high = (f.value / self.scale for f in self.fields)
+        return Pert(low, mode, high)
+
+
 class ControlPanel:
     """Controls for every scenario parameter, grouped; the three headline levers always visible.
 
-    ``panel.scenario`` is the scenario the controls show; parameters given as distributions in the
-    starting scenario keep their distribution until their control is moved.
+    ``panel.scenario`` is the scenario the controls show. Any input can be given as a range (its
+    *range* toggle: low, most likely, high); parameters given as distributions in the starting
+    scenario keep their distribution until their control is moved.
     """
 
     def __init__(self, scenario: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
@@ -92,6 +155,14 @@ class ControlPanel:
         self.controls: dict[str, w.Widget] = {
             p.name: _slider(p, getattr(self.base, p.name), self.base.currency) for p in PARAMETERS
         }
+        self.ranges = {
+            p.name: RangeEditor(p, getattr(self.base, p.name)) for p in PARAMETERS if not p.integer
+        }
+        for name, editor in self.ranges.items():  # moving the slider makes the input one number again
+            self.controls[name].observe(
+                lambda _change, e=editor: setattr(e.toggle, "value", False) if e.toggle.value else None,
+                names="value",
+            )
         self.controls["after_failure"] = w.Dropdown(
             options=AFTER_FAILURE,
             value=self.base.after_failure,
@@ -130,11 +201,18 @@ class ControlPanel:
         ticked = [k for k, box in self.checklist.items() if box.value]
         self.controls["goal_clarity"].value = clarity_from_checklist(ticked)
 
+    def _row(self, name: str) -> w.Widget:
+        """A parameter's slider, with its range toggle and fields when it can be a range."""
+        if name not in self.ranges:
+            return self.controls[name]
+        editor = self.ranges[name]
+        return w.VBox([w.HBox([self.controls[name], editor.toggle]), editor.box])
+
     def _layout(self) -> w.Widget:
-        headline = w.VBox([self.controls[n] for n in HEADLINE])
+        headline = w.VBox([self._row(n) for n in HEADLINE])
         sections, titles = [], []
         for group in GROUPS[1:]:
-            items = [self.controls[p.name] for p in PARAMETERS if p.group == group]
+            items = [self._row(p.name) for p in PARAMETERS if p.group == group]
             if group == "Goal clarity and vendor selection":
                 items = [w.HTML("<b>Agreed before signing:</b>"), *self.checklist.values(), *items]
             if group == "Vendor failure":
@@ -148,12 +226,19 @@ class ControlPanel:
 
     @property
     def scenario(self) -> Scenario:
+        """The scenario the controls show (a bad range raises the ScenarioError that says why)."""
         changes = {name: self.controls[name].value for name in self.touched}
+        for name, editor in self.ranges.items():
+            if editor.toggle.value and editor.edited:
+                changes[name] = editor.value
+            elif not editor.toggle.value and editor.edited and name not in changes:
+                changes[name] = self.controls[name].value  # back to one number
         return self.base.replace(**changes)
 
     def observe(self, callback) -> None:
         """Call ``callback()`` whenever any control changes (sliders: on release)."""
-        for control in (*self.controls.values(), self.n_trials, self.seed):
+        ranges = [c for e in self.ranges.values() for c in (e.toggle, *e.fields)]
+        for control in (*self.controls.values(), *ranges, self.n_trials, self.seed):
             control.observe(lambda _change: callback(), names="value")
 
     def reset(self) -> None:
@@ -161,6 +246,8 @@ class ControlPanel:
         for p in PARAMETERS:
             value = getattr(self.base, p.name)
             self.controls[p.name].value = value.mean() if isinstance(value, Distribution) else value
+            if p.name in self.ranges:
+                self.ranges[p.name].set(value)
         self.controls["after_failure"].value = self.base.after_failure
         self.touched.clear()
 

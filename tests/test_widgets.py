@@ -5,6 +5,7 @@ import re
 import shlex
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from outsourcing_risk import Pert, Scenario, load_vendors, simulate
@@ -93,3 +94,33 @@ def test_every_slider_moves_in_round_steps_of_one_to_two_percent_of_its_range(sc
         mantissa = control.step / 10 ** math.floor(math.log10(control.step))
         assert round(mantissa, 6) in (1, 2, 2.5, 5), (name, control.step)
     assert panel.controls["switching_cost"].step == 10_000  # was 1,000 on a 280,000 value
+
+
+def test_an_input_given_as_a_range_reaches_the_simulation_and_widens_the_fan():
+    explorer = WhatIfExplorer(Scenario(), n_trials=2_000, seed=1)
+    fixed_spread = np.ptp(np.quantile(explorer.result.path[:, -1], [0.05, 0.95]))
+    editor = explorer.panel.ranges["vendor_failure_prob_annual"]
+    editor.toggle.value = True  # opens at ±20 % of 6 %, in percent like its slider
+    assert [f.value for f in editor.fields] == [4.8, 6.0, 7.2]
+    for field, value in zip(editor.fields, (2, 6, 20), strict=True):
+        field.value = value
+    assert explorer.panel.scenario.vendor_failure_prob_annual == Pert(0.02, 0.06, 0.2)
+    expected = simulate(Scenario(vendor_failure_prob_annual=Pert(0.02, 0.06, 0.2)), n_trials=2_000, seed=1)
+    assert _card(explorer, "mean_npv") == expected.npv.mean()
+    assert np.ptp(np.quantile(explorer.result.path[:, -1], [0.05, 0.95])) > fixed_spread
+    editor.fields[0].value = 30  # low above high: the status says why, nothing else moves
+    assert "vendor_failure_prob_annual" in explorer.status.value
+
+
+def test_a_scenario_range_opens_as_a_range_and_the_slider_makes_it_one_number_again():
+    panel = ControlPanel(Scenario(switching_cost=Pert(100_000, 250_000, 600_000)), n_trials=2_000)
+    editor = panel.ranges["switching_cost"]
+    assert editor.toggle.value
+    assert [f.value for f in editor.fields] == [100_000, 250_000, 600_000]
+    assert panel.scenario.switching_cost == Pert(100_000, 250_000, 600_000)
+    panel.controls["switching_cost"].value = 300_000
+    assert not editor.toggle.value
+    assert panel.scenario.switching_cost == 300_000
+    panel.reset()
+    assert editor.toggle.value
+    assert panel.scenario.switching_cost == Pert(100_000, 250_000, 600_000)
