@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 import shlex
 import time
 
@@ -23,7 +24,7 @@ from .distributions import Distribution, Pert, Triangular
 from .formatting import param_label
 from .model import simulate
 from .notebook import kpi_cards_html, ranking_table
-from .parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec
+from .parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec, spec
 from .report_row import report_notebook
 from .scenario import AFTER_FAILURE, Scenario, ScenarioError
 
@@ -74,10 +75,62 @@ def _slider(p: ParamSpec, value, currency: str = "USD") -> w.Widget:
         layout=_LAYOUT,
         tooltip=f"{p.help} ({p.unit})",
     )
-    if not p.integer:  # written as the label's unit says: 60% for fractions, 280,000 for money
-        percent_unit = p.unit.startswith(("fraction", "probability"))
-        kwargs["readout_format"] = ".0%" if percent_unit else (".2f" if high <= 2 else ",.0f")
+    if not p.integer:  # the value is shown, and typed, in the field beside it (see TypedValue)
+        kwargs["readout"] = False
     return cls(**kwargs)
+
+
+class TypedValue:
+    """The field beside a slider: shows its value as the label's unit says (60%, 280,000) and
+    takes a typed one the way people write it ("350,000", "USD 350k", "1.2M", "7%", "7"), which
+    the slider's own readout misreads ("350,000" became 350). A value beyond the slider's end
+    moves the end; text that is not a number puts the shown value back."""
+
+    _SUFFIX = (("bn", 1e9), ("k", 1e3), ("m", 1e6))
+
+    def __init__(self, p: ParamSpec, slider: w.Widget):
+        self.p, self.slider = p, slider
+        self.percent = _percent(p)
+        self.text = w.Text(
+            continuous_update=False, layout=w.Layout(width="110px"), tooltip=f"type a value ({p.unit})"
+        )
+        self._show()
+        slider.observe(lambda _change: self._show(), names="value")
+        self.text.observe(self._typed, names="value")
+
+    def _show(self) -> None:
+        value = self.slider.value
+        self.text.value = (
+            f"{value:.1%}".replace(".0%", "%")
+            if self.percent
+            else (f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:,.0f}")
+        )
+
+    def parse(self, text: str) -> float | None:
+        """The number in ``text`` in the slider's units, or None when it is not one."""
+        cleaned = re.sub(r"[A-Za-z]{3}\s|[$€£¥]|[\s,']", "", text.strip()).lower()
+        factor = 1.0
+        for suffix, size in self._SUFFIX:
+            if cleaned.endswith(suffix):
+                cleaned, factor = cleaned[: -len(suffix)], size
+        if cleaned.endswith("%") or self.percent:
+            cleaned, factor = cleaned.rstrip("%"), factor / 100 if self.percent else factor
+        try:
+            number = float(cleaned) * factor
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+
+    def _typed(self, change) -> None:
+        number = self.parse(change["new"])
+        if number is None or not self.p.low <= number <= self.p.high:
+            self._show()  # not a number, or outside the rule: the shown value comes back
+            return
+        self.slider.max = max(self.slider.max, number)
+        self.slider.min = min(self.slider.min, number)
+        if number == self.slider.value:
+            self._show()
+        self.slider.value = number
 
 
 def _percent(p: ParamSpec) -> bool:
@@ -158,6 +211,7 @@ class ControlPanel:
         self.ranges = {
             p.name: RangeEditor(p, getattr(self.base, p.name)) for p in PARAMETERS if not p.integer
         }
+        self.typed = {name: TypedValue(spec(name), self.controls[name]) for name in self.ranges}
         for name, editor in self.ranges.items():  # moving the slider makes the input one number again
             self.controls[name].observe(
                 lambda _change, e=editor: setattr(e.toggle, "value", False) if e.toggle.value else None,
@@ -202,11 +256,11 @@ class ControlPanel:
         self.controls["goal_clarity"].value = clarity_from_checklist(ticked)
 
     def _row(self, name: str) -> w.Widget:
-        """A parameter's slider, with its range toggle and fields when it can be a range."""
+        """A parameter's slider with its typed value, range toggle and range fields."""
         if name not in self.ranges:
             return self.controls[name]
         editor = self.ranges[name]
-        return w.VBox([w.HBox([self.controls[name], editor.toggle]), editor.box])
+        return w.VBox([w.HBox([self.controls[name], self.typed[name].text, editor.toggle]), editor.box])
 
     def _layout(self) -> w.Widget:
         headline = w.VBox([self._row(n) for n in HEADLINE])

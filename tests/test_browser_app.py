@@ -1,7 +1,8 @@
 """The Voilà app as a stakeholder meets it: `outsourcing-risk app` in headless chromium, offline.
 
 No code on the page, no JavaScript error, no request leaving the machine; moving the trust slider
-by keyboard sets the mean-saving card to what `simulate` gives at the new setting.
+by keyboard, and typing a switching cost as it is shown, set the mean-saving card to what
+`simulate` gives at the new setting.
 """
 
 import os
@@ -82,6 +83,16 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
         )
         moved = simulate(Scenario(trust=0.61), n_trials=20_000, seed=2026).summary()
         assert _kpi(page, "mean_npv") == pytest.approx(moved["mean_npv"], rel=1e-12)
+        # A value typed the way it is shown (the slider's own readout read "350,000" as 350).
+        field = next(i for i in page.locator("input[type=text]").all() if i.input_value() == "280,000")
+        shown = page.locator('.or-kpi[data-kpi="mean_npv"]').first.get_attribute("data-value")
+        field.fill("350,000")
+        field.press("Enter")
+        page.wait_for_function(
+            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
+        )
+        typed = simulate(Scenario(trust=0.61, switching_cost=350_000), n_trials=20_000, seed=2026).summary()
+        assert _kpi(page, "mean_npv") == pytest.approx(typed["mean_npv"], rel=1e-12)
         assert page.locator(".js-plotly-plot").count() == 2, "each chart once (fan and distribution)"
         _clean(page)
 

@@ -124,3 +124,21 @@ def test_a_scenario_range_opens_as_a_range_and_the_slider_makes_it_one_number_ag
     panel.reset()
     assert editor.toggle.value
     assert panel.scenario.switching_cost == Pert(100_000, 250_000, 600_000)
+
+
+def test_typed_values_are_read_the_way_people_write_them():
+    panel = ControlPanel(Scenario(currency="EUR"), n_trials=2_000)
+    cost, failure = panel.typed["switching_cost"], panel.typed["vendor_failure_prob_annual"]
+    assert cost.text.value == "280,000"
+    assert failure.text.value == "6%"
+    for typed, expected in (("350,000", 350_000), ("EUR 420k", 420_000), ("€1.2M", 1_200_000)):
+        cost.text.value = typed
+        assert panel.controls["switching_cost"].value == expected, typed
+    assert panel.scenario.switching_cost == 1_200_000  # beyond the slider's end: the end moved
+    cost.text.value = "a lot"  # not a number: the shown value comes back
+    assert cost.text.value == "1,200,000"
+    for typed in ("7%", "7"):
+        failure.text.value = typed
+        assert panel.controls["vendor_failure_prob_annual"].value == pytest.approx(0.07), typed
+    failure.text.value = "150%"  # outside the rule (a probability): refused, shown value back
+    assert failure.text.value == "7%"
