@@ -19,4 +19,3 @@ CLOSED_FORM = dict(
 @pytest.fixture
 def closed_form_scenario():
     return Scenario(**CLOSED_FORM)
-
