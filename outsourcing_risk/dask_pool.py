@@ -58,9 +58,10 @@ def run_row(job, timeout: float, images: str | None = None, notebook: bytes | No
             pool.run([(job, {**request, "notebook": path})], lambda _job, result: results.append(result))
     else:
         pool = getattr(_KEPT, "pool", None)
-        if pool is None or pool.timeout != timeout:
+        if pool is None:
             root = Path(tempfile.mkdtemp(prefix="outsourcing-risk-worker-"))
             pool = _KEPT.pool = LocalPool(1, timeout, root, die_with_parent=True, keep_workers=True)
+        pool.timeout = timeout  # this batch's; the kept process and kernel serve any batch
         pool.run(
             [(job, {**request, "notebook": report_notebook()})], lambda _job, result: results.append(result)
         )
