@@ -76,10 +76,11 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
         base = simulate(Scenario(), n_trials=20_000, seed=2026).summary()
         assert _kpi(page, "mean_npv") == pytest.approx(base["mean_npv"], rel=1e-12)
         handle = page.locator(".widget-hslider .noUi-handle").first  # trust, the first headline lever
+        shown = page.locator('.or-kpi[data-kpi="mean_npv"]').first.get_attribute("data-value")
         handle.focus()
         handle.press("ArrowRight")  # one step: 60 % -> 61 %
-        page.wait_for_function(
-            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{base['mean_npv']!r}'"
+        page.wait_for_function(  # the card's own text, not a repr of it, until the update lands
+            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
         )
         moved = simulate(Scenario(trust=0.61), n_trials=20_000, seed=2026).summary()
         assert _kpi(page, "mean_npv") == pytest.approx(moved["mean_npv"], rel=1e-12)

@@ -160,10 +160,11 @@ def test_moving_the_trust_slider_updates_the_kpis_to_what_simulate_gives(lab):
         assert _kpi(page, "mean_npv") == pytest.approx(base["mean_npv"], rel=1e-12)
 
         handle = page.locator(".widget-hslider .noUi-handle").first  # trust: the first headline lever
+        shown = page.locator('.or-kpi[data-kpi="mean_npv"]').first.get_attribute("data-value")
         handle.focus()
         handle.press("ArrowRight")  # one step: trust 0.60 -> 0.61
-        page.wait_for_function(
-            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{_kpi(page, 'mean_npv')!r}'"
+        page.wait_for_function(  # the card's own text, not a repr of it, until the update lands
+            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
         )
         moved = simulate(Scenario(trust=0.61), n_trials=20_000, seed=2026).summary()
         for key in ("mean_npv", "p_loss", "cvar5", "p_failure"):
