@@ -11,7 +11,7 @@ import pandas as pd
 
 from .scenario import Scenario
 
-__all__ = ["KPI_HELP", "KPI_LABELS", "SimulationResult", "breakeven"]
+__all__ = ["KPI_HELP", "KPI_LABELS", "SimulationResult", "breakeven", "sorted_quantiles"]
 
 #: Summary metrics with the labels a reader sees, plain words first, in the order reports show them.
 KPI_LABELS = {
@@ -42,6 +42,28 @@ KPI_HELP = {
     ),
     "p_breakeven": "share of futures whose cumulative savings are positive at the end of the horizon",
 }
+
+
+def sorted_quantiles(rows: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """``np.quantile(rows, quantiles, axis=1)`` for rows already sorted, to the last bit.
+
+    numpy's quantile partitions around every requested rank, one after the other: 37 ms for five
+    quantiles of 60 months x 20,000 trials, where one sort of each month takes 9 ms. This is
+    numpy's default ("linear") method: the order statistics either side of ``(n - 1) q``, blended
+    as numpy blends them (a test compares the two).
+    """
+    n = rows.shape[1]
+    virtual = (n - 1) * np.asarray(quantiles, dtype=float)
+    below = np.floor(virtual)
+    above = below + 1
+    top = virtual >= n - 1
+    below[top], above[top] = n - 1, n - 1
+    gamma = virtual - below
+    a, b = rows[:, below.astype(np.intp)], rows[:, above.astype(np.intp)]
+    diff = b - a
+    out = a + diff * gamma
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)
+    return out.T
 
 
 def breakeven(path) -> float:
@@ -123,9 +145,15 @@ class SimulationResult:
         return month
 
     @functools.cached_property
+    def _sorted_months(self) -> np.ndarray:
+        """Cumulative savings of every trial, month by month (one row per month), in order: one
+        sort serves the median path and every quantile of the fan chart."""
+        return np.sort(self.path.T, axis=1)
+
+    @functools.cached_property
     def median_path(self) -> np.ndarray:
         """The median of cumulative savings at the end of each month 1..H (the fan chart's middle line)."""
-        return np.quantile(self.path, 0.5, axis=0)
+        return sorted_quantiles(self._sorted_months, [0.5])[0]
 
     def summary(self) -> pd.Series:
         """The headline figures (see :data:`KPI_LABELS`), named after the scenario."""
@@ -154,9 +182,7 @@ class SimulationResult:
         qs = np.asarray(quantiles, dtype=float)
         if qs.ndim != 1 or np.any((qs < 0) | (qs > 1)):
             raise ValueError(f"quantiles must lie in [0, 1] (got {list(quantiles)})")
-        table = np.quantile(self.path, qs, axis=0).T
-        if 0.5 in qs:  # the very numbers the break-even month is read from
-            table[:, int(np.flatnonzero(qs == 0.5)[0])] = self.median_path
+        table = sorted_quantiles(self._sorted_months, qs).T
         start = np.quantile(-self.upfront, qs)
         frame = pd.DataFrame(
             np.vstack([start, table]),

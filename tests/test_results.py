@@ -1,8 +1,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from outsourcing_risk import KPI_LABELS, Scenario, SimulationResult, simulate
+from outsourcing_risk.results import sorted_quantiles
 
 
 def _result(paths, npv=None):
@@ -65,3 +68,24 @@ def test_quantile_paths_start_at_the_upfront_cost():
 def test_repr_gives_the_headline():
     text = repr(simulate(Scenario(name="X"), n_trials=1_000, seed=1))
     assert text.startswith("<SimulationResult 'X': 1,000 trials, seed 1, mean NPV")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, width=64), min_size=1, max_size=60
+    ),
+    quantiles=st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=6),
+)
+def test_quantiles_of_sorted_rows_are_numpys_to_the_last_bit(values, quantiles):
+    rows = np.array([values, values[::-1]])
+    expected = np.quantile(rows, quantiles, axis=1)
+    assert np.array_equal(sorted_quantiles(np.sort(rows, axis=1), quantiles), expected)
+
+
+def test_the_fan_chart_quantiles_are_numpys():
+    r = simulate(Scenario(vendor_failure_prob_annual=0.2), n_trials=5_000, seed=4)
+    fan = r.quantile_paths()
+    expected = np.quantile(r.path, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0).T
+    assert np.array_equal(fan.iloc[1:, :5].to_numpy(), expected)
+    assert np.array_equal(fan["p50"].to_numpy()[1:], r.median_path)
