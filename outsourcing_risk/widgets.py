@@ -15,13 +15,14 @@ import shlex
 import time
 
 import ipywidgets as w
-import plotly.graph_objects as go
 
 from . import plots
 from .clarity import CHECKLIST, clarity_from_checklist
 from .data import defaults_table
 from .distributions import Distribution, Pert, Triangular
 from .formatting import param_label
+from .latest import Latest
+from .live_charts import LiveCharts, patched, plain
 from .model import simulate
 from .notebook import kpi_cards_html, ranking_table
 from .parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec, spec
@@ -320,7 +321,9 @@ class WhatIfExplorer:
     """Control panel, KPI cards, fan chart and NPV distribution, recomputed when a control changes.
 
     Display it as the last expression of a cell. ``explorer.result`` is the latest simulation and
-    ``explorer.last_update_seconds`` how long the latest recompute and redraw took.
+    ``explorer.last_update_seconds`` how long the latest update took, from the control's change to
+    the new figures sent. Controls recompute on a background thread, newest setting only: a burst
+    of key presses costs the run in flight plus one (``explorer.wait()`` waits for it).
     """
 
     def __init__(self, scenario: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
@@ -332,75 +335,99 @@ class WhatIfExplorer:
         self.status = w.HTML()
         # Heights of their own: a widget's container is shorter than a report's (360 px in Voilà),
         # which would squeeze the titles into the plot.
-        self.fan = go.FigureWidget(plots.fan_chart(self.result).update_layout(height=500))
-        self.histogram = go.FigureWidget(plots.npv_histogram(self.result).update_layout(height=460))
+        self.charts = LiveCharts(
+            [
+                plots.fan_chart(self.result).update_layout(height=500),
+                plots.npv_histogram(self.result).update_layout(height=460),
+            ]
+        )
         self.copied = w.Textarea(layout=w.Layout(width="100%", height="120px", display="none"))
         reset = w.Button(description="Reset to defaults", icon="undo")
         copy = w.Button(description="Copy parameters", icon="copy")
-        reset.on_click(lambda _b: self._reset())
+        reset.on_click(lambda _b: self.panel.reset())
         copy.on_click(lambda _b: self.copy_parameters())
         self.last_update_seconds = float("nan")
-        self.panel.observe(self.update)
+        self._latest = Latest(self._show, name="what-if update")
+        self.panel.observe(lambda: self._latest.submit(self._setting()))
         self.widget = w.VBox(
-            [
-                self.panel.widget,
-                w.HBox([reset, copy]),
-                self.copied,
-                self.kpis,
-                self.status,
-                self.fan,
-                self.histogram,
-            ]
+            [self.panel.widget, w.HBox([reset, copy]), self.copied, self.kpis, self.status, self.charts]
         )
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
-    def _reset(self) -> None:
-        self.panel.reset()
-        self.update()
-
     def update(self) -> None:
-        """Recompute with the current controls and redraw KPI cards and charts in place."""
-        start = time.perf_counter()
+        """Recompute with the current controls and redraw KPI cards and charts, now."""
+        self._show(self._setting(), lambda: False)
+
+    def wait(self, timeout: float | None = 60) -> bool:
+        """Wait until the latest control change is shown (False if ``timeout`` seconds passed)."""
+        return self._latest.wait(timeout)
+
+    def _setting(self):
+        """What the controls show, read when they change: (time, scenario, trials, seed), or the
+        ScenarioError that says why they show no valid scenario."""
         try:
             scenario = self.panel.scenario
         except ScenarioError as exc:
-            self.status.value = f'<span style="color:#c0392b">{_escape(str(exc))}</span>'
+            return exc
+        return time.perf_counter(), scenario, self.panel.n_trials.value, self.panel.seed.value
+
+    def _show(self, setting, stale) -> None:
+        """Simulate ``setting`` and send cards and charts, unless a newer setting came first."""
+        if isinstance(setting, ScenarioError):
+            self.status.value = f'<span style="color:#c0392b">{_escape(str(setting))}</span>'
             return
-        self.result = simulate(scenario, n_trials=self.panel.n_trials.value, seed=self.panel.seed.value)
-        summary = self.result.summary()
+        start, scenario, n_trials, seed = setting
+        try:
+            result = simulate(scenario, n_trials=n_trials, seed=seed)
+            if stale():
+                return
+            summary = result.summary()
+            figures = self._figures(result, summary)
+        except ValueError as exc:  # too many trials for memory, a bad setting: said where one looks
+            self.status.value = f'<span style="color:#c0392b">Could not update: {_escape(str(exc))}</span>'
+            return
+        if stale():
+            return
+        self.result = result
         self.kpis.value = kpi_cards_html(summary, scenario.currency, scenario.horizon_months)
-        self._redraw(summary)
+        self.charts.figures = figures
         self.last_update_seconds = time.perf_counter() - start
         self.status.value = (
             f'<span style="color:#7f8c8d">updated in {self.last_update_seconds * 1e3:.0f} ms · '
-            f"{self.result.n_trials:,} trials · seed {self.result.seed}</span>"
+            f"{result.n_trials:,} trials · seed {result.seed}</span>"
         )
 
-    def _redraw(self, summary) -> None:
-        q = plots.fan_data(self.result)
+    def _figures(self, result, summary) -> list[dict]:
+        """The fan chart and NPV distribution for ``result``: the shown figures with new numbers
+        (rebuilding them with plotly's classes would take ~100 ms)."""
+        fan, histogram = self.charts.figures
+        q = plots.fan_data(result)
         be = plots.breakeven_of_fan(q)
-        horizon = self.result.scenario.horizon_months
-        with self.fan.batch_update():
-            for trace, column in zip(self.fan.data, ("p95", "p5", "p75", "p25", "p50", "mean"), strict=True):
-                trace.y = q[column].to_numpy()
-            mark, note = self.fan.layout.shapes[-1], self.fan.layout.annotations[-1]
-            mark.x0 = mark.x1 = note.x = horizon if math.isnan(be) else be
-            mark.visible = not math.isnan(be)
-            note.text = plots.breakeven_text(be, horizon)
-        h = plots.histogram_data(self.result)
-        with self.histogram.batch_update():
-            for trace, key in zip(self.histogram.data, ("loss", "gain"), strict=True):
-                trace.x, trace.y, trace.width = h[f"{key}_x"], h[f"{key}_y"], h["width"]
-            for shape, note, (key, *_rest) in zip(
-                self.histogram.layout.shapes,
-                self.histogram.layout.annotations,
-                plots.HISTOGRAM_MARKS,
-                strict=True,
-            ):
-                shape.x0 = shape.x1 = note.x = summary[key]
-            self.histogram.layout.title.text = plots.npv_title(self.result, summary)
+        at = result.scenario.horizon_months if math.isnan(be) else be
+        months = q.index.tolist()
+        changes = {}
+        for i, column in enumerate(("p95", "p5", "p75", "p25", "p50", "mean")):
+            changes[("data", i, "x")], changes[("data", i, "y")] = months, q[column].tolist()
+        changes |= {
+            ("layout", "shapes", -1, "x0"): at,
+            ("layout", "shapes", -1, "x1"): at,
+            ("layout", "shapes", -1, "visible"): not math.isnan(be),
+            ("layout", "annotations", -1, "x"): at,
+            ("layout", "annotations", -1, "text"): plots.breakeven_text(be, result.scenario.horizon_months),
+        }
+        fan = patched(fan, changes)
+        h = plots.histogram_data(result)
+        changes = {("layout", "title", "text"): plots.npv_title(result, summary)}
+        for i, key in enumerate(("loss", "gain")):
+            changes[("data", i, "x")] = h[f"{key}_x"].tolist()
+            changes[("data", i, "y")] = h[f"{key}_y"].tolist()
+            changes[("data", i, "width")] = h["width"]
+        for i, (key, *_rest) in enumerate(plots.HISTOGRAM_MARKS):
+            for path in (("shapes", i, "x0"), ("shapes", i, "x1"), ("annotations", i, "x")):
+                changes[("layout", *path)] = float(summary[key])
+        return [fan, patched(histogram, changes)]
 
     def copy_parameters(self) -> str:
         """Show (and return) the current settings as a dict and as a papermill command."""
@@ -447,7 +474,7 @@ class VendorRanker:
         )
         self.table = w.HTML()
         self.ranking = self._rank()
-        self.chart = go.FigureWidget(plots.vendor_chart(self.ranking))  # sets its own height
+        self.chart = LiveCharts([plots.vendor_chart(self.ranking)])  # sets its own height
         self._show_table()
         for control in (*self.weights.values(), self.risk_aversion):
             control.observe(lambda _c: self.update(), names="value")
@@ -488,11 +515,7 @@ class VendorRanker:
             self.table.value = f'<span style="color:#c0392b">{_escape(str(exc))}</span>'
             return
         self._show_table()
-        fresh = plots.vendor_chart(self.ranking)
-        with self.chart.batch_update():
-            for trace, new in zip(self.chart.data, fresh.data, strict=True):
-                trace.x, trace.y, trace.customdata = new.x, new.y, new.customdata
-            self.chart.layout.title.text = fresh.layout.title.text
+        self.chart.figures = [plain(plots.vendor_chart(self.ranking))]
 
 
 def _escape(text: str) -> str:

@@ -20,11 +20,38 @@ def _card(explorer, key):
 def test_a_slider_release_recomputes_what_simulate_gives():
     explorer = WhatIfExplorer(Scenario(), n_trials=3_000, seed=9)
     explorer.panel.controls["vendor_failure_prob_annual"].value = 0.2
-    expected = simulate(Scenario(vendor_failure_prob_annual=0.2), n_trials=3_000, seed=9).summary()
+    assert explorer.wait()
+    result = simulate(Scenario(vendor_failure_prob_annual=0.2), n_trials=3_000, seed=9)
+    expected = result.summary()
     assert _card(explorer, "mean_npv") == expected["mean_npv"]
     assert _card(explorer, "p_failure") == expected["p_failure"]
-    assert explorer.fan.data[4].y[-1] == pytest.approx(explorer.result.quantile_paths()["p50"].iloc[-1])
+    fan, histogram = explorer.charts.figures
+    assert fan["data"][4]["y"] == result.quantile_paths()["p50"].tolist()  # the median line
+    assert histogram["layout"]["shapes"][0]["x0"] == expected["mean_npv"]  # the mean's mark
+    assert "chance of a loss" in histogram["layout"]["title"]["text"]
     assert explorer.last_update_seconds > 0
+
+
+def test_a_burst_of_moves_draws_only_the_newest_setting():
+    explorer = WhatIfExplorer(Scenario(), n_trials=20_000, seed=9)
+    drawn = []
+    explorer.kpis.observe(lambda change: drawn.append(explorer.result.scenario.trust), names="value")
+    trust = explorer.panel.controls["trust"]
+    for value in (0.61, 0.62, 0.63, 0.64, 0.65):  # five key presses, faster than one simulation
+        trust.value = value
+    assert explorer.wait()
+    assert drawn[-1] == 0.65
+    assert len(drawn) <= 2, f"stale settings were drawn: {drawn}"  # the one in flight at most
+    assert _card(explorer, "mean_npv") == simulate(Scenario(trust=0.65), n_trials=20_000, seed=9).npv.mean()
+
+
+def test_the_horizon_slider_redraws_the_fan_over_the_new_months():
+    explorer = WhatIfExplorer(Scenario(), n_trials=2_000, seed=9)
+    explorer.panel.controls["horizon_months"].value = 36
+    assert explorer.wait()
+    fan = explorer.charts.figures[0]
+    assert fan["data"][4]["x"] == list(range(37))
+    assert len(fan["data"][0]["y"]) == 37
 
 
 def test_the_checklist_sets_goal_clarity():
@@ -55,7 +82,8 @@ def test_reset_returns_every_control_to_the_start():
     explorer = WhatIfExplorer(Scenario(trust=0.3), n_trials=2_000, seed=1)
     explorer.panel.controls["trust"].value = 0.9
     explorer.panel.controls["switching_cost"].value = 500_000
-    explorer._reset()
+    explorer.panel.reset()  # what the reset button does
+    assert explorer.wait()
     assert explorer.panel.scenario == Scenario(trust=0.3)
     assert _card(explorer, "mean_npv") == simulate(Scenario(trust=0.3), n_trials=2_000, seed=1).npv.mean()
 
@@ -104,11 +132,13 @@ def test_an_input_given_as_a_range_reaches_the_simulation_and_widens_the_fan():
     assert [f.value for f in editor.fields] == [4.8, 6.0, 7.2]
     for field, value in zip(editor.fields, (2, 6, 20), strict=True):
         field.value = value
+    assert explorer.wait()
     assert explorer.panel.scenario.vendor_failure_prob_annual == Pert(0.02, 0.06, 0.2)
     expected = simulate(Scenario(vendor_failure_prob_annual=Pert(0.02, 0.06, 0.2)), n_trials=2_000, seed=1)
     assert _card(explorer, "mean_npv") == expected.npv.mean()
     assert np.ptp(np.quantile(explorer.result.path[:, -1], [0.05, 0.95])) > fixed_spread
     editor.fields[0].value = 30  # low above high: the status says why, nothing else moves
+    assert explorer.wait()
     assert "vendor_failure_prob_annual" in explorer.status.value
 
 
