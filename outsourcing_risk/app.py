@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from .examples import notebooks_dir
+from .local_pool import THREAD_VARIABLES
 
 __all__ = ["APPS", "TEMPLATE", "AppError", "app_folder", "offline_template", "serve"]
 
@@ -70,6 +71,10 @@ def serve(app: str = "what-if", port: int = 8866, ip: str = "127.0.0.1", browser
     with tempfile.TemporaryDirectory(prefix="outsourcing-risk-app-") as share:
         offline_template(Path(share))
         env = {
+            # One BLAS thread per kernel: numpy's OpenBLAS otherwise spins a second core after
+            # every simulation (twice the CPU for the same wall time), the core the browser needs
+            # to draw the charts; each visitor's kernel works on one core anyway.
+            **dict.fromkeys(THREAD_VARIABLES, "1"),
             **os.environ,
             "JUPYTER_PATH": os.pathsep.join(filter(None, [share, os.environ.get("JUPYTER_PATH")])),
         }

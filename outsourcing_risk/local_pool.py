@@ -43,7 +43,7 @@ _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 _LIVE: set[_Running] = set()
 _LIVE_LOCK = threading.Lock()
 #: The thread counts of numpy's BLAS and OpenMP libraries, set per worker when several run at once.
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(eq=False)
@@ -191,7 +191,7 @@ class LocalPool(StopOnSignals):
         }
         if self.workers > 1:  # each worker's numerical libraries (and its kernels') get their share
             share = str(max(1, (os.cpu_count() or 1) // self.workers))
-            for name in _THREAD_VARIABLES:
+            for name in THREAD_VARIABLES:
                 env.setdefault(name, share)
         if self.die_with_parent:
             env["OUTSOURCING_RISK_PARENT_PID"] = str(os.getpid())
