@@ -192,6 +192,7 @@ def section_widgets():
     for value in [0.65, 0.7, 0.3, 0.9, 0.5, 0.55, 0.8, 0.2, 0.6, 0.75] * 2:
         start = time.perf_counter()
         trust.value = value  # what a slider release does: the observer recomputes and redraws
+        explorer.wait()
         times.append(time.perf_counter() - start)
     best, median, worst = min(times), statistics.median(times), max(times)
     return [
@@ -418,6 +419,68 @@ def section_whatif():
     return rows
 
 
+#: The commit before the live charts (issue 12): two plotly FigureWidgets, updates in the kernel's
+#: main thread, numpy's quantiles.
+OLD_APP_COMMIT = "5a44c63"
+
+
+def section_app():
+    """The Voilà app in Chromium: key press -> fan chart and NPV distribution redrawn (issue 12)."""
+    import shutil
+
+    import app_latency
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return [("key press -> charts redrawn in the app (Chromium)", "not measured: no chromium", "")]
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            f"git archive {OLD_APP_COMMIT} outsourcing_risk notebooks data | tar -x -C {tmp}",
+            shell=True,
+            check=True,
+            cwd=HERE.parent,
+        )
+        before = app_latency.measure(chromium, pythonpath=tmp)
+    assert not before["live_charts"], "the 'before' app must run the old code"
+    now = app_latency.measure(chromium)
+    assert now["live_charts"]
+    single = statistics.median(now["single"])
+    presses, bursts = len(now["single"]), len(now["burst_last"])
+    rows = [
+        (
+            f"one arrow-key press on trust -> fan chart and NPV distribution redrawn and painted, 20,000 trials ({presses} presses)",
+            app_latency.summary(now["single"]),
+            "median <= 150 ms " + _ok(single <= 150),
+        ),
+        ("of which: key press -> KPI cards changed", app_latency.summary(now["kpi"]), ""),
+        ("of which: in the kernel, control change -> figures sent", app_latency.summary(now["kernel"]), ""),
+        (
+            f"burst of 5 presses 33 ms apart: last press -> final setting shown ({bursts} bursts)",
+            app_latency.summary(now["burst_last"]),
+            "<= 300 ms " + _ok(max(now["burst_last"]) <= 300),
+        ),
+        ("same bursts: first press -> final setting shown", app_latency.summary(now["burst_first"]), ""),
+        (
+            "fan chart draws per burst of 5 presses (a setting overtaken before it is drawn is dropped)",
+            f"{min(now['burst_draws'])}–{max(now['burst_draws'])}",
+            "",
+        ),
+    ]
+    for key, label in (
+        ("single", "one press"),
+        ("kpi", "key press -> KPI cards"),
+        ("burst_last", "burst, last press"),
+    ):
+        rows.append(
+            (
+                f"before (commit {OLD_APP_COMMIT}: FigureWidgets, updates on the kernel's main thread): {label}",
+                app_latency.summary(before[key]),
+                "",
+            )
+        )
+    return rows
+
+
 #: The commit before issue 11's cheaper reports: a fresh worker and a fresh kernel for every row.
 OLD_PATH_COMMIT = "3dacecb"
 
@@ -581,6 +644,7 @@ SECTIONS = {
     "core": ("Core model (issue 2)", section_core),
     "analyses": ("Analyses (issue 3)", section_analyses),
     "widgets": ("Interactive workbook (issue 4)", section_widgets),
+    "app": ("Live charts in the app (issue 12)", section_app),
     "batch": ("Batch reports (issues 5, 8, 10)", section_batch),
     "whatif": ("Kernel-free what-if (issue 9)", section_whatif),
     "cluster": ("Beyond one machine: cheaper reports and dask (issue 11)", section_cluster),
