@@ -137,7 +137,13 @@ def _tally(events, n: int, switch_cost):
     return first_failure, switches, spend
 
 
-def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_path) -> _Block:
+def _simulate_block(
+    scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_path, shared=None, b: int = 0
+) -> _Block:
+    """Block ``b`` of trials into ``out_path``. ``shared`` (a dict, see
+    :func:`simulate_failure_levels`) keeps each block's months with the vendor (savings less
+    incidents) for runs that differ only in the failure probability, which does not change them:
+    the first run draws them, the others copy them."""
     horizon = scenario.horizon_months
     months = np.arange(1, horizon + 1)
     t = _monthly_terms(p, months)
@@ -149,7 +155,12 @@ def _simulate_block(scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_
     # a month with the vendor; months after a failure are then overwritten, which also removes
     # the incidents drawn for them.
     s = out_path
-    _active_months(s, t.active_saving, p, t.quality, rng_inc)
+    if shared is not None and b in shared:
+        s[...] = shared[b]
+    else:
+        _active_months(s, t.active_saving, p, t.quality, rng_inc)
+        if shared is not None:
+            shared[b] = s.copy()
     _first_vendor_only(s, t.overlap, first_failure, p["transition_months"])
     if scenario.after_failure == "insource" and events:
         # In-house from the end of the disruption on: those months save nothing.
@@ -348,13 +359,31 @@ def simulate(
     return _run(scenario, seed, sizes, corr, progress, target_se, max(cap, BLOCK * len(sizes)))
 
 
+def simulate_failure_levels(scenario: Scenario, levels, n_trials: int, seed: int):
+    """``simulate(scenario.replace(vendor_failure_prob_annual=v), n_trials, seed)`` for each ``v``
+    of ``levels`` (numbers or distributions), one result at a time, number for number as
+    :func:`simulate` gives them, for less work: the months with the vendor and their incidents do
+    not depend on the failure probability, so they are drawn for the first level only.
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"simulate_failure_levels needs a Scenario (got {type(scenario).__name__})")
+    seed = _check_seed(seed)
+    n = _check_trials(n_trials, scenario.horizon_months)
+    sizes = [min(BLOCK, n - lo) for lo in range(0, n, BLOCK)]
+    shared: dict[int, np.ndarray] = {}
+    for level in levels:
+        yield _run(
+            scenario.replace(vendor_failure_prob_annual=level), seed, sizes, None, False, None, None, shared
+        )
+
+
 def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
     return int(seed)
 
 
-def _run(scenario, seed, sizes, corr, progress, target_se, cap) -> SimulationResult:
+def _run(scenario, seed, sizes, corr, progress, target_se, cap, shared=None) -> SimulationResult:
     horizon = scenario.horizon_months
     paths, blocks, trace = [], [], []
     total = sum(sizes) if target_se is None else cap
@@ -376,6 +405,8 @@ def _run(scenario, seed, sizes, corr, progress, target_se, cap) -> SimulationRes
             block_rng(seed, b, FAILURE_STREAM),
             block_rng(seed, b, INCIDENT_STREAM),
             path,
+            shared,
+            b,
         )
         paths.append(path)
         blocks.append(blk)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from outsourcing_risk import Pert, Scenario, ScenarioError, simulate
 from outsourcing_risk.closed_form import expected_npv
+from outsourcing_risk.model import simulate_failure_levels
 
 from .conftest import CLOSED_FORM
 
@@ -188,3 +189,28 @@ def test_trust_has_the_interior_optimum_of_the_model_design():
     grid = np.round(t_star + np.array([-0.15, -0.05, 0, 0.05, 0.15]), 4)
     means = [simulate(s.replace(trust=t), n_trials=20_000, seed=9).npv.mean() for t in grid]
     assert int(np.argmax(means)) == 2
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        Scenario(),
+        Scenario(after_failure="insource", trust=0.3),
+        Scenario(
+            trust=Pert(0.3, 0.5, 0.9),
+            incident_cost=Pert(1_000, 5_000, 20_000),
+            vendor_monthly_fee=Pert(60_000, 70_000, 90_000),
+        ),
+    ],
+    ids=["defaults", "insource", "uncertain"],
+)
+def test_failure_levels_share_work_but_give_simulates_numbers(scenario):
+    levels = [0.0, 0.06, Pert(0.02, 0.06, 0.2), 0.5, 1.0]
+    shared = simulate_failure_levels(scenario, levels, 12_345, 11)
+    for level, got in zip(levels, shared, strict=True):
+        want = simulate(scenario.replace(vendor_failure_prob_annual=level), n_trials=12_345, seed=11)
+        for field in ("npv", "path", "first_failure_month", "switches", "switching_spend", "upfront"):
+            assert np.array_equal(getattr(got, field), getattr(want, field)), (level, field)
+        assert got.inputs.keys() == want.inputs.keys()
+        assert all(np.array_equal(got.inputs[k], want.inputs[k]) for k in want.inputs)
+        assert all(np.array_equal(a, b) for a, b in zip(got.failures, want.failures, strict=True))
