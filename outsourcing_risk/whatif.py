@@ -22,10 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .distributions import Distribution
 from .formatting import param_label, param_value
-from .model import simulate
+from .model import simulate_failure_levels
 from .plots import FAN_QUANTILES
 from .results import SimulationResult, breakeven
 from .scenario import Scenario, require_scenario
@@ -165,10 +166,13 @@ class _Pair:
         self.below_steady = np.count_nonzero(result.path <= 0, axis=0) - np.count_nonzero(
             self.path_failed <= 0, axis=1
         )
-        self.fan_path = np.ascontiguousarray(result.path[:, cols].T, dtype=np.float32)
-        paid_all = np.zeros((cols.size, n), dtype=np.float32)
-        paid_all[:, failed] = self.paid[cols]
-        self.fan_paid = paid_all
+        # The fan's months: the trials that never fail, sorted once (no switching cost moves
+        # them), and the failed trials, whose values each switching position shifts.
+        steady = np.ones(n, dtype=bool)
+        steady[failed] = False
+        self.fan_steady = np.sort(result.path[steady][:, cols].T.astype(np.float32), axis=1)
+        self.fan_failed = self.path_failed[cols].astype(np.float32)
+        self.fan_paid = self.paid[cols].astype(np.float32)
 
     def below_counts(self, costs) -> np.ndarray:
         """(positions, months): how many trials are at or below zero at each switching position.
@@ -211,29 +215,66 @@ class _Pair:
         )
 
 
+def _ranked(a: np.ndarray, b: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """Order statistics of the union of sorted rows: ``a`` (rows, na) shared by every position,
+    ``b`` (positions, rows, nb); returns (positions, rows, len(ranks)), the value of 0-based rank
+    ``ranks[q]`` among the row's na + nb values, as sorting the union would give it.
+
+    A bisection per query on how many of the first rank + 1 values come from ``a``: about 15
+    steps over a few thousand queries, where sorting the union again costs a sort of everything.
+    """
+    positions, rows, nb = b.shape
+    na = a.shape[1]
+    shape = (positions, rows, ranks.size)
+    row = np.broadcast_to(np.arange(rows)[None, :, None], shape)
+    pos = np.broadcast_to(np.arange(positions)[:, None, None], shape)
+    take = np.broadcast_to(ranks + 1, shape)  # how many values are at or below the rank
+    lo = np.maximum(0, take - nb)  # values taken from ``a``: at least, and at most
+    hi = np.minimum(take, na)
+    pad_a = np.concatenate([a, np.full((rows, 1), np.inf, a.dtype)], axis=1)
+    pad_b = np.concatenate([np.full((positions, rows, 1), -np.inf, b.dtype), b], axis=2)
+    # Smallest i in [lo, hi] such that a[i] >= b[take - i - 1]: fewer would leave a value of
+    # ``a`` smaller than one taken from ``b``.
+    while np.any(lo < hi):
+        mid = (lo + hi) // 2
+        too_few = pad_a[row, mid] < pad_b[pos, row, take - mid]  # b index shifted by the pad
+        lo, hi = np.where(too_few & (lo < hi), mid + 1, lo), np.where(~too_few & (lo < hi), mid, hi)
+    from_a = np.where(
+        lo > 0, np.concatenate([np.full((rows, 1), -np.inf, a.dtype), a], axis=1)[row, lo], -np.inf
+    )
+    from_b = pad_b[pos, row, take - lo]
+    return np.maximum(from_a, from_b).astype(a.dtype)
+
+
 def _threads() -> int:
     share = os.environ.get("OMP_NUM_THREADS", "")
     return int(share) if share.isdigit() and int(share) > 0 else os.cpu_count() or 1
 
 
-def _pair_block(scenario, costs, trust, failure, *, cols, plan, n_trials, seed) -> dict:
+def _row_blocks(scenario, costs, trust, failures, *, cols, plan, n_trials, seed) -> list[dict]:
+    """The pairs of one trust position and some failure positions (one simulation each, sharing
+    the months with the vendor, which the failure probability does not change)."""
+    results = simulate_failure_levels(scenario.replace(trust=trust), failures, n_trials, seed)
+    return [_pair_block(result, costs, cols=cols, plan=plan) for result in results]
+
+
+def _pair_block(result: SimulationResult, costs, *, cols, plan) -> dict:
     """KPIs, fan and histogram at every switching position for one (trust, failure) pair."""
-    result = simulate(
-        scenario.replace(trust=trust, vendor_failure_prob_annual=failure),
-        n_trials=n_trials,
-        seed=seed,
-        progress=False,
-    )
+    n_trials = result.n_trials
     pair = _Pair(result, cols)
     shifts = pair.shifts(costs)
     start = np.quantile(-result.upfront, FAN_QUANTILES)[:, None]
     p_failure = float(np.mean(result.switches > 0))
     worst = max(1, math.ceil(0.05 * n_trials))
-    # Every switching position at once. The fan: (positions, months, trials), sorted (a float32
-    # sort is several times faster than a selection here); the exact break-even month: only the
-    # trials that fail move, so only they are counted again.
-    fan = pair.fan_path[None] - shifts.astype(np.float32)[:, None, :] * pair.fan_paid[None]
-    fan.sort(axis=2)
+    # Every switching position at once. The fan: the failed trials' values at each position,
+    # sorted, merged by rank with the never-failed trials sorted once; the exact break-even
+    # month: only the trials that fail move, so only they are counted again.
+    moved = (
+        pair.fan_failed[None] - shifts[:, pair.failed].astype(np.float32)[:, None, :] * pair.fan_paid[None]
+    )
+    moved.sort(axis=2)
+    ranks = np.array([r for lo, hi, _t in plan for r in (lo, hi)])
+    ranked = _ranked(pair.fan_steady, moved, ranks)  # (positions, months, ranks)
     below = pair.below_counts(costs)
     npvs = result.npv[None] - shifts * pair.pv_per_unit[None]
     out = {"kpi": {k: [] for k in ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month")}}
@@ -248,7 +289,12 @@ def _pair_block(scenario, costs, trust, failure, *, cols, plan, n_trials, seed) 
         nonpos = _median_nonpositive(below[k], n_trials, functools.partial(pair.month_values, shifts[k]))
         be = _breakeven_from(nonpos)
         kpis["breakeven_month"].append(None if math.isnan(be) else be)
-        table = np.stack([fan[k][:, lo] + t * (fan[k][:, hi] - fan[k][:, lo]) for lo, hi, t in plan])
+        table = np.stack(
+            [
+                ranked[k, :, 2 * i] + t * (ranked[k, :, 2 * i + 1] - ranked[k, :, 2 * i])
+                for i, (_lo, _hi, t) in enumerate(plan)
+            ]
+        )
         out["fan"].append(_compact(np.hstack([start, table])))
         out["hist"].append(_histogram(npv))
     return out
@@ -269,15 +315,22 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
     months = sorted({0, *range(3, horizon + 1, 3), horizon})
     cols = np.asarray([m - 1 for m in months if m > 0])
     plan = _quantile_plan(n_trials)
-    pairs = [(t, f) for t in trust_axis.values for f in fail_axis.values]
-    block = functools.partial(
-        _pair_block, scenario, switch_axis.values, cols=cols, plan=plan, n_trials=n_trials, seed=seed
+    # Tasks: a trust position and half its failure positions, in order. Tasks are independent;
+    # numpy releases the GIL in the heavy parts (simulation, sorting), so threads use the
+    # machine's cores without copying results between processes: as many as the process's share
+    # (OMP_NUM_THREADS, which the batch's workers set) or the cores.
+    half = (len(fail_axis.values) + 1) // 2
+    tasks = [(t, fs) for t in trust_axis.values for fs in (fail_axis.values[:half], fail_axis.values[half:])]
+    row = functools.partial(
+        _row_blocks, scenario, switch_axis.values, cols=cols, plan=plan, n_trials=n_trials, seed=seed
     )
-    # Pairs are independent; numpy releases the GIL in the heavy parts (simulation, sorting), so
-    # threads use the machine's cores without copying results between processes: as many as the
-    # process's share (OMP_NUM_THREADS, which the batch's workers set) or the cores.
-    with ThreadPoolExecutor(max_workers=min(len(pairs), _threads())) as pool:
-        blocks = list(pool.map(lambda pair: block(*pair), pairs))
+    # One BLAS thread meanwhile: OpenBLAS otherwise spins a core after every simulation's one
+    # matrix product, the core the second task needs (4.8 s for the grid instead of 5.6 s).
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=min(len(tasks), _threads())) as pool,
+    ):
+        blocks = [b for task in pool.map(lambda task: row(*task), tasks) for b in task]
     kpis = {k: [v for b in blocks for v in b["kpi"][k]] for k in blocks[0]["kpi"]}
     fans = [f for b in blocks for f in b["fan"]]
     hists = [h for b in blocks for h in b["hist"]]
