@@ -141,12 +141,13 @@ def _simulate_block(
     scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_path, shared=None, b: int = 0
 ) -> _Block:
     """Block ``b`` of trials into ``out_path``. ``shared`` (a dict, see
-    :func:`simulate_failure_levels`) keeps each block's months with the vendor (savings less
-    incidents) for runs that differ only in the failure probability, which does not change them:
-    the first run draws them, the others copy them."""
+    :func:`simulate_failure_levels`) keeps each block's monthly terms and months with the vendor
+    (savings less incidents) for runs that differ only in the failure probability, which changes
+    neither: the first run computes them, the others reuse them."""
     horizon = scenario.horizon_months
     months = np.arange(1, horizon + 1)
-    t = _monthly_terms(p, months)
+    kept = shared.get(b) if shared is not None else None
+    t = _monthly_terms(p, months) if kept is None else kept[0]
     cum_hazard = _hazard_curve(p, t.quality, months)
     events = _failures(scenario.after_failure, n, horizon, cum_hazard, t.disruption, rng_fail)
     first_failure, switches, spend = _tally(events, n, t.switch_cost)
@@ -155,12 +156,12 @@ def _simulate_block(
     # a month with the vendor; months after a failure are then overwritten, which also removes
     # the incidents drawn for them.
     s = out_path
-    if shared is not None and b in shared:
-        s[...] = shared[b]
+    if kept is not None:
+        s[...] = kept[1]
     else:
         _active_months(s, t.active_saving, p, t.quality, rng_inc)
         if shared is not None:
-            shared[b] = s.copy()
+            shared[b] = (t, s.copy())
     _first_vendor_only(s, t.overlap, first_failure, p["transition_months"])
     if scenario.after_failure == "insource" and events:
         # In-house from the end of the disruption on: those months save nothing.
@@ -363,7 +364,8 @@ def simulate_failure_levels(scenario: Scenario, levels, n_trials: int, seed: int
     """``simulate(scenario.replace(vendor_failure_prob_annual=v), n_trials, seed)`` for each ``v``
     of ``levels`` (numbers or distributions), one result at a time, number for number as
     :func:`simulate` gives them, for less work: the months with the vendor and their incidents do
-    not depend on the failure probability, so they are drawn for the first level only.
+    not depend on the failure probability, so they are drawn for the first level only (and the
+    monthly costs and savings computed once).
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"simulate_failure_levels needs a Scenario (got {type(scenario).__name__})")
