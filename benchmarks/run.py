@@ -355,7 +355,7 @@ def section_whatif():
     rows = []
     cases = {"defaults (9 x 9 x 9 = 729 settings)": Scenario()}
     uncertain = scenarios_from_table(load_scenarios())[-1]
-    cases[f"'{uncertain.name}' (distributions: 10 x 10 x 9 = 900 settings)"] = uncertain
+    cases[f"'{uncertain.name}' (distributions: 9 x 10 x 10 = 900 settings)"] = uncertain
     for label, scenario in cases.items():
         start = time.perf_counter()
         grid = whatif_grid(scenario, 20_000, 2026)

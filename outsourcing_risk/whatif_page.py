@@ -61,8 +61,10 @@ _SCRIPT = r"""
     legend: {orientation: 'h', yanchor: 'bottom', y: 1.0, xanchor: 'right', x: 1}
   };
   function axis(extra) {
-    // fixed margins: automargin would make plotly lay each chart out twice on every move
-    var a = {gridcolor: '#ecf0f1', zerolinecolor: '#bdc3c7', linecolor: '#bdc3c7', automargin: false};
+    // fixed margins: automargin would make plotly lay each chart out twice on every move; the
+    // margins hold the tick labels, so plotly need not measure each label to hide overflowing ones
+    var a = {gridcolor: '#ecf0f1', zerolinecolor: '#bdc3c7', linecolor: '#bdc3c7', automargin: false,
+             ticklabeloverflow: 'allow'};
     for (var k in extra) a[k] = extra[k];
     return a;
   }
