@@ -388,6 +388,12 @@ class WhatIfExplorer:
         except ValueError as exc:  # too many trials for memory, a bad setting: said where one looks
             self.status.value = f'<span style="color:#c0392b">Could not update: {_escape(str(exc))}</span>'
             return
+        except Exception as exc:  # re-raised: on a thread, a bug would otherwise only reach the log
+            self.status.value = (
+                f'<span style="color:#c0392b">Could not update ({type(exc).__name__}: {_escape(str(exc))}); '
+                "the details are in the kernel's log. Move a lever to try again.</span>"
+            )
+            raise
         if stale():
             return
         self.result = result
