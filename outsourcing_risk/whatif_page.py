@@ -71,15 +71,14 @@ _SCRIPT = r"""
   function fanFigure(c) {
     var scale = data.fan[c][0], q = data.fan[c].slice(1), n = data.months.length;
     var col = function (i) { return q.slice(i * n, (i + 1) * n).map(function (v) { return v * scale; }); };
-    var band = function (lo, hi, name, alpha) {
-      return [
-        {x: data.months, y: col(hi), mode: 'lines', line: {width: 0}, showlegend: false, hoverinfo: 'skip'},
-        {x: data.months, y: col(lo), mode: 'lines', line: {width: 0}, fill: 'tonexty',
-         fillcolor: 'rgba(46,134,222,' + alpha + ')', name: name, hoverinfo: 'skip'}
-      ];
+    var back = data.months.slice().reverse();
+    var band = function (lo, hi, name, alpha) {  // one closed shape: along the top, back along the bottom
+      return {x: data.months.concat(back), y: col(hi).concat(col(lo).reverse()), mode: 'lines',
+              line: {width: 0}, fill: 'toself', fillcolor: 'rgba(46,134,222,' + alpha + ')', name: name,
+              hoverinfo: 'skip'};
     };
     var be = data.kpi.breakeven_month[c];
-    var traces = band(0, 4, '90 % of futures', 0.18).concat(band(1, 3, '50 % of futures', 0.35));
+    var traces = [band(0, 4, '90 % of futures', 0.18), band(1, 3, '50 % of futures', 0.35)];
     traces.push({x: data.months, y: col(2), mode: 'lines', name: 'median', line: {color: GAIN, width: 2.5},
                  hovertemplate: 'month %{x}: ' + cur + '%{y:,.0f}<extra>median</extra>'});
     var layout = Object.assign({}, layoutBase, {

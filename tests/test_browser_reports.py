@@ -227,7 +227,7 @@ def _whatif_state(page):
             cards[c.dataset.kpi] = c.querySelector('.or-kpi-value').textContent);
         const fan = root.querySelector('.or-whatif-fan');
         return {cards, sliders: [...root.querySelectorAll('input[type=range]')].map(s => +s.value),
-                median: fan.data[4].y.slice(), fan: fan.data.map(t => t.y.slice()),
+                median: fan.data.find(t => t.name === 'median').y.slice(), fan: fan.data.map(t => t.y.slice()),
                 setting: root.querySelector('.or-setting').textContent}; }"""
     )
 
