@@ -352,16 +352,32 @@ def section_whatif():
     from outsourcing_risk.whatif import whatif_grid
     from outsourcing_risk.whatif_page import export_whatif, whatif_html
 
-    rows = []
+    best, median = best_of(lambda: simulate(Scenario(), n_trials=20_000, seed=1), 9)
+    rows = [
+        (
+            "the machine's speed during this section: one simulate, 20,000 trials (defaults)",
+            f"{best * 1e3:.0f} ms (median {median * 1e3:.0f} ms)",
+            "",
+        )
+    ]
     cases = {"defaults (9 x 9 x 9 = 729 settings)": Scenario()}
     uncertain = scenarios_from_table(load_scenarios())[-1]
     cases[f"'{uncertain.name}' (distributions: 9 x 10 x 10 = 900 settings)"] = uncertain
     for label, scenario in cases.items():
-        start = time.perf_counter()
-        grid = whatif_grid(scenario, 20_000, 2026)
-        took = time.perf_counter() - start
+        times = []
+        for _ in range(3):  # the machine is shared: its speed drifts by a third over an hour
+            start = time.perf_counter()
+            grid = whatif_grid(scenario, 20_000, 2026)
+            times.append(time.perf_counter() - start)
+        took = statistics.median(times)
         size = len(whatif_html(scenario, 20_000, 2026, grid=grid).encode())
-        rows.append((f"grid at 20,000 trials, {label}", f"{took:.1f} s", "<= 5 s " + _ok(took <= 5)))
+        rows.append(
+            (
+                f"grid at 20,000 trials, {label}",
+                f"median {took:.1f} s of 3 (best {min(times):.1f} s)",
+                "<= 5 s " + _ok(took <= 5),
+            )
+        )
         rows.append(
             (f"HTML added by the what-if, {label}", f"{size / 1e6:.2f} MB", "<= 1.5 MB " + _ok(size <= 1.5e6))
         )
