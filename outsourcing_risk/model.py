@@ -372,7 +372,7 @@ def simulate_failure_levels(scenario: Scenario, levels, n_trials: int, seed: int
     seed = _check_seed(seed)
     n = _check_trials(n_trials, scenario.horizon_months)
     sizes = [min(BLOCK, n - lo) for lo in range(0, n, BLOCK)]
-    shared: dict[int, np.ndarray] = {}
+    shared: dict[int, tuple] = {}  # block -> (monthly terms, months with the vendor)
     for level in levels:
         yield _run(
             scenario.replace(vendor_failure_prob_annual=level), seed, sizes, None, False, None, None, shared
