@@ -145,15 +145,9 @@ class SimulationResult:
         return month
 
     @functools.cached_property
-    def _sorted_months(self) -> np.ndarray:
-        """Cumulative savings of every trial, month by month (one row per month), in order: one
-        sort serves the median path and every quantile of the fan chart."""
-        return np.sort(self.path.T, axis=1)
-
-    @functools.cached_property
     def median_path(self) -> np.ndarray:
         """The median of cumulative savings at the end of each month 1..H (the fan chart's middle line)."""
-        return sorted_quantiles(self._sorted_months, [0.5])[0]
+        return sorted_quantiles(np.sort(self.path.T, axis=1), [0.5])[0]
 
     def summary(self) -> pd.Series:
         """The headline figures (see :data:`KPI_LABELS`), named after the scenario."""
@@ -182,7 +176,9 @@ class SimulationResult:
         qs = np.asarray(quantiles, dtype=float)
         if qs.ndim != 1 or np.any((qs < 0) | (qs > 1)):
             raise ValueError(f"quantiles must lie in [0, 1] (got {list(quantiles)})")
-        table = sorted_quantiles(self._sorted_months, qs).T
+        table = sorted_quantiles(np.sort(self.path.T, axis=1), qs).T
+        if 0.5 in qs and "median_path" not in self.__dict__:  # the same numbers: summary() needs
+            self.__dict__["median_path"] = table[:, int(np.flatnonzero(qs == 0.5)[0])].copy()  # no sort
         start = np.quantile(-self.upfront, qs)
         frame = pd.DataFrame(
             np.vstack([start, table]),

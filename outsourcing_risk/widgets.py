@@ -383,8 +383,9 @@ class WhatIfExplorer:
             result = simulate(scenario, n_trials=n_trials, seed=seed)
             if stale():
                 return
+            q = plots.fan_data(result)  # first: its sort of every month also gives summary() its median
             summary = result.summary()
-            figures = self._figures(result, summary)
+            figures = self._figures(result, summary, q)
         except ValueError as exc:  # too many trials for memory, a bad setting: said where one looks
             self.status.value = f'<span style="color:#c0392b">Could not update: {_escape(str(exc))}</span>'
             return
@@ -405,11 +406,10 @@ class WhatIfExplorer:
             f"{result.n_trials:,} trials · seed {result.seed}</span>"
         )
 
-    def _figures(self, result, summary) -> list[dict]:
-        """The fan chart and NPV distribution for ``result``: the shown figures with new numbers
-        (rebuilding them with plotly's classes would take ~100 ms)."""
+    def _figures(self, result, summary, q) -> list[dict]:
+        """The fan chart (quantile paths ``q``) and NPV distribution for ``result``: the shown
+        figures with new numbers (rebuilding them with plotly's classes would take ~100 ms)."""
         fan, histogram = self.charts.figures
-        q = plots.fan_data(result)
         be = plots.breakeven_of_fan(q)
         at = result.scenario.horizon_months if math.isnan(be) else be
         months = q.index.tolist()

@@ -89,3 +89,5 @@ def test_the_fan_chart_quantiles_are_numpys():
     expected = np.quantile(r.path, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0).T
     assert np.array_equal(fan.iloc[1:, :5].to_numpy(), expected)
     assert np.array_equal(fan["p50"].to_numpy()[1:], r.median_path)
+    fresh = simulate(Scenario(vendor_failure_prob_annual=0.2), n_trials=5_000, seed=4)  # median first
+    assert np.array_equal(fresh.median_path, np.quantile(fresh.path, 0.5, axis=0))
