@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,7 +264,7 @@ def run_batch(
         stopped = pool.run([(j, {**request, "job": j}) for j in jobs if not j.error], done)
     finally:
         bar.close()
-        shutil.rmtree(tmp_root, ignore_errors=True)
+        _remove_soon(tmp_root)
         if cluster is not None:
             cluster.close()
     why = (
@@ -285,6 +286,17 @@ def run_batch(
     if stopped:
         raise BatchInterrupted(stopped, ordered)
     return ordered
+
+
+def _remove_soon(folder: Path, seconds: float = 3.0) -> None:
+    """Remove the batch's temporary folder. After a stop, a kernel in its last moments may still
+    write there while it is removed (seen on a loaded machine): try again until it is gone."""
+    end = time.monotonic() + seconds
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists() or time.monotonic() > end:
+            return
+        time.sleep(0.1)
 
 
 def _files_of(job: Job) -> list[str]:
