@@ -396,7 +396,7 @@ def section_whatif():
             )
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.goto(page_path.as_uri())
-            page.wait_for_selector(".or-whatif-fan .main-svg")
+            page.wait_for_selector(".or-whatif-charts .main-svg")
             times, frames = [], []
             for a in [0, 1, 2] * 6 + [0, 1]:
                 slider = page.locator(".or-whatif input[type=range]").nth(a)

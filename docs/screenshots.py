@@ -57,7 +57,7 @@ def main() -> int:
                 page.screenshot(path=str(IMG / name))
                 print(f"wrote {IMG / name}")
             page.goto(pages["report-top.png"].as_uri() + "#what-if")
-            page.wait_for_selector(".or-whatif .or-whatif-fan .main-svg")
+            page.wait_for_selector(".or-whatif .or-whatif-charts .main-svg")
             page.locator(".or-whatif input[type=range]").nth(1).focus()
             page.keyboard.press("ArrowRight")  # "and if the vendor were more likely to fail?"
             page.wait_for_timeout(800)

@@ -72,7 +72,9 @@ def test_every_chart_of_a_report_renders_offline(reports):
     out, summary = reports
     with browser_page() as page:
         dialogs = _open(page, out / summary.loc["Plain", "report"])
-        assert _charts_drawn(page) == (7, 7), "5 report charts and the 2 of the what-if"
+        assert _charts_drawn(page) == (6, 6), (
+            "5 report charts and the what-if's (its two panels are one figure)"
+        )
         assert page.errors == []
         assert page.outside_requests == []
         assert dialogs == []
@@ -90,7 +92,9 @@ def test_a_hostile_name_is_shown_as_text_and_runs_no_script(reports):
         assert "<script>alert(2)</script>" in page.inner_text("body")
         chart_titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
         assert any(HOSTILE in t for t in chart_titles), chart_titles
-        assert _charts_drawn(page) == (7, 7), "5 report charts and the 2 of the what-if"
+        assert _charts_drawn(page) == (6, 6), (
+            "5 report charts and the what-if's (its two panels are one figure)"
+        )
         assert page.errors == []
 
 
@@ -225,9 +229,9 @@ def _whatif_state(page):
         """() => { const root = document.querySelector('.or-whatif');
         const cards = {}; root.querySelectorAll('.or-kpi').forEach(c =>
             cards[c.dataset.kpi] = c.querySelector('.or-kpi-value').textContent);
-        const fan = root.querySelector('.or-whatif-fan');
+        const fan = root.querySelector('.or-whatif-charts').data.filter(t => t.xaxis !== 'x2');
         return {cards, sliders: [...root.querySelectorAll('input[type=range]')].map(s => +s.value),
-                median: fan.data.find(t => t.name === 'median').y.slice(), fan: fan.data.map(t => t.y.slice()),
+                median: fan.find(t => t.name === 'median').y.slice(), fan: fan.map(t => t.y.slice()),
                 setting: root.querySelector('.or-setting').textContent}; }"""
     )
 
@@ -244,7 +248,7 @@ def test_the_what_if_levers_move_by_keyboard_and_show_what_simulate_gives(report
     axes = axes_for(scenario)
     with browser_page() as page:
         _open(page, out / summary.loc[name, "report"])
-        page.wait_for_selector(".or-whatif .or-whatif-fan .main-svg")
+        page.wait_for_selector(".or-whatif .or-whatif-charts .main-svg")
         first = _whatif_state(page)
         assert first["sliders"] == [a.start for a in axes], "opens on the report's own setting"
         assert first["cards"]["mean_npv"] == money(summary.loc[name, "mean_npv"], "USD")
@@ -276,7 +280,7 @@ def test_the_what_if_of_a_hostile_name_stays_text_and_the_index_links_it(reports
     out, summary = reports
     with browser_page() as page:
         dialogs = _open(page, out / summary.loc[HOSTILE, "report"])
-        page.wait_for_selector(".or-whatif .or-whatif-fan .main-svg")
+        page.wait_for_selector(".or-whatif .or-whatif-charts .main-svg")
         assert dialogs == []
         assert page.locator('img[src="x"]').count() == 0
         assert page.console_errors == []
