@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from .examples import notebooks_dir
@@ -90,7 +92,35 @@ def serve(app: str = "what-if", port: int = 8866, ip: str = "127.0.0.1", browser
         if not browser:
             command.append("--no-browser")
         print(f"outsourcing-risk app: http://{ip}:{port}/ (Ctrl-C stops it)", flush=True)
-        try:
-            return subprocess.call(command, env=env)
-        except KeyboardInterrupt:
-            return 0
+        return _run_until_stopped(command, env)
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived (``kill``, a service manager, a test harness)."""
+
+
+def _raise_stopped(_signum, _frame):
+    raise _Stopped
+
+
+def _run_until_stopped(command: list[str], env: dict) -> int:
+    """Run Voilà until it exits, Ctrl-C or SIGTERM; in every case Voilà and its kernels are gone
+    before this returns, so the caller's temporary template folder can go too. (Python's default
+    SIGTERM would end this process at once and leave Voilà serving, orphaned.)"""
+    server = subprocess.Popen(command, env=env)
+    main = threading.current_thread() is threading.main_thread()  # where signal handlers live
+    previous = signal.signal(signal.SIGTERM, _raise_stopped) if main else None
+    try:
+        return server.wait()
+    except (KeyboardInterrupt, _Stopped):
+        return 0
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+        if server.poll() is None:
+            server.terminate()  # Voilà shuts its kernels down on SIGTERM
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

@@ -27,6 +27,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the app did not start") from None
+            time.sleep(0.3)
+
+
 @pytest.fixture
 def app(request, tmp_path):
     """`outsourcing-risk app NAME` on a free port, run from a folder outside the repository."""
@@ -39,15 +51,7 @@ def app(request, tmp_path):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start") from None
-            time.sleep(0.3)
+    _wait_for(port, server)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -107,3 +111,33 @@ def test_the_vendor_app_ranks_the_candidates(app):
         page.wait_for_selector("table")
         assert page.locator(".js-plotly-plot").count() == 1
         _clean(page)
+
+
+def test_a_stopped_app_leaves_no_server_kernel_or_folder_behind(tmp_path):
+    """`kill` (SIGTERM, as a service manager stops it) on `outsourcing-risk app` stops Voilà and
+    its kernel too, and removes the app's template folder: nothing keeps serving on the port."""
+    pytest.importorskip("voila")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "outsourcing_risk", "app", "--port", str(port)],
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(port, server)
+        assert list(tmp_path.glob("outsourcing-risk-app-*")), "the app's template folder is in TMPDIR"
+        server.send_signal(signal.SIGTERM)  # the app's own process only, not its process group
+        assert server.wait(timeout=40) == 0
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        with pytest.raises(ProcessLookupError):  # Voilà and its kernel ran in the app's group
+            os.killpg(server.pid, 0)
+        assert list(tmp_path.glob("outsourcing-risk-app-*")) == []
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
