@@ -131,7 +131,7 @@ def test_a_stopped_app_leaves_no_server_kernel_or_folder_behind(tmp_path):
         assert list(tmp_path.glob("outsourcing-risk-app-*")), "the app's template folder is in TMPDIR"
         server.send_signal(signal.SIGTERM)  # the app's own process only, not its process group
         assert server.wait(timeout=40) == 0
-        with pytest.raises(OSError):
+        with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
         with pytest.raises(ProcessLookupError):  # Voilà and its kernel ran in the app's group
             os.killpg(server.pid, 0)
