@@ -28,10 +28,12 @@ _HOOK = """() => {
   window.__log = [];
   const log = (kind, value) => __log.push({kind, t: performance.now(), value});
   document.addEventListener('keydown', () => log('key'), true);
-  const [fan, histogram] = document.querySelectorAll('.js-plotly-plot');
+  const plots = document.querySelectorAll(".js-plotly-plot");  // one stacked figure, or (before) two
+  const fan = plots[0], histogram = plots[plots.length - 1];
+  const mean = g => (g.layout.shapes.find(s => s.xref === "x2") || g.layout.shapes[0]).x0;
   const painted = (kind, value) => requestAnimationFrame(() => log(kind, value));
   fan.on('plotly_afterplot', () => { const y = fan.data[4].y; painted('fan', y[y.length - 1]); });
-  histogram.on('plotly_afterplot', () => painted('histogram', histogram.layout.shapes[0].x0));
+  histogram.on('plotly_afterplot', () => painted('histogram', mean(histogram)));
   new MutationObserver(() => log('kpi')).observe(
     document.querySelector('.or-kpis').parentElement, {childList: true, subtree: true, characterData: true});
 }"""
@@ -99,7 +101,15 @@ def measure(chromium: str, singles: int = 20, bursts: int = 6, gap_ms: int = 33,
     ``live_charts`` says whether the page had this version's charts."""
     from playwright.sync_api import sync_playwright
 
-    out = {"single": [], "kpi": [], "kernel": [], "burst_last": [], "burst_first": [], "burst_draws": []}
+    out = {
+        "single": [],
+        "kpi": [],
+        "kernel": [],
+        "draw": [],
+        "burst_last": [],
+        "burst_first": [],
+        "burst_draws": [],
+    }
     with tempfile.TemporaryDirectory() as folder:
         server, port = _start_app(folder, pythonpath)
         try:
@@ -128,6 +138,9 @@ def measure(chromium: str, singles: int = 20, bursts: int = 6, gap_ms: int = 33,
                     out["kpi"].append(min(e["t"] for e in log if e["kind"] == "kpi") - pressed)
                     status = page.locator("text=updated in").first.inner_text()
                     out["kernel"].append(float(status.split("updated in ")[1].split(" ms")[0]))
+                    draw = page.locator(".or-live-charts[data-draw-ms]").first
+                    if draw.count():
+                        out["draw"].append(float(draw.get_attribute("data-draw-ms")))
                     page.wait_for_timeout(300)
                 for j in range(bursts):
                     step = 5 if j % 2 == 0 else -5

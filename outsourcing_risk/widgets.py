@@ -22,7 +22,7 @@ from .data import defaults_table
 from .distributions import Distribution, Pert, Triangular
 from .formatting import param_label
 from .latest import Latest
-from .live_charts import LiveCharts, patched, plain
+from .live_charts import LiveCharts, patched, plain, stacked
 from .model import simulate
 from .notebook import kpi_cards_html, ranking_table
 from .parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec, spec
@@ -334,13 +334,12 @@ class WhatIfExplorer:
         )
         self.status = w.HTML()
         # Heights of their own: a widget's container is shorter than a report's (360 px in Voilà),
-        # which would squeeze the titles into the plot.
-        self.charts = LiveCharts(
-            [
-                plots.fan_chart(self.result).update_layout(height=500),
-                plots.npv_histogram(self.result).update_layout(height=460),
-            ]
-        )
+        # which would squeeze the titles into the plot. One figure: redrawn in two thirds of the time.
+        fan = plots.fan_chart(self.result).update_layout(height=500)
+        histogram = plots.npv_histogram(self.result).update_layout(height=460)
+        self._fan_traces, self._fan_shapes = len(fan.data), len(fan.layout.shapes)
+        self._fan_notes = len(fan.layout.annotations)
+        self.charts = LiveCharts([stacked(fan, histogram)])
         self.copied = w.Textarea(layout=w.Layout(width="100%", height="120px", display="none"))
         reset = w.Button(description="Reset to defaults", icon="undo")
         copy = w.Button(description="Copy parameters", icon="copy")
@@ -408,32 +407,37 @@ class WhatIfExplorer:
 
     def _figures(self, result, summary, q) -> list[dict]:
         """The fan chart (quantile paths ``q``) and NPV distribution for ``result``: the shown
-        figures with new numbers (rebuilding them with plotly's classes would take ~100 ms)."""
-        fan, histogram = self.charts.figures
+        figure (see :func:`~outsourcing_risk.live_charts.stacked`) with new numbers (rebuilding
+        it with plotly's classes would take ~100 ms)."""
+        (figure,) = self.charts.figures
         be = plots.breakeven_of_fan(q)
         at = result.scenario.horizon_months if math.isnan(be) else be
         months = q.index.tolist()
         changes = {}
         for i, column in enumerate(("p95", "p5", "p75", "p25", "p50", "mean")):
             changes[("data", i, "x")], changes[("data", i, "y")] = months, q[column].tolist()
+        mark, note = self._fan_shapes - 1, self._fan_notes - 1  # the fan's break-even line and label
         changes |= {
-            ("layout", "shapes", -1, "x0"): at,
-            ("layout", "shapes", -1, "x1"): at,
-            ("layout", "shapes", -1, "visible"): not math.isnan(be),
-            ("layout", "annotations", -1, "x"): at,
-            ("layout", "annotations", -1, "text"): plots.breakeven_text(be, result.scenario.horizon_months),
+            ("layout", "shapes", mark, "x0"): at,
+            ("layout", "shapes", mark, "x1"): at,
+            ("layout", "shapes", mark, "visible"): not math.isnan(be),
+            ("layout", "annotations", note, "x"): at,
+            ("layout", "annotations", note, "text"): plots.breakeven_text(be, result.scenario.horizon_months),
         }
-        fan = patched(fan, changes)
         h = plots.histogram_data(result)
-        changes = {("layout", "title", "text"): plots.npv_title(result, summary)}
-        for i, key in enumerate(("loss", "gain")):
+        for i, key in enumerate(("loss", "gain"), start=self._fan_traces):
             changes[("data", i, "x")] = h[f"{key}_x"].tolist()
             changes[("data", i, "y")] = h[f"{key}_y"].tolist()
             changes[("data", i, "width")] = h["width"]
         for i, (key, *_rest) in enumerate(plots.HISTOGRAM_MARKS):
-            for path in (("shapes", i, "x0"), ("shapes", i, "x1"), ("annotations", i, "x")):
+            for path in (("shapes", self._fan_shapes + i, "x0"), ("shapes", self._fan_shapes + i, "x1")):
                 changes[("layout", *path)] = float(summary[key])
-        return [fan, patched(histogram, changes)]
+            changes[("layout", "annotations", self._fan_notes + i, "x")] = float(summary[key])
+        title = figure["layout"]["annotations"][-1]["text"]  # the distribution's: its first line
+        changes[("layout", "annotations", -1, "text")] = (
+            plots.npv_title(result, summary) + title[title.index("<br>") :]
+        )
+        return [patched(figure, changes)]
 
     def copy_parameters(self) -> str:
         """Show (and return) the current settings as a dict and as a papermill command."""

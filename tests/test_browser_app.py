@@ -98,7 +98,9 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
         )
         typed = simulate(Scenario(trust=0.61, switching_cost=350_000), n_trials=20_000, seed=2026).summary()
         assert _kpi(page, "mean_npv") == pytest.approx(typed["mean_npv"], rel=1e-12)
-        assert page.locator(".js-plotly-plot").count() == 2, "each chart once (fan and distribution)"
+        assert page.locator(".js-plotly-plot").count() == 1, (
+            "the charts once: fan and distribution, one figure"
+        )
         _clean(page)
 
 

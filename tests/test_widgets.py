@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from outsourcing_risk import Pert, Scenario, load_vendors, simulate
+from outsourcing_risk.formatting import percent
 from outsourcing_risk.parameters import PARAMETERS
 from outsourcing_risk.widgets import ControlPanel, VendorRanker, WhatIfExplorer
 
@@ -25,10 +26,12 @@ def test_a_slider_release_recomputes_what_simulate_gives():
     expected = result.summary()
     assert _card(explorer, "mean_npv") == expected["mean_npv"]
     assert _card(explorer, "p_failure") == expected["p_failure"]
-    fan, histogram = explorer.charts.figures
-    assert fan["data"][4]["y"] == result.quantile_paths()["p50"].tolist()  # the median line
-    assert histogram["layout"]["shapes"][0]["x0"] == expected["mean_npv"]  # the mean's mark
-    assert "chance of a loss" in histogram["layout"]["title"]["text"]
+    (figure,) = explorer.charts.figures  # the fan chart above the NPV distribution
+    median = next(t for t in figure["data"] if t.get("name") == "median")
+    assert median["y"] == result.quantile_paths()["p50"].tolist()
+    marks = [s for s in figure["layout"]["shapes"] if s["xref"] == "x2"]  # the distribution's
+    assert marks[0]["x0"] == expected["mean_npv"]  # the mean's mark
+    assert f"chance of a loss {percent(expected['p_loss'])}" in figure["layout"]["annotations"][-1]["text"]
     assert explorer.last_update_seconds > 0
 
 
@@ -49,9 +52,9 @@ def test_the_horizon_slider_redraws_the_fan_over_the_new_months():
     explorer = WhatIfExplorer(Scenario(), n_trials=2_000, seed=9)
     explorer.panel.controls["horizon_months"].value = 36
     assert explorer.wait()
-    fan = explorer.charts.figures[0]
-    assert fan["data"][4]["x"] == list(range(37))
-    assert len(fan["data"][0]["y"]) == 37
+    (figure,) = explorer.charts.figures
+    fan = [t for t in figure["data"] if t.get("xaxis") != "x2"]
+    assert all(t["x"] == list(range(37)) and len(t["y"]) == 37 for t in fan)
 
 
 def test_the_checklist_sets_goal_clarity():

@@ -7,9 +7,11 @@ function render({ model, el }) {
   const Plotly = globalThis.Plotly;
   const divs = [];
   let frame = 0;
+  el.classList.add("or-live-charts");
 
   const draw = () => {
     frame = 0;
+    const started = performance.now();
     model.get("figures").forEach((figure, i) => {
       if (!divs[i]) {
         divs[i] = document.createElement("div");
@@ -21,6 +23,7 @@ function render({ model, el }) {
       }
       Plotly.react(divs[i], figure.data, figure.layout, figure.config || {});
     });
+    el.dataset.drawMs = String(performance.now() - started); // how long plotly took: for benchmarks
   };
   const schedule = () => {
     if (!frame) frame = requestAnimationFrame(draw);
