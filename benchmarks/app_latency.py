@@ -32,7 +32,7 @@ _HOOK = """() => {
   const fan = plots[0], histogram = plots[plots.length - 1];
   const mean = g => (g.layout.shapes.find(s => s.xref === "x2") || g.layout.shapes[0]).x0;
   const painted = (kind, value) => requestAnimationFrame(() => log(kind, value));
-  fan.on('plotly_afterplot', () => { const y = fan.data[4].y; painted('fan', y[y.length - 1]); });
+  fan.on('plotly_afterplot', () => { const y = fan.data.find(t => t.name === 'median').y; painted('fan', y[y.length - 1]); });
   histogram.on('plotly_afterplot', () => painted('histogram', mean(histogram)));
   new MutationObserver(() => log('kpi')).observe(
     document.querySelector('.or-kpis').parentElement, {childList: true, subtree: true, characterData: true});

@@ -121,25 +121,26 @@ def _diamonds(x, y, name: str, hover: str) -> go.Scatter:
 
 
 def _band(fig: go.Figure, x, low, high, name: str, alpha: float) -> None:
-    """A shaded band between two curves: an invisible upper edge, then the lower one filled up to it.
-
-    Adds two traces, in that order (the live widgets update them by position).
-    """
-    fig.add_trace(
-        go.Scatter(x=x, y=high, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
-    )
+    """A shaded band between two curves: one closed shape, along the upper curve and back along
+    the lower one (one trace: a live chart redraws it faster than an edge and a fill to it)."""
+    x, low, high = (np.asarray(v, dtype=float) for v in (x, low, high))
     fig.add_trace(
         go.Scatter(
-            x=x,
-            y=low,
+            x=band_outline(x, x),
+            y=band_outline(high, low),
             mode="lines",
             line=dict(width=0),
-            fill="tonexty",
+            fill="toself",
             fillcolor=f"rgba(46,134,222,{alpha})",
             name=name,
             hoverinfo="skip",
         )
     )
+
+
+def band_outline(upper, lower) -> np.ndarray:
+    """The outline of a band: ``upper`` in order, then ``lower`` backwards."""
+    return np.concatenate([np.asarray(upper, dtype=float), np.asarray(lower, dtype=float)[::-1]])
 
 
 def _money_hover(currency: str, field: str = "y") -> str:

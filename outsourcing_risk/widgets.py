@@ -412,10 +412,13 @@ class WhatIfExplorer:
         (figure,) = self.charts.figures
         be = plots.breakeven_of_fan(q)
         at = result.scenario.horizon_months if math.isnan(be) else be
-        months = q.index.tolist()
+        months = q.index.to_numpy(dtype=float)
         changes = {}
-        for i, column in enumerate(("p95", "p5", "p75", "p25", "p50", "mean")):
-            changes[("data", i, "x")], changes[("data", i, "y")] = months, q[column].tolist()
+        for i, (high, low) in enumerate((("p95", "p5"), ("p75", "p25"))):  # the bands: closed shapes
+            changes[("data", i, "x")] = plots.band_outline(months, months).tolist()
+            changes[("data", i, "y")] = plots.band_outline(q[high], q[low]).tolist()
+        for i, column in enumerate(("p50", "mean"), start=2):
+            changes[("data", i, "x")], changes[("data", i, "y")] = months.tolist(), q[column].tolist()
         mark, note = self._fan_shapes - 1, self._fan_notes - 1  # the fan's break-even line and label
         changes |= {
             ("layout", "shapes", mark, "x0"): at,

@@ -53,8 +53,11 @@ def test_the_horizon_slider_redraws_the_fan_over_the_new_months():
     explorer.panel.controls["horizon_months"].value = 36
     assert explorer.wait()
     (figure,) = explorer.charts.figures
-    fan = [t for t in figure["data"] if t.get("xaxis") != "x2"]
-    assert all(t["x"] == list(range(37)) and len(t["y"]) == 37 for t in fan)
+    lines = [t for t in figure["data"] if t.get("name") in ("median", "mean")]
+    bands = [t for t in figure["data"] if t.get("fill") == "toself"]  # along the top, back along the bottom
+    assert [t["x"] for t in lines] == [list(range(37))] * 2
+    assert [t["x"] for t in bands] == [list(range(37)) + list(range(36, -1, -1))] * 2
+    assert [len(t["y"]) for t in lines + bands] == [37, 37, 74, 74]
 
 
 def test_the_checklist_sets_goal_clarity():

@@ -13,7 +13,8 @@ function render({ model, el }) {
     frame = 0;
     const started = performance.now();
     model.get("figures").forEach((figure, i) => {
-      if (!divs[i]) {
+      const fresh = !divs[i];
+      if (fresh) {
         divs[i] = document.createElement("div");
         divs[i].className = "or-live-chart";
         // Plotly measures text as it draws; containment keeps those measurements to the chart
@@ -21,7 +22,8 @@ function render({ model, el }) {
         divs[i].style.contain = "content";
         el.appendChild(divs[i]);
       }
-      Plotly.react(divs[i], figure.data, figure.layout, figure.config || {});
+      // The config is set once: given again, plotly would copy and compare it on every redraw.
+      Plotly.react(divs[i], figure.data, figure.layout, fresh ? figure.config || {} : undefined);
     });
     el.dataset.drawMs = String(performance.now() - started); // how long plotly took: for benchmarks
   };
