@@ -500,14 +500,17 @@ def section_app():
     chromium = shutil.which("chromium")
     if chromium is None:
         return [("key press -> charts redrawn in the app (Chromium)", "not measured: no chromium", "")]
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            f"git archive {OLD_APP_COMMIT} outsourcing_risk notebooks data | tar -x -C {tmp}",
-            shell=True,
-            check=True,
-            cwd=HERE.parent,
-        )
-        before = app_latency.measure(chromium, pythonpath=tmp)
+    runs = {}
+    for commit in (OLD_APP_COMMIT, TWO_FIGURES_APP_COMMIT):
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(
+                f"git archive {commit} outsourcing_risk notebooks data | tar -x -C {tmp}",
+                shell=True,
+                check=True,
+                cwd=HERE.parent,
+            )
+            runs[commit] = app_latency.measure(chromium, pythonpath=tmp)
+    before, two_figures = runs[OLD_APP_COMMIT], runs[TWO_FIGURES_APP_COMMIT]
     assert not before["live_charts"], "the 'before' app must run the old code"
     now = app_latency.measure(chromium)
     assert now["live_charts"]
@@ -521,6 +524,11 @@ def section_app():
         ),
         ("of which: key press -> KPI cards changed", app_latency.summary(now["kpi"]), ""),
         ("of which: in the kernel, control change -> figures sent", app_latency.summary(now["kernel"]), ""),
+        (
+            "of which: plotly's redraw in the browser (one figure, two panels)",
+            app_latency.summary(now["draw"]),
+            "",
+        ),
         (
             f"burst of 5 presses 33 ms apart: last press -> final setting shown ({bursts} bursts)",
             app_latency.summary(now["burst_last"]),
@@ -545,7 +553,19 @@ def section_app():
                 "",
             )
         )
+    for key, label in (("single", "one press"), ("burst_last", "burst, last press")):
+        rows.append(
+            (
+                f"before (commit {TWO_FIGURES_APP_COMMIT}: live charts, two figures): {label}",
+                app_latency.summary(two_figures[key]),
+                "",
+            )
+        )
     return rows
+
+
+#: The commit before the app's fan chart and NPV distribution became one figure.
+TWO_FIGURES_APP_COMMIT = "393990b"
 
 
 #: The commit before issue 11's cheaper reports: a fresh worker and a fresh kernel for every row.
