@@ -30,7 +30,8 @@ _STYLE = """
 .or-whatif .or-setting { font-size: 14px; margin: 10px 0; }
 .or-whatif .or-note { font-size: 12px; color: #566573; }
 .or-whatif .or-note code { font-size: 11px; word-break: break-all; }
-@media print { .or-whatif input[type=range] { display: none; } .or-whatif .or-setting { font-weight: 600; } }
+@media print { .or-whatif input[type=range] { display: none; } .or-whatif .or-setting { font-weight: 600; }
+  .or-whatif .or-kpis, .or-whatif .or-whatif-charts { break-inside: avoid; } }
 """
 
 _SCRIPT = r"""
