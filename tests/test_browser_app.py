@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from outsourcing_risk import Scenario, simulate
+from outsourcing_risk import Scenario, plots, simulate
 
 from .browser import browser_page, chromium_path
 
@@ -96,8 +96,18 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
         page.wait_for_function(
             f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
         )
-        typed = simulate(Scenario(trust=0.61, switching_cost=350_000), n_trials=20_000, seed=2026).summary()
+        result = simulate(Scenario(trust=0.61, switching_cost=350_000), n_trials=20_000, seed=2026)
+        typed = result.summary()
         assert _kpi(page, "mean_npv") == pytest.approx(typed["mean_npv"], rel=1e-12)
+        # and the charts: the fan's median line and the distribution's mean mark at that setting
+        page.wait_for_function(
+            """([median, mean]) => {
+              const g = document.querySelector('.or-live-charts .js-plotly-plot');
+              const y = g.data.find(t => t.name === 'median').y, mark = g.layout.shapes.find(s => s.xref === 'x2');
+              const near = (a, b) => Math.abs(a - b) <= 1e-9 * Math.abs(b);
+              return near(y[y.length - 1], median) && near(mark.x0, mean); }""",
+            arg=[float(plots.fan_data(result)["p50"].iloc[-1]), float(typed["mean_npv"])],
+        )
         assert page.locator(".js-plotly-plot").count() == 1, (
             "the charts once: fan and distribution, one figure"
         )

@@ -1,16 +1,17 @@
 // The view of outsourcing_risk.live_charts.LiveCharts: plotly charts drawn from the widget's
-// "figures" (plotly JSON). When the kernel sends new figures, only the newest are drawn, once per
-// animation frame, with Plotly.react (which redraws what changed). plotly.js is the copy the Python
+// "figures" (plotly JSON). New figures are drawn as they arrive, with Plotly.react (which redraws
+// what changed); figures that arrive again before the next animation frame are drawn once, at
+// that frame, the newest only. plotly.js is the copy the Python
 // package ships; it is prepended to this module and sets window.Plotly.
 
 function render({ model, el }) {
   const Plotly = globalThis.Plotly;
   const divs = [];
-  let frame = 0;
+  let frame = 0; // an animation frame is pending: a draw happened, or one waits, since the last
+  let waiting = false; // figures to draw at that frame
   el.classList.add("or-live-charts");
 
   const draw = () => {
-    frame = 0;
     const started = performance.now();
     model.get("figures").forEach((figure, i) => {
       const fresh = !divs[i];
@@ -27,8 +28,27 @@ function render({ model, el }) {
     });
     el.dataset.drawMs = String(performance.now() - started); // how long plotly took: for benchmarks
   };
+  const nextFrame = () => {
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (waiting) {
+        waiting = false;
+        draw();
+        nextFrame();
+      }
+    });
+  };
+  // At once, not at the next frame: a key press is answered up to a frame sooner (the page is
+  // painted right after the draw). The first draw waits for a frame: the view is not on the
+  // page yet when it is made.
   const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
+    if (frame || !el.isConnected) {
+      waiting = true;
+      if (!frame) nextFrame();
+      return;
+    }
+    draw();
+    nextFrame();
   };
   // The container's width can change (a side panel opens): charts follow it.
   const resize = new ResizeObserver(() => {
