@@ -248,9 +248,9 @@ def exceedance_chart(result: SimulationResult) -> go.Figure:
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def fan_data(result: SimulationResult) -> pd.DataFrame:
+def fan_data(result: SimulationResult, threads: int = 1) -> pd.DataFrame:
     """The quantile paths the fan chart draws (P5, P25, P50, P75, P95 and the mean)."""
-    return result.quantile_paths(FAN_QUANTILES)
+    return result.quantile_paths(FAN_QUANTILES, threads=threads)
 
 
 def breakeven_of_fan(q: pd.DataFrame) -> float:

@@ -382,7 +382,9 @@ class WhatIfExplorer:
             result = simulate(scenario, n_trials=n_trials, seed=seed)
             if stale():
                 return
-            q = plots.fan_data(result)  # first: its sort of every month also gives summary() its median
+            # First: its sort of every month also gives summary() its median. Two threads: the
+            # browser, which would use the second core, waits for these numbers.
+            q = plots.fan_data(result, threads=2)
             summary = result.summary()
             figures = self._figures(result, summary, q)
         except ValueError as exc:  # too many trials for memory, a bad setting: said where one looks

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outsourcing_risk import KPI_LABELS, Scenario, SimulationResult, simulate
-from outsourcing_risk.results import sorted_quantiles
+from outsourcing_risk.results import sorted_by_month, sorted_quantiles
 
 
 def _result(paths, npv=None):
@@ -91,3 +91,11 @@ def test_the_fan_chart_quantiles_are_numpys():
     assert np.array_equal(fan["p50"].to_numpy()[1:], r.median_path)
     fresh = simulate(Scenario(vendor_failure_prob_annual=0.2), n_trials=5_000, seed=4)  # median first
     assert np.array_equal(fresh.median_path, np.quantile(fresh.path, 0.5, axis=0))
+
+
+@pytest.mark.parametrize("threads", [2, 3, 7])
+def test_months_sorted_in_threads_are_sorted_as_in_one(threads):
+    path = np.random.default_rng(threads).normal(size=(1_001, 7))
+    assert np.array_equal(sorted_by_month(path, threads), np.sort(path.T, axis=1))
+    r = simulate(Scenario(horizon_months=13), n_trials=2_000, seed=5)
+    assert r.quantile_paths(threads=threads).equals(r.quantile_paths())
