@@ -20,8 +20,10 @@ batch writes its index and summary as with the local pool.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -61,11 +63,19 @@ def run_row(job, timeout: float, images: str | None = None, notebook: bytes | No
         if pool is None:
             root = Path(tempfile.mkdtemp(prefix="outsourcing-risk-worker-"))
             pool = _KEPT.pool = LocalPool(1, timeout, root, die_with_parent=True, keep_workers=True)
+            atexit.register(_close_kept, pool, root)
         pool.timeout = timeout  # this batch's; the kept process and kernel serve any batch
         pool.run(
             [(job, {**request, "notebook": report_notebook()})], lambda _job, result: results.append(result)
         )
     return results[0] if results else RowResult("failed", "the row was stopped on its dask worker")
+
+
+def _close_kept(pool: LocalPool, root: Path) -> None:
+    """When the dask worker exits (closed, Ctrl-C, SIGTERM): its kept report process and kernel
+    stop, then their folder goes (before, every dask worker left one in the temporary folder)."""
+    pool.close()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _connect(scheduler: str, workers: int):

@@ -308,6 +308,11 @@ class LocalPool(StopOnSignals):
             self._restore_signals(previous)
         return self.stop_signal
 
+    def close(self) -> None:
+        """Stop the workers kept for the next run (``keep_workers``) and their kernels."""
+        kept, self._kept = self._kept, {}
+        self._close(kept)
+
     def _close(self, workers: dict[int, _Running]) -> None:
         """Idle workers are told to finish (end of input) and given a moment; the rest are killed."""
         for worker in workers.values():

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -36,7 +37,13 @@ def _spawn(*args, log: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=log.open("wb"),
         start_new_session=True,
+        # a worker killed on purpose cannot clean up: its folders stay in the test's own
+        env={**os.environ, "TMPDIR": str(log.parent)},
     )
+
+
+def _worker_folders() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("outsourcing-risk-worker-*"))
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +111,13 @@ def test_external_cluster_and_local_cluster_write_the_local_pools_summary(cluste
     address = client.scheduler.address
     for scheduler in (address, "local"):
         out = tmp_path / scheduler.replace(":", "").replace("/", "")
+        before = _worker_folders()
         done = run(
             "report", table, "--out", out, "--trials", 2000, "--seed", 11, "--quiet", "--scheduler", scheduler
         )
         assert done.returncode == 0, done.stderr
+        if scheduler == "local":  # its workers stopped with the batch, and cleaned up after them
+            assert _worker_folders() - before == set()
         assert (out / "summary.csv").read_bytes() == expected, scheduler
         summary = pd.read_csv(out / "summary.csv")
         assert (summary["status"] == "ok").all()
