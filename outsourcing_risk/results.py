@@ -54,7 +54,7 @@ def sorted_by_month(path: np.ndarray, threads: int = 1) -> np.ndarray:
         return np.sort(path.T, axis=1)
     out = np.empty(path.shape[::-1], dtype=path.dtype)
 
-    def sort(months: np.ndarray) -> None:
+    def sort(months: slice) -> None:
         out[months] = path[:, months].T
         out[months].sort(axis=1)
 

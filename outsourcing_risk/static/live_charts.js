@@ -1,8 +1,8 @@
 // The view of outsourcing_risk.live_charts.LiveCharts: plotly charts drawn from the widget's
 // "figures" (plotly JSON). New figures are drawn as they arrive, with Plotly.react (which redraws
 // what changed); figures that arrive again before the next animation frame are drawn once, at
-// that frame, the newest only. plotly.js is the copy the Python
-// package ships; it is prepended to this module and sets window.Plotly.
+// that frame, the newest only. plotly.js is the copy the Python package ships; it is prepended
+// to this module and sets window.Plotly.
 
 function render({ model, el }) {
   const Plotly = globalThis.Plotly;
