@@ -135,7 +135,11 @@ def _histogram(npv: np.ndarray) -> list:
 
 
 class _Pair:
-    """One simulation (a trust and a failure position) and what each switching cost does to it."""
+    """One simulation (a trust and a failure position) and what each switching cost does to it.
+
+    The failed trials are kept in the order in which they first pay for a switch, so that in any
+    month the trials whose value the switching cost moves come first: ``moving[m]`` of them.
+    """
 
     def __init__(self, result: SimulationResult, cols: np.ndarray):
         n = result.n_trials
@@ -152,11 +156,18 @@ class _Pair:
         # by the end of each month (a switch is paid in its failure month).
         self.pv_per_unit = np.bincount(trials, (1 + rate) ** (-months / 12), minlength=n) * factor
         failed = np.flatnonzero(result.switches > 0)
+        # A failed trial pays from its first failure on, unless a full exit plan makes switching
+        # free (factor 0): then it never moves. Order the failed trials by that month.
+        first_paid = np.where(factor[failed] > 0, result.first_failure_month[failed], horizon + 1)
+        order = np.argsort(first_paid, kind="stable")
+        failed = failed[order]
         self.failed = failed
+        self.moving = np.searchsorted(first_paid[order], np.arange(1, horizon + 1), side="right")
         # The failed trials, month by month: (months, failed trials), one contiguous row per month.
-        where = np.searchsorted(failed, trials)
+        where = np.empty(n, dtype=np.int64)
+        where[failed] = np.arange(failed.size)
         paid = np.bincount(
-            months * failed.size + where, factor[trials], minlength=(horizon + 1) * failed.size
+            months * failed.size + where[trials], factor[trials], minlength=(horizon + 1) * failed.size
         )
         paid = paid.reshape(horizon + 1, failed.size)
         for m in range(1, horizon + 1):  # a cumulative sum down the months, row by contiguous row
@@ -167,36 +178,57 @@ class _Pair:
         self.below_steady = np.count_nonzero(result.path <= 0, axis=0) - np.count_nonzero(
             self.path_failed <= 0, axis=1
         )
-        # The fan's months: the trials that never fail, sorted once (no switching cost moves
-        # them), and the failed trials, whose values each switching position shifts.
+        # The fan's months. Per month, the trials no switching cost moves (those that never fail,
+        # and those that have not paid for a switch yet) sorted once, padded with +inf to n
+        # values; the moving trials' values are shifted and sorted per position.
         steady = np.ones(n, dtype=bool)
         steady[failed] = False
-        self.fan_steady = np.sort(result.path[steady][:, cols].T.astype(np.float32), axis=1)
+        steady_values = result.path[:, cols][steady].T.astype(np.float32)
+        self.cols = cols
         self.fan_failed = self.path_failed[cols].astype(np.float32)
         self.fan_paid = self.paid[cols].astype(np.float32)
+        self.fan_fixed = np.full((cols.size, n), np.inf, dtype=np.float32)
+        for i, m in enumerate(cols):
+            fixed = np.concatenate([steady_values[i], self.fan_failed[i, self.moving[m] :]])
+            fixed.sort()
+            self.fan_fixed[i, : fixed.size] = fixed
+
+    def fan_moving(self, shifts: np.ndarray) -> np.ndarray:
+        """(positions, fan months, k): per position and month, the moving trials' values sorted,
+        padded with +inf to the most trials moving in any of the fan's months."""
+        shifts = shifts[:, self.failed].astype(np.float32)
+        widest = int(self.moving[self.cols].max(initial=0))
+        out = np.empty((shifts.shape[0], self.cols.size, widest), dtype=np.float32)
+        for i, m in enumerate(self.cols):
+            k = self.moving[m]
+            moved = out[:, i, :k]
+            np.multiply(shifts[:, :k], self.fan_paid[i, :k], out=moved)
+            np.subtract(self.fan_failed[i, :k], moved, out=moved)
+            moved.sort(axis=1)
+            out[:, i, k:] = np.inf
+        return out
 
     def below_counts(self, costs) -> np.ndarray:
         """(positions, months): how many trials are at or below zero at each switching position.
 
-        Trials that never fail do not move. A failed trial that has paid ``paid`` switches' worth
-        by a month is at or below zero at switching cost c exactly when
+        Trials that do not move count by the sign of their value. A moving trial that has paid
+        ``paid`` switches' worth by a month is at or below zero at switching cost c exactly when
         path − (c − own cost)·paid ≤ 0, i.e. path / paid + own cost ≤ c: each position counts
         the ratios at or below it. The scenario's own distribution (no shift) is counted directly.
         """
-        paid, path = self.paid, self.path_failed
-        unpaid = paid == 0  # not failed yet by that month: only the sign of the path counts
-        fixed = np.count_nonzero(unpaid & (path <= 0), axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(unpaid, np.inf, path / np.where(unpaid, 1.0, paid) + self.own_cost[self.failed])
         numbers = np.asarray([0.0 if isinstance(c, Distribution) else c for c in costs])
-        moving = np.count_nonzero(ratio[None] <= numbers[:, None, None], axis=2)  # (positions, months)
-        rows = []
+        own = self.own_cost[self.failed]
+        counts = np.empty((len(costs), self.paid.shape[0]), dtype=np.int64)
+        for m, k in enumerate(self.moving):
+            path, paid = self.path_failed[m], self.paid[m]
+            ratio = path[:k] / paid[:k]
+            ratio += own[:k]
+            ratio.sort()
+            counts[:, m] = np.count_nonzero(path[k:] <= 0) + np.searchsorted(ratio, numbers, side="right")
         for k, cost in enumerate(costs):
             if isinstance(cost, Distribution):
-                rows.append(np.count_nonzero(path <= 0, axis=1))
-            else:
-                rows.append(fixed + moving[k])
-        return self.below_steady[None] + np.stack(rows)
+                counts[k] = np.count_nonzero(self.path_failed <= 0, axis=1)
+        return self.below_steady[None] + counts
 
     def month_values(self, shift: np.ndarray, m: int) -> np.ndarray:
         """Every trial's cumulative savings at month index ``m`` when switches cost ``shift`` more."""
@@ -218,6 +250,8 @@ def _ranked(a: np.ndarray, b: np.ndarray, ranks: np.ndarray) -> np.ndarray:
     """Order statistics of the union of sorted rows: ``a`` (rows, na) shared by every position,
     ``b`` (positions, rows, nb); returns (positions, rows, len(ranks)), the value of 0-based rank
     ``ranks[q]`` among the row's na + nb values, as sorting the union would give it.
+
+    Rows may end in +inf padding: a rank below the row's count of real values is unaffected.
 
     A bisection per query on how many of the first rank + 1 values come from ``a``: about 15
     steps over a few thousand queries, where sorting the union again costs a sort of everything.
@@ -272,14 +306,12 @@ def _pair_block(result: SimulationResult, costs, *, cols, plan) -> dict:
     start = np.quantile(-result.upfront, FAN_QUANTILES)[:, None]
     p_failure = float(np.mean(result.switches > 0))
     worst = max(1, math.ceil(0.05 * n_trials))
-    # Every switching position at once. The fan: the failed trials' values at each position,
-    # sorted, merged by rank with the never-failed trials sorted once; the exact break-even
-    # month: only the trials that fail move, so only they are counted again.
-    moved = shifts[:, pair.failed].astype(np.float32)[:, None, :] * pair.fan_paid[None]
-    np.subtract(pair.fan_failed[None], moved, out=moved)
-    moved.sort(axis=2)
+    # Every switching position at once. The fan: per month, the values of the trials that have
+    # paid for a switch, shifted and sorted at each position, merged by rank with the others,
+    # sorted once; the exact break-even month: only those trials move, so only they are counted
+    # again.
     ranks = np.array([r for lo, hi, _t in plan for r in (lo, hi)])
-    ranked = _ranked(pair.fan_steady, moved, ranks)  # (positions, months, ranks)
+    ranked = _ranked(pair.fan_fixed, pair.fan_moving(shifts), ranks)  # (positions, months, ranks)
     below = pair.below_counts(costs)
     npvs = result.npv[None] - shifts * pair.pv_per_unit[None]
     # Each position's row: the same numpy reductions as on one array, so the same numbers.

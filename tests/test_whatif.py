@@ -34,6 +34,12 @@ SCENARIOS = [
         exit_readiness="uniform(0.2, 0.8)",
         vendor_monthly_fee="pert(65000, 70000, 82000)",
     ),
+    Scenario(  # a full exit plan makes a switch free: the failed trials never move
+        name="Full exit plan",
+        vendor_failure_prob_annual=0.2,
+        exit_readiness=1.0,
+        exit_cost_reduction=1.0,
+    ),
 ]
 
 
@@ -80,21 +86,26 @@ def test_random_positions_equal_a_direct_simulation(built):
         assert sum(counts) == 3_000
 
 
-def test_the_fan_is_the_quarterly_quantiles_of_a_direct_simulation(built):
+@pytest.mark.parametrize("failure_step", [0, 3])
+def test_the_fan_is_the_quarterly_quantiles_of_a_direct_simulation(built, failure_step):
     scenario, axes, grid = built
     sizes = [len(a.values) for a in axes]
-    i, j, k = (a.start for a in axes)
-    k = (k + 2) % sizes[2]  # another switching cost than the scenario's: the affine step matters
-    setting = {a.name: _value(a, p) for a, p in zip(axes, (i, j, k), strict=True)}
-    q = simulate(scenario.replace(**setting), n_trials=3_000, seed=7).quantile_paths(
-        (0.05, 0.25, 0.5, 0.75, 0.95)
-    )
-    scale, *values = grid["fan"][(i * sizes[1] + j) * sizes[2] + k]
-    fan = scale * np.asarray(values, dtype=float).reshape(5, -1)
-    months = grid["months"]
-    expected = q.loc[months, ["p5", "p25", "p50", "p75", "p95"]].to_numpy().T
-    top = np.abs(expected).max()
-    assert np.allclose(fan, expected, atol=top * 6e-4), "to 4 significant digits of the largest value"
+    i, j, _k = (a.start for a in axes)
+    j = (j + failure_step) % sizes[1]
+    for k in range(sizes[2]):  # every switching cost: the shift of the trials that failed matters
+        setting = {a.name: _value(a, p) for a, p in zip(axes, (i, j, k), strict=True)}
+        q = simulate(scenario.replace(**setting), n_trials=3_000, seed=7).quantile_paths(
+            (0.05, 0.25, 0.5, 0.75, 0.95)
+        )
+        scale, *values = grid["fan"][(i * sizes[1] + j) * sizes[2] + k]
+        fan = scale * np.asarray(values, dtype=float).reshape(5, -1)
+        months = grid["months"]
+        expected = q.loc[months, ["p5", "p25", "p50", "p75", "p95"]].to_numpy().T
+        top = np.abs(expected).max()
+        assert np.allclose(fan, expected, atol=top * 6e-4), (
+            setting,
+            "to 4 significant digits of the largest",
+        )
 
 
 def test_the_embedded_json_cannot_end_its_script():
