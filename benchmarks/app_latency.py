@@ -11,15 +11,15 @@ has painted the frame after (one animation frame later).
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from pathlib import Path
 
 from outsourcing_risk import Scenario, plots, simulate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from app_server import start_app, stop_app  # the browser tests start the app the same way
 
 TRIALS, SEED = 20_000, 2026
 
@@ -64,34 +64,6 @@ def _shown_at(log, since: float, fan: float, mean: float) -> float:
     return max(first("fan", fan), first("histogram", mean))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_app(folder: str, pythonpath=None) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    env = {**os.environ, **({"PYTHONPATH": str(pythonpath)} if pythonpath else {})}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "outsourcing_risk", "app", "what-if", "--port", str(port)],
-        cwd=folder,  # not the repository: ``python -m`` puts the working folder first on the path
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return server, port
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start") from None
-            time.sleep(0.3)
-
-
 def measure(chromium: str, singles: int = 20, bursts: int = 6, gap_ms: int = 33, pythonpath=None) -> dict:
     """Latencies in ms: ``single`` (one press, settled before the next), ``burst_last`` and
     ``burst_first`` (five presses ``gap_ms`` apart, a held key's repeat rate: from the last and
@@ -111,7 +83,8 @@ def measure(chromium: str, singles: int = 20, bursts: int = 6, gap_ms: int = 33,
         "burst_draws": [],
     }
     with tempfile.TemporaryDirectory() as folder:
-        server, port = _start_app(folder, pythonpath)
+        env = {**os.environ, **({"PYTHONPATH": str(pythonpath)} if pythonpath else {})}
+        server, port = start_app(folder, env=env)
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
@@ -160,8 +133,7 @@ def measure(chromium: str, singles: int = 20, bursts: int = 6, gap_ms: int = 33,
                     out["burst_draws"].append(sum(e["kind"] == "fan" for e in log))
                 browser.close()
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            stop_app(server)
     return out
 
 

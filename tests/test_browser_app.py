@@ -8,55 +8,26 @@ by keyboard, and typing a switching cost as it is shown, set the mean-saving car
 import os
 import signal
 import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
 from outsourcing_risk import Scenario, plots, simulate
 
+from .app_server import start_app, stop_app
 from .browser import browser_page, chromium_path
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start") from None
-            time.sleep(0.3)
 
 
 @pytest.fixture
 def app(request, tmp_path):
     """`outsourcing-risk app NAME` on a free port, run from a folder outside the repository."""
     chromium_path()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "outsourcing_risk", "app", request.param, "--port", str(port)],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    _wait_for(port, server)
+    server, port = start_app(tmp_path, request.param, timeout=90)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_app(server)
 
 
 def _kpi(page, key: str) -> float:
@@ -129,17 +100,8 @@ def test_a_stopped_app_leaves_no_server_kernel_or_folder_behind(tmp_path):
     """`kill` (SIGTERM, as a service manager stops it) on `outsourcing-risk app` stops Voilà and
     its kernel too, and removes the app's template folder: nothing keeps serving on the port."""
     pytest.importorskip("voila")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "outsourcing_risk", "app", "--port", str(port)],
-        cwd=tmp_path,
-        env={**os.environ, "TMPDIR": str(tmp_path)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server, port = start_app(tmp_path, None, env={**os.environ, "TMPDIR": str(tmp_path)}, timeout=90)
     try:
-        _wait_for(port, server)
         assert list(tmp_path.glob("outsourcing-risk-app-*")), "the app's template folder is in TMPDIR"
         server.send_signal(signal.SIGTERM)  # the app's own process only, not its process group
         assert server.wait(timeout=40) == 0
