@@ -14,27 +14,15 @@ from pathlib import Path
 import nbformat
 import papermill
 
+from outsourcing_risk.notebook_git import strip_for_git
+
 HERE = Path(__file__).resolve().parent
 CHECK = "NBVAL_CHECK_OUTPUT"
-#: nbstripout's default keys and the one the git filter adds (see the Makefile's git-filter).
-FILTER_KEYS = [
-    "metadata.signature",
-    "metadata.widgets",
-    "cell.metadata.collapsed",
-    "cell.metadata.ExecuteTime",
-    "cell.metadata.execution",
-    "cell.metadata.heading_collapsed",
-    "cell.metadata.hidden",
-    "cell.metadata.scrolled",
-    "metadata.language_info",
-]
 
 
 def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """What git stores: the checked cells' outputs (tagged keep_output), nothing else, exactly as
     the nbstripout git filter of ``make git-filter`` writes it, so the refreshed file is clean."""
-    from nbstripout import strip_output
-
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
@@ -44,7 +32,7 @@ def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 tags.append("keep_output")
             cell.outputs = [o for o in cell.outputs if o.output_type == "stream"]
     nb.metadata.pop("papermill", None)
-    return strip_output(nb, keep_output=None, keep_count=False, keep_id=True, extra_keys=FILTER_KEYS)
+    return strip_for_git(nb)
 
 
 def refresh(path: Path) -> None:
