@@ -216,15 +216,16 @@ class _Pair:
         path − (c − own cost)·paid ≤ 0, i.e. path / paid + own cost ≤ c: each position counts
         the ratios at or below it. The scenario's own distribution (no shift) is counted directly.
         """
-        numbers = np.asarray([0.0 if isinstance(c, Distribution) else c for c in costs])
         own = self.own_cost[self.failed]
         counts = np.empty((len(costs), self.paid.shape[0]), dtype=np.int64)
-        for m, k in enumerate(self.moving):
+        numbers = [(k, c) for k, c in enumerate(costs) if not isinstance(c, Distribution)]
+        for m, n_moving in enumerate(self.moving):
             path, paid = self.path_failed[m], self.paid[m]
-            ratio = path[:k] / paid[:k]
-            ratio += own[:k]
-            ratio.sort()
-            counts[:, m] = np.count_nonzero(path[k:] <= 0) + np.searchsorted(ratio, numbers, side="right")
+            ratio = path[:n_moving] / paid[:n_moving]
+            ratio += own[:n_moving]
+            fixed = np.count_nonzero(path[n_moving:] <= 0)
+            for k, cost in numbers:  # a comparison per position: cheaper than sorting the ratios
+                counts[k, m] = fixed + np.count_nonzero(ratio <= cost)
         for k, cost in enumerate(costs):
             if isinstance(cost, Distribution):
                 counts[k] = np.count_nonzero(self.path_failed <= 0, axis=1)
