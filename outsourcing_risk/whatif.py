@@ -193,12 +193,15 @@ class _Pair:
             fixed.sort()
             self.fan_fixed[i, : fixed.size] = fixed
 
-    def fan_moving(self, shifts: np.ndarray) -> np.ndarray:
+    def fan_moving(self, shifts: np.ndarray, scratch: np.ndarray) -> np.ndarray:
         """(positions, fan months, k): per position and month, the moving trials' values sorted,
-        padded with +inf to the most trials moving in any of the fan's months."""
+        padded with +inf to the most trials moving in any of the fan's months. Written into
+        ``scratch`` (float32, large enough for every trial): memory the previous pair has used
+        already, where new memory would be zeroed by the system page by page first."""
         shifts = shifts[:, self.failed].astype(np.float32)
         widest = int(self.moving[self.cols].max(initial=0))
-        out = np.empty((shifts.shape[0], self.cols.size, widest), dtype=np.float32)
+        shape = (shifts.shape[0], self.cols.size, widest)
+        out = scratch[: math.prod(shape)].reshape(shape)
         for i, m in enumerate(self.cols):
             k = self.moving[m]
             moved = out[:, i, :k]
@@ -296,10 +299,11 @@ def _row_blocks(scenario, costs, trust, failures, *, cols, plan, n_trials, seed)
     """The pairs of one trust position and some failure positions (one simulation each, sharing
     the months with the vendor, which the failure probability does not change)."""
     results = simulate_failure_levels(scenario.replace(trust=trust), failures, n_trials, seed)
-    return [_pair_block(result, costs, cols=cols, plan=plan) for result in results]
+    scratch = np.empty(len(costs) * cols.size * n_trials, dtype=np.float32)
+    return [_pair_block(result, costs, cols=cols, plan=plan, scratch=scratch) for result in results]
 
 
-def _pair_block(result: SimulationResult, costs, *, cols, plan) -> dict:
+def _pair_block(result: SimulationResult, costs, *, cols, plan, scratch) -> dict:
     """KPIs, fan and histogram at every switching position for one (trust, failure) pair."""
     n_trials = result.n_trials
     pair = _Pair(result, cols)
@@ -312,7 +316,7 @@ def _pair_block(result: SimulationResult, costs, *, cols, plan) -> dict:
     # sorted once; the exact break-even month: only those trials move, so only they are counted
     # again.
     ranks = np.array([r for lo, hi, _t in plan for r in (lo, hi)])
-    ranked = _ranked(pair.fan_fixed, pair.fan_moving(shifts), ranks)  # (positions, months, ranks)
+    ranked = _ranked(pair.fan_fixed, pair.fan_moving(shifts, scratch), ranks)  # (positions, months, ranks)
     below = pair.below_counts(costs)
     npvs = result.npv[None] - shifts * pair.pv_per_unit[None]
     # Each position's row: the same numpy reductions as on one array, so the same numbers.
@@ -356,12 +360,15 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
     months = sorted({0, *range(3, horizon + 1, 3), horizon})
     cols = np.asarray([m - 1 for m in months if m > 0])
     plan = _quantile_plan(n_trials)
-    # Tasks: a trust position and half its failure positions, in order. Tasks are independent;
+    # Tasks: a trust position and half its failure positions. Tasks are independent;
     # numpy releases the GIL in the heavy parts (simulation, sorting), so threads use the
     # machine's cores without copying results between processes: as many as the process's share
     # (OMP_NUM_THREADS, which the batch's workers set) or the cores.
     half = (len(fail_axis.values) + 1) // 2
     tasks = [(t, fs) for t in trust_axis.values for fs in (fail_axis.values[:half], fail_axis.values[half:])]
+    # The higher failure probabilities take longer (more trials fail and move): run those tasks
+    # first, so that the last tasks, when one core may have nothing left to do, are short.
+    order = sorted(range(len(tasks)), key=lambda i: i % 2 == 0)
     row = functools.partial(
         _row_blocks, scenario, switch_axis.values, cols=cols, plan=plan, n_trials=n_trials, seed=seed
     )
@@ -371,7 +378,8 @@ def whatif_grid(scenario: Scenario, n_trials: int = 20_000, seed: int = 0) -> di
         threadpool_limits(limits=1, user_api="blas"),
         ThreadPoolExecutor(max_workers=min(len(tasks), _threads())) as pool,
     ):
-        blocks = [b for task in pool.map(lambda task: row(*task), tasks) for b in task]
+        done = dict(zip(order, pool.map(lambda i: row(*tasks[i]), order), strict=True))
+    blocks = [b for i in range(len(tasks)) for b in done[i]]
     kpis = {k: [v for b in blocks for v in b["kpi"][k]] for k in blocks[0]["kpi"]}
     fans = [f for b in blocks for f in b["fan"]]
     hists = [h for b in blocks for h in b["hist"]]
