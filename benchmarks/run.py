@@ -26,6 +26,16 @@ HERE = Path(__file__).resolve().parent
 MONACO_VENV = HERE / ".venv-monaco"
 
 
+def _extract(commit: str, folder, *paths: str) -> None:
+    """The files of ``paths`` at ``commit`` into ``folder``: an older version to measure against."""
+    subprocess.run(
+        f"git archive {commit} {' '.join(paths)} | tar -x -C {folder}",
+        shell=True,
+        check=True,
+        cwd=HERE.parent,
+    )
+
+
 def best_of(fn, repeat=7):
     """Minimum and median wall time of ``repeat`` calls (seconds)."""
     times = []
@@ -369,12 +379,7 @@ def section_whatif():
     }
     scenarios = {"defaults": Scenario(), "-1": uncertain, "3": risky}
     with tempfile.TemporaryDirectory() as old:
-        subprocess.run(
-            f"git archive {OLD_GRID_COMMIT} outsourcing_risk data | tar -x -C {old}",
-            shell=True,
-            check=True,
-            cwd=HERE.parent,
-        )
+        _extract(OLD_GRID_COMMIT, old, "outsourcing_risk", "data")
         for label, case in cases.items():
             scenario = scenarios[case]
             times, before = [], []
@@ -412,12 +417,7 @@ def section_whatif():
         return rows
     with tempfile.TemporaryDirectory() as tmp:
         now = export_whatif(Scenario(), Path(tmp) / "now.html", 20_000, 2026)
-        subprocess.run(
-            f"git archive {OLD_WHATIF_COMMIT} outsourcing_risk data | tar -x -C {tmp}",
-            shell=True,
-            check=True,
-            cwd=HERE.parent,
-        )
+        _extract(OLD_WHATIF_COMMIT, tmp, "outsourcing_risk", "data")
         before = Path(tmp) / "before.html"
         subprocess.run(
             [
@@ -555,12 +555,7 @@ def section_app():
     runs = {}
     for commit in (OLD_APP_COMMIT, TWO_FIGURES_APP_COMMIT):
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(
-                f"git archive {commit} outsourcing_risk notebooks data | tar -x -C {tmp}",
-                shell=True,
-                check=True,
-                cwd=HERE.parent,
-            )
+            _extract(commit, tmp, "outsourcing_risk", "notebooks", "data")
             runs[commit] = app_latency.measure(chromium, pythonpath=tmp)
     before, two_figures = runs[OLD_APP_COMMIT], runs[TWO_FIGURES_APP_COMMIT]
     assert not before["live_charts"], "the 'before' app must run the old code"
@@ -662,12 +657,7 @@ def section_cluster():
         tmp = Path(tmp)
         table = _rows_table(tmp, n)
         common = ["--trials", 20_000, "--seed", 2026, "--quiet"]
-        subprocess.run(
-            f"git archive {OLD_PATH_COMMIT} outsourcing_risk notebooks data | tar -x -C {tmp}",
-            shell=True,
-            check=True,
-            cwd=HERE.parent,
-        )
+        _extract(OLD_PATH_COMMIT, tmp, "outsourcing_risk", "notebooks", "data")
         old = tmp
         version = subprocess.run(
             [
