@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import shlex
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
@@ -20,10 +21,12 @@ __all__ = [
     "format_kpi",
     "kpi_cards_html",
     "kpi_table",
+    "papermill_command",
     "parameter_table",
     "publish_summary",
     "ranking_table",
     "report_header",
+    "report_parameters",
     "scenario_from_parameters",
     "setup_plotly",
     "show_parameters",
@@ -80,6 +83,34 @@ def scenario_from_parameters(
     if problems:
         raise ScenarioError(problems, "the notebook's parameters")
     return scenario, n_trials, seed
+
+
+def report_parameters(scenario: Scenario, n_trials: int, seed: int, *, changed_only: bool = False) -> dict:
+    """The report notebook's parameters that make ``scenario``'s report, the inverse of
+    :func:`scenario_from_parameters`: its name as ``scenario_name``, its notes and currency, every
+    field (distributions as text), ``n_trials`` and ``seed``. ``changed_only`` leaves out what
+    equals the defaults, which the notebook fills in itself: a shorter command, the same report."""
+    base = Scenario().to_dict()
+    values = {k: v for k, v in scenario.to_dict().items() if not changed_only or v != base[k]}
+    return {
+        **{("scenario_name" if k == "name" else k): v for k, v in values.items()},
+        "n_trials": n_trials,
+        "seed": seed,
+    }
+
+
+def papermill_command(parameters: dict, notebook="scenario_report.ipynb", output="report.ipynb") -> str:
+    """The shell command that runs ``notebook`` with ``parameters``, every value quoted for the
+    shell. Text goes as ``-r`` (raw), so that papermill keeps a name such as "2026" or a note
+    "True" as text; numbers go as ``-p``.
+
+    >>> papermill_command({"scenario_name": "Offshore $HOME", "trust": 0.7})
+    "papermill scenario_report.ipynb report.ipynb -r scenario_name 'Offshore $HOME' -p trust 0.7"
+    """
+    flags = (
+        f"-{'r' if isinstance(v, str) else 'p'} {k} {shlex.quote(str(v))}" for k, v in parameters.items()
+    )
+    return " ".join(["papermill", shlex.quote(str(notebook)), shlex.quote(str(output)), *flags])
 
 
 def format_kpi(key: str, value, currency: str = "", horizon: int | None = None) -> str:

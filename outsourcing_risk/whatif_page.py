@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 import json
-import shlex
 import uuid
 from pathlib import Path
 
+from .distributions import Distribution
+from .notebook import papermill_command, report_parameters
 from .scenario import Scenario, require_scenario
 from .whatif import whatif_grid
 
@@ -29,7 +30,8 @@ _STYLE = """
 .or-whatif .or-ends { display: flex; justify-content: space-between; font-size: 11px; color: #7f8c8d; }
 .or-whatif .or-setting { font-size: 14px; margin: 10px 0; }
 .or-whatif .or-note { font-size: 12px; color: #566573; }
-.or-whatif .or-note code { font-size: 11px; word-break: break-all; }
+.or-whatif .or-note code { font-size: 11px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.or-whatif details.or-note > code { display: block; margin: 4px 0 12px; }
 @media print { .or-whatif input[type=range] { display: none; } .or-whatif .or-setting { font-weight: 600; }
   .or-whatif .or-kpis, .or-whatif .or-whatif-charts { break-inside: avoid; } }
 """
@@ -197,28 +199,16 @@ def _json_for_script(data: dict) -> str:
     return text
 
 
+def _example_trust(scenario: Scenario) -> float:
+    """A trust between two of the slider's positions, for the example command."""
+    return 0.55 if isinstance(scenario.trust, Distribution) else round(min(1.0, scenario.trust + 0.05), 2)
+
+
 def _command(scenario: Scenario, n_trials: int, seed: int) -> str:
-    """The papermill command that reruns this report with another trust (an example to edit)."""
-    base = Scenario().to_dict()
-    flags = [
-        f"-p {'scenario_name' if k == 'name' else k} {shlex.quote(str(v))}"
-        for k, v in scenario.to_dict().items()
-        if k not in ("notes", "trust") and v != base[k]
-    ]
-    example = (
-        round(min(1.0, getattr(scenario, "trust", 0.6) + 0.05), 2)
-        if not hasattr(scenario.trust, "ppf")
-        else 0.55
-    )
-    return " ".join(
-        [
-            "papermill scenario_report.ipynb report.ipynb",
-            *flags,
-            f"-p trust {example}",
-            f"-p n_trials {n_trials}",
-            f"-p seed {seed}",
-        ]
-    )
+    """The papermill command that reruns this report at the example trust (a command to edit)."""
+    parameters = report_parameters(scenario, n_trials, seed, changed_only=True)
+    parameters.pop("trust", None)
+    return papermill_command({**parameters, "trust": _example_trust(scenario)})
 
 
 def whatif_html(scenario: Scenario, n_trials: int = 20_000, seed: int = 0, grid: dict | None = None) -> str:
@@ -256,7 +246,9 @@ def whatif_html(scenario: Scenario, n_trials: int = 20_000, seed: int = 0, grid:
         f"chart is drawn by quarter. For values between the positions, ask for the report to be run "
         f"again with them.</p>"
         f'<details class="or-note"><summary>For the analyst: the command for other values</summary>'
-        f"<code>{command}</code></details>"
+        f"<p>This report again with trust at {_example_trust(scenario):.0%}, between two of the "
+        f"slider's positions; change any value (a number, or a distribution such as "
+        f"<code>'pert(0.4, 0.6, 0.8)'</code>):</p><code>{command}</code></details>"
         f'<div class="or-levers">{"".join(levers)}</div>'
         f'<p class="or-setting"></p>'
         f'<div class="or-kpis" style="display:flex;flex-wrap:wrap;gap:8px;margin:8px 0">{cards}</div>'

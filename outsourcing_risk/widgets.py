@@ -11,7 +11,6 @@ import html
 import json
 import math
 import re
-import shlex
 import time
 
 import ipywidgets as w
@@ -24,7 +23,7 @@ from .formatting import param_label
 from .latest import Latest
 from .live_charts import LiveCharts, patched, plain, stacked
 from .model import simulate
-from .notebook import kpi_cards_html, ranking_table
+from .notebook import kpi_cards_html, papermill_command, ranking_table, report_parameters
 from .parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec, spec
 from .report_row import report_notebook
 from .scenario import AFTER_FAILURE, Scenario, ScenarioError
@@ -307,14 +306,9 @@ class ControlPanel:
         self.touched.clear()
 
     def parameters(self) -> dict:
-        """The current settings as papermill parameters (scenario fields, n_trials, seed)."""
-        values = {k: v for k, v in self.scenario.to_dict().items() if k not in ("name", "notes", "currency")}
-        return {
-            "scenario_name": self.scenario.name,
-            **values,
-            "n_trials": self.n_trials.value,
-            "seed": self.seed.value,
-        }
+        """The current settings as the report's papermill parameters (name, notes, currency,
+        scenario fields, n_trials, seed)."""
+        return report_parameters(self.scenario, self.n_trials.value, self.seed.value)
 
 
 class WhatIfExplorer:
@@ -447,11 +441,7 @@ class WhatIfExplorer:
     def copy_parameters(self) -> str:
         """Show (and return) the current settings as a dict and as a papermill command."""
         params = self.panel.parameters()
-        flags = " ".join(f"-p {k} {shlex.quote(str(v))}" for k, v in params.items())
-        text = (
-            f"{json.dumps(params, indent=1)}\n\n"
-            f"papermill {shlex.quote(str(report_notebook()))} report.ipynb {flags}"
-        )
+        text = f"{json.dumps(params, indent=1)}\n\n{papermill_command(params, report_notebook())}"
         self.copied.value = text
         self.copied.layout.display = None
         return text

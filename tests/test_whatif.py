@@ -5,14 +5,25 @@ from __future__ import annotations
 import json
 import math
 import re
+import shlex
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from outsourcing_risk import Scenario, simulate
 from outsourcing_risk.distributions import Distribution
+from outsourcing_risk.notebook import scenario_from_parameters
+from outsourcing_risk.report_row import report_notebook
 from outsourcing_risk.whatif import axes_for, whatif_grid
-from outsourcing_risk.whatif_page import _json_for_script, export_whatif, whatif_html
+from outsourcing_risk.whatif_page import (
+    _command,
+    _example_trust,
+    _json_for_script,
+    export_whatif,
+    whatif_html,
+)
 
 SCENARIOS = [
     Scenario(name="Defaults"),
@@ -132,3 +143,50 @@ def test_distributions_are_a_position_of_their_own():
     assert fail.texts[fail.start].endswith("(as given)")
     section = whatif_html(s, 200, 1)
     assert "triangular(3%, 6%, 12%) (as given)" in section
+
+
+def _parameters_of(command: str) -> dict:
+    """The parameters a papermill command gives the notebook, typed as papermill types them."""
+    from papermill.cli import _resolve_type
+
+    argv = shlex.split(command)
+    assert argv[:2] == ["papermill", "scenario_report.ipynb"]
+    flags = argv[3:]
+    return {
+        name: value if flag == "-r" else _resolve_type(value)
+        for flag, name, value in zip(flags[::3], flags[1::3], flags[2::3], strict=True)
+    }
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        Scenario(),
+        Scenario(name="2026", notes="True </script> it's", currency="EUR", switching_cost=500_000),
+        Scenario(
+            name="Uncertain", trust="pert(0.4, 0.6, 0.8)", vendor_failure_prob_annual="uniform(0.02, 0.1)"
+        ),
+    ],
+    ids=["defaults", "hostile text", "distributions"],
+)
+def test_the_pages_command_makes_this_report_at_the_example_trust(scenario):
+    """The command shown to the analyst rebuilds the report's own scenario (name, notes,
+    currency, distributions), at a trust between two of the slider's positions."""
+    got, n_trials, seed = scenario_from_parameters(_parameters_of(_command(scenario, 3_000, 7)))
+    assert (n_trials, seed) == (3_000, 7)
+    assert got == scenario.replace(trust=_example_trust(scenario))
+    assert _example_trust(scenario) not in axes_for(scenario)[0].values
+
+
+def test_the_pages_command_runs(tmp_path):
+    """Run as shown (the notebook's path aside): papermill keeps a name that looks like a number."""
+    scenario = Scenario(name="2026", notes="True", currency="EUR")
+    argv = shlex.split(_command(scenario, 500, 7))
+    argv[:3] = [sys.executable, "-m", "papermill", str(report_notebook()), str(tmp_path / "report.ipynb")]
+    done = subprocess.run(
+        [*argv, "-p", "whatif", "False", "--no-progress-bar"], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    executed = json.loads((tmp_path / "report.ipynb").read_text())
+    injected = next(c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert 'scenario_name = "2026"' in "".join(injected["source"])

@@ -95,7 +95,9 @@ def test_reset_returns_every_control_to_the_start():
 
 
 def test_copy_parameters_gives_a_papermill_command_safe_for_the_shell():
-    explorer = WhatIfExplorer(Scenario(name="Bob's $HOME `rm`"), n_trials=2_000, seed=1)
+    explorer = WhatIfExplorer(
+        Scenario(name="Bob's $HOME `rm`", currency="EUR", notes="True"), n_trials=2_000, seed=1
+    )
     text = explorer.copy_parameters()
     command = text.splitlines()[-1]
     argv = shlex.split(command)
@@ -106,6 +108,9 @@ def test_copy_parameters_gives_a_papermill_command_safe_for_the_shell():
     assert argv[2] == "report.ipynb"
     assert argv[argv.index("scenario_name") + 1] == "Bob's $HOME `rm`"
     assert argv[argv.index("n_trials") + 1] == "2000"
+    # The report keeps the scenario's currency and notes, as text (papermill's -r), not True.
+    assert argv[argv.index("currency") - 1 : argv.index("currency") + 2] == ["-r", "currency", "EUR"]
+    assert argv[argv.index("notes") - 1 : argv.index("notes") + 2] == ["-r", "notes", "True"]
 
 
 def test_vendor_ranker_reranks_when_weights_move():
