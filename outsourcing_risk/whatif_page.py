@@ -16,7 +16,7 @@ from pathlib import Path
 from .distributions import Distribution
 from .notebook import papermill_command, report_parameters
 from .scenario import Scenario, require_scenario
-from .whatif import whatif_grid
+from .whatif import axes_for, whatif_grid
 
 __all__ = ["export_whatif", "whatif_html"]
 
@@ -200,8 +200,13 @@ def _json_for_script(data: dict) -> str:
 
 
 def _example_trust(scenario: Scenario) -> float:
-    """A trust between two of the slider's positions, for the example command."""
-    return 0.55 if isinstance(scenario.trust, Distribution) else round(min(1.0, scenario.trust + 0.05), 2)
+    """For the example command: halfway between the scenario's own trust (its median when it is
+    uncertain) and the slider's next position, a value the page cannot show."""
+    numbers = sorted(v for v in axes_for(scenario)[0].values if not isinstance(v, Distribution))
+    own = scenario.trust.quantile(0.5) if isinstance(scenario.trust, Distribution) else scenario.trust
+    i = min(range(len(numbers)), key=lambda j: abs(numbers[j] - own))
+    other = numbers[i + 1] if i + 1 < len(numbers) else numbers[i - 1]
+    return round((numbers[i] + other) / 2, 3)
 
 
 def _command(scenario: Scenario, n_trials: int, seed: int) -> str:
@@ -246,7 +251,7 @@ def whatif_html(scenario: Scenario, n_trials: int = 20_000, seed: int = 0, grid:
         f"chart is drawn by quarter. For values between the positions, ask for the report to be run "
         f"again with them.</p>"
         f'<details class="or-note"><summary>For the analyst: the command for other values</summary>'
-        f"<p>This report again with trust at {_example_trust(scenario):.0%}, between two of the "
+        f"<p>This report again with trust at {_example_trust(scenario) * 100:g} %, between two of the "
         f"slider's positions; change any value (a number, or a distribution such as "
         f"<code>'pert(0.4, 0.6, 0.8)'</code>):</p><code>{command}</code></details>"
         f'<div class="or-levers">{"".join(levers)}</div>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -175,7 +176,14 @@ def test_the_pages_command_makes_this_report_at_the_example_trust(scenario):
     got, n_trials, seed = scenario_from_parameters(_parameters_of(_command(scenario, 3_000, 7)))
     assert (n_trials, seed) == (3_000, 7)
     assert got == scenario.replace(trust=_example_trust(scenario))
-    assert _example_trust(scenario) not in axes_for(scenario)[0].values
+
+
+@pytest.mark.parametrize("trust", [0.0, 0.6, 0.73, 0.9, 0.95, 1.0, "pert(0.4, 0.6, 0.8)"])
+def test_the_example_trust_lies_between_two_positions(trust):
+    scenario = Scenario(trust=trust)
+    example = _example_trust(scenario)
+    numbers = sorted(v for v in axes_for(scenario)[0].values if not isinstance(v, Distribution))
+    assert any(lo < example < hi for lo, hi in itertools.pairwise(numbers)), (example, numbers)
 
 
 def test_the_pages_command_runs(tmp_path):
