@@ -10,6 +10,7 @@ import pandas as pd
 
 from .model import simulate
 from .scenario import Scenario, require_scenario
+from .sweeps import positions_with
 
 __all__ = ["exit_strategy_value"]
 
@@ -42,7 +43,7 @@ def exit_strategy_value(
         base_levels = np.linspace(0, 1, 11) if levels is None else np.asarray(levels, dtype=float).reshape(-1)
     except (TypeError, ValueError):
         raise TypeError(f"levels must be a list of readiness levels in [0, 1] (got {levels!r})") from None
-    grid_levels = sorted({0.0, float(readiness), *np.round(base_levels, 10).tolist()})
+    grid_levels = positions_with(readiness, [0.0, *base_levels.tolist()], digits=10)
     scenarios = [scenario.replace(exit_readiness=r) for r in grid_levels]  # validates every level
     baseline = simulate(scenarios[0], n_trials=n_trials, seed=seed, **simulate_kwargs)
     rows = []

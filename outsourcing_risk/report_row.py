@@ -61,6 +61,19 @@ def _complete(nb) -> bool:
     return all(c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip())
 
 
+def failure_in_words(name: str, message: str) -> str:
+    """An error's name and message for a failed row; an error raised with no message (a bare
+    ``StopIteration``) says so rather than ending on a colon.
+
+    >>> failure_in_words("StopIteration", "")
+    'StopIteration (raised with no message: an internal error; please report it)'
+    """
+    message = (message or "").strip()
+    if not message:
+        return f"{name} (raised with no message: an internal error; please report it)"
+    return f"{name}: {message}"
+
+
 def execute_row(
     job, notebook: Path, timeout: float, images: str | None = None, tmp_dir=None, kernel=None
 ) -> RowResult:
@@ -102,9 +115,9 @@ def execute_row(
                 **engine,
             )
         except PapermillExecutionError as exc:
-            error = f"{exc.ename}: {exc.evalue}"
+            error = failure_in_words(exc.ename, exc.evalue)
         except Exception as exc:  # noqa: BLE001 - a timeout or dead kernel: recorded, the batch goes on
-            error = f"{type(exc).__name__}: {exc}".strip()
+            error = failure_in_words(type(exc).__name__, str(exc))
         if error and kernel is not None:  # whatever state the failure left goes with the kernel
             kernel.discard()
         nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None

@@ -139,6 +139,27 @@ def design_optimum(s: Scenario) -> float:
     return float(fm / (fm + cost)) if fm + cost > 0 else float("nan")
 
 
+def positions_with(own: float, candidates, digits: int) -> list[float]:
+    """Sorted distinct positions: ``candidates`` rounded to ``digits`` significant digits (so an
+    axis reads 0.3, not 0.30000000000000004), and ``own`` exactly as given, unrounded, in place of a
+    candidate that rounds to the same number. A position that stands for the scenario's own setting
+    must be that setting to the last bit: it is simulated, and looked up, as the scenario's own.
+
+    >>> positions_with(1 / 3, [0.3, 0.33333333, 0.4], 6)
+    [0.3, 0.3333333333333333, 0.4]
+    >>> positions_with(0.1 + 0.2, [0.1, 0.3], 6)
+    [0.1, 0.30000000000000004]
+    """
+    own = float(own)
+    key = significant(own, digits)
+    return sorted({r for c in candidates if (r := significant(c, digits)) != key} | {own})
+
+
+def significant(value, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits."""
+    return float(f"{float(value):.{digits}g}")
+
+
 def _round(values: np.ndarray) -> list[float]:
     """Grid values to 3 significant digits, so axes read 0.0417 rather than 0.041666…"""
     return [float(f"{v:.3g}") for v in values]

@@ -30,6 +30,7 @@ from .model import simulate_failure_levels
 from .plots import FAN_QUANTILES
 from .results import SimulationResult, breakeven
 from .scenario import Scenario, require_scenario
+from .sweeps import positions_with, significant
 
 __all__ = ["LEVERS", "Axis", "axes_for", "whatif_grid"]
 
@@ -38,6 +39,7 @@ LEVERS = ("trust", "vendor_failure_prob_annual", "switching_cost")
 _MULTIPLES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
 _TRUST = tuple(round(0.1 * i, 1) for i in range(1, 10))
 _BINS = 40
+_DIGITS = 6  # significant digits of a lever's positions
 
 
 @dataclass(frozen=True)
@@ -56,24 +58,52 @@ def _centre(value) -> float:
     return value.quantile(0.5) if isinstance(value, Distribution) else float(value)
 
 
+def _multiples(base: float, high: float) -> list[float]:
+    """Positions around ``base``: the multiples of :data:`_MULTIPLES`, capped at ``high``. Near
+    the cap (a 50 % failure probability: 2×, 3× and 4× are all 100 %) the positions above ``base``
+    are spread evenly up to the cap instead, and more go below it, so that a lever keeps its nine
+    positions after rounding (see :func:`~outsourcing_risk.sweeps.positions_with`)."""
+    wanted = len(_MULTIPLES)
+    below = [base * m for m in _MULTIPLES if m < 1]
+    above = _distinct_above(base, [min(high, base * m) for m in _MULTIPLES if m > 1])
+    if len(below) + len(above) + 1 < wanted:
+        even = [base + (high - base) * k / 4 for k in range(1, 5)] if base < high else []
+        above = _distinct_above(base, even)
+        n_below = wanted - 1 - len(above)
+        below = [base * k / n_below for k in range(n_below)]
+    return [*below, base, *above]
+
+
+def _distinct_above(base: float, values: list[float]) -> list[float]:
+    key = significant(base, _DIGITS)
+    return sorted({significant(v, _DIGITS) for v in values} - {key})
+
+
 def axes_for(scenario: Scenario) -> list[Axis]:
-    """The positions of each lever for ``scenario``: at least nine, its own setting among them."""
+    """The positions of each lever for ``scenario``: at least nine, its own setting among them.
+
+    The positions are rounded to six decimals; the scenario's own setting is one of them exactly
+    as given (1/3 stays 0.333…, not 0.333333), so its position simulates the report's own numbers.
+    """
     axes = []
     for name in LEVERS:
         own = getattr(scenario, name)
         centre = _centre(own)
         if name == "trust":
-            numbers = sorted({*_TRUST, round(centre, 6)} if not isinstance(own, Distribution) else _TRUST)
+            candidates = _TRUST
         else:
             base = centre if centre > 0 else (0.05 if name == "vendor_failure_prob_annual" else 100_000.0)
             high = 1.0 if name == "vendor_failure_prob_annual" else 1e12
-            numbers = sorted({min(high, round(base * m, 6)) for m in _MULTIPLES} | {round(centre, 6)})
-        values: list = list(numbers)
+            candidates = _multiples(base, high)
         if isinstance(own, Distribution):  # the scenario's own uncertainty is a position of its own
-            values.insert(int(np.searchsorted(numbers, centre)), own)
-        start = next(
-            i for i, v in enumerate(values) if v is own or (not isinstance(own, Distribution) and v == centre)
-        )
+            extra = {round(centre, 6)} if name != "trust" else set()
+            numbers = sorted({round(c, 6) for c in candidates} | extra)
+            values: list = list(numbers)
+            start = int(np.searchsorted(numbers, centre))
+            values.insert(start, own)
+        else:
+            values = positions_with(centre, candidates, _DIGITS)
+            start = values.index(centre)
         texts = tuple(
             f"{param_value(name, v, scenario.currency)} (as given)"
             if v is own and isinstance(own, Distribution)

@@ -322,3 +322,13 @@ def test_design_optimum_includes_fee_escalation(escalation, policy, failure):
     )
     curve = trust_curve(s, np.linspace(0, 1, 11), n_trials=20_000, seed=1)
     assert curve.attrs["optimal_trust"] == pytest.approx(curve.attrs["design_optimum"], abs=0.02)
+
+
+@pytest.mark.parametrize("readiness", [0.1 + 0.2, 1 / 3, 0.8])
+def test_the_exit_tables_own_readiness_is_one_row_exactly(readiness):
+    table = exit_strategy_value(Scenario(exit_readiness=readiness), readiness, n_trials=300, seed=1)
+    assert table.attrs["readiness"] == readiness
+    assert table.index.is_unique
+    assert table.index.is_monotonic_increasing
+    near = [level for level in table.index if abs(level - readiness) < 1e-9]
+    assert near == [readiness], "no look-alike row beside the scenario's own readiness"

@@ -12,11 +12,14 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from outsourcing_risk import Scenario, simulate
 from outsourcing_risk.distributions import Distribution
+from outsourcing_risk.formatting import param_value
 from outsourcing_risk.notebook import scenario_from_parameters
-from outsourcing_risk.report_row import report_notebook
+from outsourcing_risk.report_row import failure_in_words, report_notebook
 from outsourcing_risk.whatif import axes_for, whatif_grid
 from outsourcing_risk.whatif_page import (
     _command,
@@ -45,6 +48,12 @@ SCENARIOS = [
         switching_cost="lognormal(280000, 420000)",
         exit_readiness="uniform(0.2, 0.8)",
         vendor_monthly_fee="pert(65000, 70000, 82000)",
+    ),
+    Scenario(  # levers a spreadsheet computes: more digits than the axis is rounded to
+        name="Unround levers",
+        trust=1 / 3,
+        vendor_failure_prob_annual=1 / 12,
+        switching_cost=250000.1234567,
     ),
     Scenario(  # a full exit plan makes a switch free: the failed trials never move
         name="Full exit plan",
@@ -198,3 +207,51 @@ def test_the_pages_command_runs(tmp_path):
     executed = json.loads((tmp_path / "report.ipynb").read_text())
     injected = next(c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     assert 'scenario_name = "2026"' in "".join(injected["source"])
+
+
+_LEVER_RANGES = {"trust": (0.0, 1.0), "vendor_failure_prob_annual": (0.0, 1.0), "switching_cost": (0.0, 1e12)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(sorted(_LEVER_RANGES)),
+    data=st.data(),
+)
+def test_any_float_in_a_levers_range_is_its_own_exact_position(name, data):
+    """Found from outside: a lever with more digits than the axis is rounded to (1/3, 1/12,
+    250000.1234567, 0.1 + 0.2) failed every row with an empty StopIteration."""
+    low, high = _LEVER_RANGES[name]
+    value = data.draw(st.floats(low, high, allow_nan=False, allow_infinity=False), label=name)
+    axis = next(a for a in axes_for(Scenario(**{name: value})) if a.name == name)
+    numbers = list(axis.values)
+    assert numbers[axis.start] == value
+    assert math.copysign(1, numbers[axis.start]) == math.copysign(1, value)
+    assert numbers == sorted(set(numbers)), "positions strictly increase"
+    assert all(low <= v <= high for v in numbers)
+    if value == 0 or value > 1e-300:  # a subnormal's multiples underflow to itself and to zero
+        assert len(numbers) >= 9
+    assert axis.texts[axis.start] == param_value(name, value)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    trust=st.floats(0, 1),
+    failure=st.floats(0, 1),
+    cost=st.floats(0, 2e6),
+)
+def test_the_grid_at_any_levers_starts_with_the_reports_own_numbers(trust, failure, cost):
+    scenario = Scenario(trust=trust, vendor_failure_prob_annual=failure, switching_cost=cost)
+    grid = whatif_grid(scenario, n_trials=200, seed=5)
+    sizes = [len(a["texts"]) for a in grid["axes"]]
+    i, j, k = (a["start"] for a in grid["axes"])
+    direct = simulate(scenario, n_trials=200, seed=5).summary()
+    assert grid["kpi"]["mean_npv"][(i * sizes[1] + j) * sizes[2] + k] == pytest.approx(
+        direct["mean_npv"], rel=1e-9, abs=1e-6
+    )
+
+
+def test_a_failure_raised_with_no_message_is_said_in_words():
+    assert failure_in_words("StopIteration", "") == (
+        "StopIteration (raised with no message: an internal error; please report it)"
+    )
+    assert failure_in_words("ValueError", "trust must be ≤ 1 ") == "ValueError: trust must be ≤ 1"
