@@ -5,7 +5,7 @@ the kernel's Python version, except the cells tagged ``keep_output`` (the NBVAL_
 cells, whose reference tables the test suite compares). So after running all cells and saving,
 ``git status`` shows only what you typed. The stripping is nbstripout's, with the same settings as
 the git filter that ``make git-filter`` installs for notebooks written by other tools
-(``outsourcing_risk.notebook_git`` holds them).
+(``outsourcing_risk.io.notebook_git`` holds them).
 """
 
 
@@ -17,7 +17,7 @@ def strip_before_save(model, **_kwargs):
         import nbformat
         import nbstripout  # noqa: F401 - comes with `make venv`; without it, save as Lab does
 
-        from outsourcing_risk.notebook_git import strip_for_git
+        from outsourcing_risk.io.notebook_git import strip_for_git
     except ImportError:
         return
     model["content"] = strip_for_git(nbformat.from_dict(model["content"]))

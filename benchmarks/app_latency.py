@@ -16,7 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from outsourcing_risk import Scenario, plots, simulate
+from outsourcing_risk import Scenario, simulate
+from outsourcing_risk.present import plots
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from app_server import start_app, stop_app  # the browser tests start the app the same way

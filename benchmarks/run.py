@@ -194,7 +194,7 @@ def section_analyses():
 
 
 def section_widgets():
-    from outsourcing_risk.widgets import WhatIfExplorer
+    from outsourcing_risk.workbook.widgets import WhatIfExplorer
 
     explorer = WhatIfExplorer(Scenario(), n_trials=20_000, seed=1)
     trust = explorer.panel.controls["trust"]
@@ -223,9 +223,9 @@ def section_batch():
     import nbformat
     import pandas as pd
 
-    from outsourcing_risk.batch import load_jobs, run_batch
-    from outsourcing_risk.data import data_dir, load_scenarios
-    from outsourcing_risk.export import export_html
+    from outsourcing_risk.batch.export import export_html
+    from outsourcing_risk.batch.runner import load_jobs, run_batch
+    from outsourcing_risk.io.data import data_dir, load_scenarios
 
     trials = 20_000
     base = load_scenarios(data_dir() / "scenarios.csv")
@@ -303,11 +303,11 @@ def section_batch():
 
 def _sequential_cli(jobs, out):
     """What a user would script without our runner: papermill CLI, then nbconvert CLI, per row."""
-    from outsourcing_risk.batch import report_notebook
+    from outsourcing_risk.batch.runner import report_notebook
 
     out.mkdir()
     bin_dir = Path(sys.executable).parent
-    templates = Path(__file__).resolve().parent.parent / "outsourcing_risk" / "templates"
+    templates = Path(__file__).resolve().parent.parent / "outsourcing_risk" / "batch" / "templates"
     for job in jobs:
         executed = out / f"{job.slug}.ipynb"
         flags = [x for k, v in job.parameters.items() for x in ("-p", k, str(v))]
@@ -344,7 +344,7 @@ def _sequential_cli(jobs, out):
 
 
 def tornado_inputs():
-    from outsourcing_risk.tornado import DEFAULT_TORNADO_INPUTS
+    from outsourcing_risk.analyses.tornado import DEFAULT_TORNADO_INPUTS
 
     return DEFAULT_TORNADO_INPUTS
 
@@ -359,8 +359,8 @@ def section_whatif():
     import shutil
 
     from outsourcing_risk import load_scenarios, scenarios_from_table
-    from outsourcing_risk.whatif import whatif_grid
-    from outsourcing_risk.whatif_page import export_whatif, whatif_html
+    from outsourcing_risk.present.whatif import whatif_grid
+    from outsourcing_risk.workbook.whatif_page import export_whatif, whatif_html
 
     best, median = best_of(lambda: simulate(Scenario(), n_trials=20_000, seed=1), 9)
     rows = [
@@ -463,8 +463,8 @@ OLD_GRID_COMMIT = "fba05e7"
 #: Times one what-if grid (20,000 trials) of 'defaults' or the table's scenario at the index given,
 #: after a small one that loads the code, and prints the seconds (run with an older commit's code).
 _TIME_GRID = (
-    "import sys, time; from outsourcing_risk import Scenario, load_scenarios, scenarios_from_table; "
-    "from outsourcing_risk.whatif import whatif_grid; "
+    "import sys, time; "
+    "from outsourcing_risk import Scenario, load_scenarios, scenarios_from_table, whatif_grid; "
     "s = Scenario() if sys.argv[1] == 'defaults' else scenarios_from_table(load_scenarios())[int(sys.argv[1])]; "
     "whatif_grid(s, 1_000, 2026); start = time.perf_counter(); whatif_grid(s, 20_000, 2026); "
     "print(time.perf_counter() - start)"
@@ -486,8 +486,7 @@ def _old_grid_seconds(tree: str, case: str) -> float:
 
 #: Exports the default scenario's what-if page to the path given (run with an older commit's code).
 _EXPORT_DEFAULT_WHATIF = (
-    "import sys, pathlib; from outsourcing_risk import Scenario; "
-    "from outsourcing_risk.whatif_page import export_whatif; "
+    "import sys, pathlib; from outsourcing_risk import Scenario, export_whatif; "
     "export_whatif(Scenario(), pathlib.Path(sys.argv[1]), 20_000, 2026)"
 )
 
@@ -624,7 +623,7 @@ OLD_PATH_COMMIT = "3dacecb"
 def _rows_table(tmp: Path, n: int) -> Path:
     import pandas as pd
 
-    from outsourcing_risk.data import data_dir, load_scenarios
+    from outsourcing_risk.io.data import data_dir, load_scenarios
 
     base = load_scenarios(data_dir() / "scenarios.csv").to_dict("records")
     rows = [dict(base[i % len(base)], name=f"{base[i % len(base)]['name']} (copy {i + 1})") for i in range(n)]
@@ -665,7 +664,7 @@ def section_cluster():
             [
                 sys.executable,
                 "-c",
-                "import outsourcing_risk.local_pool as m; print(m.__doc__.split(chr(10))[2])",
+                "import outsourcing_risk.batch.local_pool as m; print(m.__doc__.split(chr(10))[2])",
             ],
             check=True,
             env={**os.environ, "PYTHONPATH": str(old)},

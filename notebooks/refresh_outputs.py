@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from outsourcing_risk.notebook_git import strip_for_git
+from outsourcing_risk.io.notebook_git import strip_for_git
 
 HERE = Path(__file__).resolve().parent
 CHECK = "NBVAL_CHECK_OUTPUT"

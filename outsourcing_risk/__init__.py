@@ -2,28 +2,73 @@
 
 The four classic mistakes (unclear goals, too much or too little trust, a skipped interview stage,
 no exit strategy) are levers of one model; ``outsourcing-risk params`` lists its parameters.
+
+The package is built in layers, each importing only from those below it: ``io`` (files and the
+environment), ``model``, ``analyses``, ``present`` (words and charts), ``workbook`` (notebooks and
+the app), ``batch`` (reports in bulk), then the command line. The names below are the public API;
+each is imported when first used (PEP 562), so ``import outsourcing_risk`` and
+``outsourcing-risk --version`` load no numerical library.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from .clarity import CHECKLIST, checklist_costs, clarity_from_checklist
-from .data import load_scenarios, load_vendors
-from .distributions import LogNormal, Pert, Triangular, Uniform
-from .exit_strategy import exit_strategy_value
-from .model import simulate
-from .parameters import PARAMETERS
-from .results import KPI_LABELS, SimulationResult
-from .scenario import Scenario, ScenarioError, scenarios_from_table
-from .sweeps import grid, sweep, trust_curve
-from .tornado import tornado
-from .vendors import SCORECARD, compare_vendors, selection_score
-from .whatif import whatif_grid
-from .whatif_page import export_whatif
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
+    from .analyses.clarity import CHECKLIST, checklist_costs, clarity_from_checklist
+    from .analyses.exit_strategy import exit_strategy_value
+    from .analyses.sweeps import grid, sweep, trust_curve
+    from .analyses.tornado import tornado
+    from .analyses.vendors import SCORECARD, compare_vendors, selection_score
+    from .io.data import load_scenarios, load_vendors
+    from .model.distributions import LogNormal, Pert, Triangular, Uniform
+    from .model.parameters import PARAMETERS
+    from .model.results import SimulationResult
+    from .model.scenario import Scenario, ScenarioError, scenarios_from_table
+    from .model.simulation import simulate
+    from .present import plots
+    from .present.kpis import KPI_LABELS
+    from .present.whatif import whatif_grid
+    from .workbook.whatif_page import export_whatif
 
 try:
     __version__ = version("outsourcing-risk")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
+
+#: Public name -> the module that defines it (a module itself where the name is a module).
+_PUBLIC = {
+    "CHECKLIST": "analyses.clarity",
+    "checklist_costs": "analyses.clarity",
+    "clarity_from_checklist": "analyses.clarity",
+    "exit_strategy_value": "analyses.exit_strategy",
+    "grid": "analyses.sweeps",
+    "sweep": "analyses.sweeps",
+    "trust_curve": "analyses.sweeps",
+    "tornado": "analyses.tornado",
+    "SCORECARD": "analyses.vendors",
+    "compare_vendors": "analyses.vendors",
+    "selection_score": "analyses.vendors",
+    "load_scenarios": "io.data",
+    "load_vendors": "io.data",
+    "LogNormal": "model.distributions",
+    "Pert": "model.distributions",
+    "Triangular": "model.distributions",
+    "Uniform": "model.distributions",
+    "PARAMETERS": "model.parameters",
+    "SimulationResult": "model.results",
+    "Scenario": "model.scenario",
+    "ScenarioError": "model.scenario",
+    "scenarios_from_table": "model.scenario",
+    "simulate": "model.simulation",
+    "KPI_LABELS": "present.kpis",
+    "whatif_grid": "present.whatif",
+    "export_whatif": "workbook.whatif_page",
+}
+#: Modules the notebooks use by name (``from outsourcing_risk import plots``).
+_MODULES = {"plots": "present.plots"}
 
 __all__ = [
     "CHECKLIST",
@@ -46,6 +91,7 @@ __all__ = [
     "grid",
     "load_scenarios",
     "load_vendors",
+    "plots",
     "scenarios_from_table",
     "selection_score",
     "simulate",
@@ -54,3 +100,18 @@ __all__ = [
     "trust_curve",
     "whatif_grid",
 ]
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        value = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    elif name in _PUBLIC:
+        value = getattr(importlib.import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # the next access is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -21,8 +21,8 @@ def simulate_table(table, n_trials: int, seed: int):
     """Simulate every scenario of a table; one row of summary figures per scenario."""
     import pandas as pd
 
-    from .model import simulate
-    from .scenario import scenarios_from_table
+    from .model.scenario import scenarios_from_table
+    from .model.simulation import simulate
 
     rows = [simulate(s, n_trials=n_trials, seed=seed).summary() for s in scenarios_from_table(table)]
     return pd.DataFrame(rows)
@@ -58,13 +58,32 @@ def _seed(text: str) -> int:
     return value
 
 
+class _Defaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows an option's default where it tells the reader something: not for a flag (its
+    default is only the flag's absence) nor where there is none or the help says it already."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.nargs == 0 or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def _parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per job, each built by its own function below."""
     parser = argparse.ArgumentParser(
         prog="outsourcing-risk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    helps = argparse.ArgumentDefaultsHelpFormatter
+    _example_command(sub)
+    _kpis_command(sub)
+    sub.add_parser("params", help="list every parameter: unit, allowed range, default and source")
+    _app_command(sub)
+    _report_command(sub)
+    return parser
+
+
+def _example_command(sub) -> None:
     example = sub.add_parser(
         "example",
         help="copy the example tables and notebooks into a folder, to start from",
@@ -72,32 +91,39 @@ def _parser() -> argparse.ArgumentParser:
         "notebooks and the report notebook into DIR (created if needed; existing files are kept).",
     )
     example.add_argument("dir", metavar="DIR", help="folder to copy them into")
+
+
+def _kpis_command(sub) -> None:
     kpis = sub.add_parser(
-        "kpis", help="print the KPI table of every scenario in a CSV table", formatter_class=helps
+        "kpis", help="print the KPI table of every scenario in a CSV table", formatter_class=_Defaults
     )
     kpis.add_argument("table", help="CSV of scenarios (`outsourcing-risk example DIR` writes one)")
     kpis.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per scenario")
     kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
 
-    sub.add_parser("params", help="list every parameter: unit, allowed range, default and source")
+
+def _app_command(sub) -> None:
     app = sub.add_parser(
         "app",
         help="serve the what-if explorer (or the vendor selection) as a web app: no code shown",
         description="Serve an app notebook with Voilà on this machine, offline; each visitor gets a "
         "kernel of their own. To let colleagues in, use --ip 0.0.0.0 and give them "
         "http://THIS-MACHINE:PORT/ (needs outsourcing-risk[app]).",
-        formatter_class=helps,
+        formatter_class=_Defaults,
     )
     app.add_argument("name", nargs="?", default="what-if", choices=("what-if", "vendors"), help="which app")
     app.add_argument("--port", type=_positive_int, default=8866, help="port to serve on")
     app.add_argument("--ip", default="127.0.0.1", help="address to listen on (0.0.0.0: every network)")
     app.add_argument("--open", action="store_true", help="open it in a browser")
+
+
+def _report_command(sub) -> None:
     report = sub.add_parser(
         "report",
         help="one offline HTML report per row of a scenario or vendor table, plus index.html and summary.csv",
         description="Run the report notebook for every row of TABLE (scenarios, or vendors with their "
         "interview scorecards) and write offline HTML reports, index.html and summary.csv to --out.",
-        formatter_class=helps,
+        formatter_class=_Defaults,
     )
     report.add_argument(
         "table",
@@ -144,13 +170,12 @@ def _parser() -> argparse.ArgumentParser:
         help="show the progress bar even when the output is not a terminal",
     )
     bar.add_argument("--quiet", dest="progress", action="store_const", const=False, help="no progress bar")
-    return parser
 
 
 def _print_kpis(args) -> int:
     import pandas as pd
 
-    from .data import load_scenarios
+    from .io.data import load_scenarios
 
     table = simulate_table(load_scenarios(args.table), args.trials, args.seed)
     shown = table[["mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"]]
@@ -161,9 +186,9 @@ def _print_kpis(args) -> int:
 
 def _params(_args) -> int:
     """Every parameter with its label, unit, allowed range, default and source."""
-    from .data import defaults_table
-    from .formatting import param_label
-    from .parameters import PARAMETERS
+    from .io.data import defaults_table
+    from .model.parameters import PARAMETERS
+    from .present.formatting import param_label
 
     defaults = defaults_table()
     for p in PARAMETERS:
@@ -182,7 +207,7 @@ def _params(_args) -> int:
 
 
 def _app(args) -> int:
-    from .app import serve
+    from .workbook.app import serve
 
     return serve(args.name, port=args.port, ip=args.ip, browser=args.open)
 
@@ -197,7 +222,7 @@ def _version() -> str:
 
 
 def _example(args) -> int:
-    from .examples import copy_examples
+    from .io.examples import copy_examples
 
     written, kept = copy_examples(args.dir)
     for path in written:
@@ -214,7 +239,7 @@ def _example(args) -> int:
 
 
 def _report(args) -> int:
-    from .batch import BatchInterrupted, BatchWriteError, load_jobs, run_batch
+    from .batch.runner import BatchInterrupted, BatchWriteError, load_jobs, run_batch
 
     if args.scheduler not in (None, "local") and args.workers is not None:
         print(
@@ -269,12 +294,12 @@ def _report(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
-    from .app import AppError
-    from .dask_pool import SchedulerError
-    from .examples import ExampleError
-    from .output_folder import OutputError
-    from .scenario import ScenarioError
-    from .tables import TableError
+    from .batch.dask_pool import SchedulerError
+    from .batch.output_folder import OutputError
+    from .io.examples import ExampleError
+    from .io.tables import TableError
+    from .model.scenario import ScenarioError
+    from .workbook.app import AppError
 
     try:
         commands = {

@@ -1,8 +1,8 @@
 import re
 from pathlib import Path
 
-from outsourcing_risk.data import defaults_table
-from outsourcing_risk.parameters import PARAMETERS
+from outsourcing_risk.io.data import defaults_table
+from outsourcing_risk.model.parameters import PARAMETERS
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text()
 

@@ -1,0 +1,376 @@
+"""Batch reports: one run of the report notebook per row of a scenario or vendor table, each
+exported to a self-contained offline HTML, plus ``index.html`` and ``summary.csv``.
+
+The table is read and checked before anything runs (:mod:`outsourcing_risk.io.tables`). Rows run in
+worker processes (:mod:`outsourcing_risk.batch.local_pool`): a row that fails — a bad value, a failing
+cell, a timeout, a worker that dies — is recorded with its reason and the others go on. On Ctrl-C
+or SIGTERM the batch stops within seconds and still writes the index and summary of the rows that
+finished. The output folder is locked, written atomically and kept consistent
+(:mod:`outsourcing_risk.batch.output_folder`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from ..analyses.vendors import SCORECARD, read_scorecard, selection_score
+from ..io.data import load_scenarios
+from ..io.environment import progress_disabled
+from ..io.examples import report_notebook
+from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank
+from ..workbook.papermill import as_parameters
+from .local_pool import LocalPool
+from .output_folder import OutputError, OutputFolder
+from .pools import RowPool
+from .report_row import RowResult
+
+__all__ = [
+    "BatchInterrupted",
+    "BatchWriteError",
+    "Job",
+    "Outcome",
+    "load_jobs",
+    "report_notebook",
+    "run_batch",
+    "slugify",
+    "summary_frame",
+]
+
+KPI_COLUMNS = (
+    "mean_npv",
+    "se_npv",
+    "p_loss",
+    "p5",
+    "p50",
+    "p95",
+    "cvar5",
+    "p_failure",
+    "expected_switching_cost",
+    "breakeven_month",
+    "p_breakeven",
+)
+TEXT_COLUMNS = ("scenario", "status", "error", "report", "notebook")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class BatchWriteError(OutputError):
+    """The rows ran but the summary or index could not be written (disk full, folder gone)."""
+
+    def __init__(self, message: str, outcomes: list):
+        super().__init__(message)
+        self.outcomes = outcomes
+
+
+class BatchInterrupted(Exception):
+    """The batch was stopped by a signal; the finished rows' reports, the index and the summary
+    were written. ``signum`` is the signal, ``outcomes`` every row (the rest marked "not run")."""
+
+    def __init__(self, signum: int, outcomes: list):
+        self.signum, self.outcomes = signum, outcomes
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One row of the table: its name, output file stem and papermill parameters."""
+
+    row: int
+    name: str
+    slug: str
+    parameters: dict
+    error: str = ""  # set when the row is invalid: it is recorded, not run
+    currency: str = "USD"
+    horizon_months: int = 60
+
+
+@dataclass
+class Outcome:
+    job: Job
+    status: str  # "ok", "failed" or "not run"
+    error: str = ""
+    summary: dict = field(default_factory=dict)
+    report: str = ""
+    notebook: str = ""
+    seconds: float = 0.0
+    images: list[str] = field(default_factory=list)
+
+
+def slugify(name: str) -> str:
+    """A safe, unique file stem for a name: ASCII letters, digits and dashes, plus a short hash.
+
+    No path separators or dots survive, so a name cannot escape the output folder, and the hash
+    of the full name keeps similar names ("A/B", "A-B", "a b") from overwriting each other.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:60] or "scenario"
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{stem}-{digest}"
+
+
+def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = True) -> list[Job]:
+    """Read and check a scenario or vendor table; one :class:`Job` per row.
+
+    The table itself (encoding, shape, columns, names) is checked before anything runs: a problem
+    raises :class:`~outsourcing_risk.io.tables.TableError` or :class:`ScenarioError`. A row with a
+    bad value becomes a job that carries its error. A table with scorecard columns (see
+    ``data/vendors.csv``) is a vendor table: each vendor's scorecard gives its ``selection_score``.
+    ``whatif=False`` leaves the interactive what-if section out of the reports.
+    """
+    frame = load_scenarios(table)
+    vendors = any(c in SCORECARD for c in frame.columns)
+    known = set(FIELDS) | (set(SCORECARD) if vendors else set())
+    problems = [f"unknown column {c!r}{did_you_mean(str(c), known)}" for c in frame.columns if c not in known]
+    if "name" not in frame.columns:
+        problems.append("the table needs a 'name' column naming each row")
+    if vendors:
+        problems += [f"a vendor table needs a {c!r} column" for c in SCORECARD if c not in frame.columns]
+    names = [str(n).strip() for n in frame.get("name", [])]
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names, start=1):
+        if not n:
+            problems.append(f"row {i} has no name")
+        elif n in seen:
+            problems.append(f"row {i}: name {n!r} repeats row {seen[n]} (reports would be confused)")
+        seen.setdefault(n, i)
+    if problems:
+        raise ScenarioError(problems, f"the table {Path(table).name}")
+    jobs = [_job(i, row, vendors, n_trials, seed) for i, row in enumerate(frame.to_dict("records"), start=1)]
+    for job in jobs:
+        job.parameters["whatif"] = bool(whatif)
+    return jobs
+
+
+def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
+    name = str(row["name"]).strip()
+    values = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
+    error = ""
+    if vendors:
+        marks, bad_marks = read_scorecard(row)
+        error = "; ".join(bad_marks)
+        if not error:
+            values["selection_score"] = selection_score(marks)
+    scenario = None
+    if not error:
+        try:
+            scenario = Scenario.from_dict(values)
+        except ScenarioError as exc:
+            error = "; ".join(exc.problems)
+    parameters = as_parameters(values)
+    parameters.update(n_trials=n_trials, seed=seed)
+    return Job(
+        row=i,
+        name=name,
+        slug=slugify(name),
+        parameters=parameters,
+        error=error,
+        currency=scenario.currency if scenario else "USD",
+        horizon_months=(scenario or Scenario()).horizon_months,
+    )
+
+
+def image_browser() -> str | None:
+    """The Chrome or Chromium kaleido will use for ``--images`` (None when there is none)."""
+    if os.environ.get("BROWSER_PATH") and Path(os.environ["BROWSER_PATH"]).is_file():
+        return os.environ["BROWSER_PATH"]
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def _show_progress(progress: bool | None) -> bool | None:
+    """tqdm's convention: forced on or off when asked, else off when TQDM_DISABLE is set, else
+    only on a terminal (``disable=None``)."""
+    if progress is not None:
+        return not progress
+    if progress_disabled():
+        return True
+    return None
+
+
+def run_batch(
+    jobs: list[Job],
+    out_dir: str | Path,
+    *,
+    workers: int | None = None,
+    timeout: float = 600,
+    images: str | None = None,
+    progress: bool | None = None,
+    notebook: Path | None = None,
+    scheduler: str | None = None,
+) -> list[Outcome]:
+    """Run every job; write the reports, ``summary.csv`` and ``index.html`` into ``out_dir``.
+
+    Rows run in worker processes on this machine (``workers`` at a time), or with ``scheduler``
+    on a dask cluster: ``"local"`` starts a LocalCluster of ``workers`` processes, an address such
+    as ``"tcp://host:8786"`` uses a running one (see :mod:`outsourcing_risk.batch.dask_pool`). The same
+    table and seed give the same ``summary.csv`` either way.
+
+    Raises :class:`OutputError` (before anything runs) when ``out_dir`` cannot be used or another
+    run holds it, and when the summary or index cannot be written at the end;
+    :class:`~outsourcing_risk.batch.dask_pool.SchedulerError` (before anything runs) when the cluster
+    cannot be used; :class:`BatchInterrupted` after writing the index and summary when SIGINT or
+    SIGTERM stopped the run.
+    """
+    _check_options(timeout, images)
+    custom_notebook = notebook is not None
+    notebook = notebook or report_notebook()
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    cluster = _dask_pool(scheduler, workers, timeout, notebook.read_bytes() if custom_notebook else None)
+    try:
+        folder = OutputFolder(out_dir)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
+    request = dict(notebook=notebook, timeout=timeout, images=images)
+    outcomes, stopped = _run_rows(jobs, folder, request, cluster, workers=workers, progress=progress)
+    why = (
+        f"the batch was stopped ({signal.Signals(stopped).name}) before this row finished" if stopped else ""
+    )
+    ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
+    _write_summary_and_index(folder, ordered)
+    if stopped:
+        raise BatchInterrupted(stopped, ordered)
+    return ordered
+
+
+def _check_options(timeout, images) -> None:
+    """Refuse a bad timeout or image format, and images without a browser, before anything runs."""
+    if not (isinstance(timeout, int | float) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds (got {timeout!r})")
+    if images not in (None, "png", "svg"):
+        raise ValueError(f"images must be 'png', 'svg' or None (got {images!r})")
+    if images and image_browser() is None:
+        raise OutputError(
+            "--images needs Chrome or Chromium for kaleido and none was found: install chromium "
+            "(apt-get install chromium) or set BROWSER_PATH, or run without --images"
+        )
+
+
+def _dask_pool(scheduler: str | None, workers: int, timeout: float, notebook: bytes | None) -> RowPool | None:
+    """The cluster's pool when ``scheduler`` names one (connected now, so that a cluster that
+    cannot be used stops the run before anything is written), else None."""
+    if scheduler is None:
+        return None
+    from .dask_pool import DaskPool
+
+    # Workers use their installed report notebook unless the batch brings its own.
+    return DaskPool(scheduler, workers, timeout, notebook)
+
+
+def _run_rows(
+    jobs: list[Job], folder: OutputFolder, request: dict, cluster: RowPool | None, *, workers: int, progress
+) -> tuple[dict[int, Outcome], int | None]:
+    """Every row, stored in ``folder`` as it ends (invalid rows without a worker): the outcomes
+    by row, and the signal that stopped the run, if one did."""
+    outcomes: dict[int, Outcome] = {}
+    bar = tqdm(total=len(jobs), unit="report", desc="reports", disable=_show_progress(progress))
+    tmp_root = Path(tempfile.mkdtemp(prefix="outsourcing-risk-"))
+    try:
+        for job in jobs:  # a row redone (or now invalid) must not leave last run's files
+            folder.remove(_files_of(job))
+
+        def done(job: Job, result: RowResult) -> None:
+            outcomes[job.row] = _store(folder, job, result)
+            bar.set_postfix_str(f"{job.name[:30]}: {outcomes[job.row].status}")
+            bar.update()
+
+        for job in jobs:
+            if job.error:
+                done(job, RowResult("failed", f"ScenarioError: {job.error}"))
+        pool: RowPool = cluster or LocalPool(workers, request["timeout"], tmp_root)
+        stopped = pool.run([(j, {**request, "job": j}) for j in jobs if not j.error], done)
+    finally:
+        bar.close()
+        _remove_soon(tmp_root)
+        if cluster is not None:
+            cluster.close()
+    return outcomes, stopped
+
+
+def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> None:
+    """``summary.csv`` and ``index.html``, then the folder's manifest; on a full disk the index
+    falls back to its table without the chart (which carries plotly.js, ~5 MB)."""
+    from .index_page import index_html
+
+    try:
+        folder.write("summary.csv", summary_frame(ordered).to_csv(index=False))
+        try:
+            folder.write("index.html", index_html(ordered))
+        except OutputError:
+            folder.write("index.html", index_html(ordered, chart=False))
+    except OutputError as exc:
+        raise BatchWriteError(str(exc), ordered) from None
+    finally:
+        folder.close()
+
+
+def _remove_soon(folder: Path, seconds: float = 3.0) -> None:
+    """Remove the batch's temporary folder. After a stop, a kernel in its last moments may still
+    write there while it is removed (seen on a loaded machine): try again until it is gone."""
+    end = time.monotonic() + seconds
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists() or time.monotonic() > end:
+            return
+        time.sleep(0.1)
+
+
+def _files_of(job: Job) -> list[str]:
+    return [f"{job.slug}{end}" for end in (".html", ".ipynb", "-fan.png", "-npv.png", "-fan.svg", "-npv.svg")]
+
+
+def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:
+    """Write a row's files; a write that fails flags the row (and says why) but keeps the others."""
+    outcome = Outcome(job, result.status, result.error, result.summary, seconds=result.seconds)
+    try:
+        for name, data in result.files.items():
+            folder.write(name, data)
+    except OutputError as exc:
+        outcome.status, outcome.error = "failed", str(exc)
+    written = set(folder.written)
+    outcome.notebook = result.notebook if result.notebook in written else ""
+    outcome.report = result.report if result.report in written else ""
+    outcome.images = [i for i in result.images if i in written]
+    return outcome
+
+
+def _csv_text(text) -> str:
+    """A text cell safe to open in a spreadsheet (OWASP CSV injection: no formula may start it)."""
+    text = "" if text is None else str(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:
+    """One row per table row: status, error, file names and the KPIs (empty when it failed).
+
+    Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
+    prefixed with an apostrophe, as OWASP advises; numbers are left as numbers.
+    """
+    rows = []
+    for o in outcomes:
+        row = {
+            "row": o.job.row,
+            "scenario": o.job.name,
+            "status": o.status,
+            "error": o.error,
+            "report": o.report,
+            "notebook": o.notebook,
+        }
+        row = {k: (_csv_text(v) if k in TEXT_COLUMNS else v) for k, v in row.items()}
+        row.update({k: o.summary.get(k) for k in KPI_COLUMNS})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["row", *TEXT_COLUMNS, *KPI_COLUMNS])

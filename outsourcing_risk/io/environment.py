@@ -1,0 +1,27 @@
+"""What the package reads from the process environment, each variable read in one place.
+
+- ``TQDM_DISABLE``: tqdm's own switch for progress bars (``1``, ``true`` or ``yes`` turn them off).
+- ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS``: a process's share of the
+  cores for numerical libraries; the batch sets them for its workers, the app for its kernels.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["THREAD_VARIABLES", "core_share", "progress_disabled"]
+
+#: The variables that cap a process's numerical threads (OpenMP, OpenBLAS, MKL).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def progress_disabled() -> bool:
+    """``TQDM_DISABLE`` says progress bars are off (tqdm's convention: 1, true or yes)."""
+    return os.environ.get("TQDM_DISABLE", "").strip().lower() in ("1", "true", "yes")
+
+
+def core_share() -> int:
+    """How many threads this process may use: ``OMP_NUM_THREADS`` when set to a positive whole
+    number (the batch's workers get their share that way), else the machine's cores."""
+    share = os.environ.get("OMP_NUM_THREADS", "")
+    return int(share) if share.isdigit() and int(share) > 0 else os.cpu_count() or 1

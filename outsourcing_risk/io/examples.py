@@ -1,0 +1,80 @@
+"""The example tables and notebooks that ship with the package, and copying them out.
+
+A user who installed a wheel has no repository checkout: ``outsourcing-risk example DIR`` copies
+the sourced defaults, the example scenario and vendor tables, the explore notebooks and the report
+notebook into ``DIR``, laid out as in the repository (``data/``, ``notebooks/explore/``,
+``notebooks/reports/``), so the paths the notebooks mention hold there too.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .data import data_dir
+
+__all__ = ["ExampleError", "copy_examples", "example_files", "notebooks_dir", "report_notebook"]
+
+DATA_FILES = ("defaults.toml", "scenarios.csv", "vendors.csv")
+
+
+class ExampleError(Exception):
+    """The examples cannot be copied (the folder is a file, or cannot be written)."""
+
+
+def notebooks_dir() -> Path:
+    """The folder holding ``explore/`` and ``reports/``: the packaged copy in a wheel, else the
+    repository's ``notebooks/``."""
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "_notebooks"
+    return packaged if packaged.is_dir() else package.parent / "notebooks"
+
+
+def report_notebook() -> Path:
+    """The report notebook: the packaged copy in a wheel, else the repository's."""
+    candidate = notebooks_dir() / "reports" / "scenario_report.ipynb"
+    if candidate.is_file():
+        return candidate
+    raise FileNotFoundError("the report notebook scenario_report.ipynb is missing from the installation")
+
+
+def example_files() -> dict[str, Path]:
+    """Every example file: its place inside the target folder -> its installed copy."""
+    files = {f"data/{name}": data_dir() / name for name in DATA_FILES}
+    notebooks = notebooks_dir()
+    for sub in ("explore", "reports"):
+        for path in sorted((notebooks / sub).glob("*.ipynb")):
+            files[f"notebooks/{sub}/{path.name}"] = path
+    return files
+
+
+def copy_examples(target: str | os.PathLike) -> tuple[list[Path], list[Path]]:
+    """Copy the examples into ``target``; returns the files written and those kept because they
+    were already there (a user's edits are never overwritten). Each file is written whole or not
+    at all."""
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise ExampleError(f"{target} is a file, not a folder: give a folder for the examples")
+    written, kept = [], []
+    for relative, source in example_files().items():
+        dest = target / relative
+        if dest.exists():
+            kept.append(dest)
+            continue
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(source.read_bytes())
+                os.replace(tmp, dest)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise ExampleError(
+                f"cannot write {dest}: {exc.strerror or exc}; choose a folder you can write to"
+            ) from None
+        written.append(dest)
+    return written, kept

@@ -1,0 +1,285 @@
+"""The immutable, validated parameter set of one outsourcing decision."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import math
+from collections.abc import Mapping
+from numbers import Real
+
+import pandas as pd
+
+from ..io.data import default_values, defaults_table
+from .currency import check_currency
+from .distributions import Distribution, parse_value
+from .parameters import PARAMETERS, ParamSpec
+
+__all__ = [
+    "AFTER_FAILURE",
+    "FIELDS",
+    "TEXT_FIELDS",
+    "Scenario",
+    "ScenarioError",
+    "did_you_mean",
+    "is_blank",
+    "require_mapping",
+    "require_scenario",
+    "scenarios_from_table",
+    "unknown_name_problems",
+]
+
+AFTER_FAILURE = ("insource", "replace")
+#: Descriptive fields that the model does not use but reports carry (shown escaped in HTML).
+TEXT_FIELDS = ("name", "notes", "currency")
+_TEXT_DEFAULTS = {"name": "Base case", "notes": "", "currency": "USD"}
+_NUMERIC = tuple(p.name for p in PARAMETERS)
+FIELDS = (*TEXT_FIELDS, "after_failure", *_NUMERIC)
+
+
+class ScenarioError(ValueError):
+    """Every problem found in a scenario's parameters, each naming the field, value and rule."""
+
+    def __init__(self, problems: list[str], label: str = "scenario"):
+        self.problems = list(problems)
+        count = len(problems)
+        head = f"{count} problem{'s' if count > 1 else ''} in {label}:"
+        tail = "Fix the values above; `outsourcing-risk params` lists every parameter with its range."
+        super().__init__("\n  - ".join([head, *problems]) + "\n" + tail)
+
+
+class _Default:
+    def __repr__(self) -> str:
+        return "<default>"
+
+
+DEFAULT = _Default()
+
+
+def did_you_mean(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def unknown_name_problems(names, known=FIELDS) -> list[str]:
+    """A problem line for each name that is not a scenario field, with a suggestion."""
+    return [f"unknown parameter {n!r}{did_you_mean(str(n), known)}" for n in names if n not in known]
+
+
+def require_scenario(value, argument: str = "scenario") -> Scenario:
+    """``value`` if it is a :class:`Scenario`, else a TypeError that names the argument."""
+    if not isinstance(value, Scenario):
+        raise TypeError(
+            f"{argument} must be a Scenario (got {type(value).__name__}); build one with Scenario(...) "
+            "or Scenario.from_dict(row)"
+        )
+    return value
+
+
+def require_mapping(value, argument: str, expected: str):
+    """``value`` if it is a mapping, else a TypeError naming the argument and what was expected."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{argument} must be {expected} (got {type(value).__name__})")
+    return value
+
+
+def is_blank(value) -> bool:
+    """An empty table cell: None, blank text or NaN. Blank cells take the default."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _coerce_number(p: ParamSpec, raw, problems: list[str]):
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = parse_value(raw)
+        except ValueError as exc:
+            problems.append(f"{p.name} {exc}")
+            return None
+    if isinstance(value, Distribution):
+        return _check_distribution(p, value, problems)
+    if isinstance(value, bool) or not isinstance(value, Real):
+        problems.append(f"{p.name} must be {p.rule()} or a distribution (got {raw!r})")
+        return None
+    value = float(value)
+    if not math.isfinite(value):
+        problems.append(f"{p.name} must be a finite number (got {raw!r})")
+        return None
+    if not p.low <= value <= p.high:
+        problems.append(f"{p.name} must be {p.bounds(value)} (got {value:g})")
+        return None
+    if p.integer:
+        if value != round(value):
+            problems.append(f"{p.name} must be a whole number of months (got {value:g})")
+            return None
+        return int(value)
+    return value
+
+
+def _check_distribution(p: ParamSpec, dist: Distribution, problems: list[str]):
+    if not p.random:
+        problems.append(f"{p.name} must be a fixed number, not a distribution (got {dist})")
+        return None
+    own = dist.problems()
+    if own:
+        problems.extend(f"{p.name}: {dist} {msg}" for msg in own)
+        return None
+    lo, hi = dist.bounds
+    if lo < p.low or hi > p.high:
+        problems.append(
+            f"{p.name}: {dist} can reach values outside the allowed range "
+            f"(must be {p.rule()}; {type(dist).__name__} spans [{lo:g}, {hi:g}])"
+        )
+        return None
+    return dist
+
+
+class Scenario:
+    """All parameters of one outsourcing decision, validated and immutable.
+
+    Parameters not given take the sourced defaults of ``data/defaults.toml``. Any numeric
+    parameter except ``horizon_months`` may be a distribution, in Python or as text such as
+    ``"pert(0.05, 0.12, 0.25)"``. Invalid input raises one :class:`ScenarioError` listing every
+    problem.
+
+    Examples
+    --------
+    >>> s = Scenario(name="Offshore", trust=0.8, vendor_failure_prob_annual="pert(0.03, 0.06, 0.15)")
+    >>> s.trust
+    0.8
+    >>> s.replace(trust=0.5).trust
+    0.5
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values):
+        problems = unknown_name_problems(values)
+        merged = {**_TEXT_DEFAULTS, **default_values()}
+        merged.update({k: v for k, v in values.items() if k in FIELDS})
+        clean: dict[str, object] = {}
+        for name in TEXT_FIELDS:
+            raw = merged[name]
+            clean[name] = "" if raw is None else str(raw)
+        currency_problem = check_currency(clean["currency"])
+        if currency_problem:
+            problems.append(currency_problem)
+        policy = str(merged["after_failure"]).strip().lower()
+        if policy not in AFTER_FAILURE:
+            problems.append(
+                f"after_failure must be one of {', '.join(AFTER_FAILURE)} (got {merged['after_failure']!r})"
+            )
+        clean["after_failure"] = policy
+        for p in PARAMETERS:
+            clean[p.name] = _coerce_number(p, merged[p.name], problems)
+        if problems:
+            label = f"scenario {clean['name']!r}" if clean["name"] else "scenario"
+            raise ScenarioError(problems, label)
+        object.__setattr__(self, "_values", clean)
+
+    # --- construction helpers
+    @classmethod
+    def from_dict(cls, mapping: Mapping) -> Scenario:
+        """Build from a mapping such as a CSV row; blank cells (``""``, ``None``, NaN) mean default."""
+        require_mapping(
+            mapping,
+            "Scenario.from_dict's argument",
+            "a mapping of field names to values, such as a table row",
+        )
+        return cls(**{str(k): v for k, v in mapping.items() if not is_blank(v)})
+
+    def to_dict(self) -> dict[str, object]:
+        """Every field; distributions as text, so the dict round-trips through CSV and papermill."""
+        return {k: str(v) if isinstance(v, Distribution) else v for k, v in self._values.items()}
+
+    def replace(self, **changes) -> Scenario:
+        """A copy with some fields changed (validated like a new scenario)."""
+        return Scenario(**{**self._values, **changes})
+
+    # --- access
+    def __getattr__(self, name: str):
+        try:
+            return self._values[name]
+        except (KeyError, AttributeError):
+            raise AttributeError(f"Scenario has no field {name!r}{did_you_mean(name, FIELDS)}") from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Scenario is immutable: use scenario.replace(...) for a changed copy")
+
+    def __dir__(self):
+        return [*super().__dir__(), *FIELDS]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Scenario) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.to_dict().items()))
+
+    def __repr__(self) -> str:
+        defaults = {**_TEXT_DEFAULTS, **default_values()}
+        values = self.to_dict()
+        changed = [f"{k}={values[k]!r}" for k in FIELDS if values[k] != defaults.get(k)]
+        return f"Scenario({', '.join(changed)})"
+
+    def __getstate__(self):
+        return self._values
+
+    def __setstate__(self, state):
+        object.__setattr__(self, "_values", state)
+
+    @property
+    def uncertain(self) -> tuple[str, ...]:
+        """Names of the parameters given as distributions."""
+        return tuple(n for n in _NUMERIC if isinstance(self._values[n], Distribution))
+
+    def table(self) -> pd.DataFrame:
+        """Every numeric parameter with its value, unit, default, group and help, for display."""
+        defaults = defaults_table()
+        rows = [
+            {
+                "parameter": p.name,
+                "value": str(self._values[p.name]),
+                "unit": p.unit,
+                "default": defaults[p.name]["value"],
+                "group": p.group,
+                "help": p.help,
+            }
+            for p in PARAMETERS
+        ]
+        return pd.DataFrame(rows).set_index("parameter")
+
+
+Scenario.__signature__ = inspect.Signature(
+    [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=DEFAULT) for n in FIELDS]
+)
+
+
+def scenarios_from_table(table: pd.DataFrame) -> list[Scenario]:
+    """One scenario per row of a scenario table; every bad row and column reported at once.
+
+    Rows are numbered from 1, the first row under the header.
+    """
+    problems = unknown_name_problems(table.columns)
+    if "name" not in table.columns:
+        problems.append("the table needs a 'name' column naming each scenario")
+    if problems:
+        raise ScenarioError(problems, "the scenario table's columns")
+    scenarios, problems = [], []
+    for i, row in enumerate(table.to_dict("records")):
+        try:
+            scenarios.append(Scenario.from_dict(row))
+        except ScenarioError as exc:
+            problems.extend(f"row {i + 1} ({row.get('name', '')!r}): {p}" for p in exc.problems)
+    if problems:
+        raise ScenarioError(problems, "the scenario table")
+    names = [s.name for s in scenarios]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ScenarioError(
+            [f"scenario name {n!r} appears more than once" for n in dupes], "the scenario table"
+        )
+    return scenarios

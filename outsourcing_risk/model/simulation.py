@@ -1,0 +1,501 @@
+"""The Monte Carlo model of docs/model.md, vectorised over trials.
+
+One block of trials is simulated at a time; within a block every step is an array operation over
+``(trials,)`` or ``(trials, months)``. Vendor failures are drawn by inverse transform of the
+cumulative hazard (one exponential per trial and vendor), so there is no loop over months.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm import tqdm
+
+from ..io.environment import progress_disabled
+from .results import SimulationResult
+from .sampling import BLOCK, FAILURE_STREAM, INCIDENT_STREAM, Correlation, block_rng, sample_parameters
+from .scenario import Scenario
+
+__all__ = ["simulate"]
+
+#: Trials per pass over the incident draws: small enough for the CPU cache. Does not change results.
+_CHUNK = 1_000
+#: Below this many trial-months a run shows no progress bar unless asked (about 200,000 trials).
+_PROGRESS_CELLS = 12_000_000
+
+
+def _col(x):
+    """A scalar stays a scalar; a per-trial array becomes a column that broadcasts over months."""
+    return x[:, None] if np.ndim(x) == 1 else x
+
+
+def _at(x, idx):
+    """The values of the trials ``idx`` (indices or a slice): a fixed parameter is the same for all."""
+    return x[idx] if np.ndim(x) >= 1 else x
+
+
+@dataclass
+class _Block:
+    npv: np.ndarray
+    first_failure: np.ndarray
+    switches: np.ndarray
+    switching_spend: np.ndarray
+    upfront: np.ndarray
+    inputs: dict
+    events: list  # (trial indices, failure months) per vendor generation
+
+
+def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
+    """Failure events as (trial indices, failure months) per vendor generation."""
+    alive = np.arange(n)
+    hazard_start = np.ones(n, dtype=np.int64)  # month in which the current vendor's age is 1
+    events = []
+    per_trial = cum_hazard.ndim == 2
+    while alive.size:
+        e = rng.standard_exponential(n)[alive]  # always draw n: common random numbers per trial
+        if per_trial:  # cum_hazard holds survival S(a) here: Λ(a) ≤ E  ⇔  S(a) ≥ exp(-E)
+            age = (cum_hazard[alive] >= np.exp(-e)[:, None]).sum(axis=1) + 1
+        else:
+            age = np.searchsorted(cum_hazard, e, side="right") + 1
+        month = hazard_start[alive] + age - 1
+        fails = month <= horizon
+        idx, month = alive[fails], month[fails]
+        if idx.size == 0:
+            break
+        events.append((idx, month))
+        if policy == "insource":
+            break
+        # The replacement serves from month + D; it cannot fail before the next month begins.
+        hazard_start[idx] = month + np.maximum(_at(disruption, idx), 1)
+        alive = idx[hazard_start[idx] <= horizon]
+    return events
+
+
+@dataclass
+class _Terms:
+    """The month-by-month money of a block: scalars and (months,) arrays, or (trials, months)."""
+
+    active_saving: np.ndarray  # saving of a month with the vendor, before incidents
+    overlap: np.ndarray  # in-house cost still carried in the transition months
+    disrupt_saving: np.ndarray  # saving (a loss) of a disruption month
+    quality: float | np.ndarray  # multiplier of incidents and hazard from clarity and selection
+    disruption: int | np.ndarray  # disruption months after a failure
+    switch_cost: float | np.ndarray
+    upfront: float | np.ndarray
+
+
+def _monthly_terms(p: dict, months: np.ndarray) -> _Terms:
+    years = (months - 1) / 12.0
+    eps = p["exit_readiness"]
+    inhouse = _col(p["inhouse_monthly_cost"]) * (1 + _col(p["inhouse_escalation_annual"])) ** years
+    fee = _col(p["vendor_monthly_fee"]) * (1 + _col(p["fee_escalation_annual"])) ** years
+    governance = p["governance_min"] + p["micromanagement_overhead"] * (1 - p["trust"]) ** 2
+    overlap = (months <= _col(p["transition_months"])) * (inhouse * _col(p["transition_overlap"]))
+    disruption = np.floor(np.asarray(p["switching_months"]) * (1 - p["exit_time_reduction"] * eps) + 0.5)
+    clarity = 1 + p["clarity_weight"] * (1 - p["goal_clarity"])
+    return _Terms(
+        active_saving=inhouse
+        - fee * (1 + _col(governance))
+        - _col(eps * p["exit_plan_monthly_cost"])
+        - overlap,
+        overlap=overlap,
+        disrupt_saving=-inhouse * _col(p["disruption_premium"]),
+        quality=clarity * (1 + p["selection_weight"] * (1 - p["selection_score"])),
+        disruption=disruption.astype(np.int64) if disruption.ndim else int(disruption),
+        switch_cost=p["switching_cost"] * (1 - p["exit_cost_reduction"] * eps),
+        upfront=p["transition_cost"] + eps * p["exit_plan_upfront_cost"],
+    )
+
+
+def _hazard_curve(p: dict, quality, months: np.ndarray) -> np.ndarray:
+    """By month of the relationship: the cumulative hazard (months,) when it is the same for every
+    trial; otherwise each trial's survival curve (trials, months), far cheaper than n x H logs."""
+    with np.errstate(divide="ignore"):
+        h0 = -np.expm1(np.log1p(-p["vendor_failure_prob_annual"]) / 12)
+    base = h0 * quality * (1 + p["tension_weight"] * (1 - p["trust"]) ** 2)
+    creep = p["scope_creep_annual"] * p["creep_strain"]
+    hazard = np.minimum(1.0, _col(base) * (1 + _col(creep) * (months - 1) / 12.0))
+    if hazard.ndim == 1:
+        with np.errstate(divide="ignore"):
+            return np.cumsum(-np.log1p(-hazard))
+    np.subtract(1.0, hazard, out=hazard)
+    return np.cumprod(hazard, axis=1, out=hazard)
+
+
+def _tally(events, n: int, switch_cost):
+    """First failure month (0: none), number of switches and switching spend per trial."""
+    first_failure = np.zeros(n, dtype=np.int64)
+    switches = np.zeros(n, dtype=np.int64)
+    spend = np.zeros(n)
+    for idx, month in events:
+        first_failure[idx] = np.where(first_failure[idx] == 0, month, first_failure[idx])
+        switches[idx] += 1
+        spend[idx] += _at(switch_cost, idx)
+    return first_failure, switches, spend
+
+
+def _simulate_block(
+    scenario: Scenario, p: dict, n: int, rng_fail, rng_inc, out_path, shared=None, b: int = 0
+) -> _Block:
+    """Block ``b`` of trials into ``out_path``. ``shared`` (a dict, see
+    :func:`simulate_failure_levels`) keeps each block's monthly terms and months with the vendor
+    (savings less incidents) for runs that differ only in the failure probability, which changes
+    neither: the first run computes them, the others reuse them."""
+    horizon = scenario.horizon_months
+    months = np.arange(1, horizon + 1)
+    kept = shared.get(b) if shared is not None else None
+    t = _monthly_terms(p, months) if kept is None else kept[0]
+    cum_hazard = _hazard_curve(p, t.quality, months)
+    events = _failures(scenario.after_failure, n, horizon, cum_hazard, t.disruption, rng_fail)
+    first_failure, switches, spend = _tally(events, n, t.switch_cost)
+
+    # Savings by month, turned into the cumulative path in place at the end. Every month starts as
+    # a month with the vendor; months after a failure are then overwritten, which also removes
+    # the incidents drawn for them.
+    s = out_path
+    if kept is not None:
+        s[...] = kept[1]
+    else:
+        _active_months(s, t.active_saving, p, t.quality, rng_inc)
+        if shared is not None:
+            shared[b] = (t, s.copy())
+    _first_vendor_only(s, t.overlap, first_failure, p["transition_months"])
+    if scenario.after_failure == "insource" and events:
+        # In-house from the end of the disruption on: those months save nothing.
+        back = np.full(n, horizon)
+        idx, month = events[0]
+        back[idx] = month - 1 + _at(t.disruption, idx)
+        s *= months <= back[:, None]
+    flat = s.reshape(-1)
+    for idx, month in events:
+        _disruptions(s, idx, month, _at(t.disruption, idx), t.disrupt_saving)
+        flat[idx * horizon + month - 1] -= _at(t.switch_cost, idx)
+
+    discount = (1 + _col(p["discount_rate_annual"])) ** (-months / 12.0)
+    npv = (s @ discount if np.ndim(discount) == 1 else np.einsum("ij,ij->i", s, discount)) - t.upfront
+    s[:, 0] -= t.upfront  # the path includes the up-front costs from month 1 on
+    np.cumsum(s, axis=1, out=s)
+    npv = np.broadcast_to(npv, (n,)).astype(float)
+    upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
+    inputs = {name: p[name] for name in scenario.uncertain}
+    return _Block(npv, first_failure, switches, spend, upfront, inputs, events)
+
+
+def _first_vendor_only(s, overlap, first_failure, transition_months):
+    """The transition overlap belongs to the first vendor: give it back from its failure on.
+
+    Every month was charged the overlap of its calendar month. Only trials whose first vendor
+    failed inside the transition are touched; their disruption and in-house months are
+    overwritten afterwards anyway.
+    """
+    width = min(int(np.max(transition_months)), s.shape[1])
+    idx = np.flatnonzero((first_failure > 0) & (first_failure <= width))
+    if idx.size == 0:
+        return
+    after = np.arange(width) >= (first_failure[idx] - 1)[:, None]
+    charged = overlap[idx, :width] if np.ndim(overlap) == 2 else overlap[:width]
+    s[idx, :width] += after * charged
+
+
+def _disruptions(s, idx, month, d, disrupt_saving):
+    """Overwrite the D disruption months after each failure (flat indices: cheaper than 2-D)."""
+    horizon = s.shape[1]
+    width = int(np.max(d)) if np.size(d) else 0
+    if width == 0:
+        return
+    offset = np.arange(width)
+    cols = (month - 1)[:, None] + offset
+    ok = (cols < horizon) & (offset < _col(d))
+    flat = (idx[:, None] * horizon + cols)[ok]
+    cols = cols[ok]
+    values = disrupt_saving.reshape(-1)[flat] if np.ndim(disrupt_saving) == 2 else disrupt_saving[cols]
+    s.reshape(-1)[flat] = values
+
+
+def _active_months(s, active_saving, p, quality, rng):
+    """Savings of months with the vendor, less undetected problems (quality incidents).
+
+    Incidents are Poisson counts per month, by inverse transform of one uniform each. The
+    uniforms are drawn into ``s`` itself, a few hundred trials at a time so that every pass over
+    them stays in the CPU cache; the draws are the same as one draw of the whole block.
+    """
+    rate = p["incident_rate_max"] * p["trust"] ** 2 * quality
+    if not np.any(rate > 0):
+        s[...] = active_saving
+        return
+    p0, cost = np.exp(-rate), p["incident_cost"]
+    cdf1 = p0 * (1 + rate)
+    for lo in range(0, s.shape[0], _CHUNK):
+        part = slice(lo, lo + _CHUNK)
+        u = s[part]
+        rng.random(out=u)
+        multi = np.flatnonzero(u > _col(_at(cdf1, part)))  # two or more incidents: rare
+        rows, cols = np.divmod(multi, s.shape[1])
+        u_multi = u[rows, cols]
+        np.multiply(u > _col(_at(p0, part)), -_col(_at(cost, part)), out=u)  # at least one
+        u += active_saving[part] if np.ndim(active_saving) == 2 else active_saving
+        if multi.size:
+            rows += lo
+            extra = _extra_incidents(u_multi, _at(rate, rows), _at(cdf1, rows), _at(p0 * rate, rows))
+            s[rows, cols] -= extra * _at(cost, rows)
+
+
+#: Above this rate a month's incident count is read from scipy's Poisson inverse CDF: the term
+#: by term sum below would need hundreds of steps, and exp(-rate) underflows past ~745.
+_DIRECT_RATE = 30.0
+
+
+def _extra_incidents(u, lam, cdf, term):
+    """Incidents beyond the first, continuing the Poisson inverse CDF from P(N ≤ 1).
+
+    The count is the smallest k with P(N ≤ k) ≥ u, the same inverse transform at every rate.
+    """
+    count = np.zeros(u.size)
+    lam = np.broadcast_to(lam, u.shape)
+    high = lam > _DIRECT_RATE
+    if high.any():
+        from scipy import stats
+
+        count[high] = stats.poisson.ppf(u[high], lam[high]) - 1
+        keep = ~high
+        u, lam, count_low = u[keep], lam[keep], count[keep]
+        cdf, term = np.broadcast_to(cdf, keep.shape)[keep], np.broadcast_to(term, keep.shape)[keep]
+    else:
+        keep, count_low = None, count
+    k = 1
+    more = np.ones(u.size, dtype=bool)
+    while more.any():
+        count_low += more
+        k += 1
+        term = term * lam / k
+        cdf = cdf + term
+        more &= u > cdf
+    if keep is not None:
+        count[keep] = count_low
+    return count
+
+
+def _check_trials(n_trials, horizon: int) -> int:
+    if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)):
+        raise TypeError(f"n_trials must be a whole number ≥ 1 (got {n_trials!r})")
+    if n_trials < 1:
+        raise ValueError(f"n_trials must be ≥ 1 (got {n_trials})")
+    need = n_trials * (horizon * 8 + 64)
+    limit = _memory_limit()
+    if need > limit:
+        raise ValueError(
+            f"n_trials={n_trials:,} over horizon_months={horizon} needs about {need / 1e9:.1f} GB "
+            f"for the savings paths, more than the {limit / 1e9:.1f} GB allowed here: lower n_trials "
+            "(100,000 trials already give a standard error about 0.3 % of the spread) or pass "
+            "target_se=... to stop as soon as the mean is precise enough"
+        )
+    return int(n_trials)
+
+
+def _memory_limit() -> float:
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        physical = 16e9
+    return min(0.5 * physical, 32e9)
+
+
+def simulate(
+    scenario: Scenario | None = None,
+    n_trials: int | None = None,
+    seed: int | None = None,
+    *,
+    correlation=None,
+    target_se: float | None = None,
+    max_trials: int = 1_000_000,
+    progress: bool | None = None,
+) -> SimulationResult:
+    """Simulate the savings of outsourcing under ``scenario``.
+
+    Parameters
+    ----------
+    scenario
+        The decision's parameters (default: the sourced defaults).
+    n_trials
+        Number of Monte Carlo trials (default 10,000). With ``target_se``, the minimum.
+    seed
+        Seed of all randomness; the same scenario, seed and trials give identical numbers in any
+        process. ``None`` draws fresh entropy, recorded in ``result.seed``.
+    correlation
+        Rank correlations between uncertain parameters, ``{("a", "b"): rho}`` or a DataFrame.
+    target_se
+        Keep adding blocks of 10,000 trials until the standard error of the mean NPV is at most
+        this (currency), or ``max_trials`` is reached; ``result.convergence`` holds the trace.
+    progress
+        Show a progress bar (default: only for runs of more than about 200,000 trials, and only
+        when standard error is a terminal, so notebooks and reports never carry one). The
+        environment variable ``TQDM_DISABLE=1`` turns it off.
+
+    Examples
+    --------
+    >>> result = simulate(Scenario(), n_trials=20_000, seed=1)
+    >>> result.npv.shape
+    (20000,)
+    """
+    scenario = Scenario() if scenario is None else scenario
+    if not isinstance(scenario, Scenario):
+        raise TypeError(
+            f"simulate needs a Scenario (got {type(scenario).__name__}); build one with Scenario(...)"
+        )
+    seed = int(np.random.SeedSequence().entropy) if seed is None else _check_seed(seed)
+    horizon = scenario.horizon_months
+    corr = None if correlation is None else Correlation(correlation, scenario)
+    if target_se is None:
+        n = _check_trials(10_000 if n_trials is None else n_trials, horizon)
+        sizes = [min(BLOCK, n - lo) for lo in range(0, n, BLOCK)]
+        return _run(scenario, seed, sizes, corr=corr, progress=progress)
+    if not (isinstance(target_se, (int, float)) and target_se > 0):
+        raise ValueError(f"target_se must be a positive amount of currency (got {target_se!r})")
+    cap = _check_trials(max_trials, horizon)
+    first = -(-(n_trials or 2 * BLOCK) // BLOCK)
+    sizes = [BLOCK] * max(first, 2)
+    return _run(
+        scenario,
+        seed,
+        sizes,
+        corr=corr,
+        progress=progress,
+        target_se=target_se,
+        cap=max(cap, BLOCK * len(sizes)),
+    )
+
+
+def simulate_failure_levels(scenario: Scenario, levels, n_trials: int, seed: int):
+    """``simulate(scenario.replace(vendor_failure_prob_annual=v), n_trials, seed)`` for each ``v``
+    of ``levels`` (numbers or distributions), one result at a time, number for number as
+    :func:`simulate` gives them, for less work: the months with the vendor and their incidents do
+    not depend on the failure probability, so they are drawn for the first level only (and the
+    monthly costs and savings computed once).
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"simulate_failure_levels needs a Scenario (got {type(scenario).__name__})")
+    seed = _check_seed(seed)
+    n = _check_trials(n_trials, scenario.horizon_months)
+    sizes = [min(BLOCK, n - lo) for lo in range(0, n, BLOCK)]
+    shared: dict[int, tuple] = {}  # block -> (monthly terms, months with the vendor)
+    for level in levels:
+        yield _run(
+            scenario.replace(vendor_failure_prob_annual=level), seed, sizes, progress=False, shared=shared
+        )
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
+    return int(seed)
+
+
+def _run(
+    scenario: Scenario,
+    seed: int,
+    sizes: list[int],
+    *,
+    corr: Correlation | None = None,
+    progress: bool | None = None,
+    target_se: float | None = None,
+    cap: int | None = None,
+    shared: dict | None = None,
+) -> SimulationResult:
+    """Simulate block after block and put the blocks together into one result.
+
+    ``sizes`` are the trials of each block (each at most :data:`BLOCK`, block ``b`` drawing from
+    its own streams, so a block's numbers do not depend on the others). With ``target_se`` the
+    run goes on past ``sizes`` a block at a time until the mean's standard error is at most
+    ``target_se`` or ``cap`` trials are reached. ``progress``: None shows a bar on a terminal for
+    large runs; ``shared`` lets :func:`simulate_failure_levels` reuse what the failure
+    probability does not change.
+    """
+    horizon = scenario.horizon_months
+    paths, blocks, trace = [], [], []
+    total = sum(sizes) if target_se is None else cap
+    # A fixed-size run writes every block straight into one array: no copy at the end.
+    whole = np.empty((total, horizon)) if target_se is None else None
+    show = progress if progress is not None else total * horizon > _PROGRESS_CELLS and _terminal()
+    bar = tqdm(total=total, unit="trial", desc=f"simulating {scenario.name}", disable=not show)
+    sum_x = sum_x2 = 0.0
+    b = 0
+    while b < len(sizes) or target_se is not None:
+        size = sizes[b] if b < len(sizes) else BLOCK
+        p = sample_parameters(scenario, seed, b, size, corr)
+        lo = b * BLOCK
+        path = whole[lo : lo + size] if whole is not None else np.empty((size, horizon))
+        blk = _simulate_block(
+            scenario,
+            p,
+            size,
+            block_rng(seed, b, FAILURE_STREAM),
+            block_rng(seed, b, INCIDENT_STREAM),
+            path,
+            shared,
+            b,
+        )
+        paths.append(path)
+        blocks.append(blk)
+        bar.update(size)
+        b += 1
+        if target_se is not None:
+            sum_x += blk.npv.sum()
+            sum_x2 += np.square(blk.npv).sum()
+            n = b * BLOCK
+            var = max(sum_x2 / n - (sum_x / n) ** 2, 0.0) * n / (n - 1)
+            se = math.sqrt(var / n)
+            trace.append((n, sum_x / n, se))
+            if b >= len(sizes) and (se <= target_se or n + BLOCK > cap):
+                break
+    bar.close()
+    npv = np.concatenate([x.npv for x in blocks])
+    if not np.isfinite(npv).all():  # the bounds of the parameters keep this from happening
+        raise ValueError(
+            f"scenario {scenario.name!r} gives figures too large to represent: bring its money "
+            "amounts, escalation, discount rate or horizon closer to a real contract"
+        )
+    return SimulationResult(
+        scenario=scenario,
+        seed=seed,
+        npv=npv,
+        path=whole if whole is not None else np.concatenate(paths),
+        first_failure_month=np.concatenate([x.first_failure for x in blocks]),
+        switches=np.concatenate([x.switches for x in blocks]),
+        switching_spend=np.concatenate([x.switching_spend for x in blocks]),
+        upfront=np.concatenate([x.upfront for x in blocks]),
+        inputs={k: np.concatenate([x.inputs[k] for x in blocks]) for k in scenario.uncertain},
+        failures=_failure_table(blocks),
+        convergence=_trace_frame(trace, target_se),
+    )
+
+
+def _terminal() -> bool:
+    """Standard error is a terminal (not a notebook, a pipe or a log) and TQDM_DISABLE is not set."""
+    if progress_disabled():
+        return False
+    return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+def _failure_table(blocks) -> tuple[np.ndarray, np.ndarray]:
+    """Every failure of every trial as (trial index, month), trial indices across all blocks."""
+    trials, months = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for b, blk in enumerate(blocks):
+        for idx, month in blk.events:
+            trials.append(idx + b * BLOCK)
+            months.append(np.asarray(month, dtype=np.int64))
+    return np.concatenate(trials), np.concatenate(months)
+
+
+def _trace_frame(trace, target_se):
+    if target_se is None:
+        return None
+    import pandas as pd
+
+    frame = pd.DataFrame(trace, columns=["n_trials", "mean_npv", "se_npv"])
+    frame.attrs["target_se"] = target_se
+    frame.attrs["converged"] = bool(frame["se_npv"].iloc[-1] <= target_se)
+    return frame

@@ -1,0 +1,212 @@
+"""How numbers are written for people: money, percentages, months and parameter labels.
+
+One module, used by the reports, the index page, the widgets and the charts alike, so that a
+reader sees currency, chances and months written the same way everywhere:
+
+- money: the currency code first, thousands separated: ``USD 125,000``, compact ``USD 125k``;
+- chances: ``16.7%``; in words ``1 future in 6``;
+- months: ``month 31``; ``never`` when the event does not happen within the horizon.
+
+Plotly axes use the same conventions through :func:`money_axis` and :func:`percent_axis`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+from ..model.currency import CURRENCY_RULE, check_currency, currency_code
+from ..model.parameters import ParamSpec, spec
+
+__all__ = [
+    "CURRENCY_RULE",
+    "chance_in_words",
+    "check_currency",
+    "money",
+    "money_axis",
+    "month",
+    "param_label",
+    "param_unit",
+    "param_value",
+    "percent",
+    "percent_axis",
+]
+
+
+def _currency(currency: str) -> str:
+    return currency_code(currency)
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _compact(value: float) -> str:
+    """125000 → 125k, 1234567 → 1.23M: three significant digits, SI-style as on the chart axes."""
+    size = abs(value)
+    for factor, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if size >= factor * 0.9995:
+            return f"{value / factor:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def money(value, currency: str = "", *, compact: bool = False, per_month: bool = False) -> str:
+    """``USD 125,000`` (``USD 125k`` compact); ``n/a`` when missing. Negative: ``USD -40,000``.
+
+    Examples
+    --------
+    >>> money(125_400.4, "usd")
+    'USD 125,400'
+    >>> money(-1_234_567, "EUR", compact=True)
+    'EUR -1.23M'
+    >>> money(70_000, "€", per_month=True)
+    '€ 70,000/month'
+    """
+    if _is_missing(value):
+        return "n/a"
+    number = _compact(float(value)) if compact else f"{float(value):,.0f}"
+    if number in ("-0", "-0k"):
+        number = number[1:]
+    cur = _currency(currency)
+    text = f"{cur} {number}" if cur else number
+    return text + ("/month" if per_month else "")
+
+
+def percent(p, digits: int = 1) -> str:
+    """A probability or fraction as a percentage: ``16.7%``; ``n/a`` when missing.
+
+    Examples
+    --------
+    >>> percent(0.1666)
+    '16.7%'
+    >>> percent(0.05, 0)
+    '5%'
+    """
+    if _is_missing(p):
+        return "n/a"
+    return f"{100 * float(p):.{digits}f}%"
+
+
+def month(m, horizon: int | None = None) -> str:
+    """``month 31``; ``never`` (``not within 60 months`` given the horizon) when missing.
+
+    Examples
+    --------
+    >>> month(31.0)
+    'month 31'
+    >>> month(float("nan"), 60)
+    'not within 60 months'
+    """
+    if _is_missing(m):
+        return f"not within {horizon} months" if horizon else "never"
+    return f"month {float(m):.0f}"
+
+
+def chance_in_words(p: float) -> str:
+    """A chance as a reader says it: ``1 future in 6``, ``almost none``, ``3 futures in 4``.
+
+    Examples
+    --------
+    >>> chance_in_words(0.166)
+    '1 future in 6'
+    >>> chance_in_words(0.75)
+    '3 futures in 4'
+    """
+    if p <= 0:
+        return "none of the simulated futures"
+    if p < 0.005:
+        return "fewer than 1 future in 200"
+    if p <= 0.5:
+        return f"1 future in {round(1 / p)}"
+    if p >= 0.995:
+        return "almost every future"
+    for den in range(2, 11):
+        num = round(p * den)
+        if abs(num / den - p) < 0.02:
+            return f"{num} futures in {den}"
+    return f"{percent(p, 0)} of futures"
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+_UNITS = {
+    "currency": "{cur}",
+    "currency/month": "{cur}/month",
+    "fraction (0–1)": "%",
+    "probability/year": "% per year",
+    "fraction/year": "% per year",
+    "fraction of fee": "% of fee",
+    "fraction of in-house cost": "% of in-house cost",
+    "multiplier": "multiplier",
+    "incidents/month": "per month",
+    "months": "months",
+}
+
+
+def param_unit(p: ParamSpec | str, currency: str = "USD") -> str:
+    """The unit as a reader writes it: ``USD/month``, ``% per year``, ``months``."""
+    p = spec(p) if isinstance(p, str) else p
+    return _UNITS[p.unit].format(cur=_currency(currency) or "currency")
+
+
+def param_label(p: ParamSpec | str, currency: str = "USD", *, unit: bool = True) -> str:
+    """A parameter's human label with its unit: ``Vendor monthly fee (USD/month)``.
+
+    Examples
+    --------
+    >>> param_label("vendor_failure_prob_annual")
+    'Vendor failure probability (% per year)'
+    """
+    p = spec(p) if isinstance(p, str) else p
+    return f"{p.label} ({param_unit(p, currency)})" if unit else p.label
+
+
+def param_value(p: ParamSpec | str, value, currency: str = "USD") -> str:
+    """A parameter's value as a reader writes it: ``USD 70,000/month``, ``60%``, ``6 months``.
+
+    A distribution is written with each of its numbers formatted the same way.
+
+    Examples
+    --------
+    >>> param_value("switching_cost", 280000.0, "USD")
+    'USD 280,000'
+    >>> param_value("trust", 0.6)
+    '60%'
+    >>> param_value("transition_months", 3)
+    '3 months'
+    """
+    p = spec(p) if isinstance(p, str) else p
+    if hasattr(value, "ppf"):  # a distribution: the same form with formatted numbers
+        args = ", ".join(_plain(p, v, currency) for v in value.__dict__.values())
+        return f"{type(value).__name__.lower()}({args})"
+    return _plain(p, value, currency, with_unit=True)
+
+
+def _plain(p: ParamSpec, value, currency: str, with_unit: bool = False) -> str:
+    unit = p.unit
+    if unit.startswith("currency"):
+        return money(value, currency, per_month=with_unit and unit == "currency/month")
+    if unit.startswith(("fraction", "probability")):
+        digits = 0 if abs(float(value) * 100 - round(float(value) * 100)) < 1e-9 else 1
+        text = percent(value, digits)
+        return f"{text}{_UNITS[unit][1:]}" if with_unit else text
+    if unit == "months":
+        count = round(float(value))
+        return f"{count} month{'s' if count != 1 else ''}" if with_unit else f"{count}"
+    if unit == "multiplier":
+        return f"×{float(value):g}" if with_unit else f"{float(value):g}"
+    return f"{float(value):g} per month" if with_unit else f"{float(value):g}"
+
+
+# --- plotly axes -----------------------------------------------------------------------------
+
+
+def money_axis(currency: str = "", **axis) -> dict:
+    """A plotly axis written like :func:`money` with ``compact=True``: ``USD 125k``."""
+    cur = _currency(currency)
+    return {**axis, "tickprefix": f"{html.escape(cur)} " if cur else "", "tickformat": ",.3~s"}
+
+
+def percent_axis(**axis) -> dict:
+    """A plotly axis of chances, written like :func:`percent` without decimals."""
+    return {**axis, "tickformat": ".0%"}

@@ -1,0 +1,195 @@
+"""The summary figures for people: their labels and meanings, the KPI cards, the tables of a
+report (figures, parameters, vendor ranking). Every text that came from a user is escaped."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from ..model.parameters import PARAMETERS
+from ..model.scenario import Scenario
+from .formatting import money, month, param_label, param_value, percent
+from .narrative import horizon_words
+
+__all__ = [
+    "HEADLINE_KPIS",
+    "KPI_HELP",
+    "KPI_LABELS",
+    "changed_parameters",
+    "format_kpi",
+    "headline_label",
+    "kpi_cards_html",
+    "kpi_table",
+    "parameter_table",
+    "ranking_table",
+]
+
+#: Summary metrics with the labels a reader sees, plain words first, in the order reports show them.
+KPI_LABELS = {
+    "mean_npv": "Mean saving (NPV)",
+    "se_npv": "Standard error of the mean",
+    "p_loss": "Chance of a loss",
+    "p5": "NPV, 5th percentile",
+    "p50": "NPV, median",
+    "p95": "NPV, 95th percentile",
+    "cvar5": "Worst-5 % average (CVaR 5 %)",
+    "p_failure": "Chance of a vendor failure",
+    "expected_switches": "Expected number of switches",
+    "expected_switching_cost": "Expected switching spend",
+    "breakeven_month": "Break-even month",
+    "p_breakeven": "Chance of being ahead at the horizon",
+}
+
+#: What each figure means, for tooltips and the docs.
+KPI_HELP = {
+    "mean_npv": "average over the simulated futures of the present value of the savings against staying in-house",
+    "se_npv": "Monte Carlo standard error of the mean saving",
+    "p_loss": "share of futures whose present value of savings is below zero",
+    "cvar5": "average present value of the 5 % worst futures (conditional value at risk, CVaR 5 %)",
+    "p_failure": "share of futures with at least one vendor failure within the horizon",
+    "breakeven_month": (
+        "first month from which the median cumulative savings (the middle line of the fan chart) "
+        "stay above zero to the end of the horizon"
+    ),
+    "p_breakeven": "share of futures whose cumulative savings are positive at the end of the horizon",
+}
+
+
+def format_kpi(key: str, value, currency: str = "", horizon: int | None = None) -> str:
+    """One summary figure as a reader sees it (see :mod:`outsourcing_risk.present.formatting`)."""
+    if key == "breakeven_month":
+        return month(value, horizon)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if key.startswith("p_"):
+        return percent(value)
+    if key == "expected_switches":
+        return f"{value:.2f}"
+    return money(value, currency)
+
+
+def kpi_table(summaries: pd.Series | pd.DataFrame, keys=None, currency: str = "") -> pd.DataFrame:
+    """Summary figures formatted for reading (rounded, units): one column per scenario.
+
+    Rounding to whole currency units and 0.1 % keeps the printed table identical across machines,
+    which is what the notebooks' nbval checks compare.
+    """
+    frame = summaries.to_frame().T if isinstance(summaries, pd.Series) else summaries
+    keys = list(keys or KPI_LABELS)
+    columns = {}
+    for name, row in frame.iterrows():
+        columns[name] = [format_kpi(k, row[k], currency) for k in keys]
+    return pd.DataFrame(columns, index=[KPI_LABELS[k] for k in keys])
+
+
+#: The five headline figures of the cards, the what-if page and the index, in that order.
+HEADLINE_KPIS = ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month")
+
+
+def headline_label(key: str, horizon: int | None) -> str:
+    """A headline figure's label on a card, the what-if page and the index (one wording for all):
+    the chance of a failure names its horizon ("within 5 years"; "within the horizon" where
+    scenarios of different horizons share a table, ``horizon=None``)."""
+    if key == "p_failure":
+        return f"Chance of a vendor failure within {horizon_words(horizon) if horizon else 'the horizon'}"
+    if key == "cvar5":
+        return "Worst-5 % average"
+    return KPI_LABELS[key]
+
+
+def _card_detail(key: str, summary: pd.Series, currency: str) -> str:
+    """The jargon under a card, for those who want it: standard error, CVaR, definitions."""
+    if key == "mean_npv":
+        return f"± {money(summary['se_npv'], currency)} (standard error)"
+    if key == "cvar5":
+        return "CVaR 5 %: mean of the worst 5 % of futures"
+    if key == "breakeven_month":
+        return "median cumulative saving positive for good"
+    if key == "p_loss":
+        return "present value of savings below zero"
+    return "at least one failure"
+
+
+def kpi_cards_html(summary: pd.Series, currency: str = "", horizon: int = 60) -> str:
+    """The KPI cards of the reports and the explorer as HTML; every value is escaped, raw numbers in
+    ``data-value``."""
+    cards = []
+    for key in HEADLINE_KPIS:
+        value = summary[key]
+        shown = format_kpi(key, value, currency, horizon)
+        raw = "nan" if value is None else repr(float(value))
+        cards.append(
+            f'<div class="or-kpi" data-kpi="{key}" data-value="{raw}" title="{html.escape(KPI_HELP[key])}" '
+            'style="flex:1 1 150px;padding:8px 12px;border-radius:6px;background:#f4f6f8;'
+            'border-left:4px solid #2e86de">'
+            f'<div style="font-size:12px;color:#566573">{html.escape(headline_label(key, horizon))}</div>'
+            f'<div class="or-kpi-value" style="font-size:20px;font-weight:600">{html.escape(shown)}</div>'
+            f'<div style="font-size:11px;color:#7f8c8d">{html.escape(_card_detail(key, summary, currency))}</div>'
+            "</div>"
+        )
+    title = html.escape(str(summary.name))
+    return (
+        f'<div class="or-kpis" data-scenario="{title}" '
+        'style="display:flex;flex-wrap:wrap;gap:8px;max-width:1100px;margin:8px 0">'
+        + "".join(cards)
+        + "</div>"
+    )
+
+
+def changed_parameters(scenario: Scenario) -> dict[str, str]:
+    """What differs from the defaults, by parameter name, each written for reading
+    ("Vendor monthly fee USD 62,000/month")."""
+    base = Scenario()
+    out = {}
+    for p in PARAMETERS:
+        value = getattr(scenario, p.name)
+        if str(value) != str(getattr(base, p.name)):
+            out[p.name] = f"{param_label(p, unit=False)} {param_value(p, value, scenario.currency)}"
+    if scenario.after_failure != base.after_failure:
+        out["after_failure"] = f"After a vendor failure: {scenario.after_failure}"
+    return out
+
+
+def ranking_table(ranking: pd.DataFrame, currency: str = "USD") -> pd.DataFrame:
+    """A vendor ranking (:func:`~outsourcing_risk.compare_vendors`) written for people: plain
+    column names with units, money with currency, chances as percentages."""
+    return pd.DataFrame(
+        {
+            "Rank": ranking["rank"].astype(int),
+            f"Risk-adjusted score ({currency})": [money(v, currency) for v in ranking["score"]],
+            f"Mean saving ({currency})": [money(v, currency) for v in ranking["mean_npv"]],
+            "Chance of a loss": [percent(v) for v in ranking["p_loss"]],
+            f"Worst-5 % average ({currency})": [money(v, currency) for v in ranking["cvar5"]],
+            "Chance of a vendor failure": [percent(v) for v in ranking["p_failure"]],
+            "Selection score": [percent(v, 0) for v in ranking["selection_score"]],
+        },
+        index=pd.Index(ranking.index, name="Vendor"),
+    )
+
+
+def parameter_table(scenario: Scenario) -> pd.DataFrame:
+    """Every parameter of the run for the report: label, value and default written for people,
+    the help text in full, and the parameter's name for papermill and the API."""
+    defaults = Scenario()
+    rows = [
+        {
+            "Parameter": param_label(p, scenario.currency, unit=False),
+            "Value": param_value(p, getattr(scenario, p.name), scenario.currency),
+            "Default": param_value(p, getattr(defaults, p.name), scenario.currency),
+            "What it means": p.help,
+            "Name": p.name,
+        }
+        for p in PARAMETERS
+    ]
+    rows.append(
+        {
+            "Parameter": "After a vendor failure",
+            "Value": scenario.after_failure,
+            "Default": defaults.after_failure,
+            "What it means": "insource: take the work back in-house; replace: hire another vendor",
+            "Name": "after_failure",
+        }
+    )
+    return pd.DataFrame(rows).set_index("Parameter")

@@ -1,0 +1,110 @@
+"""Helpers the notebooks call, in one import: plotly set-up, the report's sections, versions.
+
+The notebooks' parameters (:mod:`.papermill`) and the KPI tables (:mod:`outsourcing_risk.present.kpis`)
+are defined where they belong and named here too, so a notebook's first cell imports from one place.
+"""
+
+from __future__ import annotations
+
+import html
+from importlib.metadata import PackageNotFoundError, version
+
+import pandas as pd
+
+from ..model.scenario import Scenario
+from ..present.kpis import (
+    changed_parameters,
+    format_kpi,
+    kpi_cards_html,
+    kpi_table,
+    parameter_table,
+    ranking_table,
+)
+from ..present.narrative import conclusion
+from .papermill import (
+    SUMMARY_MIME,
+    papermill_command,
+    publish_summary,
+    report_parameters,
+    scenario_from_parameters,
+)
+
+__all__ = [
+    "SUMMARY_MIME",
+    "changed_parameters",
+    "format_kpi",
+    "kpi_cards_html",
+    "kpi_table",
+    "papermill_command",
+    "parameter_table",
+    "publish_summary",
+    "ranking_table",
+    "report_header",
+    "report_parameters",
+    "scenario_from_parameters",
+    "setup_plotly",
+    "show_parameters",
+    "show_whatif",
+    "versions",
+]
+
+
+def setup_plotly() -> None:
+    """Charts are stored in the notebook as plotly JSON: JupyterLab draws them, the executed
+    notebook stays small, and the HTML export embeds plotly.js once (see
+    :mod:`outsourcing_risk.batch.export`), so the shared report works offline."""
+    import plotly.io as pio
+
+    pio.renderers.default = "plotly_mimetype"
+
+
+def report_header(result):
+    """The report's first screen: the scenario's name, its notes, a plain-language conclusion
+    from the numbers, and the KPI cards. Everything that came from users is escaped."""
+    from IPython.display import HTML
+
+    scenario = result.scenario
+    summary = result.summary()
+    notes = f'<p class="or-notes">{html.escape(scenario.notes)}</p>' if scenario.notes else ""
+    changed = "; ".join(html.escape(text) for text in changed_parameters(scenario).values())
+    return HTML(
+        f'<h1 class="or-title">{html.escape(scenario.name)}</h1>{notes}'
+        f'<p class="or-conclusion" style="font-size:17px;line-height:1.45;max-width:60em">'
+        f"{html.escape(conclusion(result))}</p>"
+        f"{kpi_cards_html(summary, scenario.currency, scenario.horizon_months)}"
+        f'<p class="or-run" style="color:#566573;font-size:13px">{result.n_trials:,} simulated futures, '
+        f"seed {result.seed}. Changed from the sourced defaults: {changed or 'nothing'}.</p>"
+    )
+
+
+def show_whatif(scenario: Scenario, n_trials: int, seed: int):
+    """The report's what-if section: levers that work in the shared HTML without Python."""
+    from IPython.display import HTML
+
+    from .whatif_page import whatif_html
+
+    return HTML(whatif_html(scenario, n_trials, seed))
+
+
+def show_parameters(scenario: Scenario):
+    """The parameter table as HTML for the report: nothing cut short, text aligned to the left."""
+    from IPython.display import HTML
+
+    table = parameter_table(scenario).reset_index()
+    return HTML(
+        table.to_html(index=False, escape=True, classes="or-parameters", border=0, justify="left")
+        .replace("<td>", '<td style="text-align:left;vertical-align:top">')
+        .replace('<th style="text-align: left;">', '<th style="text-align:left">')
+    )
+
+
+def versions() -> pd.DataFrame:
+    """Versions of the packages behind the numbers, for the last cell of every notebook."""
+    names = ["outsourcing-risk", "numpy", "scipy", "pandas", "plotly", "ipywidgets", "papermill"]
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return pd.DataFrame({"version": found}).rename_axis("package")

@@ -1,0 +1,119 @@
+"""The contract between the report notebook and whoever runs it (papermill, the batch, the pages
+that show a command): its parameters in and out, and the summary it records for the batch."""
+
+from __future__ import annotations
+
+import math
+import shlex
+
+from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean
+
+__all__ = [
+    "NAME_PARAMETER",
+    "RUN_PARAMETERS",
+    "SUMMARY_MIME",
+    "as_parameters",
+    "papermill_command",
+    "publish_summary",
+    "report_parameters",
+    "scenario_from_parameters",
+]
+
+#: Mime type under which a report notebook records its summary for the batch runner.
+SUMMARY_MIME = "application/vnd.outsourcing-risk.summary+json"
+
+#: The report notebook's parameter for the scenario's ``name`` (``name`` alone would read as the
+#: notebook's own name in papermill's command line and help).
+NAME_PARAMETER = "scenario_name"
+
+#: Names a notebook's parameters cell may hold besides the scenario fields.
+RUN_PARAMETERS = ("n_trials", "seed")
+_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython"}
+_SIMPLE = (int, float, str, bool, type(None))
+
+
+def scenario_from_parameters(
+    namespace: dict, extra: tuple[str, ...] = (), scenario_name_key: str = NAME_PARAMETER
+) -> tuple[Scenario, int, int]:
+    """(scenario, n_trials, seed) from a notebook's parameters, refusing unknown names.
+
+    Papermill only warns about a parameter the notebook does not declare; this raises a
+    :class:`ScenarioError` naming it (with a suggestion), together with every invalid value.
+    Scenario parameters left at ``None`` take the defaults of ``data/defaults.toml``; ``extra``
+    names the notebook's own parameters that are not scenario fields.
+    """
+    known = set(FIELDS) | set(RUN_PARAMETERS) | {scenario_name_key, *extra}
+    problems = [
+        f"unknown parameter {k!r}{did_you_mean(k, known)}"
+        for k, v in namespace.items()
+        if not k.startswith("_") and k not in _IPYTHON_NAMES and isinstance(v, _SIMPLE) and k not in known
+    ]
+    n_trials, seed = namespace.get("n_trials"), namespace.get("seed")
+    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+        problems.append(f"n_trials must be a whole number ≥ 1 (got {n_trials!r})")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        problems.append(f"seed must be a whole number ≥ 0 (got {seed!r})")
+    values = {k: namespace[k] for k in FIELDS if namespace.get(k) is not None}
+    if namespace.get(scenario_name_key) is not None:
+        values["name"] = namespace[scenario_name_key]
+    try:
+        scenario = Scenario.from_dict(values)
+    except ScenarioError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems, "the notebook's parameters")
+    return scenario, n_trials, seed
+
+
+def report_parameters(scenario: Scenario, n_trials: int, seed: int, *, changed_only: bool = False) -> dict:
+    """The report notebook's parameters that make ``scenario``'s report, the inverse of
+    :func:`scenario_from_parameters`: its name as ``scenario_name``, its notes and currency, every
+    field (distributions as text), ``n_trials`` and ``seed``. ``changed_only`` leaves out what
+    equals the defaults, which the notebook fills in itself: a shorter command, the same report."""
+    base = Scenario().to_dict()
+    values = {k: v for k, v in scenario.to_dict().items() if not changed_only or v != base[k]}
+    return {
+        **as_parameters(values),
+        "n_trials": n_trials,
+        "seed": seed,
+    }
+
+
+def as_parameters(values: dict) -> dict:
+    """Scenario fields as the report notebook's parameters: ``name`` becomes
+    :data:`NAME_PARAMETER`, every other field keeps its name.
+
+    >>> as_parameters({"name": "Offshore", "trust": 0.7})
+    {'scenario_name': 'Offshore', 'trust': 0.7}
+    """
+    return {(NAME_PARAMETER if k == "name" else k): v for k, v in values.items()}
+
+
+def papermill_command(parameters: dict, notebook="scenario_report.ipynb", output="report.ipynb") -> str:
+    """The shell command that runs ``notebook`` with ``parameters``, every value quoted for the
+    shell. Text goes as ``-r`` (raw), so that papermill keeps a name such as "2026" or a note
+    "True" as text; numbers go as ``-p``.
+
+    >>> papermill_command({"scenario_name": "Offshore $HOME", "trust": 0.7})
+    "papermill scenario_report.ipynb report.ipynb -r scenario_name 'Offshore $HOME' -p trust 0.7"
+    """
+    flags = (
+        f"-{'r' if isinstance(v, str) else 'p'} {k} {shlex.quote(str(v))}" for k, v in parameters.items()
+    )
+    return " ".join(["papermill", shlex.quote(str(notebook)), shlex.quote(str(output)), *flags])
+
+
+def publish_summary(result) -> None:
+    """Record the summary in the notebook for the batch runner (invisible in the HTML report)."""
+    from IPython.display import display
+
+    summary = {
+        k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in result.summary().items()
+    }
+    payload = {
+        "scenario": result.scenario.name,
+        "n_trials": result.n_trials,
+        "seed": result.seed,
+        "summary": summary,
+    }
+    display({SUMMARY_MIME: payload, "text/plain": "summary recorded for the batch index"}, raw=True)

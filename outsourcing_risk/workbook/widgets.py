@@ -1,0 +1,534 @@
+"""Widgets for JupyterLab: a control panel generated from the parameter table, and the what-if
+explorer (KPI cards and charts that update in place when a control changes).
+
+The explorer calls the same functions as the static notebook cells (``simulate``, the chart data
+functions of :mod:`outsourcing_risk.present.plots`); nothing is computed only in a callback.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import time
+
+import ipywidgets as w
+
+from ..analyses.clarity import CHECKLIST, clarity_from_checklist
+from ..io.data import defaults_table
+from ..io.examples import report_notebook
+from ..model.distributions import Distribution, Pert, ThreePoint, centre
+from ..model.parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec, spec
+from ..model.scenario import AFTER_FAILURE, Scenario, ScenarioError
+from ..model.simulation import simulate
+from ..present import plots
+from ..present.formatting import param_label
+from ..present.kpis import kpi_cards_html, ranking_table
+from .latest import Latest
+from .live_charts import PANEL_TITLES, LiveCharts, named, patched, plain, stacked
+from .papermill import papermill_command, report_parameters
+
+__all__ = ["ControlPanel", "VendorRanker", "WhatIfExplorer"]
+
+_HEADLINE_LIMITS = {"trust": (0.0, 1.0), "vendor_failure_prob_annual": (0.0, 0.5)}
+_STYLE = {"description_width": "330px"}
+_LAYOUT = w.Layout(width="640px")
+
+
+def nice_step(span: float) -> float:
+    """A step of 1, 2, 2.5 or 5 times a power of ten that cuts ``span`` into 40 to 100 positions:
+    the arrow keys move in round numbers, and a range of 0–560,000 moves by 10,000, not 1,000."""
+    if not span > 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(span / 100))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if span / (m * power) <= 100)
+    return float(f"{step:.12g}")
+
+
+def _limits(p: ParamSpec, value: float) -> tuple[float, float, float]:
+    """Slider min, max and step: the allowed range, capped at a generous multiple of the plausible
+    one, in 50–100 steps (whole numbers move by one)."""
+    if p.name in _HEADLINE_LIMITS:
+        low, high = _HEADLINE_LIMITS[p.name]
+    else:
+        entry = defaults_table()[p.name]
+        plausible_high = entry.get("range", (0, entry["value"]))[1]
+        high = min(p.high, max(2 * plausible_high, 2 * value, 1))
+        low = p.low
+    if p.integer:
+        return low, high, 1
+    return low, high, nice_step(high - low)
+
+
+def _slider(p: ParamSpec, value, currency: str = "USD") -> w.Widget:
+    shown = centre(value) if isinstance(value, Distribution) else value
+    low, high, step = _limits(p, shown)
+    cls = w.IntSlider if p.integer else w.FloatSlider
+    kwargs = dict(
+        value=round(shown) if p.integer else shown,
+        min=low,
+        max=max(high, shown),
+        step=step,
+        description=param_label(p, currency),
+        continuous_update=False,
+        style=_STYLE,
+        layout=_LAYOUT,
+        tooltip=f"{p.help} ({p.unit})",
+    )
+    if not p.integer:  # the value is shown, and typed, in the field beside it (see TypedValue)
+        kwargs["readout"] = False
+    return cls(**kwargs)
+
+
+class TypedValue:
+    """The field beside a slider: shows its value as the label's unit says (60%, 280,000) and
+    takes a typed one the way people write it ("350,000", "USD 350k", "1.2M", "7%", "7"), which
+    the slider's own readout misreads ("350,000" became 350). A value beyond the slider's end
+    moves the end; text that is not a number puts the shown value back."""
+
+    _SUFFIX = (("bn", 1e9), ("k", 1e3), ("m", 1e6))
+
+    def __init__(self, p: ParamSpec, slider: w.Widget):
+        self.p, self.slider = p, slider
+        self.percent = _percent(p)
+        self.text = w.Text(
+            continuous_update=False, layout=w.Layout(width="110px"), tooltip=f"type a value ({p.unit})"
+        )
+        self._show()
+        slider.observe(lambda _change: self._show(), names="value")
+        self.text.observe(self._typed, names="value")
+
+    def _show(self) -> None:
+        value = self.slider.value
+        self.text.value = (
+            f"{value:.1%}".replace(".0%", "%")
+            if self.percent
+            else (f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:,.0f}")
+        )
+
+    def parse(self, text: str) -> float | None:
+        """The number in ``text`` in the slider's units, or None when it is not one."""
+        cleaned = re.sub(r"[A-Za-z]{3}\s|[$€£¥]|[\s,']", "", text.strip()).lower()
+        factor = 1.0
+        for suffix, size in self._SUFFIX:
+            if cleaned.endswith(suffix):
+                cleaned, factor = cleaned[: -len(suffix)], size
+        if cleaned.endswith("%") or self.percent:
+            cleaned, factor = cleaned.rstrip("%"), factor / 100 if self.percent else factor
+        try:
+            number = float(cleaned) * factor
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+
+    def _typed(self, change) -> None:
+        number = self.parse(change["new"])
+        if number is None or not self.p.low <= number <= self.p.high:
+            self._show()  # not a number, or outside the rule: the shown value comes back
+            return
+        self.slider.max = max(self.slider.max, number)
+        self.slider.min = min(self.slider.min, number)
+        if number == self.slider.value:
+            self._show()
+        self.slider.value = number
+
+
+def _percent(p: ParamSpec) -> bool:
+    return p.unit.startswith(("fraction", "probability"))
+
+
+class RangeEditor:
+    """An input as a range instead of one number: low, most likely and high (a PERT distribution),
+    entered in the slider's units (percent for fractions). The toggle switches it on; a scenario
+    that gives the input as a PERT or triangular distribution opens with it on and filled in."""
+
+    def __init__(self, p: ParamSpec, value):
+        self.p, self.scale = p, 100.0 if _percent(p) else 1.0
+        unit = " (%)" if _percent(p) else ""
+        self.toggle = w.ToggleButton(
+            description="range",
+            tooltip="Uncertain? Give a low, most likely and high value instead of one number",
+            layout=w.Layout(width="72px"),
+        )
+        self.fields = [
+            w.FloatText(
+                description=f"{label}{unit}",
+                style={"description_width": "initial"},
+                layout=w.Layout(width="190px"),
+            )
+            for label in ("low", "most likely", "high")
+        ]
+        self.box = w.HBox(self.fields, layout=w.Layout(display="none", margin="0 0 6px 330px"))
+        self.toggle.observe(lambda change: self._show(change["new"]), names="value")
+        self.edited = False
+        for field in self.fields:
+            field.observe(self._mark, names="value")
+        self.set(value)
+
+    def set(self, value) -> None:
+        """Show ``value``: a PERT or triangular distribution opens the range, a number closes it."""
+        if isinstance(value, ThreePoint):
+            numbers = (value.low, value.mode, value.high)
+        else:
+            middle = centre(value)
+            numbers = (middle, middle, middle)
+        for field, number in zip(self.fields, numbers, strict=True):
+            field.value = round(number * self.scale, 6)
+        self.toggle.value = isinstance(value, ThreePoint)
+        self.edited = False
+
+    def _mark(self, _change) -> None:
+        self.edited = True
+
+    def _show(self, on: bool) -> None:
+        self.box.layout.display = None if on else "none"
+        low, mode, high = (f.value / self.scale for f in self.fields)
+        if on and low == mode == high:  # opened from one number: start at ±20 %, within the rule
+            delta = 0.2 * abs(mode) if mode else 0.1 * (self.p.high if self.p.high < 1e9 else 1_000.0)
+            self.fields[0].value = round(max(self.p.low, mode - delta) * self.scale, 6)
+            self.fields[2].value = round(min(self.p.high, mode + delta) * self.scale, 6)
+        self.edited = self.edited or on
+
+    @property
+    def value(self) -> Pert:
+        low, mode, high = (f.value / self.scale for f in self.fields)
+        return Pert(low, mode, high)
+
+
+class ControlPanel:
+    """Controls for every scenario parameter, grouped; the three headline levers always visible.
+
+    ``panel.scenario`` is the scenario the controls show. Any input can be given as a range (its
+    *range* toggle: low, most likely, high); parameters given as distributions in the starting
+    scenario keep their distribution until their control is moved.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
+        self.base = Scenario() if scenario is None else scenario
+        self.controls: dict[str, w.Widget] = {
+            p.name: _slider(p, getattr(self.base, p.name), self.base.currency) for p in PARAMETERS
+        }
+        self.ranges = {
+            p.name: RangeEditor(p, getattr(self.base, p.name)) for p in PARAMETERS if not p.integer
+        }
+        self.typed = {name: TypedValue(spec(name), self.controls[name]) for name in self.ranges}
+        for name, editor in self.ranges.items():  # moving the slider makes the input one number again
+            self.controls[name].observe(
+                lambda _change, e=editor: setattr(e.toggle, "value", False) if e.toggle.value else None,
+                names="value",
+            )
+        self.controls["after_failure"] = w.Dropdown(
+            options=AFTER_FAILURE,
+            value=self.base.after_failure,
+            description="After a vendor failure",
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        made = (
+            round(self.base.goal_clarity * 4) if not isinstance(self.base.goal_clarity, Distribution) else 3
+        )
+        self.checklist = {
+            key: w.Checkbox(value=i < made, description=label, indent=False, layout=w.Layout(width="520px"))
+            for i, (key, label) in enumerate(CHECKLIST.items())
+        }
+        self.n_trials = w.IntSlider(
+            value=n_trials,
+            min=2_000,
+            max=100_000,
+            step=2_000,
+            description="Simulated futures (trials)",
+            continuous_update=False,
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        self.seed = w.BoundedIntText(
+            value=seed, min=0, max=2**31 - 1, description="Seed (same seed, same numbers)", style=_STYLE
+        )
+        self.touched: set[str] = set()
+        for name, control in self.controls.items():
+            control.observe(lambda change, n=name: self.touched.add(n), names="value")
+        for box in self.checklist.values():
+            box.observe(self._checklist_changed, names="value")
+        self.widget = self._layout()
+
+    def _checklist_changed(self, _change=None) -> None:
+        ticked = [k for k, box in self.checklist.items() if box.value]
+        self.controls["goal_clarity"].value = clarity_from_checklist(ticked)
+
+    def _row(self, name: str) -> w.Widget:
+        """A parameter's slider with its typed value, range toggle and range fields."""
+        if name not in self.ranges:
+            return self.controls[name]
+        editor = self.ranges[name]
+        return w.VBox([w.HBox([self.controls[name], self.typed[name].text, editor.toggle]), editor.box])
+
+    def _layout(self) -> w.Widget:
+        headline = w.VBox([self._row(n) for n in HEADLINE])
+        sections, titles = [], []
+        for group in GROUPS[1:]:
+            items = [self._row(p.name) for p in PARAMETERS if p.group == group]
+            if group == "Goal clarity and vendor selection":
+                items = [w.HTML("<b>Agreed before signing:</b>"), *self.checklist.values(), *items]
+            if group == "Vendor failure":
+                items.append(self.controls["after_failure"])
+            sections.append(w.VBox(items))
+            titles.append(group)
+        sections.append(w.VBox([self.n_trials, self.seed]))
+        titles.append("Uncertainty (trials and seed)")
+        accordion = w.Accordion(children=sections, titles=tuple(titles), selected_index=None)
+        return w.VBox([w.HTML("<b>Headline levers</b>"), headline, accordion])
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the controls show (a bad range raises the ScenarioError that says why)."""
+        changes = {name: self.controls[name].value for name in self.touched}
+        for name, editor in self.ranges.items():
+            if editor.toggle.value and editor.edited:
+                changes[name] = editor.value
+            elif not editor.toggle.value and editor.edited and name not in changes:
+                changes[name] = self.controls[name].value  # back to one number
+        return self.base.replace(**changes)
+
+    def observe(self, callback) -> None:
+        """Call ``callback()`` whenever any control changes (sliders: on release)."""
+        ranges = [c for e in self.ranges.values() for c in (e.toggle, *e.fields)]
+        for control in (*self.controls.values(), *ranges, self.n_trials, self.seed):
+            control.observe(lambda _change: callback(), names="value")
+
+    def reset(self) -> None:
+        """Every control back to the starting scenario."""
+        for p in PARAMETERS:
+            value = getattr(self.base, p.name)
+            self.controls[p.name].value = centre(value) if isinstance(value, Distribution) else value
+            if p.name in self.ranges:
+                self.ranges[p.name].set(value)
+        self.controls["after_failure"].value = self.base.after_failure
+        self.touched.clear()
+
+    def parameters(self) -> dict:
+        """The current settings as the report's papermill parameters (name, notes, currency,
+        scenario fields, n_trials, seed)."""
+        return report_parameters(self.scenario, self.n_trials.value, self.seed.value)
+
+
+class WhatIfExplorer:
+    """Control panel, KPI cards, fan chart and NPV distribution, recomputed when a control changes.
+
+    Display it as the last expression of a cell. ``explorer.result`` is the latest simulation and
+    ``explorer.last_update_seconds`` how long the latest update took, from the control's change to
+    the new figures sent. Controls recompute on a background thread, newest setting only: a burst
+    of key presses costs the run in flight plus one (``explorer.wait()`` waits for it).
+    """
+
+    def __init__(self, scenario: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
+        self.panel = ControlPanel(scenario, n_trials, seed)
+        self.result = simulate(self.panel.scenario, n_trials=n_trials, seed=seed)
+        self.kpis = w.HTML(
+            kpi_cards_html(self.result.summary(), self.panel.base.currency, self.panel.base.horizon_months)
+        )
+        self.status = w.HTML()
+        # Heights of their own: a widget's container is shorter than a report's (360 px in Voilà),
+        # which would squeeze the titles into the plot. One figure: redrawn in two thirds of the time.
+        fan = plots.fan_chart(self.result).update_layout(height=500)
+        histogram = plots.npv_histogram(self.result).update_layout(height=460)
+        self.charts = LiveCharts([stacked(fan, histogram)])
+        self.copied = w.Textarea(layout=w.Layout(width="100%", height="120px", display="none"))
+        reset = w.Button(description="Reset to defaults", icon="undo")
+        copy = w.Button(description="Copy parameters", icon="copy")
+        reset.on_click(lambda _b: self.panel.reset())
+        copy.on_click(lambda _b: self.copy_parameters())
+        self.last_update_seconds = float("nan")
+        self._latest = Latest(self._show, name="what-if update")
+        self.panel.observe(lambda: self._latest.submit(self._setting()))
+        self.widget = w.VBox(
+            [self.panel.widget, w.HBox([reset, copy]), self.copied, self.kpis, self.status, self.charts]
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def update(self) -> None:
+        """Recompute with the current controls and redraw KPI cards and charts, now."""
+        self._show(self._setting(), lambda: False)
+
+    def wait(self, timeout: float | None = 60) -> bool:
+        """Wait until the latest control change is shown (False if ``timeout`` seconds passed)."""
+        return self._latest.wait(timeout)
+
+    def _setting(self):
+        """What the controls show, read when they change: (time, scenario, trials, seed), or the
+        ScenarioError that says why they show no valid scenario."""
+        try:
+            scenario = self.panel.scenario
+        except ScenarioError as exc:
+            return exc
+        return time.perf_counter(), scenario, self.panel.n_trials.value, self.panel.seed.value
+
+    def _show(self, setting, stale) -> None:
+        """Simulate ``setting`` and send cards and charts, unless a newer setting came first."""
+        if isinstance(setting, ScenarioError):
+            self.status.value = f'<span style="color:#c0392b">{_escape(str(setting))}</span>'
+            return
+        start, scenario, n_trials, seed = setting
+        try:
+            result = simulate(scenario, n_trials=n_trials, seed=seed)
+            if stale():
+                return
+            # First: its sort of every month also gives summary() its median. Two threads: the
+            # browser, which would use the second core, waits for these numbers.
+            q = plots.fan_data(result, threads=2)
+            summary = result.summary()
+            figures = self._figures(result, summary, q)
+        except ValueError as exc:  # too many trials for memory, a bad setting: said where one looks
+            self.status.value = f'<span style="color:#c0392b">Could not update: {_escape(str(exc))}</span>'
+            return
+        except Exception as exc:  # re-raised: on a thread, a bug would otherwise only reach the log
+            self.status.value = (
+                f'<span style="color:#c0392b">Could not update ({type(exc).__name__}: {_escape(str(exc))}); '
+                "the details are in the kernel's log. Move a lever to try again.</span>"
+            )
+            raise
+        if stale():
+            return
+        self.result = result
+        self.kpis.value = kpi_cards_html(summary, scenario.currency, scenario.horizon_months)
+        self.charts.figures = figures
+        self.last_update_seconds = time.perf_counter() - start
+        self.status.value = (
+            f'<span style="color:#7f8c8d">updated in {self.last_update_seconds * 1e3:.0f} ms · '
+            f"{result.n_trials:,} trials · seed {result.seed}</span>"
+        )
+
+    def _figures(self, result, summary, q) -> list[dict]:
+        """The fan chart (quantile paths ``q``) and NPV distribution for ``result``: the shown
+        figure (see :func:`~outsourcing_risk.workbook.live_charts.stacked`) with new numbers (rebuilding
+        it with plotly's classes would take ~100 ms)."""
+        (figure,) = self.charts.figures
+        at_ = named(figure)
+        trace, shape, note = at_["data"], at_["shapes"], at_["annotations"]
+        be = plots.breakeven_of_fan(q)
+        at = result.scenario.horizon_months if math.isnan(be) else be
+        months = q.index.to_numpy(dtype=float)
+        changes = {}
+        for low, high, name, _alpha in plots.FAN_BANDS:  # the bands: closed shapes
+            changes[("data", trace[name], "x")] = plots.band_outline(months, months).tolist()
+            changes[("data", trace[name], "y")] = plots.band_outline(q[high], q[low]).tolist()
+        for column, name in plots.FAN_LINES:
+            changes[("data", trace[name], "x")], changes[("data", trace[name], "y")] = (
+                months.tolist(),
+                q[column].tolist(),
+            )
+        mark = plots.BREAKEVEN_MARK
+        changes |= {
+            ("layout", "shapes", shape[mark], "x0"): at,
+            ("layout", "shapes", shape[mark], "x1"): at,
+            ("layout", "shapes", shape[mark], "visible"): not math.isnan(be),
+            ("layout", "annotations", note[mark], "x"): at,
+            ("layout", "annotations", note[mark], "text"): plots.breakeven_text(
+                be, result.scenario.horizon_months
+            ),
+        }
+        h = plots.histogram_data(result)
+        for name, key in plots.HISTOGRAM_BARS:
+            changes[("data", trace[name], "x")] = h[f"{key}_x"].tolist()
+            changes[("data", trace[name], "y")] = h[f"{key}_y"].tolist()
+            changes[("data", trace[name], "width")] = h["width"]
+        for key, *_rest in plots.HISTOGRAM_MARKS:
+            changes[("layout", "shapes", shape[key], "x0")] = float(summary[key])
+            changes[("layout", "shapes", shape[key], "x1")] = float(summary[key])
+            changes[("layout", "annotations", note[key], "x")] = float(summary[key])
+        title = note[PANEL_TITLES[1]]  # the distribution's: its first line changes
+        text = figure["layout"]["annotations"][title]["text"]
+        changes[("layout", "annotations", title, "text")] = (
+            plots.npv_title(result, summary) + text[text.index("<br>") :]
+        )
+        return [patched(figure, changes)]
+
+    def copy_parameters(self) -> str:
+        """Show (and return) the current settings as a dict and as a papermill command."""
+        params = self.panel.parameters()
+        text = f"{json.dumps(params, indent=1)}\n\n{papermill_command(params, report_notebook())}"
+        self.copied.value = text
+        self.copied.layout.display = None
+        return text
+
+
+class VendorRanker:
+    """Scorecard weights and risk aversion as sliders; the ranking table and chart follow them."""
+
+    def __init__(self, vendors, base: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
+        from ..analyses.vendors import SCORECARD
+
+        self.vendors, self.base, self.n_trials, self.seed = vendors, base, n_trials, seed
+        self.weights = {
+            k: w.FloatSlider(
+                value=1.0,
+                min=0,
+                max=5,
+                step=0.5,
+                description=label.split(":")[0],
+                continuous_update=False,
+                style=_STYLE,
+                layout=_LAYOUT,
+            )
+            for k, label in SCORECARD.items()
+        }
+        self.risk_aversion = w.FloatSlider(
+            value=0.25,
+            min=0,
+            max=1,
+            step=0.05,
+            description="Risk aversion (0 = mean only, 1 = worst 5 % only)",
+            continuous_update=False,
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        self.table = w.HTML()
+        self.ranking = self._rank()
+        self.chart = LiveCharts([plots.vendor_chart(self.ranking)])  # sets its own height
+        self._show_table()
+        for control in (*self.weights.values(), self.risk_aversion):
+            control.observe(lambda _c: self.update(), names="value")
+        self.widget = w.VBox(
+            [
+                w.HTML("<b>Scorecard weights</b>"),
+                *self.weights.values(),
+                self.risk_aversion,
+                self.table,
+                self.chart,
+            ]
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _rank(self):
+        from ..analyses.vendors import compare_vendors
+
+        weights = {k: s.value for k, s in self.weights.items()}
+        return compare_vendors(
+            self.vendors,
+            self.base,
+            weights=weights,
+            risk_aversion=self.risk_aversion.value,
+            n_trials=self.n_trials,
+            seed=self.seed,
+        )
+
+    def _show_table(self) -> None:
+        currency = (self.base or Scenario()).currency
+        self.table.value = ranking_table(self.ranking, currency).to_html(escape=True)
+
+    def update(self) -> None:
+        try:
+            self.ranking = self._rank()
+        except ScenarioError as exc:
+            self.table.value = f'<span style="color:#c0392b">{_escape(str(exc))}</span>'
+            return
+        self._show_table()
+        self.chart.figures = [plain(plots.vendor_chart(self.ranking))]
+
+
+def _escape(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")

@@ -1,0 +1,288 @@
+"""The batch report command end to end: files, KPIs, isolated failures, exit codes, safety."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from outsourcing_risk import Scenario, simulate
+from outsourcing_risk.batch.output_folder import MANIFEST, write_atomic
+from outsourcing_risk.batch.runner import slugify
+from outsourcing_risk.cli import main
+
+from ..browser import chromium_path
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+TABLE = f"""name,notes,trust,vendor_failure_prob_annual,switching_cost
+Cautious,"Low trust, <b>bold</b> notes",0.3,0.05,250000
+{HOSTILE},,0.9,"pert(0.02, 0.06, 0.2)",
+Broken,trust out of range,2,0.05,250000
+"""
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "outsourcing_risk.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    table = root / "table.csv"
+    table.write_text(TABLE)
+    out = root / "reports"
+    done = run_cli("report", table, "--out", out, "--trials", 1500, "--seed", 5, "--workers", 2, "--quiet")
+    return done, out, table
+
+
+def test_failing_row_is_isolated_and_the_exit_code_says_so(batch):
+    done, out, _ = batch
+    assert done.returncode == 1
+    assert "failed: row 3 (Broken): ScenarioError: trust must be in [0, 1] (got 2)" in done.stderr
+    assert "2 of 3 reports written" in done.stdout
+    assert f"open {out.resolve() / 'index.html'}" in done.stdout
+
+
+def test_every_good_row_has_an_offline_html_and_its_notebook(batch):
+    _, out, _ = batch
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
+    ok = summary[summary.status == "ok"]
+    assert list(ok.scenario) == ["Cautious", HOSTILE]
+    for report, notebook in zip(ok.report, ok.notebook, strict=True):
+        html = (out / report).read_text()
+        assert (out / notebook).exists()
+        assert 'src="http' not in html, "nothing is fetched from the network"
+        assert html.count("Plotly.newPlot") == 5
+        assert html.count("plotly.js v") == 1, "plotly.js embedded once"
+        assert len(html.encode()) <= 7.0e6, "5.5 MB of report and at most 1.5 MB of what-if"
+        assert "scenario_from_parameters" not in html, "code is hidden"
+    assert [p.name for p in out.glob(".*")] == [MANIFEST], "no temporary files are left behind"
+
+
+def test_summary_kpis_equal_simulate_on_the_same_scenario_and_seed(batch):
+    _, out, _ = batch
+    summary = pd.read_csv(out / "summary.csv").set_index("scenario")
+    expected = simulate(
+        Scenario(trust=0.3, vendor_failure_prob_annual=0.05, switching_cost=250000), n_trials=1500, seed=5
+    ).summary()
+    for key in ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"):
+        assert summary.loc["Cautious", key] == pytest.approx(expected[key], rel=1e-9), key
+
+
+def test_failed_row_is_in_the_summary_and_index_with_its_error(batch):
+    _, out, _ = batch
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False).set_index("scenario")
+    assert summary.loc["Broken", "status"] == "failed"
+    assert "trust must be in [0, 1] (got 2)" in summary.loc["Broken", "error"]
+    assert summary.loc["Broken", "report"] == ""
+    index = (out / "index.html").read_text()
+    assert "trust must be in [0, 1] (got 2)" in index
+    assert HOSTILE not in index.split("<script")[0], "names are escaped in the page"
+    assert "&lt;img src=x onerror=alert(1)&gt;" in index
+
+
+def test_user_text_is_escaped_in_the_report(batch):
+    _, out, _ = batch
+    report = (
+        pd.read_csv(out / "summary.csv", keep_default_na=False)
+        .set_index("scenario")
+        .loc["Cautious", "report"]
+    )
+    html = (out / report).read_text()
+    assert "Low trust, &lt;b&gt;bold&lt;/b&gt; notes" in html
+    assert "<b>bold</b>" not in html
+
+
+def test_same_table_and_seed_give_the_same_numbers(batch, tmp_path):
+    _, out, table = batch
+    again = tmp_path / "again"
+    run_cli("report", table, "--out", again, "--trials", 1500, "--seed", 5, "--workers", 1, "--quiet")
+    first, second = (pd.read_csv(d / "summary.csv") for d in (out, again))
+    pd.testing.assert_series_equal(first["mean_npv"], second["mean_npv"])
+    assert list(first.report) == list(second.report)
+
+
+def test_unknown_columns_stop_the_batch_before_anything_runs(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("name,trsut\nA,0.5\n")
+    assert main(["report", str(table), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "unknown column 'trsut' (did you mean 'trust'?)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_row_that_times_out_is_recorded_and_leaves_no_html(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("name\nSlow\n")
+    done = run_cli(
+        "report", table, "--out", tmp_path / "out", "--trials", 200_000, "--timeout", 0.2, "--quiet"
+    )
+    assert done.returncode == 1
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv", keep_default_na=False)
+    assert summary.status.tolist() == ["failed"]
+    assert summary.error[0].startswith("timed out after 0.2 s")
+    assert [p.name for p in (tmp_path / "out").glob("*.html")] == ["index.html"], (
+        "no report for the failed row"
+    )
+
+
+def test_vendor_tables_run_the_same_way_with_their_scorecards(tmp_path):
+    table = tmp_path / "v.csv"
+    table.write_text(
+        "name,vendor_monthly_fee,communication,references,hours_overlap,cost_effectiveness,quality\n"
+        "Good,70000,5,5,5,5,5\nPoor,70000,1,1,1,1,1\n"
+    )
+    done = run_cli("report", table, "--out", tmp_path / "out", "--trials", 1000, "--quiet")
+    assert done.returncode == 0, done.stderr
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv").set_index("scenario")
+    good = simulate(Scenario(name="Good", selection_score=1.0), n_trials=1000, seed=2026).summary()
+    assert summary.loc["Good", "mean_npv"] == pytest.approx(good["mean_npv"], rel=1e-9)
+    assert summary.loc["Good", "p_failure"] < summary.loc["Poor", "p_failure"]
+
+
+def test_file_names_cannot_escape_or_collide():
+    names = ["../../etc/passwd", "a/b", "a-b", "a b", "A B", "", "é"]
+    slugs = [slugify(n) for n in names]
+    assert len(set(slugs)) == len(slugs)
+    for slug in slugs:
+        assert "/" not in slug
+        assert ".." not in slug
+        assert slug == Path(slug).name
+
+
+def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):
+    target = tmp_path / "report.html"
+    with pytest.raises(TypeError):
+        write_atomic(target, object())  # the write fails part-way
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.browser
+def test_images_for_slide_decks(tmp_path):
+    chromium_path()
+    table = tmp_path / "t.csv"
+    table.write_text("name\nDeck\n")
+    done = run_cli("report", table, "--out", tmp_path / "out", "--trials", 500, "--images", "png", "--quiet")
+    assert done.returncode == 0, done.stderr
+    pngs = sorted((tmp_path / "out").glob("*.png"))
+    assert [p.name.rsplit("-", 1)[-1] for p in pngs] == ["fan.png", "npv.png"]
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_a_row_that_fails_on_rerun_leaves_no_outdated_report(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("name,trust\nFlip,0.5\n")
+    out = tmp_path / "out"
+    assert main(["report", str(table), "--out", str(out), "--trials", "300", "--quiet"]) == 0
+    assert len(list(out.glob("flip-*.html"))) == 1
+    table.write_text("name,trust\nFlip,5\n")
+    assert main(["report", str(table), "--out", str(out), "--trials", "300", "--quiet"]) == 1
+    assert list(out.glob("flip-*")) == [], "last run's report of a now failing row is removed"
+
+
+def test_an_image_failure_flags_the_row_but_keeps_the_report(tmp_path, monkeypatch):
+    from outsourcing_risk.batch import report_row
+    from outsourcing_risk.batch import runner as batch
+
+    def broken(*_args):
+        raise RuntimeError("\nno browser for kaleido")  # kaleido's messages start with a newline
+
+    monkeypatch.setattr(report_row, "chart_images", broken)
+    jobs = batch.load_jobs(_one_row(tmp_path), 300, 1)
+    result = report_row.execute_row(jobs[0], batch.report_notebook(), timeout=300, images="png")
+    assert result.status == "failed"
+    assert result.error == "images: RuntimeError: no browser for kaleido"
+    assert result.report in result.files
+    assert result.files[result.report].startswith(b"<!DOCTYPE html>")
+
+
+def _one_row(tmp_path):
+    table = tmp_path / "one.csv"
+    table.write_text("name\nOne\n")
+    return table
+
+
+def test_every_bad_scorecard_mark_of_a_vendor_row_is_reported(tmp_path):
+    from outsourcing_risk.batch.runner import load_jobs
+
+    table = tmp_path / "v.csv"
+    table.write_text(
+        "name,communication,references,hours_overlap,cost_effectiveness,quality\nBad,n/a,9,3,3,3\n"
+    )
+    (job,) = load_jobs(table, 100, 1)
+    assert job.error == (
+        "communication must be a score from 1 to 5 (got 'n/a'); references must be a score from 1 to 5 (got '9')"
+    )
+
+
+def test_summary_cells_cannot_run_as_spreadsheet_formulas():
+    from outsourcing_risk.batch.runner import Job, Outcome, summary_frame
+
+    names = ['=HYPERLINK("http://evil.example")', "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Plain -1"]
+    outcomes = [
+        Outcome(Job(row=i, name=n, slug=slugify(n), parameters={}), "failed", error="=cmd|' /C calc'!A0")
+        for i, n in enumerate(names, start=1)
+    ]
+    outcomes.append(
+        Outcome(Job(row=8, name="Money", slug="m", parameters={}), "ok", summary={"mean_npv": -5.0})
+    )
+    frame = summary_frame(outcomes)
+    for cell in [*frame.scenario[:-1], *frame.error[:-1]]:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+        assert cell.startswith("'") or cell == "Plain -1"
+    assert frame.scenario.iloc[0] == '\'=HYPERLINK("http://evil.example")'
+    assert frame.mean_npv.iloc[-1] == -5.0, "numbers stay numbers"
+
+
+@pytest.mark.browser
+def test_hostile_names_in_svg_images_stay_text(tmp_path):
+    chromium_path()
+    table = tmp_path / "t.csv"
+    table.write_text('name,currency\n"<a href=""http://evil.example"">Click</a> <img src=x>",EUR\n')
+    out = tmp_path / "out"
+    done = run_cli("report", table, "--out", out, "--trials", 300, "--images", "svg", "--quiet")
+    assert done.returncode == 0, done.stderr
+    svgs = sorted(out.glob("*.svg"))
+    assert len(svgs) == 2
+    for svg in svgs:
+        text = svg.read_text()
+        assert "<a " not in text
+        assert "<img" not in text
+        assert "&#60;a href=" in text or "&lt;a href=" in text, "the name is shown as text"
+
+
+def test_rows_in_one_kept_kernel_start_clean_and_a_failure_takes_its_kernel_with_it(tmp_path):
+    """A worker runs row after row in one kernel: no variable of one report reaches the next,
+    cells are numbered from 1, and after a row that failed in its kernel the next row is fine."""
+    import nbformat
+
+    from outsourcing_risk.batch.runner import load_jobs, run_batch
+    from outsourcing_risk.io.examples import report_notebook
+
+    nb = nbformat.read(report_notebook(), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
+    nb.cells.insert(
+        at,
+        nbformat.v4.new_code_cell(
+            'assert "_leftover" not in globals(), "a variable of the previous report leaked"\n'
+            "_leftover = scenario_name\n"
+            'if scenario_name == "Boom":\n    raise RuntimeError("boom")'
+        ),
+    )
+    custom = tmp_path / "report.ipynb"
+    nbformat.write(nb, custom)
+    (tmp_path / "t.csv").write_text("name\nOne\nTwo\nBoom\nFour\n")
+    jobs = load_jobs(tmp_path / "t.csv", 1000, 3, whatif=False)
+    outcomes = run_batch(jobs, tmp_path / "out", workers=1, notebook=custom, progress=False)
+    assert [o.status for o in outcomes] == ["ok", "ok", "failed", "ok"]
+    assert "RuntimeError: boom" in outcomes[2].error
+    for o in outcomes[:2] + outcomes[3:]:
+        cells = nbformat.read(tmp_path / "out" / o.notebook, as_version=4).cells
+        assert [c.execution_count for c in cells if c.cell_type == "code"][:3] == [1, 2, 3]

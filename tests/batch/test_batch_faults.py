@@ -1,0 +1,314 @@
+"""Faults on purpose: a killed worker, Ctrl-C and SIGTERM, a full disk, a read-only or wrong --out,
+two runs at once, a rerun with fewer rows, fractional timeouts, progress-bar conventions.
+
+Each test asserts what a user would notice: the exit code, the message, that every finished
+report is on disk and listed in index.html and summary.csv, that no process outlives the command,
+and that no temporary file is left.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pytest
+
+from outsourcing_risk.batch.output_folder import MANIFEST
+
+NOISE = ("Traceback", "[IPKernelApp]", "ZMQError", "KeyboardInterrupt")
+
+
+def cli(*args, env=None):
+    # These tests are about processes, files and messages, not report content: no what-if section.
+    command = [sys.executable, "-m", "outsourcing_risk.cli", *map(str, args)]
+    if len(args) > 0 and args[0] == "report":
+        command.append("--no-whatif")
+    return command, {**os.environ, **(env or {})}
+
+
+def run(*args, env=None, timeout=600):
+    command, environ = cli(*args, env=env)
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout, env=environ)
+
+
+def start(*args):
+    command, environ = cli(*args)
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environ,
+        start_new_session=True,
+    )
+
+
+def table(tmp_path, names, extra="") -> Path:
+    path = tmp_path / "t.csv"
+    path.write_text("name\n" + "".join(f"{n}{extra}\n" for n in names))
+    return path
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    with contextlib.suppress(psutil.Error):
+        return psutil.Process(pid).children(recursive=True)
+    return []
+
+
+def wait_for(condition, seconds=120, step=0.1):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("timed out waiting")
+
+
+def kernels_of(pid: int) -> list[psutil.Process]:
+    return [p for p in descendants(pid) if "ipykernel" in " ".join(_cmdline(p))]
+
+
+def _cmdline(p) -> list[str]:
+    with contextlib.suppress(psutil.Error):
+        return p.cmdline()
+    return []
+
+
+def finished_reports(out: Path) -> list[str]:
+    with contextlib.suppress(OSError, ValueError):
+        return [f for f in json.loads((out / MANIFEST).read_text())["files"] if f.endswith(".html")]
+    return []
+
+
+def assert_consistent(out: Path, names: list[str]) -> pd.DataFrame:
+    """index.html and summary.csv list every row, and every listed report is on disk (and only those)."""
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
+    assert list(summary.scenario) == names
+    index = (out / "index.html").read_text()
+    for name in names:
+        assert name in index
+    listed = {r for r in summary.report if r}
+    on_disk = {p.name for p in out.glob("*.html")} - {"index.html"}
+    assert listed == on_disk
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != MANIFEST]
+    assert leftovers == [], "no temporary files are left in --out"
+    return summary
+
+
+def gone(processes) -> bool:
+    return not [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.fixture
+def temp_roots():
+    """The pool's temporary folders that exist before a test; any new one left after it is a leak."""
+    before = set(Path(tempfile.gettempdir()).glob("outsourcing-risk-*"))
+    return lambda: set(Path(tempfile.gettempdir()).glob("outsourcing-risk-*")) - before
+
+
+def test_a_killed_worker_fails_its_row_and_the_batch_goes_on(tmp_path, temp_roots):
+    out = tmp_path / "out"
+    proc = start(
+        "report",
+        table(tmp_path, ["Killed", "Survivor"]),
+        "--out",
+        out,
+        "--workers",
+        1,
+        "--trials",
+        20_000,
+        "--quiet",
+    )
+    kernel = wait_for(lambda: kernels_of(proc.pid))
+    seen = descendants(proc.pid)
+    worker = next(p for p in seen if "outsourcing_risk.batch.worker" in " ".join(_cmdline(p)))
+    worker.kill()
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1
+    summary = assert_consistent(out, ["Killed", "Survivor"]).set_index("scenario")
+    assert summary.loc["Killed", "status"] == "failed"
+    assert "worker process was killed by SIGKILL" in summary.loc["Killed", "error"]
+    assert summary.loc["Survivor", "status"] == "ok"
+    assert "failed: row 1 (Killed): the worker process was killed by SIGKILL" in err
+    assert not any(word in err for word in NOISE), err
+    assert wait_for(lambda: gone(seen + kernel), 10), "the killed worker's kernel was stopped too"
+    assert temp_roots() == set()
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_promptly_and_keeps_every_finished_report(tmp_path, temp_roots, signum, code):
+    out = tmp_path / "out"
+    names = ["First", "Second", "Third", "Fourth"]
+    proc = start(
+        "report", table(tmp_path, names), "--out", out, "--workers", 2, "--trials", 20_000, "--quiet"
+    )
+    wait_for(lambda: finished_reports(out), 180)
+    wait_for(lambda: len(kernels_of(proc.pid)) >= 1)
+    seen = descendants(proc.pid)
+    sent = time.monotonic()
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert proc.returncode == code
+    assert took <= 5, f"stopped in {took:.1f} s"
+    summary = assert_consistent(out, names)
+    assert (summary.status == "ok").sum() >= 1
+    assert (summary.status == "not run").sum() >= 1
+    assert set(summary.status) <= {"ok", "not run"}
+    assert f"stopped by {signal.Signals(signum).name}" in err
+    assert "Traceback" not in err
+    assert wait_for(lambda: gone(seen), 10), "no worker or kernel outlives the command"
+    assert temp_roots() == set()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    where = tmp_path / "tiny"
+    where.mkdir()
+    if (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=7m", "tmpfs", str(where)], check=False, capture_output=True
+        ).returncode
+        != 0
+    ):
+        pytest.skip("needs root to mount a small tmpfs")
+    yield where
+    subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_a_full_disk_is_one_clear_line_and_keeps_what_fit(tmp_path, tiny_disk):
+    out = tiny_disk / "out"
+    done = run(
+        "report",
+        table(tmp_path, ["Fits", "No room"]),
+        "--out",
+        out,
+        "--workers",
+        1,
+        "--trials",
+        2_000,
+        "--quiet",
+    )
+    assert done.returncode == 1
+    assert "no space left on device while writing" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "NotJSONError" not in done.stderr
+    summary = assert_consistent(out, ["Fits", "No room"]).set_index("scenario")
+    assert summary.loc["Fits", "status"] == "ok"
+    assert (out / summary.loc["Fits", "report"]).stat().st_size > 1e6
+    assert summary.loc["No room", "status"] == "failed"
+    assert "no space left on device while writing" in summary.loc["No room", "error"]
+    assert "there was no room for it on the disk" in (out / "index.html").read_text()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    where = tmp_path / "ro"
+    where.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(where), str(where)], check=False, capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("needs root to make a read-only bind mount")
+    subprocess.run(["mount", "-o", "remount,ro,bind", str(where)], check=True)
+    yield where
+    subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_a_read_only_out_is_refused_before_anything_runs(tmp_path, read_only_dir):
+    done = run("report", table(tmp_path, ["A"]), "--out", read_only_dir, "--quiet")
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        == f"outsourcing-risk: cannot write to --out {read_only_dir}: read-only file system"
+    )
+
+
+def test_an_out_that_is_a_file_is_refused(tmp_path):
+    target = tmp_path / "report.txt"
+    target.write_text("mine")
+    done = run("report", table(tmp_path, ["A"]), "--out", target, "--quiet")
+    assert done.returncode == 2
+    assert "is a file, not a folder" in done.stderr
+    assert target.read_text() == "mine"
+
+
+def test_a_second_run_into_the_same_folder_is_refused(tmp_path):
+    out = tmp_path / "out"
+    first = start("report", table(tmp_path, ["Slow"]), "--out", out, "--trials", 20_000, "--quiet")
+    wait_for(lambda: (out / MANIFEST).exists() and kernels_of(first.pid))
+    second = run("report", table(tmp_path, ["Slow"]), "--out", out, "--quiet", timeout=60)
+    assert second.returncode == 2
+    assert f"another outsourcing-risk run (process {first.pid}) is writing to {out}" in second.stderr
+    first.communicate(timeout=300)
+    assert first.returncode == 0
+    assert_consistent(out, ["Slow"])
+
+
+def test_a_rerun_with_fewer_rows_removes_the_reports_it_no_longer_lists(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "my-notes.txt").write_text("not the batch's")
+    assert run("report", table(tmp_path, ["Kept", "Dropped"]), "--out", out, "--trials", 300).returncode == 0
+    dropped = list(out.glob("dropped-*"))
+    assert len(dropped) == 2
+    again = run("report", table(tmp_path, ["Kept"]), "--out", out, "--trials", 300)
+    assert again.returncode == 0
+    assert not any(word in again.stderr for word in NOISE), again.stderr
+    assert_consistent(out, ["Kept"])
+    assert not any(p.exists() for p in dropped)
+    assert (out / "my-notes.txt").read_text() == "not the batch's", "files the batch did not write stay"
+
+
+def test_a_fractional_timeout_is_accepted_and_a_timed_out_row_is_quiet(tmp_path, temp_roots):
+    out = tmp_path / "out"
+    done = run(
+        "report", table(tmp_path, ["Slow"]), "--out", out, "--trials", 20_000, "--timeout", 2.5, "--quiet"
+    )
+    assert done.returncode == 1
+    summary = assert_consistent(out, ["Slow"])
+    assert summary.error[0].startswith("timed out after 2.5 s")
+    assert not any(word in done.stderr for word in NOISE), done.stderr
+    assert temp_roots() == set()
+
+
+@pytest.mark.parametrize(
+    ("flags", "env", "bar"),
+    [
+        ((), {}, False),
+        (("--progress",), {}, True),
+        ((), {"TQDM_DISABLE": "1"}, False),
+        (("--quiet",), {}, False),
+    ],
+)
+def test_the_progress_bar_follows_tqdm_conventions(tmp_path, flags, env, bar):
+    done = run("report", table(tmp_path, ["A"]), "--out", tmp_path / "out", "--trials", 200, *flags, env=env)
+    assert done.returncode == 0, done.stderr
+    assert ("reports: 100%" in done.stderr) is bar, done.stderr
+
+
+def test_images_without_a_browser_are_refused_before_anything_runs(tmp_path):
+    out = tmp_path / "out"
+    empty = tmp_path / "no-browsers"
+    empty.mkdir()
+    done = run(
+        "report",
+        table(tmp_path, ["A"]),
+        "--out",
+        out,
+        "--images",
+        "png",
+        "--quiet",
+        env={"PATH": str(empty), "BROWSER_PATH": ""},
+    )
+    assert done.returncode == 2
+    assert "--images needs Chrome or Chromium" in done.stderr
+    assert not out.exists() or not list(out.glob("*.html"))
