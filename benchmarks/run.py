@@ -770,6 +770,49 @@ def section_install():
     return rows
 
 
+def _command_seconds(args: list[str], repeat: int = 7) -> list[float]:
+    """Wall times of a whole command (a fresh process each time, as a user starts it)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def section_startup():
+    """How long a user waits for the package and the command to answer, and what they load."""
+    cli = str(Path(sys.executable).parent / "outsourcing-risk")
+    rows = []
+    for label, args, target in (
+        ("outsourcing-risk --version", [cli, "--version"], 0.3),
+        ("outsourcing-risk --help", [cli, "--help"], 0.3),
+        (
+            "python -m outsourcing_risk --version",
+            [sys.executable, "-m", "outsourcing_risk", "--version"],
+            0.3,
+        ),
+        ("import outsourcing_risk", [sys.executable, "-c", "import outsourcing_risk"], None),
+        ("outsourcing-risk params", [cli, "params"], None),
+    ):
+        times = _command_seconds(args)
+        goal = f"<= {target} s " + _ok(statistics.median(times) <= target) if target else ""
+        rows.append((label, f"median {statistics.median(times):.2f} s, best {min(times):.2f} s", goal))
+    probe = (
+        "import sys, io, contextlib; from outsourcing_risk.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['params'])\n"
+        "print(' '.join(m for m in ('numpy', 'pandas', 'scipy', 'plotly') if m in sys.modules) or 'none')"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    rows.append(("numerical libraries `params` loads", loaded, "no plotly " + _ok("plotly" not in loaded)))
+    return rows
+
+
 #: name -> (title in RESULTS.md, function returning its rows)
 SECTIONS = {
     "core": ("Core model (issue 2)", section_core),
@@ -780,6 +823,7 @@ SECTIONS = {
     "whatif": ("Kernel-free what-if (issue 9)", section_whatif),
     "cluster": ("Beyond one machine: cheaper reports and dask (issue 11)", section_cluster),
     "install": ("Install size per extra (issue 11)", section_install),
+    "startup": ("Start-up (issue 19)", section_startup),
 }
 
 

@@ -294,6 +294,20 @@ def _report(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
+    commands = {"kpis": _print_kpis, "report": _report, "params": _params, "example": _example, "app": _app}
+    try:
+        return commands[args.command](args)
+    except Exception as exc:
+        if not isinstance(exc, _user_errors()):
+            raise
+        print(f"outsourcing-risk: {exc}", file=sys.stderr)
+        return 2
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors that are the user's to fix (a bad table, folder, cluster or option): one line
+    and exit 2, never a traceback. Imported only when something went wrong, so that a command
+    loads no more than it needs."""
     from .batch.dask_pool import SchedulerError
     from .batch.output_folder import OutputError
     from .io.examples import ExampleError
@@ -301,26 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     from .model.scenario import ScenarioError
     from .workbook.app import AppError
 
-    try:
-        commands = {
-            "kpis": _print_kpis,
-            "report": _report,
-            "params": _params,
-            "example": _example,
-            "app": _app,
-        }
-        return commands[args.command](args)
-    except (
-        ScenarioError,
-        TableError,
-        OutputError,
-        SchedulerError,
-        FileNotFoundError,
-        ExampleError,
-        AppError,
-    ) as exc:
-        print(f"outsourcing-risk: {exc}", file=sys.stderr)
-        return 2
+    return (ScenarioError, TableError, OutputError, SchedulerError, FileNotFoundError, ExampleError, AppError)
 
 
 if __name__ == "__main__":

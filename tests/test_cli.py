@@ -22,3 +22,23 @@ def test_bad_table_exits_2_naming_row_and_parameter(capsys, tmp_path):
 def test_missing_table_says_so(capsys, tmp_path):
     assert main(["kpis", str(tmp_path / "nope.csv")]) == 2
     assert "no table at" in capsys.readouterr().err
+
+
+def test_the_package_and_the_light_commands_load_no_numerical_library():
+    """`import outsourcing_risk`, `--version` and `params` answer at once: the public names load
+    when first used (start-up times are in benchmarks/RESULTS.md, section Start-up)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, io, contextlib\n"
+        "import outsourcing_risk\n"
+        "first = sorted(m for m in ('numpy', 'pandas', 'plotly') if m in sys.modules)\n"
+        "from outsourcing_risk.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['params'])\n"
+        "print(first, sorted(m for m in ('numpy', 'pandas', 'plotly', 'scipy') if m in sys.modules))\n"
+        "from outsourcing_risk import Scenario, simulate, plots\n"
+        "print(type(simulate(Scenario(), n_trials=10, seed=1)).__name__, plots.__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    assert out.splitlines() == ["[] []", "SimulationResult outsourcing_risk.present.plots"]

@@ -9,8 +9,10 @@ import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is loaded by the table readers, not by `outsourcing-risk params`
+    import pandas as pd
 
 __all__ = ["data_dir", "default_values", "defaults_table", "load_scenarios", "load_vendors"]
 
