@@ -1,7 +1,8 @@
 """outsourcing-risk: Monte Carlo risk analysis for IT outsourcing decisions.
 
 Start with `outsourcing-risk example DIR` (example tables and notebooks), then
-`outsourcing-risk report DIR/data/scenarios.csv`; `outsourcing-risk params` lists the parameters."""
+`outsourcing-risk report DIR/data/scenarios.csv`; `outsourcing-risk params` lists the parameters,
+`outsourcing-risk docs model` prints the model's specification."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     _example_command(sub)
     _kpis_command(sub)
     sub.add_parser("params", help="list every parameter: unit, allowed range, default and source")
+    _docs_command(sub)
     _app_command(sub)
     _report_command(sub)
     return parser
@@ -100,6 +102,20 @@ def _kpis_command(sub) -> None:
     kpis.add_argument("table", help="CSV of scenarios (`outsourcing-risk example DIR` writes one)")
     kpis.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per scenario")
     kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
+
+
+def _docs_command(sub) -> None:
+    docs = sub.add_parser(
+        "docs",
+        help="print the model's specification (model) or the guide to the analyses (analyses)",
+        description="Print a document that ships with the package, as Markdown: 'model' is the "
+        "model's full specification, 'analyses' which question each analysis answers.",
+        formatter_class=_Defaults,
+    )
+    docs.add_argument(
+        "name", nargs="?", default="model", choices=("model", "analyses"), help="which document"
+    )
+    docs.add_argument("--path", action="store_true", help="print where the file is instead of its text")
 
 
 def _app_command(sub) -> None:
@@ -206,6 +222,14 @@ def _params(_args) -> int:
     return 0
 
 
+def _docs(args) -> int:
+    from .io.examples import doc_path
+
+    path = doc_path(args.name)
+    print(path if args.path else path.read_text(encoding="utf-8"), end="\n" if args.path else "")
+    return 0
+
+
 def _app(args) -> int:
     from .workbook.app import serve
 
@@ -294,7 +318,14 @@ def _report(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
-    commands = {"kpis": _print_kpis, "report": _report, "params": _params, "example": _example, "app": _app}
+    commands = {
+        "kpis": _print_kpis,
+        "report": _report,
+        "params": _params,
+        "docs": _docs,
+        "example": _example,
+        "app": _app,
+    }
     try:
         return commands[args.command](args)
     except Exception as exc:

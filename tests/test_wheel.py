@@ -5,6 +5,7 @@ path that only the repository has."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -108,3 +109,31 @@ def test_version_help_and_messages_speak_for_the_installed_product(installed):
     missing = _run(installed, "report", "nowhere.csv")
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
+
+
+def test_the_wheel_carries_its_licence_its_spec_and_its_metadata(installed):
+    python, env, work = installed
+    spec = _run(installed, "docs", "model")
+    assert spec.returncode == 0, spec.stderr
+    assert spec.stdout.startswith("# The model")
+    assert "Month by month, exactly" in spec.stdout
+    where = _run(installed, "docs", "analyses", "--path").stdout.strip()
+    assert str(ROOT) not in where
+    assert Path(where).is_file()
+    probe = (
+        "import json; from importlib.metadata import metadata, files\n"
+        "m = metadata('outsourcing-risk')\n"
+        "print(json.dumps({'license': m['License-Expression'], 'author': m['Author'],\n"
+        "    'classifiers': m.get_all('Classifier'), 'keywords': m['Keywords'],\n"
+        "    'files': sorted(f.name for f in files('outsourcing-risk'))}))"
+    )
+    meta = json.loads(
+        subprocess.run(
+            [str(python), "-c", probe], cwd=work, env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert meta["license"] == "MIT"
+    assert meta["author"] == "The outsourcing-risk developers"
+    assert "Typing :: Typed" in meta["classifiers"]
+    assert "outsourcing" in meta["keywords"]
+    assert {"LICENSE", "py.typed", "model.md", "analyses.md"} <= set(meta["files"])

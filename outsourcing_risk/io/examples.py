@@ -9,12 +9,21 @@ notebook into ``DIR``, laid out as in the repository (``data/``, ``notebooks/exp
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from .atomic import write_atomic
 from .data import data_dir
 
-__all__ = ["ExampleError", "copy_examples", "example_files", "notebooks_dir", "report_notebook"]
+__all__ = [
+    "DOCS",
+    "ExampleError",
+    "copy_examples",
+    "doc_path",
+    "docs_dir",
+    "example_files",
+    "notebooks_dir",
+    "report_notebook",
+]
 
 DATA_FILES = ("defaults.toml", "scenarios.csv", "vendors.csv")
 
@@ -29,6 +38,28 @@ def notebooks_dir() -> Path:
     package = Path(__file__).resolve().parents[1]
     packaged = package / "_notebooks"
     return packaged if packaged.is_dir() else package.parent / "notebooks"
+
+
+#: The documents that ship with the package, by the name ``outsourcing-risk docs NAME`` takes.
+DOCS = {"model": "model.md", "analyses": "analyses.md"}
+
+
+def docs_dir() -> Path:
+    """The folder holding the model's specification and the analyses' guide: the packaged copy in
+    a wheel, else the repository's ``docs/``."""
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "_docs"
+    return packaged if packaged.is_dir() else package.parent / "docs"
+
+
+def doc_path(name: str) -> Path:
+    """The installed copy of document ``name`` (see :data:`DOCS`)."""
+    if name not in DOCS:
+        raise ExampleError(f"no document {name!r}: choose one of {', '.join(DOCS)}")
+    path = docs_dir() / DOCS[name]
+    if not path.is_file():
+        raise FileNotFoundError(f"the document {DOCS[name]} is missing from the installation")
+    return path
 
 
 def report_notebook() -> Path:
@@ -64,14 +95,7 @@ def copy_examples(target: str | os.PathLike) -> tuple[list[Path], list[Path]]:
             continue
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(source.read_bytes())
-                os.replace(tmp, dest)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(dest, source.read_bytes())
         except OSError as exc:
             raise ExampleError(
                 f"cannot write {dest}: {exc.strerror or exc}; choose a folder you can write to"

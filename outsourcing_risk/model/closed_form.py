@@ -1,4 +1,4 @@
-"""The closed-form expected NPV of the model (docs/model.md, "Checks"), for checking the simulation.
+"""The closed-form expected NPV of the model (docs/model.md, "Checks"; ``outsourcing-risk docs model``), for checking the simulation.
 
 Valid with point parameters, constant hazard (goal clarity and selection score 1, tension and
 scope creep off), no incidents, ``after_failure = "insource"``, no escalation and no transition.

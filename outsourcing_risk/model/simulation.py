@@ -1,4 +1,4 @@
-"""The Monte Carlo model of docs/model.md, vectorised over trials.
+"""The Monte Carlo model of docs/model.md (``outsourcing-risk docs model``), vectorised over trials.
 
 One block of trials is simulated at a time; within a block every step is an array operation over
 ``(trials,)`` or ``(trials, months)``. Vendor failures are drawn by inverse transform of the
