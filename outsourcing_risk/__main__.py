@@ -1,7 +1,5 @@
 """``python -m outsourcing_risk``: the same as the ``outsourcing-risk`` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

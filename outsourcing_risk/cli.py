@@ -7,12 +7,14 @@ Start with `outsourcing-risk example DIR` (example tables and notebooks), then
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import os
 import signal
 import sys
 from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 # Imports are made by the commands that need them, so that --help, --version and a mistyped
 # option answer at once.
@@ -44,8 +46,22 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number of seconds (got {text!r})") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds (got {text})")
+    if not (value > 0 and math.isfinite(value)) or value > 7 * 24 * 3600:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of seconds, at most 604800 (a week) (got {text})"
+        )
+    return value
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of minutes (got {text!r})") from None
+    if not (0 < value <= 24 * 60):
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of minutes, at most 1440 (a day) (got {text})"
+        )
     return value
 
 
@@ -123,14 +139,26 @@ def _app_command(sub) -> None:
         "app",
         help="serve the what-if explorer (or the vendor selection) as a web app: no code shown",
         description="Serve an app notebook with Voilà on this machine, offline; each visitor gets a "
-        "kernel of their own. To let colleagues in, use --ip 0.0.0.0 and give them "
-        "http://THIS-MACHINE:PORT/ (needs outsourcing-risk[app]).",
+        "kernel of their own. To let colleagues in, use --ip 0.0.0.0 and give them the URL it prints: "
+        "off this machine the app asks for the token in it (needs outsourcing-risk[app]).",
         formatter_class=_Defaults,
     )
     app.add_argument("name", nargs="?", default="what-if", choices=("what-if", "vendors"), help="which app")
     app.add_argument("--port", type=_positive_int, default=8866, help="port to serve on")
     app.add_argument("--ip", default="127.0.0.1", help="address to listen on (0.0.0.0: every network)")
     app.add_argument("--open", action="store_true", help="open it in a browser")
+    app.add_argument(
+        "--max-visitors",
+        type=_positive_int,
+        default=12,
+        help="the most people at once (each gets a kernel of ~200 MB); the next one is told the app is full",
+    )
+    app.add_argument(
+        "--idle-minutes",
+        type=_minutes,
+        default=3.0,
+        help="a closed or abandoned page's kernel is shut down after this many idle minutes",
+    )
 
 
 def _report_command(sub) -> None:
@@ -147,6 +175,12 @@ def _report_command(sub) -> None:
         "writes one of each)",
     )
     report.add_argument("--out", default="reports", help="output folder")
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in --out that have the names of this run's files but were not written "
+        "by outsourcing-risk (without it such a run stops before it starts and names them)",
+    )
     report.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per report")
     report.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
     report.add_argument(
@@ -196,7 +230,7 @@ def _print_kpis(args) -> int:
     table = simulate_table(load_scenarios(args.table), args.trials, args.seed)
     shown = table[["mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"]]
     with pd.option_context("display.width", 140, "display.float_format", "{:,.3f}".format):
-        print(shown.to_string())
+        print(_safe(shown.to_string()))
     return 0
 
 
@@ -233,7 +267,14 @@ def _docs(args) -> int:
 def _app(args) -> int:
     from .workbook.app import serve
 
-    return serve(args.name, port=args.port, ip=args.ip, browser=args.open)
+    return serve(
+        args.name,
+        port=args.port,
+        ip=args.ip,
+        browser=args.open,
+        max_visitors=args.max_visitors,
+        idle_seconds=60 * args.idle_minutes,
+    )
 
 
 def _version() -> str:
@@ -250,25 +291,38 @@ def _example(args) -> int:
 
     written, kept = copy_examples(args.dir)
     for path in written:
-        print(f"wrote {path}")
+        print(_safe(f"wrote {path}"))
     for path in kept:
-        print(f"kept  {path} (already there)")
+        print(_safe(f"kept  {path} (already there)"))
     folder = Path(args.dir)
     print(
-        "\nNext:\n"
-        f"  outsourcing-risk report {folder / 'data' / 'scenarios.csv'} --out {folder / 'reports'}\n"
-        f"  jupyter lab {folder / 'notebooks'}    (needs: pip install 'outsourcing-risk[lab]')"
+        _safe(
+            "\nNext:\n"
+            f"  outsourcing-risk report {folder / 'data' / 'scenarios.csv'} --out {folder / 'reports'}\n"
+            f"  jupyter lab {folder / 'notebooks'}    (needs: pip install 'outsourcing-risk[lab]')"
+        )
     )
     return 0
 
 
 def _report(args) -> int:
+    from .batch.runner import signals_recorded
+
+    # Ctrl-C, SIGTERM and SIGHUP stop the rows (see run_batch); one that comes while the last
+    # lines are printed changes nothing more.
+    with signals_recorded():
+        return _run_report(args)
+
+
+def _run_report(args) -> int:
     from .batch.runner import BatchInterrupted, BatchWriteError, load_jobs, run_batch
 
     if args.scheduler not in (None, "local") and args.workers is not None:
         print(
-            "outsourcing-risk: --workers sets the workers of this machine or of --scheduler local; a "
-            f"running cluster ({args.scheduler}) has its own: leave out --workers",
+            _safe(
+                "outsourcing-risk: --workers sets the workers of this machine or of --scheduler local; a "
+                f"running cluster ({args.scheduler}) has its own: leave out --workers"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -283,31 +337,39 @@ def _report(args) -> int:
             images=args.images,
             progress=args.progress,
             scheduler=args.scheduler,
+            force=args.force,
         )
     except BatchInterrupted as exc:
         done = sum(o.status != "not run" for o in exc.outcomes)
         print(
-            f"outsourcing-risk: stopped by {signal.Signals(exc.signum).name}: {done} of {len(jobs)} rows "
-            f"finished and are listed in {out / 'index.html'} and summary.csv; the rest are marked "
-            "'not run'. Run the same command again to redo them.",
+            _safe(
+                f"outsourcing-risk: stopped by {signal.Signals(exc.signum).name}: {done} of {len(jobs)} "
+                f"rows finished and are listed in {out / 'index.html'} and summary.csv; the rest are "
+                "marked 'not run'. Run the same command again to redo them."
+            ),
             file=sys.stderr,
         )
         return 128 + exc.signum
     except BatchWriteError as exc:
         written = sum(bool(o.report) for o in exc.outcomes)
-        print(f"outsourcing-risk: {exc}", file=sys.stderr)
+        print(_safe(f"outsourcing-risk: {exc}"), file=sys.stderr)
         print(
-            f"{written} reports were written to {out} before that; free some space (or fix the "
-            "folder) and run again.",
+            _safe(
+                f"{written} reports were written to {out} before that; free some space (or fix the "
+                "folder) and run again."
+            ),
             file=sys.stderr,
         )
         return 1
     failed = [o for o in outcomes if o.status != "ok"]
-    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports written to {out}")
-    print(f"open {out / 'index.html'}")
+    reported = [o for o in outcomes if o.report]
+    without_images = sum(o.status != "ok" for o in reported)
+    note = f" ({without_images} of them without their images)" if without_images else ""
+    print(_safe(f"{len(reported)} of {len(outcomes)} reports written to {out}{note}"))
+    print(_safe(f"open {out / 'index.html'} in a browser (it works offline)"))
     for o in failed:
         print(
-            f"failed: row {o.job.row} ({o.job.name}): {o.error.splitlines()[0] if o.error else ''}",
+            _safe(f"failed: row {o.job.row} ({o.job.name}): {o.error.splitlines()[0] if o.error else ''}"),
             file=sys.stderr,
         )
     if failed:
@@ -316,8 +378,10 @@ def _report(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .io.environment import skip_slow_optional_import
+
     args = _parser().parse_args(argv)
-    sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
+    skip_slow_optional_import()
     commands = {
         "kpis": _print_kpis,
         "report": _report,
@@ -328,11 +392,29 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         return commands[args.command](args)
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly, as cat does
+        _quiet_stdout()
+        return 1
     except Exception as exc:
         if not isinstance(exc, _user_errors()):
             raise
-        print(f"outsourcing-risk: {exc}", file=sys.stderr)
+        print(_safe(f"outsourcing-risk: {exc}"), file=sys.stderr)
         return 2
+
+
+def _safe(text: str) -> str:
+    """Text for the terminal, with whatever came from a table or a path escaped (see
+    :func:`~outsourcing_risk.present.formatting.terminal_text`)."""
+    from .present.formatting import terminal_text
+
+    return terminal_text(text)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit raises nothing more."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
@@ -349,5 +431,16 @@ def _user_errors() -> tuple[type[Exception], ...]:
     return (ScenarioError, TableError, OutputError, SchedulerError, FileNotFoundError, ExampleError, AppError)
 
 
+def run() -> None:
+    """The ``outsourcing-risk`` command: :func:`main`, then exit with its code. Once the command
+    has said its last word, a late Ctrl-C, SIGTERM or SIGHUP (a third Ctrl-C after the batch has
+    already stopped and written its index) changes nothing: the process is ending anyway."""
+    code = main()
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,11 @@ def exit_strategy_value(
     0.8
     """
     require_scenario(scenario)
+    if isinstance(readiness, bool) or not isinstance(readiness, Real):
+        raise TypeError(
+            f"readiness must be one exit-plan readiness level in [0, 1] (got {readiness!r}); "
+            "the levels to compare go in levels=[...]"
+        )
     try:
         base_levels = np.linspace(0, 1, 11) if levels is None else np.asarray(levels, dtype=float).reshape(-1)
     except (TypeError, ValueError):

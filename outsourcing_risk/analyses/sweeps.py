@@ -16,7 +16,7 @@ from ..model.distributions import expected
 from ..model.parameters import PARAMETERS
 from ..model.scenario import Scenario, ScenarioError, did_you_mean, require_scenario
 from ..model.simulation import simulate
-from .parallel import summaries
+from .parallel import check_work, summaries
 
 __all__ = ["grid", "sweep", "trust_curve"]
 
@@ -35,7 +35,10 @@ def check_parameter(name: str) -> str:
 def _values(name: str, values) -> list:
     if values is None or isinstance(values, Mapping) or not (isinstance(values, str) or np.iterable(values)):
         raise TypeError(f"the values of {name} must be a list of numbers (got {type(values).__name__})")
-    values = list(np.atleast_1d(values)) if not isinstance(values, str) else [values]
+    if isinstance(values, str):
+        values = [values]
+    else:  # a generator or any iterable, read once; an array flattened
+        values = np.asarray(values).ravel().tolist() if isinstance(values, np.ndarray) else list(values)
     if not values:
         raise ValueError(f"give at least one value for {name}")
     return [v.item() if isinstance(v, np.generic) else v for v in values]
@@ -87,14 +90,14 @@ def trust_curve(
 
     The optimum is found numerically on the full model (bounded Brent search on the mean NPV,
     common random numbers) and stored in ``.attrs``: ``optimal_trust``, ``optimal_mean_npv``, and
-    ``design_optimum``, the closed-form τ* = F·m / (F·m + c·λ') of the model design, which the
+    ``design_optimum``, the closed-form τ* = F̄·m / (F̄·m + c·λ′) of the model design (docs/analyses.md), which the
     numerical optimum matches when tension (``tension_weight``) is off; it is NaN otherwise.
     ``executor`` runs the curve's points on its workers (the search itself runs here).
     """
     require_scenario(scenario)
-    values = np.linspace(0, 1, 21) if values is None else values
+    points = np.linspace(0, 1, 21).tolist() if values is None else values
     curve = sweep(
-        scenario, "trust", values, n_trials=n_trials, seed=seed, executor=executor, **simulate_kwargs
+        scenario, "trust", points, n_trials=n_trials, seed=seed, executor=executor, **simulate_kwargs
     )
 
     def loss(t: float) -> float:
@@ -197,6 +200,7 @@ def grid(
             lo, hi = defaults_table()[name].get("range", (None, None))
             values = _round(np.linspace(lo, hi, 7)) if lo is not None else [getattr(scenario, name)]
         axes.append(_values(name, values))
+    check_work(len(axes[0]) * len(axes[1]), n_trials, f"a {len(axes[0])} × {len(axes[1])} grid")
     cells = [(a, b, scenario.replace(**{x: a, y: b})) for a in axes[0] for b in axes[1]]
     rows = summaries(
         [s for _, _, s in cells],

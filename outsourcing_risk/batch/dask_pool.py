@@ -24,14 +24,15 @@ import atexit
 import contextlib
 import logging
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..io.examples import report_notebook
 from .local_pool import LocalPool, StopOnSignals, stop_all_rows
 from .report_row import RowResult
+from .scratch import remove_orphans, scratch_folder
 
 __all__ = ["DaskPool", "SchedulerError", "run_row"]
 
@@ -53,16 +54,21 @@ def run_row(job, timeout: float, images: str | None = None, notebook: bytes | No
     """
     request = dict(job=job, timeout=timeout, images=images)
     results: list[RowResult] = []
+    pool: LocalPool | None
     if notebook is not None:
-        with tempfile.TemporaryDirectory(prefix="outsourcing-risk-") as tmp:
-            path = Path(tmp) / "report.ipynb"
+        tmp = scratch_folder()
+        try:
+            path = tmp / "report.ipynb"
             path.write_bytes(notebook)
-            pool = LocalPool(1, timeout, Path(tmp), die_with_parent=True)
+            pool = LocalPool(1, timeout, tmp, die_with_parent=True)
             pool.run([(job, {**request, "notebook": path})], lambda _job, result: results.append(result))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     else:
         pool = getattr(_KEPT, "pool", None)
         if pool is None:
-            root = Path(tempfile.mkdtemp(prefix="outsourcing-risk-worker-"))
+            remove_orphans()  # of this worker's predecessors on this machine, killed outright
+            root = scratch_folder("worker")
             pool = _KEPT.pool = LocalPool(1, timeout, root, die_with_parent=True, keep_workers=True)
             atexit.register(_close_kept, pool, root)
         pool.timeout = timeout  # this batch's; the kept process and kernel serve any batch
@@ -133,17 +139,50 @@ def _failure(future) -> RowResult:
     return RowResult("failed", f"{name}: {' '.join(str(exc).split())[:500]}")
 
 
+_LOGGERS = ("distributed", "distributed.client", "distributed.core", "distributed.comm", "distributed.utils")
+
+
+def _quiet_logs() -> dict[str, int]:
+    """Silence dask's client-side loggers (each has its own level in dask's configuration); returns
+    their levels to put back."""
+    levels = {name: logging.getLogger(name).level for name in _LOGGERS}
+    for name in _LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    return levels
+
+
+def _restore_logs(levels: dict[str, int]) -> None:
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def _lost(exc: BaseException, scheduler: str) -> str:
+    """Why the rows still running cannot finish: the cluster went away under them."""
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    return (
+        f"the dask scheduler ({scheduler}) was lost before this row finished ({detail}); its workers "
+        "stop on their own. Start the cluster again and rerun: finished reports are kept"
+    )
+
+
 class DaskPool(StopOnSignals):
     """Run rows on a dask cluster: a :class:`~outsourcing_risk.batch.pools.RowPool`."""
 
     def __init__(self, scheduler: str, workers: int, timeout: float, notebook: bytes | None = None):
         self.scheduler, self.timeout, self.notebook = scheduler, timeout, notebook
         self.stop_signal: int | None = None
-        self.client, self.cluster = _connect(scheduler, workers)
+        # The client's own log lines (reconnection attempts with their tracebacks when the
+        # scheduler dies) would bury the one line per row that says what happened.
+        with contextlib.suppress(ImportError):  # its import sets its loggers' levels: first
+            import distributed  # noqa: F401
+        self._levels = _quiet_logs()
+        try:
+            self.client, self.cluster = _connect(scheduler, workers)
+        except BaseException:
+            _restore_logs(self._levels)
+            raise
 
-    def run(
-        self, items: list[tuple[object, dict]], on_done: Callable[[object, RowResult], None]
-    ) -> int | None:
+    def run(self, items: list[tuple[Any, dict]], on_done: Callable[[Any, RowResult], None]) -> int | None:
         from distributed import wait
 
         previous = self._catch_signals()
@@ -161,14 +200,21 @@ class DaskPool(StopOnSignals):
                 )
                 futures[future] = job
             pending = set(futures)
-            while pending and self.stop_signal is None:
-                try:
-                    done, pending = wait(pending, timeout=0.25, return_when="FIRST_COMPLETED")
-                except TimeoutError:
-                    continue
-                for future in done:
-                    result = future.result() if future.status == "finished" else _failure(future)
-                    on_done(futures[future], result)
+            try:
+                while pending and self.stop_signal is None:
+                    try:
+                        done, pending = wait(pending, timeout=0.25, return_when="FIRST_COMPLETED")
+                    except TimeoutError:
+                        continue
+                    for future in done:
+                        result = future.result() if future.status == "finished" else _failure(future)
+                        on_done(futures[future], result)
+            except Exception as exc:  # noqa: BLE001 - the scheduler is gone: every row left says so
+                reason = _lost(exc, self.scheduler)
+                self._levels = {}  # the client's threads go on retrying for a while: keep them quiet
+                for future in pending:
+                    on_done(futures[future], RowResult("failed", reason))
+                return self.stop_signal
             if self.stop_signal is not None:
                 self.client.cancel(list(pending))
                 with contextlib.suppress(Exception):
@@ -181,6 +227,7 @@ class DaskPool(StopOnSignals):
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.client.close()
+        _restore_logs(self._levels)
         if self.cluster is not None:
             with contextlib.suppress(Exception):
                 self.cluster.close()

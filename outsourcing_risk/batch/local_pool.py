@@ -1,8 +1,9 @@
 """The local pool: batch rows in worker processes on this machine, robust to what goes wrong.
 
-Rows run in ``python -m outsourcing_risk.batch.worker`` processes, each started in a session of its own
-(so a Ctrl-C at the terminal reaches only the pool) with its standard error, and its kernels',
-sent to a log file. A worker runs one row after another (its imports are paid once), each row in a
+Rows run in ``python -m outsourcing_risk.batch.worker`` processes, each started in a session (on
+Windows: a process group) of its own, so a Ctrl-C at the terminal reaches only the pool, with its
+standard error, and its kernels', sent to a log file. A thread per worker reads its answers, so
+the pool works alike on Linux, macOS and Windows (where ``select`` cannot wait on a pipe). A worker runs one row after another (its imports are paid once), each row in a
 fresh kernel. The pool
 
 - records a row whose worker dies (killed, out of memory, a crash) as failed, with the reason,
@@ -19,9 +20,10 @@ one's numerical libraries use their share of the cores (no oversubscription).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
-import selectors
+import queue
 import signal
 import subprocess
 import sys
@@ -31,6 +33,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import psutil
 
@@ -57,6 +60,16 @@ class _Running:
     started: float = 0.0
     data: bytearray = field(default_factory=bytearray)
     tree: dict[int, psutil.Process] = field(default_factory=dict)
+
+    @property
+    def input(self) -> io.BufferedWriter:
+        """The worker's standard input (a pipe: the pool starts every worker with one)."""
+        return cast(io.BufferedWriter, self.proc.stdin)
+
+    @property
+    def output(self) -> io.BufferedReader:
+        """The worker's standard output (a pipe, read by the pool's reader thread)."""
+        return cast(io.BufferedReader, self.proc.stdout)
 
     def snapshot(self) -> None:
         """Remember every process the worker started (the kernel among them) while they are visible."""
@@ -102,7 +115,7 @@ def _describe_death(code: int, log: Path) -> str:
         except ValueError:
             name = f"signal {-code}"
         reason = f"the worker process was killed by {name}"
-        if -code == signal.SIGKILL:
+        if -code == getattr(signal, "SIGKILL", None):  # POSIX only
             reason += " (out of memory, or stopped by someone)"
         elif -code == signal.SIGSEGV:
             reason += " (a crash)"
@@ -135,8 +148,9 @@ def stop_all_rows() -> int:
 
 
 class StopOnSignals:
-    """While a pool runs (in the main thread), SIGINT and SIGTERM set ``stop_signal`` instead of
-    raising: the pool stops its rows and returns, and the batch writes what finished."""
+    """While a pool runs (in the main thread), SIGINT, SIGTERM and SIGHUP (where the platform has
+    it: a closed terminal or SSH session) set ``stop_signal`` instead of raising: the pool stops its
+    rows and returns, and the batch writes what finished."""
 
     stop_signal: int | None = None
 
@@ -147,7 +161,8 @@ class StopOnSignals:
         def stop(signum, _frame):
             self.stop_signal = signum
 
-        return {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+        wanted = (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
+        return {s: signal.signal(s, stop) for s in wanted if s is not None}
 
     @staticmethod
     def _restore_signals(previous) -> None:
@@ -157,20 +172,36 @@ class StopOnSignals:
 
 @dataclass
 class _Rows:
-    """One :meth:`LocalPool.run`: the rows not started yet, and the workers by the file
-    descriptor of their output, watched by one selector."""
+    """One :meth:`LocalPool.run`: the rows not started yet, and the workers by process id."""
 
     pending: deque
     workers: dict[int, _Running]
-    selector: selectors.BaseSelector = field(default_factory=selectors.DefaultSelector)
 
     def busy(self) -> bool:
         return bool(self.pending) or any(w.job is not None for w in self.workers.values())
 
-    def retire(self, fd: int) -> _Running:
-        worker = self.workers.pop(fd)
-        self.selector.unregister(worker.proc.stdout)
-        return worker
+    def retire(self, pid: int) -> _Running:
+        return self.workers.pop(pid)
+
+
+def _pump(worker: _Running, into: queue.SimpleQueue) -> None:
+    """Pass what ``worker`` writes on to the pool, chunk by chunk, then ``b""`` at its end."""
+    stream = worker.output
+    try:
+        while chunk := stream.read1(1 << 20):
+            into.put((worker, chunk))
+    except (OSError, ValueError):  # the pipe was closed under us: the worker is gone
+        pass
+    into.put((worker, b""))
+
+
+#: How a worker is started apart from the pool's terminal: its own session on POSIX, its own
+#: process group on Windows (where sessions do not exist).
+_APART = (
+    {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    if sys.platform == "win32"
+    else {"start_new_session": True}
+)
 
 
 class LocalPool(StopOnSignals):
@@ -196,6 +227,7 @@ class LocalPool(StopOnSignals):
         self.keep_workers = keep_workers
         self._kept: dict[int, _Running] = {}
         self._started = 0
+        self._from_workers: queue.SimpleQueue = queue.SimpleQueue()
 
     def _spawn(self) -> _Running:
         self._started += 1
@@ -217,20 +249,20 @@ class LocalPool(StopOnSignals):
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=err,
-                start_new_session=True,
                 env=env,
+                **_APART,
             )
-        os.set_blocking(proc.stdout.fileno(), False)
         worker = _Running(proc, log)
         with _LIVE_LOCK:
             _LIVE.add(worker)
+        threading.Thread(target=_pump, args=(worker, self._from_workers), daemon=True).start()
         return worker
 
     def _send(self, worker: _Running, job, request: dict) -> None:
         worker.job, worker.started, worker.data = job, time.monotonic(), bytearray()
         try:
-            worker.proc.stdin.write(frame(pickle.dumps({**request, "tmp_dir": str(self.tmp_root)})))
-            worker.proc.stdin.flush()
+            worker.input.write(frame(pickle.dumps({**request, "tmp_dir": str(self.tmp_root)})))
+            worker.input.flush()
         except BrokenPipeError:  # the worker died: its end of output and exit code tell why
             pass
 
@@ -255,18 +287,14 @@ class LocalPool(StopOnSignals):
             return RowResult("failed", "the worker process stopped before finishing the row")
         return RowResult("failed", _describe_death(code, worker.log))
 
-    def run(
-        self, items: list[tuple[object, dict]], on_done: Callable[[object, RowResult], None]
-    ) -> int | None:
+    def run(self, items: list[tuple[Any, dict]], on_done: Callable[[Any, RowResult], None]) -> int | None:
         """Run every (job, request) and call ``on_done(job, result)`` as each row ends.
 
         Returns the signal number (SIGINT or SIGTERM) if the run was stopped by one, else None;
         rows not finished then are not passed to ``on_done``.
         """
-        run = _Rows(deque(items), {fd: w for fd, w in self._kept.items() if w.proc.poll() is None})
+        run = _Rows(deque(items), {pid: w for pid, w in self._kept.items() if w.proc.poll() is None})
         self._kept = {}  # idle workers kept from the last run are used first
-        for worker in run.workers.values():
-            run.selector.register(worker.proc.stdout, selectors.EVENT_READ)
         previous = self._catch_signals()
         try:
             while run.busy() and self.stop_signal is None:
@@ -276,10 +304,9 @@ class LocalPool(StopOnSignals):
         finally:
             workers = run.workers
             if self.keep_workers and self.stop_signal is None:
-                self._kept = {fd: w for fd, w in workers.items() if w.job is None and w.proc.poll() is None}
-                workers = {fd: w for fd, w in workers.items() if fd not in self._kept}
+                self._kept = {pid: w for pid, w in workers.items() if w.job is None and w.proc.poll() is None}
+                workers = {pid: w for pid, w in workers.items() if pid not in self._kept}
             self._close(workers)
-            run.selector.close()
             self._restore_signals(previous)
         return self.stop_signal
 
@@ -288,21 +315,21 @@ class LocalPool(StopOnSignals):
         idle = [w for w in run.workers.values() if w.job is None]
         while run.pending and (idle or len(run.workers) < self.workers):
             worker = idle.pop() if idle else self._spawn()
-            if worker.proc.stdout.fileno() not in run.workers:
-                run.workers[worker.proc.stdout.fileno()] = worker
-                run.selector.register(worker.proc.stdout, selectors.EVENT_READ)
+            run.workers[worker.proc.pid] = worker
             job, request = run.pending.popleft()
             self._send(worker, job, request)
 
     def _collect_answers(self, run: _Rows, on_done) -> None:
         """Read what the workers sent within a quarter of a second: answers, or a worker's death."""
-        for key, _ in run.selector.select(timeout=0.25):
-            worker = run.workers[key.fd]
-            if self._read(worker) == b"":  # end of output: the worker died
-                run.retire(key.fd)
+        for worker, chunk in self._arrived(timeout=0.25):
+            if run.workers.get(worker.proc.pid) is not worker:
+                continue  # a worker already retired (timed out, or dead): its last words
+            if chunk == b"":  # end of output: the worker died
+                run.retire(worker.proc.pid)
                 if worker.job is not None:
                     on_done(worker.job, self._dead(worker))
                 continue
+            worker.data.extend(chunk)
             result = self._answer(worker)
             if result is not None:
                 job, worker.job = worker.job, None
@@ -311,10 +338,10 @@ class LocalPool(StopOnSignals):
     def _stop_overdue(self, run: _Rows, on_done) -> None:
         """Kill a worker whose row has run longer than :attr:`timeout`, and say so for the row."""
         now = time.monotonic()
-        for fd, worker in list(run.workers.items()):
+        for pid, worker in list(run.workers.items()):
             worker.snapshot()
             if worker.job is not None and now - worker.started > self.timeout:
-                run.retire(fd)
+                run.retire(pid)
                 _wait_gone(_forget(worker).kill())
                 on_done(
                     worker.job,
@@ -336,7 +363,7 @@ class LocalPool(StopOnSignals):
         for worker in workers.values():
             if worker.job is None:
                 with contextlib.suppress(OSError):
-                    worker.proc.stdin.close()
+                    worker.input.close()
         end = time.monotonic() + 2.0
         for worker in workers.values():
             if worker.job is None:
@@ -344,11 +371,14 @@ class LocalPool(StopOnSignals):
                     worker.proc.wait(timeout=max(0.0, end - time.monotonic()))
         _wait_gone([p for w in workers.values() for p in _forget(w).kill()])
 
-    @staticmethod
-    def _read(worker: _Running) -> bytes:
+    def _arrived(self, timeout: float) -> list[tuple[_Running, bytes]]:
+        """What the workers' readers passed on: waits up to ``timeout`` for the first, then takes
+        whatever else is there."""
         try:
-            chunk = os.read(worker.proc.stdout.fileno(), 1 << 20)
-        except BlockingIOError:
-            return b"\0"  # nothing yet; not the end
-        worker.data.extend(chunk)
-        return chunk
+            got = [self._from_workers.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                got.append(self._from_workers.get_nowait())
+        return got

@@ -1,12 +1,21 @@
-"""The output folder of a batch: one run at a time, atomic writes, clear errors, no stale files.
+"""The output folder of a batch: one run at a time, atomic writes, clear errors, and never a file
+that is not ours.
 
-- **A lock.** A run holds an exclusive lock on ``.outsourcing-risk.json`` in the folder; a second
-  run into the same folder is refused at once (exit 2) and told which process holds it.
-- **A manifest.** The same file lists every file the last run wrote. A rerun removes the files of
-  the previous run that it did not write again (rows no longer in the table, rows that failed or
-  were not run), so ``index.html``, ``summary.csv`` and the files on disk always agree. Files the
-  batch did not write are never touched.
-- **Atomic writes.** Every file is written under a temporary name and renamed into place.
+- **A lock.** A run holds an exclusive lock on ``.outsourcing-risk.lock`` in the folder
+  (:mod:`filelock`: the same on Linux, macOS and Windows); a second run into the same folder is
+  refused at once (exit 2) and told which process holds it.
+- **A manifest.** ``.outsourcing-risk.json`` lists every file the last run wrote with the SHA-256
+  of what it wrote. A file is **ours** when the manifest lists it, its name is one the batch makes,
+  and its content is still what we wrote. Only our files are ever replaced or removed: a rerun
+  removes the files of the previous run that it does not write again (rows no longer in the
+  table, rows that failed or were not run), so ``index.html``, ``summary.csv`` and the files on disk
+  agree. A planted or stale manifest cannot make us delete anything else.
+- **Consent.** A file the run would write over that is not ours (the user's own ``index.html``, a
+  folder named like a report) stops the run before anything runs, naming the files; ``--force``
+  replaces them. Nothing else is ever touched.
+- **No links followed.** ``--out`` itself, the lock and the manifest must not be symbolic links;
+  every write goes to a temporary name and is renamed into place, which replaces a link instead of
+  writing through it.
 - **Clear errors.** A failed write raises :class:`OutputError` with one line such as
   "no space left on device while writing reports/x.html".
 """
@@ -15,107 +24,191 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
+import hashlib
 import json
 import os
+import re
+import stat
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..io.atomic import write_atomic
 
-__all__ = ["MANIFEST", "OutputError", "OutputFolder", "write_atomic"]
+__all__ = ["LOCK", "MANIFEST", "OutputError", "OutputFolder", "is_batch_name", "write_atomic"]
 
 MANIFEST = ".outsourcing-risk.json"
+LOCK = ".outsourcing-risk.lock"
+#: The largest manifest read (a listing of thousands of files is a few hundred kB).
+_MANIFEST_MAX = 8 << 20
+#: The names a batch writes: the index, the summary, and per row a slug with an 8-digit hash
+#: followed by the report, the notebook or an image.
+_BATCH_NAME = re.compile(
+    r"(index\.html|summary\.csv|[a-z0-9-]+-[0-9a-f]{8}(\.html|\.ipynb|-(fan|npv)\.(png|svg)))"
+)
 
 
 class OutputError(OSError):
     """A problem with the output folder, in one line that says what to do."""
 
 
+def is_batch_name(name: str) -> bool:
+    """Whether ``name`` is one the batch makes (see :data:`_BATCH_NAME`).
+
+    >>> is_batch_name("base-case-545862e1.html"), is_batch_name("thesis.docx")
+    (True, False)
+    """
+    return _BATCH_NAME.fullmatch(name) is not None
+
+
 def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the name is too long for the file system"
     text = os.strerror(exc.errno) if exc.errno else str(exc)
     return text[0].lower() + text[1:] if text else "an error"
 
 
-class OutputFolder:
-    """``--out`` for one run: checked, locked, written atomically, tidied at the end."""
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.written: list[str] = []
-        self.previous: list[str] = []
-        self._lock = None
+
+class OutputFolder:
+    """``--out`` for one run: checked, locked, written atomically, tidied at the end.
+
+    ``force``: files this run writes over may be files that are not ours (the user said so).
+    """
+
+    def __init__(self, path: str | os.PathLike, *, force: bool = False):
+        self.path = _checked(path)
+        self.force = force
+        self.written: dict[str, str] = {}  # name -> SHA-256 of what this run wrote
+        self.previous: dict[str, str | None] = {}  # what the last run wrote (None: hash unknown)
+        self._lock: Any = None  # the filelock lock while the run holds the folder
         self._open()
 
+    # --- opening: the folder, the lock, the last run's manifest -------------------------------
+
     def _open(self) -> None:
-        where = self.path
-        if where.exists() and not where.is_dir():
-            raise OutputError(f"--out {where} is a file, not a folder: choose a folder for the reports")
+        from filelock import FileLock, Timeout
+
+        for name in (LOCK, MANIFEST):
+            _refuse_planted(self.path / name)
+        self._ours_since_open = [n for n in (LOCK, MANIFEST) if not os.path.lexists(self.path / n)]
+        lock = FileLock(str(self.path / LOCK), timeout=0)
         try:
-            where.mkdir(parents=True, exist_ok=True)
-            fd = os.open(where / MANIFEST, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise OutputError(f"cannot write to --out {where}: {_reason(exc)}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = self._read(fd).get("pid", "?")
-            os.close(fd)
+            lock.acquire()
+        except Timeout:
+            holder = self._read_manifest().get("pid", "?")
             raise OutputError(
-                f"another outsourcing-risk run (process {holder}) is writing to {where}: wait for "
+                f"another outsourcing-risk run (process {holder}) is writing to {self.path}: wait for "
                 "it to finish, or choose another --out"
             ) from None
-        self._lock = fd
-        # Only plain names of files in this folder: a tampered list cannot reach outside it.
-        listed = self._read(fd).get("files", [])
-        self.previous = [f for f in map(str, listed) if f == Path(f).name and not f.startswith(".")]
-        self._save(self.previous)  # a run killed outright still leaves the old list
-
-    @staticmethod
-    def _read(fd: int) -> dict:
+        except OSError as exc:
+            raise OutputError(f"cannot write to --out {self.path}: {_reason(exc)}") from None
+        self._lock = lock
+        self.previous = _listed(self._read_manifest())
         try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            data = json.loads(os.read(fd, 1 << 22) or b"{}")
+            self._save({**self.previous})  # a run killed outright still leaves the last list
+        except OSError as exc:
+            self._release()
+            raise OutputError(f"cannot write to --out {self.path}: {_reason(exc)}") from None
+
+    def _read_manifest(self) -> dict:
+        """The manifest as a dict ({} when missing, unreadable, not a plain file or too large)."""
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(self.path / MANIFEST, flags)
+        except OSError:
+            return {}
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return {}
+            data = json.loads(os.read(fd, _MANIFEST_MAX) or b"{}")
             return data if isinstance(data, dict) else {}
         except (OSError, ValueError):
             return {}
+        finally:
+            os.close(fd)
 
-    def _save(self, files: list[str]) -> None:
+    def _save(self, files: Mapping[str, str | None]) -> None:
         body = {
             "pid": os.getpid(),
             "updated": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "files": sorted(set(files)),
+            "files": dict(sorted(files.items())),
         }
-        data = json.dumps(body, indent=1).encode()
-        os.lseek(self._lock, 0, os.SEEK_SET)
-        os.ftruncate(self._lock, 0)
-        os.write(self._lock, data)
+        write_atomic(self.path / MANIFEST, json.dumps(body, indent=1))
+
+    # --- what is ours -------------------------------------------------------------------------
+
+    def is_ours(self, name: str) -> bool:
+        """Whether ``name`` in the folder is a file the batch wrote and nobody changed since: listed
+        by this run or the last, named as the batch names files, a plain file, its content as
+        recorded. A list from before hashes were recorded proves nothing: its files are not ours
+        (``--force`` replaces them once; from then on they are)."""
+        listed = self.written.get(name) or self.previous.get(name)
+        if listed is None or not is_batch_name(name):
+            return False
+        target = self.path / name
+        try:
+            if not stat.S_ISREG(target.lstat().st_mode):
+                return False
+            return _digest(target.read_bytes()) == listed
+        except OSError:
+            return False
+
+    def foreign(self, names) -> list[str]:
+        """Of ``names``, those present in the folder that are not ours (see :meth:`is_ours`)."""
+        return [n for n in names if os.path.lexists(self.path / n) and not self.is_ours(n)]
+
+    def claim(self, names) -> None:
+        """Make sure this run may write ``names``: every one that is already there must be ours,
+        unless :attr:`force`; otherwise :class:`OutputError` naming them, before anything runs."""
+        if self.force:
+            return
+        foreign = self.foreign(names)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            self._release()
+            for name in self._ours_since_open:  # a refused run leaves the folder as it found it
+                with contextlib.suppress(OSError):
+                    (self.path / name).unlink()
+            raise OutputError(
+                f"--out {self.path} already holds {len(foreign)} file(s) this tool did not write and "
+                f"would replace: {shown}. Choose another --out, move them away, or pass --force to "
+                "replace them"
+            )
+
+    # --- writing and tidying -------------------------------------------------------------------
 
     def write(self, name: str, data: str | bytes) -> None:
-        """Write one file atomically; :class:`OutputError` in one line when the disk says no."""
+        """Write one file atomically; :class:`OutputError` in one line when the disk says no, or
+        when the name is taken by something that is not ours (a folder, a link) and not forced."""
+        data = data.encode() if isinstance(data, str) else data
         target = self.path / name
+        if not self.force and os.path.lexists(target) and name not in self.written and not self.is_ours(name):
+            raise OutputError(f"{target} is not a file this tool wrote: left as it is (--force replaces it)")
         try:
             write_atomic(target, data)
         except OSError as exc:
             raise OutputError(f"{_reason(exc)} while writing {target}") from None
-        self.written.append(name)
+        self.written[name] = _digest(data)
         with contextlib.suppress(OSError):  # the list is a convenience; the files come first
-            self._save([*self.previous, *self.written])
+            self._save({**self.previous, **self.written})
 
     def remove(self, names) -> None:
-        """Remove files a previous run wrote (before a row is redone, or when it is gone)."""
+        """Remove files a previous run wrote (before a row is redone, or when it is gone): only
+        ours, and never one this run wrote."""
         for name in names:
-            if name in self.written:
+            if name in self.written or not self.is_ours(name):
                 continue
             with contextlib.suppress(FileNotFoundError):
                 (self.path / name).unlink()
 
     def close(self) -> list[str]:
-        """Remove what the previous run wrote and this one did not; record this run's files; unlock.
-
-        Returns the names removed.
-        """
-        stale = [n for n in self.previous if n not in self.written and (self.path / n).exists()]
+        """Remove what the previous run wrote and this one did not (if still ours); record this
+        run's files; unlock. Returns the names removed."""
+        stale = [n for n in self.previous if n not in self.written and self.is_ours(n)]
         try:
             self.remove(stale)
             self._save(self.written)
@@ -123,6 +216,67 @@ class OutputFolder:
             if exc.errno not in (errno.ENOSPC, errno.EROFS, errno.EACCES):
                 raise
         finally:
-            os.close(self._lock)
-            self._lock = None
+            self._release()
         return stale
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                self._lock.release()
+            self._lock = None
+
+
+def _checked(path) -> Path:
+    """``--out`` as a folder we may use: named, not a link, not a file; created if missing."""
+    if str(path).strip() == "":
+        raise OutputError("--out is empty: name a folder for the reports (for example --out reports)")
+    where = Path(path)
+    try:
+        if where.is_symlink():
+            raise OutputError(
+                f"--out {where} is a symbolic link (to {os.readlink(where)}): give the folder itself, "
+                "so that the reports land where you can see them"
+            )
+        if where.exists() and not where.is_dir():
+            raise OutputError(f"--out {where} is a file, not a folder: choose a folder for the reports")
+        where.mkdir(parents=True, exist_ok=True)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot use --out {_shown(where)}: {_reason(exc)}") from None
+    return where
+
+
+def _shown(path: Path, most: int = 80) -> str:
+    """A path short enough for a one-line message."""
+    text = str(path)
+    return text if len(text) <= most else f"{text[: most // 2]}…{text[-most // 2 :]} ({len(text)} characters)"
+
+
+def _refuse_planted(path: Path) -> None:
+    """Our own dot-files must be plain files (or missing): a link or a folder in their place was
+    put there by someone else, and following it would write outside the folder."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot use {path}: {_reason(exc)}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a plain file"
+        raise OutputError(f"{path} is {kind}, which this tool never makes: remove it, then run again")
+
+
+def _listed(manifest: dict) -> dict[str, str | None]:
+    """The files a manifest lists, by name: plain names in this folder only (no path, no dot-file),
+    with their SHA-256 (None for a list from before hashes were recorded)."""
+    files = manifest.get("files", {})
+    if isinstance(files, list):
+        files = dict.fromkeys(map(str, files))
+    if not isinstance(files, dict):
+        return {}
+    return {
+        str(n): (h if isinstance(h, str) else None)
+        for n, h in files.items()
+        if str(n) == Path(str(n)).name and not str(n).startswith(".")
+    }

@@ -9,7 +9,7 @@ runner needs nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from .report_row import RowResult
 
@@ -31,8 +31,6 @@ class RowPool(Protocol):
       twice is harmless.
     """
 
-    def run(
-        self, items: list[tuple[object, dict]], on_done: Callable[[object, RowResult], None]
-    ) -> int | None: ...
+    def run(self, items: list[tuple[Any, dict]], on_done: Callable[[Any, RowResult], None]) -> int | None: ...
 
     def close(self) -> None: ...

@@ -10,6 +10,9 @@ is replaced after a row that failed (whatever state the failure left goes with i
 from __future__ import annotations
 
 import contextlib
+import uuid
+from pathlib import Path
+from typing import Any
 
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -65,8 +68,8 @@ class KernelKeeper:
     def __init__(self, arguments: list[str], rows_per_kernel: int = ROWS_PER_KERNEL):
         self.arguments = arguments
         self.rows_per_kernel = rows_per_kernel
-        self.km = None
-        self.cwd = None
+        self.km: Any = None  # a jupyter_client AsyncKernelManager while a kernel is kept
+        self.cwd: str | None = None
         self.rows = 0
 
     def acquire(self, cwd: str):
@@ -77,8 +80,15 @@ class KernelKeeper:
         if not alive or self.cwd != cwd or self.rows >= self.rows_per_kernel:
             self.discard()
             from jupyter_client.manager import AsyncKernelManager
+            from jupyter_core.paths import jupyter_runtime_dir
 
-            self.km = AsyncKernelManager(kernel_name="python3")
+            # The connection file (it holds the kernel's message key) goes into the runtime folder,
+            # which the pool points into its own temporary folder: never loose in /tmp.
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.km = AsyncKernelManager(
+                kernel_name="python3", connection_file=str(runtime / f"kernel-{uuid.uuid4().hex}.json")
+            )
             run_sync(self.km.start_kernel)(extra_arguments=self.arguments, cwd=cwd)
             self.cwd, self.rows = cwd, 0
         elif self.rows:

@@ -11,16 +11,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..io.environment import SLOW_OPTIONAL_IMPORT
 from ..workbook.papermill import SUMMARY_MIME
 
-__all__ = ["KERNEL_ARGUMENTS", "SLOW_OPTIONAL_IMPORT", "RowResult", "execute_row", "failure_in_words"]
+__all__ = ["KERNEL_ARGUMENTS", "RowResult", "execute_row", "failure_in_words"]
 
-#: jsonschema imports this optional IRI-format checker when it is installed (JupyterLab pulls it
-#: in); nbformat, via plotly, then spends 1–2.5 s on it in every worker and kernel, and notebooks
-#: never use the format. Report kernels and workers mark it as absent.
-SLOW_OPTIONAL_IMPORT = "rfc3987_syntax"
 KERNEL_ARGUMENTS = [
     "--IPKernelApp.log_level=ERROR",  # quiet kernel start
+    # No input history: a kept kernel starts each row's count at 1 again, and IPython's history
+    # database then printed "ERROR! Session/line number was not unique" into the next report.
+    "--HistoryManager.enabled=False",
     f"--IPKernelApp.exec_lines=[\"import sys; sys.modules['{SLOW_OPTIONAL_IMPORT}'] = None\"]",
 ]
 

@@ -11,12 +11,15 @@ finished. The output folder is locked, written atomically and kept consistent
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
 import signal
-import tempfile
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,12 +32,13 @@ from ..analyses.vendors import SCORECARD, read_scorecard, selection_score
 from ..io.data import load_scenarios
 from ..io.environment import progress_disabled
 from ..io.examples import report_notebook
-from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank
+from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
 from ..workbook.papermill import as_parameters
 from .local_pool import LocalPool
 from .output_folder import OutputError, OutputFolder
 from .pools import RowPool
 from .report_row import RowResult
+from .scratch import remove_orphans, scratch_folder
 
 __all__ = [
     "BatchInterrupted",
@@ -62,7 +66,8 @@ KPI_COLUMNS = (
     "p_breakeven",
 )
 TEXT_COLUMNS = ("scenario", "status", "error", "report", "notebook")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A formula's first character at the start of a cell or of a line in it (full-width forms too).
+_FORMULA = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r＝＋－＠])")
 
 
 class BatchWriteError(OutputError):
@@ -136,13 +141,23 @@ def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = Tru
         problems.append("the table needs a 'name' column naming each row")
     if vendors:
         problems += [f"a vendor table needs a {c!r} column" for c in SCORECARD if c not in frame.columns]
-    names = [str(n).strip() for n in frame.get("name", [])]
+        if "selection_score" in frame.columns:
+            problems.append(
+                "a vendor table computes selection_score from its scorecard columns: remove the "
+                "selection_score column, or the scorecard columns to give the score yourself"
+            )
+    given = [str(n) for n in frame.get("name", [])]
     seen: dict[str, int] = {}
-    for i, n in enumerate(names, start=1):
+    for i, (raw, n) in enumerate(zip(given, map(normal_name, given), strict=True), start=1):
         if not n:
-            problems.append(f"row {i} has no name")
+            problems.append(f"row {i} has no name" + (" (only invisible characters)" if raw.strip() else ""))
         elif n in seen:
-            problems.append(f"row {i}: name {n!r} repeats row {seen[n]} (reports would be confused)")
+            same = "repeats" if raw.strip() == given[seen[n] - 1].strip() else "looks the same as"
+            problems.append(
+                f"row {i}: name {raw!r} {same} row {seen[n]}'s {given[seen[n] - 1]!r} (reports would be "
+                "confused; names are compared as they read: accents composed, invisible characters "
+                "and extra spaces left out)"
+            )
         seen.setdefault(n, i)
     if problems:
         raise ScenarioError(problems, f"the table {Path(table).name}")
@@ -153,8 +168,9 @@ def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = Tru
 
 
 def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
-    name = str(row["name"]).strip()
+    name = normal_name(row["name"])
     values = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
+    values["name"] = name
     error = ""
     if vendors:
         marks, bad_marks = read_scorecard(row)
@@ -210,6 +226,7 @@ def run_batch(
     progress: bool | None = None,
     notebook: Path | None = None,
     scheduler: str | None = None,
+    force: bool = False,
 ) -> list[Outcome]:
     """Run every job; write the reports, ``summary.csv`` and ``index.html`` into ``out_dir``.
 
@@ -218,41 +235,67 @@ def run_batch(
     as ``"tcp://host:8786"`` uses a running one (see :mod:`outsourcing_risk.batch.dask_pool`). The same
     table and seed give the same ``summary.csv`` either way.
 
-    Raises :class:`OutputError` (before anything runs) when ``out_dir`` cannot be used or another
-    run holds it, and when the summary or index cannot be written at the end;
-    :class:`~outsourcing_risk.batch.dask_pool.SchedulerError` (before anything runs) when the cluster
-    cannot be used; :class:`BatchInterrupted` after writing the index and summary when SIGINT or
-    SIGTERM stopped the run.
+    Only files this tool wrote are ever replaced or removed (see
+    :mod:`~outsourcing_risk.batch.output_folder`); ``force=True`` lets the run replace files of the
+    same names that it did not write.
+
+    Raises :class:`OutputError` (before anything runs) when ``out_dir`` cannot be used, another
+    run holds it, or it holds files this run would replace that are not its own, and when the
+    summary or index cannot be written at the end; :class:`~outsourcing_risk.batch.dask_pool.SchedulerError`
+    (before anything runs) when the cluster cannot be used; :class:`BatchInterrupted` after writing
+    the index and summary when SIGINT, SIGTERM or SIGHUP stopped the run (a second one while they
+    are written waits until they are on disk).
     """
     _check_options(timeout, images)
-    custom_notebook = notebook is not None
-    notebook = notebook or report_notebook()
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    cluster = _dask_pool(scheduler, workers, timeout, notebook.read_bytes() if custom_notebook else None)
-    try:
-        folder = OutputFolder(out_dir)
-    except BaseException:
-        if cluster is not None:
-            cluster.close()
-        raise
-    request = dict(notebook=notebook, timeout=timeout, images=images)
-    outcomes, stopped = _run_rows(jobs, folder, request, cluster, workers=workers, progress=progress)
-    why = (
-        f"the batch was stopped ({signal.Signals(stopped).name}) before this row finished" if stopped else ""
-    )
-    ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
-    _write_summary_and_index(folder, ordered)
+    with signals_recorded() as late:  # a signal between the pool's own handling and the end
+        ordered, stopped = _batch(
+            jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late
+        )
+    stopped = stopped or (late[0] if late else None)
     if stopped:
         raise BatchInterrupted(stopped, ordered)
     return ordered
 
 
+def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late):
+    """The run itself (see :func:`run_batch`): the outcomes in table order and the stopping signal."""
+    remove_orphans()
+    custom_notebook = notebook is not None
+    notebook = notebook or report_notebook()
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    cluster = _dask_pool(scheduler, workers, timeout, notebook.read_bytes() if custom_notebook else None)
+    try:
+        folder = OutputFolder(out_dir, force=force)
+        folder.claim(["index.html", "summary.csv", *(n for job in jobs for n in _files_of(job, images))])
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
+    request = dict(notebook=notebook, timeout=timeout, images=images)
+    outcomes, stopped = _run_rows(
+        jobs, folder, request, cluster, workers=workers, progress=progress, late=late
+    )
+    why = (
+        f"the batch was stopped ({signal.Signals(stopped).name}) before this row finished" if stopped else ""
+    )
+    ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
+    _write_summary_and_index(folder, ordered)
+    return ordered, stopped
+
+
 def _check_options(timeout, images) -> None:
     """Refuse a bad timeout or image format, and images without a browser, before anything runs."""
-    if not (isinstance(timeout, int | float) and timeout > 0):
-        raise ValueError(f"timeout must be a positive number of seconds (got {timeout!r})")
+    if isinstance(timeout, bool) or not (isinstance(timeout, int | float) and 0 < timeout <= MAX_TIMEOUT):
+        raise ValueError(
+            f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:,} (a week) (got {timeout!r})"
+        )
     if images not in (None, "png", "svg"):
         raise ValueError(f"images must be 'png', 'svg' or None (got {images!r})")
+    if images and importlib.util.find_spec("kaleido") is None:
+        raise OutputError(
+            '--images needs kaleido, which is not installed: pip install "outsourcing-risk[images]" '
+            "(it also needs Chrome or Chromium), or run without --images"
+        )
     if images and image_browser() is None:
         raise OutputError(
             "--images needs Chrome or Chromium for kaleido and none was found: install chromium "
@@ -272,13 +315,20 @@ def _dask_pool(scheduler: str | None, workers: int, timeout: float, notebook: by
 
 
 def _run_rows(
-    jobs: list[Job], folder: OutputFolder, request: dict, cluster: RowPool | None, *, workers: int, progress
+    jobs: list[Job],
+    folder: OutputFolder,
+    request: dict,
+    cluster: RowPool | None,
+    *,
+    workers: int,
+    progress,
+    late: list[int],
 ) -> tuple[dict[int, Outcome], int | None]:
     """Every row, stored in ``folder`` as it ends (invalid rows without a worker): the outcomes
     by row, and the signal that stopped the run, if one did."""
     outcomes: dict[int, Outcome] = {}
     bar = tqdm(total=len(jobs), unit="report", desc="reports", disable=_show_progress(progress))
-    tmp_root = Path(tempfile.mkdtemp(prefix="outsourcing-risk-"))
+    tmp_root = scratch_folder()
     try:
         for job in jobs:  # a row redone (or now invalid) must not leave last run's files
             folder.remove(_files_of(job))
@@ -292,7 +342,9 @@ def _run_rows(
             if job.error:
                 done(job, RowResult("failed", f"ScenarioError: {job.error}"))
         pool: RowPool = cluster or LocalPool(workers, request["timeout"], tmp_root)
-        stopped = pool.run([(j, {**request, "job": j}) for j in jobs if not j.error], done)
+        stopped = late[0] if late else None  # stopped before the first row started: none starts
+        if stopped is None:
+            stopped = pool.run([(j, {**request, "job": j}) for j in jobs if not j.error], done)
     finally:
         bar.close()
         _remove_soon(tmp_root)
@@ -307,7 +359,8 @@ def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> No
     from .index_page import index_html
 
     try:
-        folder.write("summary.csv", summary_frame(ordered).to_csv(index=False))
+        # Every text cell quoted: a bare CR in a name then stays inside its cell in any reader.
+        folder.write("summary.csv", summary_frame(ordered).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
         try:
             folder.write("index.html", index_html(ordered))
         except OutputError:
@@ -316,6 +369,30 @@ def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> No
         raise BatchWriteError(str(exc), ordered) from None
     finally:
         folder.close()
+
+
+#: The longest a report may take, in seconds (a week): longer would be a mistake, and a number
+#: past what the clocks' arithmetic holds (1e308) used to fail every row.
+MAX_TIMEOUT = 7 * 24 * 3600
+
+
+@contextlib.contextmanager
+def signals_recorded():
+    """While the batch runs (in the main thread), SIGINT, SIGTERM and SIGHUP (a closed terminal or
+    SSH session) are recorded, not raised: the pool installs its own handlers while rows run and
+    puts these back; a signal outside that (a second Ctrl-C while the index is written) waits
+    until the index and summary are on disk. Yields the signals received, in order."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    wanted = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, lambda signum, _frame: received.append(signum)) for s in wanted}
+    try:
+        yield received
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def _remove_soon(folder: Path, seconds: float = 3.0) -> None:
@@ -329,8 +406,14 @@ def _remove_soon(folder: Path, seconds: float = 3.0) -> None:
         time.sleep(0.1)
 
 
-def _files_of(job: Job) -> list[str]:
-    return [f"{job.slug}{end}" for end in (".html", ".ipynb", "-fan.png", "-npv.png", "-fan.svg", "-npv.svg")]
+def _files_of(job: Job, images: str | None = "any") -> list[str]:
+    """The files a row may write: its report and notebook, and its images (``"any"``: of both
+    formats, as a rerun removes them)."""
+    kinds = ("png", "svg") if images == "any" else (images,) if images else ()
+    return [
+        f"{job.slug}{end}"
+        for end in (".html", ".ipynb", *(f"-{c}.{k}" for k in kinds for c in ("fan", "npv")))
+    ]
 
 
 def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:
@@ -349,9 +432,14 @@ def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:
 
 
 def _csv_text(text) -> str:
-    """A text cell safe to open in a spreadsheet (OWASP CSV injection: no formula may start it)."""
+    """A text cell safe to open in a spreadsheet (OWASP CSV injection): no line of it may start a
+    formula, the full-width ＝ ＋ － ＠ included (a cell's text after a line break is a line too).
+
+    >>> _csv_text("Safe name\\r=cmd|' /C calc'!A0")
+    "Safe name\\r'=cmd|' /C calc'!A0"
+    """
     text = "" if text is None else str(text)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return _FORMULA.sub("'", text)
 
 
 def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:

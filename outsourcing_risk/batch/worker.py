@@ -61,7 +61,9 @@ def _read_message(stream) -> bytes | None:
 
 def main() -> int:
     _die_with_parent()
-    sys.modules.setdefault("rfc3987_syntax", None)  # see report_row.SLOW_OPTIONAL_IMPORT
+    from ..io.environment import skip_slow_optional_import
+
+    skip_slow_optional_import()
     from .report_kernel import KernelKeeper
     from .report_row import KERNEL_ARGUMENTS, execute_row
 

@@ -8,11 +8,29 @@
 from __future__ import annotations
 
 import os
+import sys
 
-__all__ = ["THREAD_VARIABLES", "core_share", "progress_disabled"]
+__all__ = [
+    "SLOW_OPTIONAL_IMPORT",
+    "THREAD_VARIABLES",
+    "core_share",
+    "progress_disabled",
+    "skip_slow_optional_import",
+]
 
 #: The variables that cap a process's numerical threads (OpenMP, OpenBLAS, MKL).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+#: jsonschema imports this optional IRI-format checker when it is installed (JupyterLab pulls it
+#: in); nbformat, via plotly, then spends 1–2.5 s on it in every worker and kernel, and notebooks
+#: never use the format. The command, report kernels and workers mark it as absent.
+SLOW_OPTIONAL_IMPORT = "rfc3987_syntax"
+
+
+def skip_slow_optional_import() -> None:
+    """Mark :data:`SLOW_OPTIONAL_IMPORT` as absent in this process (unless it is loaded already)."""
+    sys.modules.setdefault(SLOW_OPTIONAL_IMPORT, None)  # type: ignore[arg-type]
 
 
 def progress_disabled() -> bool:

@@ -4,14 +4,16 @@ with one line that names the row or column and says what to do, before anything 
 Refused: a file that is not UTF-8 text, binary content, an empty file, comments only, a header
 with no rows, a row with more or fewer fields than the header (an unquoted ``pert(0.2, 0.5, 0.9)``
 is the usual cause), an unbalanced quote, duplicate column names, and a semicolon-separated table
-(with a hint). Lines whose first non-blank character is ``#`` are comments; a ``#`` inside a
-cell is kept.
+(with a hint), a file that is not a regular file or is larger than :data:`TABLE_MAX_BYTES`. Any
+line ending is read (CRLF, LF, classic Mac CR, a mix). Lines whose first non-blank character is
+``#`` are comments when they start a record; a ``#`` inside a cell, or on a line inside a quoted
+cell, is kept, and a "comment" with as many fields as the header is refused as a row in disguise.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,13 +25,35 @@ class TableError(ValueError):
     """A table that cannot be read as a table; the message is one line naming where and why."""
 
 
+#: The largest table read: far beyond any book of scenarios (a 100,000-row table is ~20 MB),
+#: small enough that a wrong path (a device, a disk image) is refused rather than read into memory.
+TABLE_MAX_BYTES = 64 << 20
+
+
 def _text(path: Path) -> str:
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise TableError(f"{path} is a folder: give the path of a CSV file") from None
+        info = path.stat()
+        if path.is_dir():
+            raise TableError(f"{path} is a folder: give the path of a CSV file")
+        if not path.is_file():
+            raise TableError(
+                f"{path} is not a regular file (a device or a pipe): give the path of a CSV file"
+            )
+        if info.st_size > TABLE_MAX_BYTES:
+            raise TableError(
+                f"{path} is {info.st_size / 1e6:.0f} MB, more than a table of scenarios can be "
+                f"({TABLE_MAX_BYTES >> 20} MB at most): is it the right file?"
+            )
+        with path.open("rb") as fh:
+            raw = fh.read(TABLE_MAX_BYTES + 1)
     except PermissionError:
         raise TableError(f"cannot read {path}: permission denied") from None
+    except OSError as exc:
+        raise TableError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > TABLE_MAX_BYTES:
+        raise TableError(
+            f"{path} grew past {TABLE_MAX_BYTES >> 20} MB while being read: is it the right file?"
+        )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise TableError(f"{path} is UTF-16 text: save the table as 'CSV UTF-8' and run again")
     if b"\x00" in raw:
@@ -44,11 +68,42 @@ def _text(path: Path) -> str:
         ) from None
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(text: str) -> list[str]:
+    """Physical lines with their endings, whichever the file uses: Windows (CRLF), Unix (LF),
+    classic Mac (CR), or a mix of them."""
+    lines, start = [], 0
+    for end in _LINE_END.finditer(text):
+        lines.append(text[start : end.end()])
+        start = end.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
+def _without_comments(lines: list[str]) -> list[str]:
+    """The lines with comments blanked (kept as empty lines, so line numbers hold). A comment is a
+    line whose first non-blank character is ``#`` at the start of a record; a line inside a quoted
+    cell that spans lines is the cell's text, ``#`` or not."""
+    kept, open_quote = [], False
+    for line in lines:
+        if not open_quote and line.lstrip().startswith("#"):
+            kept.append("\n")
+            continue
+        kept.append(line)
+        open_quote ^= line.count('"') % 2 == 1
+    return kept
+
+
 def _records(path: Path, text: str) -> list[tuple[int, list[str]]]:
     """(line number, fields) of every non-comment, non-blank record, quotes honoured."""
-    kept = "".join(line if not line.lstrip().startswith("#") else "\n" for line in text.splitlines(True))
-    reader = csv.reader(io.StringIO(kept), strict=True, skipinitialspace=True)
+    lines = _without_comments(_lines(text))
+    reader = csv.reader(lines, strict=True, skipinitialspace=True)
     records = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, TABLE_MAX_BYTES))  # one cell may be long (a note): the file is bounded
     try:
         for fields in reader:
             if fields and any(f.strip() for f in fields):
@@ -58,7 +113,21 @@ def _records(path: Path, text: str) -> list[tuple[int, list[str]]]:
             f'{path}, line {reader.line_num}: {exc} — is a quote (") left open? '
             'Quote a whole cell, e.g. "pert(0.2, 0.5, 0.9)"'
         ) from None
+    finally:
+        csv.field_size_limit(limit)
     return records
+
+
+def _comment_rows(path: Path, text: str, width: int) -> None:
+    """A comment line that holds as many fields as the header looks like a row whose name starts
+    with ``#``: refuse it, rather than drop a row without a word."""
+    for number, line in enumerate(_lines(text), start=1):
+        if line.lstrip().startswith("#") and len(next(csv.reader([line]), [])) == width and width > 1:
+            raise TableError(
+                f"{path}, line {number} starts with '#', which marks a comment, but holds {width} "
+                'fields like a row: if it is a row, quote its name ("#1 vendor",...); if it is a '
+                "comment, leave out its commas"
+            )
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -93,6 +162,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     blank = [i + 1 for i, h in enumerate(header) if not h]
     if blank:
         raise TableError(f"{path}, line {header_line}: column {blank[0]} has no name in the header")
+    _comment_rows(path, text, len(header))
     if not rows:
         raise TableError(f"{path} has a header but no rows: add one row per scenario under it")
     for number, (line, fields) in enumerate(rows, start=1):

@@ -7,9 +7,11 @@ smooth: moving a distribution's mode moves every trial's draw in the same direct
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 from scipy import special
@@ -31,7 +33,18 @@ _U_MIN, _U_MAX = 2.0**-1074, 1 - 2.0**-53  # the extreme uniforms a draw can hol
 
 
 class Distribution:
-    """Base class: a one-dimensional distribution with an inverse CDF."""
+    """Base class: a one-dimensional distribution with an inverse CDF.
+
+    Its arguments are checked for type on construction (each a real number); whether they make a
+    valid distribution (finite, ordered) is :meth:`problems`, which a scenario reports with the
+    parameter's name.
+    """
+
+    def __post_init__(self) -> None:
+        for name, value in self.__dict__.items():
+            if isinstance(value, bool) or not isinstance(value, Real):
+                kind = type(self).__name__.lower()
+                raise TypeError(f"{kind}(...): {name} must be a number (got {value!r})")
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -230,12 +243,13 @@ def parse_value(text: str) -> float | Distribution:
     cls = _KINDS.get(kind)
     if cls is None:
         raise ValueError(f"names an unknown distribution {kind!r}; use one of {', '.join(_KINDS)}")
-    arity = len(cls.__dataclass_fields__)
+    fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    arity = len(fields)
     try:
         args = [float(part) for part in body.split(",")]
     except ValueError:
         raise ValueError(f"{kind}(...) takes {arity} numbers (got {text!r})") from None
     if len(args) != arity:
-        names = ", ".join(cls.__dataclass_fields__)
+        names = ", ".join(fields)
         raise ValueError(f"{kind}(...) takes {arity} numbers ({names}), got {len(args)}")
     return cls(*args)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+import re
+import unicodedata
 from collections.abc import Mapping
 from numbers import Real
 
@@ -23,6 +25,7 @@ __all__ = [
     "ScenarioError",
     "did_you_mean",
     "is_blank",
+    "normal_name",
     "require_mapping",
     "require_scenario",
     "scenarios_from_table",
@@ -83,6 +86,23 @@ def require_mapping(value, argument: str, expected: str):
     return value
 
 
+#: Characters that show nothing: zero-width spaces and joiners, soft hyphen, direction marks and
+#: overrides, word joiner, byte-order mark.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def normal_name(text) -> str:
+    """A name as a reader sees it, so that two names that look the same are the same: Unicode NFC
+    (an "é" typed as e + accent equals "é"), invisible characters removed, every kind of space or
+    line break a plain space, runs of spaces one, no space at either end.
+
+    >>> normal_name("Caf\u0065\u0301\u200b  de\u00a0Paris ")
+    'Café de Paris'
+    """
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", str(text)))
+    return " ".join(text.split())
+
+
 def is_blank(value) -> bool:
     """An empty table cell: None, blank text or NaN. Blank cells take the default."""
     if value is None:
@@ -90,6 +110,16 @@ def is_blank(value) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return isinstance(value, float) and math.isnan(value)
+
+
+def _as_given(raw) -> str:
+    """A value as the user gave it, for a message: the cell's text, or the number's exact repr
+    (``60.000000001``, not ``60``; ``1000000000000.001``, not ``1e+12``)."""
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, float):  # every digit it has; a whole number without its ".0"
+        return str(int(raw)) if raw.is_integer() and abs(raw) < 1e15 else repr(raw)
+    return str(raw)
 
 
 def _coerce_number(p: ParamSpec, raw, problems: list[str]):
@@ -105,16 +135,23 @@ def _coerce_number(p: ParamSpec, raw, problems: list[str]):
     if isinstance(value, bool) or not isinstance(value, Real):
         problems.append(f"{p.name} must be {p.rule()} or a distribution (got {raw!r})")
         return None
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # a whole number too large for any float: 10**400
+        digits = len(str(abs(int(value))))
+        problems.append(
+            f"{p.name} must be {p.bounds(math.inf if value > 0 else -math.inf)} (got a {digits}-digit number)"
+        )
+        return None
     if not math.isfinite(value):
-        problems.append(f"{p.name} must be a finite number (got {raw!r})")
+        problems.append(f"{p.name} must be a finite number (got {_as_given(raw)})")
         return None
     if not p.low <= value <= p.high:
-        problems.append(f"{p.name} must be {p.bounds(value)} (got {value:g})")
+        problems.append(f"{p.name} must be {p.bounds(value)} (got {_as_given(raw)})")
         return None
     if p.integer:
         if value != round(value):
-            problems.append(f"{p.name} must be a whole number of months (got {value:g})")
+            problems.append(f"{p.name} must be a whole number of months (got {_as_given(raw)})")
             return None
         return int(value)
     return value
@@ -253,7 +290,7 @@ class Scenario:
         return pd.DataFrame(rows).set_index("parameter")
 
 
-Scenario.__signature__ = inspect.Signature(
+Scenario.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
     [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=DEFAULT) for n in FIELDS]
 )
 

@@ -30,7 +30,22 @@ __all__ = [
     "param_value",
     "percent",
     "percent_axis",
+    "terminal_text",
 ]
+
+
+def terminal_text(text) -> str:
+    """``text`` safe to print on a terminal: every character that is not printable (escape
+    sequences that clear the screen or retitle the window, a bare carriage return that overwrites
+    the line, direction overrides, zero-width characters) written as its escape, ``\\x1b``.
+    Line breaks are kept.
+
+    >>> terminal_text("row 1 (\\x1b[2JEvil\\rName): failed")
+    'row 1 (\\\\x1b[2JEvil\\\\rName): failed'
+    """
+    return "".join(
+        c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii") for c in str(text)
+    )
 
 
 def _currency(currency: str) -> str:

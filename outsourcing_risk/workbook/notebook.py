@@ -25,6 +25,7 @@ from .papermill import (
     SUMMARY_MIME,
     papermill_command,
     publish_summary,
+    read_flag,
     report_parameters,
     scenario_from_parameters,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "parameter_table",
     "publish_summary",
     "ranking_table",
+    "read_flag",
     "report_header",
     "report_parameters",
     "scenario_from_parameters",

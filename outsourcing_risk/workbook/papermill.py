@@ -15,6 +15,7 @@ __all__ = [
     "as_parameters",
     "papermill_command",
     "publish_summary",
+    "read_flag",
     "report_parameters",
     "scenario_from_parameters",
 ]
@@ -62,7 +63,28 @@ def scenario_from_parameters(
         problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems, "the notebook's parameters")
+    assert isinstance(n_trials, int)  # checked above
+    assert isinstance(seed, int)
     return scenario, n_trials, seed
+
+
+_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+
+def read_flag(name: str, value) -> bool:
+    """A yes/no parameter as papermill may hand it over: ``True``/``False``, or text (``-r whatif
+    no``, ``-p whatif False`` gives the string ``"False"``): true/yes/on/1 or false/no/off/0, in any
+    case. Anything else is a :class:`ScenarioError` naming it, never read as "yes".
+
+    >>> read_flag("whatif", "No"), read_flag("whatif", True)
+    (False, True)
+    """
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ScenarioError([f"{name} must be true or false (got {value!r})"], "the notebook's parameters")
 
 
 def report_parameters(scenario: Scenario, n_trials: int, seed: int, *, changed_only: bool = False) -> dict:

@@ -343,3 +343,26 @@ def test_the_exit_tables_own_readiness_is_one_row_exactly(readiness):
     assert table.index.is_monotonic_increasing
     near = [level for level in table.index if abs(level - readiness) < 1e-9]
     assert near == [readiness], "no look-alike row beside the scenario's own readiness"
+
+
+def test_analyses_refuse_what_they_cannot_use_in_words():
+    """Found from outside: these failed deep inside with a numpy or float message, or ran for ever."""
+    with pytest.raises(
+        TypeError, match=r"readiness must be one exit-plan readiness level in \[0, 1\] \(got \[0.5\]\)"
+    ):
+        exit_strategy_value(Scenario(), [0.5])
+    table = sweep(Scenario(), "trust", (t / 10 for t in (3, 5)), n_trials=200)
+    assert list(table.index) == [0.3, 0.5], "a generator of values is read once, as a list"
+    with pytest.raises(ValueError, match=r"a 2000 × 2000 grid of 4,000,000 settings .* about 33 hours"):
+        grid(Scenario(), x_values=range(2000), y_values=range(2000))
+
+
+def test_a_vendor_table_with_its_own_selection_score_is_refused(tmp_path):
+    from outsourcing_risk.batch.runner import load_jobs
+
+    vendors = load_vendors()
+    vendors["selection_score"] = "0.9"
+    path = tmp_path / "v.csv"
+    vendors.to_csv(path, index=False)
+    with pytest.raises(ScenarioError, match="a vendor table computes selection_score from its scorecard"):
+        load_jobs(path, 100, 1)

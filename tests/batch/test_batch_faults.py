@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import pandas as pd
 import psutil
 import pytest
 
-from outsourcing_risk.batch.output_folder import MANIFEST
+from outsourcing_risk.batch.output_folder import LOCK, MANIFEST
 
 NOISE = ("Traceback", "[IPKernelApp]", "ZMQError", "KeyboardInterrupt")
 
@@ -100,7 +101,7 @@ def assert_consistent(out: Path, names: list[str]) -> pd.DataFrame:
     listed = {r for r in summary.report if r}
     on_disk = {p.name for p in out.glob("*.html")} - {"index.html"}
     assert listed == on_disk
-    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != MANIFEST]
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name not in (MANIFEST, LOCK)]
     assert leftovers == [], "no temporary files are left in --out"
     return summary
 
@@ -145,7 +146,9 @@ def test_a_killed_worker_fails_its_row_and_the_batch_goes_on(tmp_path, temp_root
     assert temp_roots() == set()
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+)
 def test_a_signal_stops_promptly_and_keeps_every_finished_report(tmp_path, temp_roots, signum, code):
     out = tmp_path / "out"
     names = ["First", "Second", "Third", "Fourth"]
@@ -171,13 +174,57 @@ def test_a_signal_stops_promptly_and_keeps_every_finished_report(tmp_path, temp_
     assert temp_roots() == set()
 
 
+def test_ctrl_c_three_times_still_writes_the_index_and_summary(tmp_path, temp_roots):
+    """Found from outside: a second Ctrl-C a fraction of a second after the first broke the index
+    while it was being built. The later ones now wait until it is on disk."""
+    out = tmp_path / "out"
+    names = ["First", "Second", "Third"]
+    proc = start(
+        "report", table(tmp_path, names), "--out", out, "--workers", 1, "--trials", 20_000, "--quiet"
+    )
+    wait_for(lambda: finished_reports(out), 180)
+    seen = descendants(proc.pid)
+    for pause in (0.0, 0.15, 0.4):
+        time.sleep(pause)
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    summary = assert_consistent(out, names)
+    assert (summary.status == "ok").sum() >= 1
+    assert wait_for(lambda: gone(seen), 10)
+    assert temp_roots() == set()
+
+
+def test_the_temporary_folder_of_a_killed_batch_is_removed_by_the_next(tmp_path):
+    root = Path(tempfile.gettempdir())
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
+    orphan = root / f"outsourcing-risk-{dead.stdout.strip()}-left"
+    alive = root / f"outsourcing-risk-{os.getpid()}-alive"  # a running process's: not ours to remove
+    for folder in (orphan, alive):
+        (folder / "runtime").mkdir(parents=True, exist_ok=True)
+    try:
+        done = run("report", table(tmp_path, ["Only"]), "--out", tmp_path / "out", "--trials", 200, "--quiet")
+        assert done.returncode == 0, done.stderr
+        assert not orphan.exists()
+        assert alive.exists()
+    finally:
+        shutil.rmtree(orphan, ignore_errors=True)
+        shutil.rmtree(alive, ignore_errors=True)
+
+
 @pytest.fixture
 def tiny_disk(tmp_path):
     where = tmp_path / "tiny"
     where.mkdir()
     if (
         subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=7m", "tmpfs", str(where)], check=False, capture_output=True
+            ["mount", "-t", "tmpfs", "-o", "size=2500k", "tmpfs", str(where)],
+            check=False,
+            capture_output=True,
         ).returncode
         != 0
     ):
@@ -205,7 +252,7 @@ def test_a_full_disk_is_one_clear_line_and_keeps_what_fit(tmp_path, tiny_disk):
     assert "NotJSONError" not in done.stderr
     summary = assert_consistent(out, ["Fits", "No room"]).set_index("scenario")
     assert summary.loc["Fits", "status"] == "ok"
-    assert (out / summary.loc["Fits", "report"]).stat().st_size > 1e6
+    assert (out / summary.loc["Fits", "report"]).stat().st_size > 1e6  # with plotly.js basic, 2.1 MB
     assert summary.loc["No room", "status"] == "failed"
     assert "no space left on device while writing" in summary.loc["No room", "error"]
     assert "there was no room for it on the disk" in (out / "index.html").read_text()
@@ -312,3 +359,32 @@ def test_images_without_a_browser_are_refused_before_anything_runs(tmp_path):
     assert done.returncode == 2
     assert "--images needs Chrome or Chromium" in done.stderr
     assert not out.exists() or not list(out.glob("*.html"))
+
+
+def test_images_without_the_images_extra_are_refused_naming_it(tmp_path):
+    """Found from outside: without kaleido the whole batch ran, every row then failed naming it, and
+    the command said "0 of 5 reports written" with 5 reports on disk."""
+    out = tmp_path / "out"
+    prelude = (
+        "import sys; sys.modules['kaleido'] = None\nfrom outsourcing_risk.cli import main\nsys.exit(main())"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            prelude,
+            "report",
+            str(table(tmp_path, ["A"])),
+            "--out",
+            str(out),
+            "--images",
+            "png",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert 'pip install "outsourcing-risk[images]"' in done.stderr
+    assert not out.exists() or not any(out.iterdir()), "nothing ran, nothing was written"

@@ -9,6 +9,7 @@ leaves no stray report process behind; a scheduler that cannot be reached is one
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -44,6 +45,16 @@ def _spawn(*args, log: Path) -> subprocess.Popen:
 
 def _worker_folders() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob("outsourcing-risk-worker-*"))
+
+
+def _key_files() -> set[Path]:
+    """Kernel connection files loose in the temporary folder: they hold a kernel's message key."""
+    return {
+        p
+        for pattern in ("tmp*.json", "kernel-*.json")
+        for p in Path(tempfile.gettempdir()).glob(pattern)
+        if '"key"' in p.read_text(errors="replace")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -111,13 +122,14 @@ def test_external_cluster_and_local_cluster_write_the_local_pools_summary(cluste
     address = client.scheduler.address
     for scheduler in (address, "local"):
         out = tmp_path / scheduler.replace(":", "").replace("/", "")
-        before = _worker_folders()
+        before, keys_before = _worker_folders(), _key_files()
         done = run(
             "report", table, "--out", out, "--trials", 2000, "--seed", 11, "--quiet", "--scheduler", scheduler
         )
         assert done.returncode == 0, done.stderr
         if scheduler == "local":  # its workers stopped with the batch, and cleaned up after them
             assert _worker_folders() - before == set()
+            assert _key_files() - keys_before == set(), "no kernel connection file (with its key) is left"
         assert (out / "summary.csv").read_bytes() == expected, scheduler
         summary = pd.read_csv(out / "summary.csv")
         assert (summary["status"] == "ok").all()
@@ -233,3 +245,42 @@ def test_ctrl_c_on_a_local_cluster_stops_everything_and_keeps_the_index(tmp_path
     assert len(summary) == 4
     assert "not run" in set(summary["status"])
     wait_for(lambda: not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in tree), seconds=15)
+
+
+def test_a_scheduler_killed_mid_batch_fails_the_rows_left_and_writes_the_index(tmp_path):
+    """Found from outside: the client crashed within a second (FuturesCancelledError), with no
+    index and no summary. The rows left now fail with the reason; the finished report stays."""
+    file = tmp_path / "scheduler.json"
+    scheduler = _spawn(
+        "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(file),
+        log=tmp_path / "scheduler.log",
+    )  # fmt: skip
+    wait_for(file.exists, seconds=60)
+    worker = _spawn(
+        "worker", "--scheduler-file", str(file), "--nthreads", "1", "--no-nanny", "--no-dashboard",
+        "--death-timeout", "5", log=tmp_path / "worker.log",
+    )  # fmt: skip
+    address = json.loads(file.read_text())["address"]
+    out = tmp_path / "out"
+    names = ["First", "Second", "Third"]
+    table = tmp_path / "t.csv"
+    table.write_text("name\n" + "".join(f"{n}\n" for n in names))
+    proc = start("report", table, "--out", out, "--scheduler", address, "--trials", 20_000, "--quiet")
+    try:
+        wait_for(lambda: list(out.glob("first-*.html")), 180)
+        scheduler.kill()
+        _, err = proc.communicate(timeout=120)
+    finally:
+        for p in (proc, scheduler, worker):
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
+    assert list(summary.scenario) == names
+    assert summary.status.iloc[0] == "ok"
+    lost = summary[summary.status == "failed"]
+    assert len(lost) >= 1
+    assert all("the dask scheduler" in e and "was lost" in e for e in lost.error)
+    assert (out / "index.html").exists()

@@ -3,7 +3,7 @@ import pickle
 import pandas as pd
 import pytest
 
-from outsourcing_risk import Pert, Scenario, ScenarioError, scenarios_from_table
+from outsourcing_risk import LogNormal, Pert, Scenario, ScenarioError, Uniform, scenarios_from_table
 from outsourcing_risk.io.data import default_values
 from outsourcing_risk.model.parameters import PARAMETERS
 
@@ -131,3 +131,40 @@ def test_parameter_table_for_display():
     assert table.loc["trust", "value"] == "0.2"
     assert table.loc["trust", "default"] == 0.6
     assert table.loc["switching_cost", "unit"] == "currency"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"horizon_months": 60.000000001},
+            "horizon_months must be a whole number of months (got 60.000000001)",
+        ),
+        ({"switching_cost": 1000000000000.001}, "at most 10^12 (a trillion) (got 1000000000000.001)"),
+        (
+            {"switching_cost": 10**400},
+            "switching_cost must be at most 10^12 (a trillion) (got a 401-digit number)",
+        ),
+        ({"horizon_months": "60.5"}, "(got 60.5)"),
+    ],
+)
+def test_a_refused_value_is_shown_as_given(values, message):
+    """Found from outside: 60.000000001 was shown as "got 60", a value that satisfies the rule."""
+    with pytest.raises(ScenarioError) as info:
+        Scenario(**values)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Pert("a", "b", "c"), "pert(...): low must be a number (got 'a')"),
+        (lambda: Pert(0.1, None, 0.3), "pert(...): mode must be a number (got None)"),
+        (lambda: LogNormal([1], [2]), "lognormal(...): median must be a number (got [1])"),
+        (lambda: Uniform(True, 2), "uniform(...): low must be a number (got True)"),
+    ],
+)
+def test_a_distribution_of_things_that_are_not_numbers_says_so(build, message):
+    with pytest.raises(TypeError) as info:
+        build()
+    assert str(info.value) == message
