@@ -245,6 +245,15 @@ class ControlPanel:
         self.seed = w.BoundedIntText(
             value=seed, min=0, max=2**31 - 1, description="Seed (same seed, same numbers)", style=_STYLE
         )
+        # Every value from the browser is read within limits kept here, in the kernel: a visitor
+        # can send any value (and any new min or max) through the widget's websocket. A parameter
+        # keeps its rule's bounds (a typed value may move a slider's end that far); the trials and
+        # the seed keep their controls' own.
+        self.limits = {p.name: (p.low, p.high) for p in PARAMETERS if p.name in self.controls}
+        self.limits |= {
+            "n_trials": (self.n_trials.min, self.n_trials.max),
+            "seed": (self.seed.min, self.seed.max),
+        }
         self.touched: set[str] = set()
         for name, control in self.controls.items():
             control.observe(lambda change, n=name: self.touched.add(n), names="value")
@@ -282,13 +291,21 @@ class ControlPanel:
     @property
     def scenario(self) -> Scenario:
         """The scenario the controls show (a bad range raises the ScenarioError that says why)."""
-        changes = {name: self.controls[name].value for name in self.touched}
+        changes = {name: self.value_of(name) for name in self.touched}
         for name, editor in self.ranges.items():
             if editor.toggle.value and editor.edited:
                 changes[name] = editor.value
             elif not editor.toggle.value and editor.edited and name not in changes:
-                changes[name] = self.controls[name].value  # back to one number
+                changes[name] = self.value_of(name)  # back to one number
         return self.base.replace(**changes)
+
+    def value_of(self, name: str):
+        """A control's value, within the limits it was built with, whatever the browser sent."""
+        control = {"n_trials": self.n_trials, "seed": self.seed}.get(name) or self.controls[name]
+        if name not in self.limits:
+            return control.value
+        low, high = self.limits[name]
+        return min(max(control.value, low), high)
 
     def observe(self, callback) -> None:
         """Call ``callback()`` whenever any control changes (sliders: on release)."""
@@ -309,7 +326,7 @@ class ControlPanel:
     def parameters(self) -> dict:
         """The current settings as the report's papermill parameters (name, notes, currency,
         scenario fields, n_trials, seed)."""
-        return report_parameters(self.scenario, self.n_trials.value, self.seed.value)
+        return report_parameters(self.scenario, self.value_of("n_trials"), self.value_of("seed"))
 
 
 class WhatIfExplorer:
@@ -363,7 +380,7 @@ class WhatIfExplorer:
             scenario = self.panel.scenario
         except ScenarioError as exc:
             return exc
-        return time.perf_counter(), scenario, self.panel.n_trials.value, self.panel.seed.value
+        return time.perf_counter(), scenario, self.panel.value_of("n_trials"), self.panel.value_of("seed")
 
     def _show(self, setting, stale) -> None:
         """Simulate ``setting`` and send cards and charts, unless a newer setting came first."""
@@ -410,7 +427,7 @@ class WhatIfExplorer:
         be = plots.breakeven_of_fan(q)
         at = result.scenario.horizon_months if math.isnan(be) else be
         months = q.index.to_numpy(dtype=float)
-        changes = {}
+        changes: dict[tuple, object] = {}
         for low, high, name, _alpha in plots.FAN_BANDS:  # the bands: closed shapes
             changes[("data", trace[name], "x")] = plots.band_outline(months, months).tolist()
             changes[("data", trace[name], "y")] = plots.band_outline(q[high], q[low]).tolist()
@@ -420,6 +437,7 @@ class WhatIfExplorer:
                 q[column].tolist(),
             )
         mark = plots.BREAKEVEN_MARK
+        changes[("layout", "xaxis", "range")] = [0, result.scenario.horizon_months]  # the fan's months
         changes |= {
             ("layout", "shapes", shape[mark], "x0"): at,
             ("layout", "shapes", shape[mark], "x1"): at,

@@ -204,3 +204,35 @@ def test_the_tornado_the_whatif_and_the_widgets_centre_a_skewed_input_alike():
     assert below <= middle <= above, "the scenario's own distribution stands at its median"
     panel = ControlPanel(scenario, n_trials=500)
     assert panel.controls["vendor_failure_prob_annual"].value == pytest.approx(middle, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("given", "read"), [(True, True), ("no", False), ("False", False), ("YES", True), ("0", False)]
+)
+def test_the_whatif_flag_reads_what_papermill_hands_over(given, read):
+    from outsourcing_risk.workbook.papermill import read_flag
+
+    assert read_flag("whatif", given) is read
+
+
+def test_a_flag_that_is_neither_true_nor_false_is_refused():
+    from outsourcing_risk import ScenarioError
+    from outsourcing_risk.workbook.papermill import read_flag
+
+    with pytest.raises(ScenarioError, match=r"whatif must be true or false \(got 'maybe'\)"):
+        read_flag("whatif", "maybe")
+
+
+def test_a_forged_widget_value_is_read_within_the_controls_own_limits():
+    """Found from outside: a visitor set the trial count to 400,000 through the websocket (190 ->
+    532 MB per kernel). The kernel now reads every control within the limits it built it with,
+    even when the browser also sends a new maximum."""
+    explorer = WhatIfExplorer(n_trials=2_000, seed=1)
+    panel = explorer.panel
+    panel.n_trials.set_state({"max": 400_000, "value": 400_000})  # what a forged comm message does
+    panel.controls["trust"].set_state({"max": 5, "value": 5})
+    panel.seed.set_state({"max": 2**62, "value": 2**62})
+    setting = explorer._setting()
+    assert setting[2] == 100_000
+    assert setting[1].trust == 1.0, "a parameter stays within its rule"
+    assert setting[3] == 2**31 - 1

@@ -1,0 +1,125 @@
+"""`outsourcing-risk app` against a visitor it does not know: kernels reclaimed and capped, a
+token off this machine, the URL it prints is the one it serves, nothing outlives it (no browser:
+plain HTTP, as `curl` would)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from ..app_server import free_port
+
+pytest.importorskip("voila")
+
+
+def _start(tmp_path, *args):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "outsourcing_risk", "app", *map(str, args)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    line = server.stdout.readline()  # the URL, printed once before Voilà starts
+    url = re.search(r"http://\S+", line).group(0)
+    port = int(re.search(r":(\d+)/", url).group(1))
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            assert server.poll() is None, "the app exited"
+            assert time.monotonic() < deadline, "the app did not start in time"
+            time.sleep(0.3)
+    return server, url, port
+
+
+def _stop(server):
+    with pytest.raises(ProcessLookupError):  # noqa: PT012 - the group must end, or the test says so
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        os.killpg(server.pid, 0)
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as page:
+            return page.status, page.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _kernels(server) -> list[psutil.Process]:
+    return [
+        p for p in psutil.Process(server.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())
+    ]
+
+
+def test_visitors_beyond_the_cap_get_a_page_that_says_so_and_idle_kernels_go(tmp_path):
+    server, url, _ = _start(tmp_path, "--port", free_port(), "--max-visitors", 2, "--idle-minutes", 0.1)
+    try:
+        assert [_get(url)[0] for _ in range(2)] == [200, 200]  # two page loads that never connect
+        status, page = _get(url)
+        assert status == 503
+        assert "The app is full: 2 people are using it now" in page
+        assert len(_kernels(server)) <= 2
+        deadline = time.monotonic() + 60
+        while _kernels(server) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _kernels(server) == [], "kernels with no page connected are shut down when idle"
+        assert _get(url)[0] == 200, "their places are free again"
+    finally:
+        _stop(server)
+
+
+def test_off_this_machine_the_app_asks_for_the_token_it_printed(tmp_path):
+    server, url, port = _start(tmp_path, "--port", free_port(), "--ip", "0.0.0.0")
+    try:
+        token = re.search(r"\?token=([\w-]+)", url).group(1)
+        assert len(token) >= 30
+        assert url.startswith(f"http://{socket.gethostname()}:{port}/")
+        status, page = _get(f"http://127.0.0.1:{port}/")
+        assert status in (401, 403) or ("token" in page.lower() and "outsourcing" not in page.lower())
+        assert _get(f"http://127.0.0.1:{port}/?token={token}")[0] == 200
+    finally:
+        _stop(server)
+
+
+def test_a_busy_port_moves_on_and_the_printed_url_says_where(tmp_path):
+    busy = free_port()
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", busy))
+        holder.listen()
+        server, url, port = _start(tmp_path, "--port", busy)
+        try:
+            assert port != busy
+            assert url == f"http://127.0.0.1:{port}/"
+            assert _get(url)[0] == 200
+        finally:
+            _stop(server)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_the_app_killed_outright_takes_voila_and_its_kernels_with_it(tmp_path):
+    server, url, port = _start(tmp_path, "--port", free_port())
+    assert _get(url)[0] == 200
+    family = psutil.Process(server.pid).children(recursive=True)
+    assert any("voila" in " ".join(p.cmdline()) for p in family)
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
+    _gone, alive = psutil.wait_procs(family, timeout=30)
+    assert alive == [], "Voilà and its kernels stop with the app"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
