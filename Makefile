@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TRIALS ?= 20000
 SEED   ?= 2026
 
-.PHONY: help venv test report lab app bench lint format clean notebooks screenshots git-filter
+.PHONY: help venv test report lab app bench lint format clean notebooks screenshots git-filter unset-git-filter
 
 help:
 	@echo "make report   one offline HTML report per scenario of data/scenarios.csv, plus reports/index.html"
@@ -21,6 +21,7 @@ help:
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@echo "== First run: installing the workbook and its tools into $(VENV) (about 3 minutes, once)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"  # every extra and the test tools
@@ -30,23 +31,33 @@ $(STAMP): pyproject.toml
 # Notebooks stay clean in git: nbstripout as a git filter strips outputs, execution counts and
 # session metadata from what git stores, while the file on disk keeps them. Cells tagged
 # keep_output (the NBVAL_CHECK_OUTPUT ones) keep their outputs. REPO: the repository to set up.
-NBSTRIPOUT := "$(abspath $(PY))" -m nbstripout --keep-id
+# The filter never breaks git: when .venv is gone (make clean, rm -rf) it passes notebooks through
+# as they are (git status, add and stash keep working), and a pre-commit hook then refuses a commit
+# of a notebook with outputs until `make venv` brings the filter back. `make clean` removes both.
+NBSTRIP := "$(abspath $(PY))" -m nbstripout --keep-id
+FILTER  := "$(abspath tools/nbstripout-filter)" "$(abspath $(PY))"
 REPO ?= .
 git-filter:
 	@git -C $(REPO) rev-parse --git-dir >/dev/null 2>&1 || { echo "not a git repository: no notebook filter installed"; exit 0; }
-	git -C $(REPO) config filter.nbstripout.clean '$(NBSTRIPOUT)'
+	git -C $(REPO) config filter.nbstripout.clean '$(FILTER)'
 	git -C $(REPO) config filter.nbstripout.smudge cat
-	git -C $(REPO) config filter.nbstripout.required true
+	git -C $(REPO) config --unset filter.nbstripout.required || true
 	git -C $(REPO) config filter.nbstripout.extrakeys 'metadata.language_info'
-	git -C $(REPO) config diff.ipynb.textconv '$(NBSTRIPOUT) -t'
+	git -C $(REPO) config diff.ipynb.textconv '$(NBSTRIP) -t'
+	@hooks="$$(cd $(REPO) && git rev-parse --absolute-git-dir)/hooks" && mkdir -p "$$hooks" && \
+		install -m 0755 tools/pre-commit-notebooks "$$hooks/pre-commit"
 
+# Removes what the set-up made: the venv, and the notebook filter and hook that need it.
+unset-git-filter:
+	-@git config --remove-section filter.nbstripout 2>/dev/null
+	-@git config --remove-section diff.ipynb 2>/dev/null
+	-@hook=$$(git rev-parse --git-path hooks/pre-commit 2>/dev/null) && grep -q outsourcing-risk "$$hook" 2>/dev/null && rm -f "$$hook"
 
 test: $(STAMP)
 	$(PY) -m pytest
 
 report: $(STAMP)
 	$(VENV)/bin/outsourcing-risk report data/scenarios.csv --out reports --trials $(TRIALS) --seed $(SEED)
-	@echo "Open reports/index.html in a browser (works offline)."
 
 # .jupyter/ holds the project's Jupyter settings: notebooks are saved as git stores them.
 lab: $(STAMP)
@@ -66,13 +77,14 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check outsourcing_risk tests benchmarks
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format outsourcing_risk tests benchmarks
 	$(VENV)/bin/ruff check --fix .
 
-clean:
-	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis
+clean: unset-git-filter
+	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis .mypy_cache
 
 notebooks: $(STAMP)
 	$(PY) notebooks/refresh_outputs.py
