@@ -173,3 +173,19 @@ def test_the_readmes_map_lists_every_module_under_its_layer():
         modules = {p.stem for p in (PACKAGE / folder).glob("*.py") if p.name != "__init__.py"}
         assert modules <= listed.get(folder, set()), f"{folder}/: not in the README's map"
     assert {"cli", "__main__"} <= listed["top"]
+
+
+def test_the_package_type_checks_clean():
+    """`make lint` runs mypy over the package (configured in pyproject.toml); it ships py.typed."""
+    import shutil
+    import subprocess
+    import sys
+
+    mypy = shutil.which("mypy", path=str(Path(sys.executable).parent))
+    if mypy is None:
+        pytest.skip("mypy is not installed (it comes with the test extras)")
+    done = subprocess.run(
+        [mypy], cwd=PACKAGE.parent, capture_output=True, text=True, check=False, timeout=600
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert (PACKAGE / "py.typed").is_file()

@@ -84,7 +84,8 @@ def vendor_scenarios(
     problems += [f"the table needs a {c!r} column" for c in ("name", *SCORECARD) if c not in vendors.columns]
     if problems:
         raise ScenarioError(problems, "the vendor table's columns")
-    out, seen = [], {}
+    out: list[tuple[Scenario, dict[str, float]]] = []
+    seen: dict[str, int] = {}
     for i, row in enumerate(vendors.to_dict("records"), start=1):
         name = str(row.get("name", "") or "").strip()
         where = f"row {i} ({name!r})" if name else f"row {i}"
@@ -107,9 +108,11 @@ def vendor_scenarios(
     return out
 
 
-def read_scorecard(row: Mapping) -> tuple[dict[str, float | None], list[str]]:
-    """The 1–5 marks of a table row, and a problem line for each mark that is not one."""
-    marks, problems = {}, []
+def read_scorecard(row: Mapping) -> tuple[dict[str, float], list[str]]:
+    """The 1–5 marks of a table row (the valid ones), and a problem line for each mark that is
+    not one: the marks are all there exactly when there is no problem."""
+    marks: dict[str, float] = {}
+    problems: list[str] = []
     for item in SCORECARD:
         try:
             value = float(row[item])
@@ -117,7 +120,7 @@ def read_scorecard(row: Mapping) -> tuple[dict[str, float | None], list[str]]:
             value = None
         if value is None or not SCORE_MIN <= value <= SCORE_MAX:
             problems.append(f"{item} must be a score from 1 to 5 (got {row[item]!r})")
-            value = None
+            continue
         marks[item] = value
     return marks, problems
 

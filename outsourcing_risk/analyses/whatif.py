@@ -20,6 +20,7 @@ import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -82,8 +83,9 @@ def lever_positions(scenario: Scenario) -> list[LeverPositions]:
     for name in LEVERS:
         own = getattr(scenario, name)
         middle = centre(own)
+        candidates: list[float]
         if name == "trust":
-            candidates = _TRUST
+            candidates = list(_TRUST)
         else:
             base = middle if middle > 0 else (0.05 if name == "vendor_failure_prob_annual" else 100_000.0)
             high = 1.0 if name == "vendor_failure_prob_annual" else 1e12
@@ -166,6 +168,7 @@ class _Pair:
         factor = np.broadcast_to(
             1 - _per_trial(result, "exit_cost_reduction") * _per_trial(result, "exit_readiness"), (n,)
         )
+        assert result.failures is not None  # every simulation records its failures
         trials, months = result.failures
         rate = _per_trial(result, "discount_rate_annual")
         rate = rate[trials] if np.ndim(rate) else rate
@@ -347,7 +350,7 @@ def _pair_block(result: SimulationResult, costs, *, cols, plan, scratch) -> dict
         ],
         axis=1,
     )  # (positions, quantiles, months)
-    out = {"kpi": kpis, "fan": [], "hist": []}
+    out: dict[str, Any] = {"kpi": kpis, "fan": [], "hist": []}
     for k, npv in enumerate(npvs):
         nonpos = _median_nonpositive(below[k], n_trials, functools.partial(pair.month_values, shifts[k]))
         be = _breakeven_from(nonpos)

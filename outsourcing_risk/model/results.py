@@ -141,7 +141,7 @@ class SimulationResult:
     @functools.cached_property
     def median_path(self) -> np.ndarray:
         """The median of cumulative savings at the end of each month 1..H (the fan chart's middle line)."""
-        return sorted_quantiles(np.sort(self.path.T, axis=1), [0.5])[0]
+        return sorted_quantiles(np.sort(self.path.T, axis=1), np.array([0.5]))[0]
 
     def summary(self) -> pd.Series:
         """The headline figures (labelled for readers in :data:`outsourcing_risk.present.kpis.KPI_LABELS`), named after the scenario."""

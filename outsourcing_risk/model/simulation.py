@@ -297,6 +297,7 @@ def _check_trials(n_trials, horizon: int) -> int:
 
 
 def _memory_limit() -> float:
+    physical: float
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
@@ -346,7 +347,7 @@ def simulate(
         raise TypeError(
             f"simulate needs a Scenario (got {type(scenario).__name__}); build one with Scenario(...)"
         )
-    seed = int(np.random.SeedSequence().entropy) if seed is None else _check_seed(seed)
+    seed = int(np.random.SeedSequence().entropy) if seed is None else _check_seed(seed)  # type: ignore[arg-type]
     horizon = scenario.horizon_months
     corr = None if correlation is None else Correlation(correlation, scenario)
     if target_se is None:
@@ -416,7 +417,7 @@ def _run(
     """
     horizon = scenario.horizon_months
     paths, blocks, trace = [], [], []
-    total = sum(sizes) if target_se is None else cap
+    total = sum(sizes) if target_se is None or cap is None else cap
     # A fixed-size run writes every block straight into one array: no copy at the end.
     whole = np.empty((total, horizon)) if target_se is None else None
     show = progress if progress is not None else total * horizon > _PROGRESS_CELLS and _terminal()
@@ -449,7 +450,7 @@ def _run(
             var = max(sum_x2 / n - (sum_x / n) ** 2, 0.0) * n / (n - 1)
             se = math.sqrt(var / n)
             trace.append((n, sum_x / n, se))
-            if b >= len(sizes) and (se <= target_se or n + BLOCK > cap):
+            if b >= len(sizes) and (se <= target_se or n + BLOCK > total):
                 break
     bar.close()
     npv = np.concatenate([x.npv for x in blocks])

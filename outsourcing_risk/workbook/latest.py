@@ -8,6 +8,7 @@ lets the work in flight see that it became stale (and skip drawing it).
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 
@@ -47,6 +48,10 @@ class Latest:
         self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
         self._thread.start()
 
+    def _overtaken(self, number: int) -> bool:
+        """Whether a newer item than number ``number`` has come in."""
+        return self._submitted != number
+
     def _run(self) -> None:
         while True:
             with self._lock:
@@ -56,7 +61,7 @@ class Latest:
                     return
                 item, self._next, number = self._next, _NOTHING, self._submitted
             try:
-                self._work(item, lambda number=number: self._submitted != number)
+                self._work(item, functools.partial(self._overtaken, number))
             except BaseException:
                 # threading reports the exception; a newer item still gets its turn.
                 with self._lock:

@@ -19,6 +19,7 @@ import json
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import plotly
@@ -181,7 +182,7 @@ def patched(figure: dict, changes: dict[tuple, object]) -> dict:
     for path, value in changes.items():
         node = root
         for key in path[:-1]:
-            child = node[key]
+            child: Any = node[key]
             child = list(child) if isinstance(child, list) else dict(child)
             node[key] = child
             node = child
@@ -197,7 +198,7 @@ class LiveCharts(anywidget.AnyWidget):
     """
 
     _esm = traitlets.Unicode().tag(sync=True)
-    figures = traitlets.List().tag(sync=True)
+    figures: Any = traitlets.List().tag(sync=True)
 
     def __init__(self, figures: list[go.Figure], **kwargs):
         super().__init__(_esm=_module(), figures=[plain(f) for f in figures], **kwargs)
