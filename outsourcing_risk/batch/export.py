@@ -13,19 +13,22 @@ from pathlib import Path
 
 import nbformat
 
+from ..present.page_fit import page_fit_html
+from ..present.plotlyjs import declared_types, script_tag, trace_types
+
 __all__ = ["PLOTLY_MIME", "export_html"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _figure_html(figure: dict, include_plotlyjs: bool, number: int) -> str:
+def _figure_html(figure: dict, number: int) -> str:
     import plotly.io as pio
 
     return pio.to_html(
         figure,
         full_html=False,
-        include_plotlyjs=include_plotlyjs,
+        include_plotlyjs=False,
         include_mathjax=False,
         div_id=f"figure-{number}-{uuid.uuid4().hex[:8]}",
         validate=False,
@@ -34,16 +37,20 @@ def _figure_html(figure: dict, include_plotlyjs: bool, number: int) -> str:
 
 
 def charts_to_html(nb: nbformat.NotebookNode) -> int:
-    """Give every plotly JSON output an HTML form, plotly.js embedded in the first; returns the count."""
-    count = 0
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if PLOTLY_MIME in data:
-                data["text/html"] = _figure_html(data[PLOTLY_MIME], count == 0, count)
-                del data[PLOTLY_MIME]  # the HTML form replaces it: the page carries the data once
-                count += 1
-    return count
+    """Give every plotly JSON output an HTML form, with the smallest plotly.js that draws every
+    trace type of the page (its charts', and what HTML outputs declare) embedded once, before the
+    first chart; returns the number of charts."""
+    outputs = [out for cell in nb.cells for out in cell.get("outputs", [])]
+    charts = [out for out in outputs if PLOTLY_MIME in out.get("data", {})]
+    types = trace_types(out["data"][PLOTLY_MIME] for out in charts)
+    for out in outputs:
+        types |= declared_types(str(out.get("data", {}).get("text/html", "")))
+    for count, out in enumerate(charts):
+        data = out["data"]
+        script = script_tag(types) if count == 0 else ""
+        data["text/html"] = script + _figure_html(data[PLOTLY_MIME], count)
+        del data[PLOTLY_MIME]  # the HTML form replaces it: the page carries the data once
+    return len(charts)
 
 
 def export_html(nb: nbformat.NotebookNode, title: str) -> str:
@@ -64,5 +71,5 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"remove_cell"}, enabled=True), enabled=True
     )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources={"page_fit": page_fit_html()})
     return body

@@ -13,6 +13,8 @@ import pandas as pd
 from ..present import plots
 from ..present.formatting import money, month, percent
 from ..present.kpis import HEADLINE_KPIS, headline_label
+from ..present.page_fit import page_fit_html
+from ..present.plotlyjs import script_tag, trace_types
 
 __all__ = ["index_html"]
 
@@ -21,6 +23,9 @@ body { font-family: DejaVu Sans, Arial, sans-serif; margin: 2em auto; max-width:
        padding: 0 1em; }
 .conclusion { font-size: 17px; line-height: 1.45; }
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
+.or-table-box { overflow-x: auto; max-width: 100%; }
+.or-table-box table { display: table; }
+@media (max-width: 600px) { body { margin: 1em auto; padding: 0 6px; } th, td { padding: 5px 6px; } }
 th, td { padding: 6px 10px; border-bottom: 1px solid #ecf0f1; text-align: right; vertical-align: top; }
 th:first-child, td:first-child, td.status, td.error { text-align: left; }
 th { background: #f4f6f8; font-weight: 600; }
@@ -132,7 +137,8 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
     tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     when = time.strftime("%Y-%m-%d %H:%M")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
 <style>{_STYLE}</style></head>
 <body>
 <h1>{html.escape(title)}</h1>
@@ -141,14 +147,15 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
 (Enter or Space from the keyboard); open a scenario for its full report (a single file that works offline).
 Each report is interactive: its <b>what if?</b> section lets you move trust, the vendor's failure
 probability and the switching cost and see the figures follow, in the browser, without Python.</p>
-<table id="kpis"><thead><tr><th scope="col" aria-sort="none"><button type="button">Scenario</button></th>{header}
+<div class="or-table-box"><table id="kpis"><thead><tr><th scope="col" aria-sort="none"><button type="button">Scenario</button></th>{header}
 <th scope="col" aria-sort="none"><button type="button">Status</button></th>
 <th scope="col" aria-sort="none"><button type="button">Error</button></th></tr></thead>
 <tbody>
 {"".join(rows)}
-</tbody></table>
+</tbody></table></div>
 {_chart(ok) if chart else '<p class="note">The comparison chart was left out: there was no room for it on the disk.</p>'}
 <script>{_sort_script()}</script>
+{page_fit_html()}
 </body></html>
 """
 
@@ -159,10 +166,10 @@ def _chart(ok) -> str:
     frame = pd.DataFrame([o.summary for o in ok], index=[o.job.name for o in ok])
     currencies = {o.job.currency for o in ok}
     fig = plots.kpi_comparison_chart(frame, currencies.pop() if len(currencies) == 1 else "")
-    return fig.to_html(
+    return script_tag(trace_types([fig.to_plotly_json()])) + fig.to_html(
         full_html=False,
-        include_plotlyjs=True,
+        include_plotlyjs=False,
         include_mathjax=False,
         div_id="comparison",
-        config={"displaylogo": False},
+        config={"displaylogo": False, "responsive": True},
     )

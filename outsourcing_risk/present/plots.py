@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -148,7 +149,7 @@ def _money_hover(currency: str, field: str = "y") -> str:
     return currency_prefix(currency) + "%{" + field + ":,.0f}"
 
 
-def histogram_data(result: SimulationResult, bins: int = 60) -> dict[str, np.ndarray]:
+def histogram_data(result: SimulationResult, bins: int = 60) -> dict[str, Any]:
     """Bin centres, widths and counts of the NPV, split at zero into losses and savings.
 
     Pre-binned bars keep exported reports small (no per-trial data) and let live widgets update
@@ -310,7 +311,7 @@ def fan_chart(result: SimulationResult) -> go.Figure:
         annotation_position="top left",
     )
     fig.update_layout(
-        xaxis=dict(title="Month"),
+        xaxis=dict(title="Month", range=[0, result.scenario.horizon_months]),  # never widened by a label
         yaxis=money_axis(cur, title=f"Cumulative savings ({cur}, not discounted)"),
     )
     return fig
@@ -389,7 +390,7 @@ def tornado_chart(table: pd.DataFrame, currency: str | None = None) -> go.Figure
         "base_mean_npv", float(np.mean([table["npv_low"].mean(), table["npv_high"].mean()]))
     )
     rows = table.iloc[::-1]
-    ticks = [_tick(n, r["low"], r["high"], currency) for n, r in rows.iterrows()]
+    ticks = [_tick(str(n), r["low"], r["high"], currency) for n, r in rows.iterrows()]
     band = table.attrs.get("band", 0.2)
     fig = _figure(
         "What moves the mean saving most",
@@ -429,7 +430,7 @@ def tornado_chart(table: pd.DataFrame, currency: str | None = None) -> go.Figure
 
 def grid_heatmap(table: pd.DataFrame, metric: str = "p_loss", currency: str = "USD") -> go.Figure:
     """A two-way grid as a heatmap of one figure (default the chance of a loss)."""
-    x_name, y_name = table.index.names
+    x_name, y_name = (str(n) for n in table.index.names)
     matrix = table[metric].unstack(level=0)  # rows: y, columns: x
     is_prob = metric.startswith("p_")
     fmt = ".1%" if is_prob else ",.0f"

@@ -17,6 +17,8 @@ from pathlib import Path
 from ..model.distributions import Distribution, centre
 from ..model.scenario import Scenario, require_scenario
 from ..present.kpis import HEADLINE_KPIS, headline_label
+from ..present.page_fit import page_fit_html
+from ..present.plotlyjs import script_tag
 from ..present.whatif import axes_for, whatif_grid
 from .papermill import papermill_command, report_parameters
 
@@ -37,6 +39,11 @@ _STYLE = """
 @media print { .or-whatif input[type=range] { display: none; } .or-whatif .or-setting { font-weight: 600; }
   .or-whatif .or-kpis, .or-whatif .or-whatif-charts { break-inside: avoid; } }
 """
+
+
+#: The trace types the section's script draws (``static/whatif_page.js``): the fan's scatters and
+#: the distribution's bars.
+TRACE_TYPES = frozenset({"scatter", "bar"})
 
 
 def _script() -> str:
@@ -102,7 +109,8 @@ def whatif_html(scenario: Scenario, n_trials: int = 20_000, seed: int = 0, grid:
     command = html.escape(_command(scenario, n_trials, seed))
     return (
         f"<style>{_STYLE}</style>"
-        f'<section class="or-whatif" id="{uid}"><a id="what-if"></a>'
+        f'<section class="or-whatif" id="{uid}" data-plotly-traces="{" ".join(sorted(TRACE_TYPES))}">'
+        '<a id="what-if"></a>'
         f'<p class="or-note">Move a lever with the mouse or the arrow keys: the figures and charts below '
         f"follow at once, with no Python and no network. Every position was simulated in advance with "
         f"this report's {n_trials:,} futures and seed {seed}, so each shows the model's own numbers at "
@@ -133,17 +141,16 @@ def export_whatif(scenario: Scenario, path: str | Path, n_trials: int = 20_000, 
     >>> out.stat().st_size > 1_000_000  # plotly.js is embedded: the page works offline
     True
     """
-    from plotly.offline import get_plotlyjs
-
     from ..io.atomic import write_atomic
 
     section = whatif_html(scenario, n_trials, seed)
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(scenario.name)}: what if?</title>"
-        f'<script>{get_plotlyjs()}</script></head><body style="margin:2em auto;max-width:1100px">'
+        f'{script_tag(TRACE_TYPES)}</head><body style="margin:2em auto;max-width:1100px">'
         f'<h1 style="font-family:DejaVu Sans, Arial, sans-serif">{html.escape(scenario.name)}: what if?</h1>'
-        f"{section}</body></html>"
+        f"{section}{page_fit_html()}</body></html>"
     )
     path = Path(path)
     write_atomic(path, page)

@@ -291,3 +291,89 @@ def test_the_what_if_of_a_hostile_name_stays_text_and_the_index_links_it(reports
         assert links.count() == len(summary)
         assert links.first.get_attribute("href").endswith("#what-if")
         assert "interactive" in page.inner_text("body")
+
+
+#: Per chart: its box, and the boxes of its title, axis titles, legend and drawn data (bars,
+#: lines, fills), as the page lays them out now.
+_CHART_BOXES = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
+  const box = el.getBoundingClientRect();
+  const parts = sel => Array.from(el.querySelectorAll(sel)).map(n => n.getBoundingClientRect())
+    .filter(r => r.width > 0 && r.height > 0).map(r => [r.left, r.top, r.right, r.bottom]);
+  return {box: [box.left, box.top, box.right, box.bottom],
+          text: parts('.g-gtitle text, .g-xtitle text, .g-ytitle text, .legend text'),
+          data: parts('.cartesianlayer .trace path')};
+})"""
+
+
+def _inside(part, box, slack=2.0) -> bool:
+    return (
+        part[0] >= box[0] - slack
+        and part[1] >= box[1] - slack
+        and part[2] <= box[2] + slack
+        and part[3] <= box[3] + slack
+    )
+
+
+def test_a_report_reads_whole_on_a_phone_and_prints_every_chart_whole(reports, tmp_path):
+    """Found from outside: at 390 px titles, legends and axis titles were clipped and the fan's
+    months ran from -100; printed from a desktop window, every chart kept only its top ~150 px."""
+    out, summary = reports
+    path = out / summary.loc["Risky low-cost bid", "report"]
+    with browser_page() as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        _open(page, path)
+        page.wait_for_timeout(600)  # the charts fit themselves after the page's load
+        assert page.evaluate("document.documentElement.scrollWidth") <= 392, "nothing wider than the phone"
+        for chart in page.evaluate(_CHART_BOXES):
+            assert chart["box"][2] <= 392
+            assert all(_inside(t, chart["box"]) for t in chart["text"]), chart
+        fan_months = page.evaluate(
+            "() => document.querySelectorAll('.js-plotly-plot')[0]._fullLayout.xaxis.range"
+        )
+        assert fan_months[0] >= 0, "the fan's month axis starts at month 0"
+
+    with browser_page() as page:  # printed from a desktop-width window
+        page.set_viewport_size({"width": 1280, "height": 900})
+        _open(page, path)
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")  # what Ctrl+P fires
+        page.emulate_media(media="print")
+        page.wait_for_timeout(500)
+        charts = page.evaluate(_CHART_BOXES)
+        assert len(charts) == 6
+        for chart in charts:
+            box = chart["box"]
+            assert box[2] - box[0] <= 681, "drawn at the printable width of A4 and Letter"
+            assert chart["data"], "every chart has drawn data"
+            assert all(_inside(d, box) for d in chart["data"]), chart
+            assert all(_inside(t, box) for t in chart["text"]), chart
+        pdf = tmp_path / "report.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+        page.emulate_media(media="screen")
+        page.wait_for_timeout(500)
+        restored = page.evaluate(
+            "() => document.querySelectorAll('.js-plotly-plot')[0].getBoundingClientRect().width"
+        )
+        assert restored > 681, "after printing, the charts take the window's width again"
+        assert page.errors == []
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=False).stdout
+    if text:  # poppler-utils present: every chart's title is on paper
+        for title in (
+            "Cumulative savings by month",
+            "Present value of savings",
+            "What moves the mean saving",
+        ):
+            assert title in text
+
+
+def test_the_index_fits_a_phone(reports):
+    out, _ = reports
+    with browser_page() as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        _open(page, out / "index.html")
+        page.wait_for_timeout(600)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 392, "the table scrolls in its box"
+        box = page.evaluate("() => document.querySelector('.or-table-box').getBoundingClientRect().width")
+        assert box <= 390
+        for chart in page.evaluate(_CHART_BOXES):
+            assert all(_inside(t, chart["box"]) for t in chart["text"]), chart

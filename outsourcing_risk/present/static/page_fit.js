@@ -1,0 +1,205 @@
+// Charts that fit the page they are read on: a phone, a tablet, or paper.
+// Shared by the reports and the index (outsourcing_risk/present/page_fit.py puts it in a page).
+//
+// - On a narrow screen (a chart under 600 px wide) every plotly chart wraps its title, subtitle and
+//   axis titles instead of clipping them, puts its legend under the plot, and narrows its margins;
+//   wider again, it gets its own layout back.
+// - In print (Ctrl+P fires beforeprint) every chart is drawn at the printable width of A4 and
+//   Letter portrait, so that it prints whole; afterprint gives it back its width.
+// The what-if section's figure is laid out by its own script and only follows print.
+(function () {
+  'use strict';
+  var NARROW = 600;       // px: below this a chart's layout is fitted
+  var PRINT_WIDTH = 680;  // px: A4 (210 mm) and Letter (8.5 in) less 12 mm margins, at 96 dpi
+
+  function charts() {
+    return Array.prototype.slice.call(document.querySelectorAll('.js-plotly-plot'));
+  }
+
+  function ready(el) {
+    return window.Plotly && el.layout && el._fullLayout;
+  }
+
+  // Wraps text at spaces so that no line shows more than `chars` characters; tags (<b>, <span
+  // style="...">, <br>) are kept whole and count for nothing.
+  function wrap(text, chars) {
+    if (!text) { return text; }
+    var tokens = String(text).match(/<[^>]*>|[^<]+/g) || [];
+    var out = '', line = 0;
+    tokens.forEach(function (token) {
+      if (token.charAt(0) === '<') {
+        out += token;
+        if (/^<br\s*\/?>$/i.test(token)) { line = 0; }
+        return;
+      }
+      token.split(/( +)/).forEach(function (part) {
+        if (!part) { return; }
+        if (/^ +$/.test(part)) {
+          if (line > 0) { out += ' '; line += 1; }
+          return;
+        }
+        if (line > 0 && line + part.length > chars) {
+          out = out.replace(/ $/, '') + '<br>';
+          line = 0;
+        }
+        out += part;
+        line += part.length;
+      });
+    });
+    return out;
+  }
+
+  function lines(text) {
+    return text ? String(text).split(/<br\s*\/?>/i).length : 0;
+  }
+
+  function get(obj, path) {
+    return path.split('.').reduce(function (o, k) { return o == null ? undefined : o[k]; }, obj);
+  }
+
+  var KEYS = ['height', 'width', 'autosize', 'title.text', 'title.subtitle.text', 'title.y', 'title.yref', 'title.yanchor', 'title.pad.t',
+              'xaxis.title.text', 'yaxis.title.text', 'yaxis.tickmode', 'yaxis.tickvals',
+              'yaxis.ticktext', 'yaxis.tickfont.size', 'xaxis.nticks',
+              'legend.orientation', 'legend.x', 'legend.xanchor', 'legend.y', 'legend.yanchor',
+              'margin.l', 'margin.r', 'margin.t', 'margin.b'];
+
+  function narrowLayout(el, width) {
+    var layout = el.layout, full = el._fullLayout;
+    var title = wrap(get(layout, 'title.text'), Math.max(18, Math.floor((width - 30) / 9.5)));
+    var subtitle = wrap(get(layout, 'title.subtitle.text'), Math.max(24, Math.floor((width - 30) / 6.5)));
+    var plotHeight = full.height - full.margin.t - full.margin.b;  // the plot keeps its height
+    // Bars lying on their side (the tornado) are labelled by category: on a narrow screen a label
+    // keeps its first line, wrapped, so that the bars keep most of the width.
+    var lying = (el.data || []).filter(function (t) {
+      return t.orientation === 'h' && t.y && t.y.length && typeof t.y[0] === 'string';
+    });
+    var shortLabels = lying.length ? lying[0].y.map(function (c) {
+      return wrap(String(c).split(/<br\s*\/?>/i)[0], 16);
+    }) : null;
+    var plotWidth = width - (shortLabels ? 120 : Math.min(full.margin.l, 64)) - 12;
+    var xTitle = wrap(get(layout, 'xaxis.title.text'), Math.max(12, Math.floor(plotWidth / 10)));
+    var top = Math.max(full.margin.t, 44 + 22 * lines(title) + 15 * lines(subtitle));
+    var bottom = full.margin.b + 18 * Math.max(0, lines(xTitle) - 1);
+    var update = {
+      'title.text': title,
+      'title.yref': 'container',  // from the top down: more lines push the plot down, not up
+      'title.y': 1,
+      'title.yanchor': 'top',
+      'title.pad.t': 24,  // plotly anchors a wrapped title by its first line's middle
+      'xaxis.title.text': xTitle,
+      'yaxis.title.text': wrap(get(layout, 'yaxis.title.text'), Math.max(14, Math.floor(plotHeight / 10))),
+      'margin.l': Math.min(full.margin.l, 64),
+      'margin.r': Math.min(full.margin.r, 12),
+      'xaxis.nticks': Math.max(3, Math.floor(plotWidth / 80))  // level tick labels, none on end
+    };
+    if (subtitle) { update['title.subtitle.text'] = subtitle; }
+    if (shortLabels) {
+      update['yaxis.tickmode'] = 'array';
+      update['yaxis.tickvals'] = lying[0].y;
+      update['yaxis.ticktext'] = shortLabels;
+      update['yaxis.tickfont.size'] = 11;
+    }
+    if (full.showlegend) {  // under the tick labels and the axis title
+      var below = 62 + 20 * lines(xTitle);
+      var entries = (el.data || []).filter(function (t) { return t.showlegend !== false && t.name; }).length;
+      update['legend.orientation'] = 'v';  // one entry a line: it never runs past the edge
+      update['legend.x'] = 0;
+      update['legend.xanchor'] = 'left';
+      update['legend.y'] = -below / Math.max(plotHeight, 1);
+      update['legend.yanchor'] = 'top';
+      bottom = below + 21 * entries + 14;
+    }
+    update['margin.t'] = top;
+    update['margin.b'] = bottom;
+    update.height = plotHeight + top + bottom;
+    update.width = Math.floor(width);  // a set height holds only with the size set in full
+    update.autosize = false;
+    return update;
+  }
+
+  // The chart's own box follows its new height (the page sized the box for the first drawing).
+  function relayout(el, update) {
+    if (update.height) { el.style.height = update.height + 'px'; }
+    return window.Plotly.relayout(el, update);
+  }
+
+  function fit(el) {
+    if (!ready(el) || el.closest('.or-whatif') || el.__orPrint) { return; }
+    var width = (el.parentElement || el).getBoundingClientRect().width;  // the room it has
+    if (width < NARROW && el.__orOwn && Math.abs(width - el._fullLayout.width) > 2) {
+      relayout(el, narrowLayout(el, width));  // fitted already: to the new width
+    } else if (width < NARROW && !el.__orOwn) {
+      var own = {};
+      KEYS.forEach(function (k) { own[k] = get(el.layout, k); });
+      own.__style = el.style.height;
+      el.__orOwn = own;
+      relayout(el, narrowLayout(el, width));
+    } else if (width >= NARROW && el.__orOwn) {
+      var back = {};
+      Object.keys(el.__orOwn).forEach(function (k) {  // null: plotly's default, where there was none
+        if (k !== '__style') { back[k] = el.__orOwn[k] === undefined ? null : el.__orOwn[k]; }
+      });
+      el.style.height = el.__orOwn.__style;
+      el.__orOwn = null;
+      window.Plotly.relayout(el, back).then(function () { window.Plotly.Plots.resize(el); });
+    }
+  }
+
+  function fitAll() { charts().forEach(fit); }
+
+  var pending = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(pending);
+    pending = setTimeout(fitAll, 150);
+  });
+  window.addEventListener('load', fitAll);
+  document.addEventListener('DOMContentLoaded', function () { setTimeout(fitAll, 0); });
+
+  // In print: the printable width, and titles wrapped to it (a long subtitle would be cut).
+  window.addEventListener('beforeprint', function () {
+    charts().forEach(function (el) {
+      if (!ready(el) || el.__orPrint) { return; }
+      var width = Math.min(PRINT_WIDTH, el._fullLayout.width);
+      var update = {width: width, autosize: false};
+      if (!el.closest('.or-whatif') && !el.__orOwn) {
+        var full = el._fullLayout, layout = el.layout;
+        var title = wrap(get(layout, 'title.text'), Math.floor((width - 30) / 9.5));
+        var subtitle = wrap(get(layout, 'title.subtitle.text'), Math.floor((width - 30) / 6.5));
+        var extra = 22 * Math.max(0, lines(title) - 1) + 15 * Math.max(0, lines(subtitle) - 1);
+        if (extra > 0) {
+          update['title.text'] = title;
+          if (subtitle) { update['title.subtitle.text'] = subtitle; }
+          update['margin.t'] = full.margin.t + extra;
+          update.height = full.height + extra;
+        }
+      }
+      var own = {};
+      Object.keys(update).forEach(function (k) {
+        var value = k === 'autosize' ? el.layout.autosize : get(el.layout, k);
+        own[k] = value === undefined ? null : value;
+      });
+      own.__style = el.style.height;
+      own.__width = el.style.width;
+      el.__orPrint = own;
+      el.style.width = width + 'px';
+      relayout(el, update);
+    });
+  });
+  window.addEventListener('afterprint', function () {
+    charts().forEach(function (el) {
+      var own = el.__orPrint;
+      if (!own) { return; }
+      el.__orPrint = null;
+      el.style.height = own.__style;
+      el.style.width = own.__width;
+      delete own.__style;
+      delete own.__width;
+      own.width = null;
+      own.autosize = true;
+      window.Plotly.relayout(el, own).then(function () {
+        window.Plotly.Plots.resize(el);
+        fit(el);
+      });
+    });
+  });
+})();
