@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.distributions import Distribution
+from ..model.distributions import Distribution, centre
 from ..model.results import SimulationResult
-from .formatting import chance_in_words, money, month
+from .formatting import chance_in_words, money, month, percent
 
-__all__ = ["conclusion", "horizon_words", "loss_driver"]
+__all__ = ["VERDICT_RULE", "conclusion", "failure_explained", "horizon_words", "loss_driver", "verdict"]
 
 
 def horizon_words(horizon_months: int) -> str:
@@ -80,3 +80,71 @@ def conclusion(result: SimulationResult) -> str:
     else:
         payback = f"the median cumulative saving is positive for good from {month(be)} (break-even)"
     return f"{first} {worst_text[0].upper()}{worst_text[1:]}, and {payback}."
+
+
+#: The verdict's rule, as docs/analyses.md states it: thresholds on the report's own figures
+#: (our assumption, not a published standard; they are the same for every report).
+VERDICT_RULE = {
+    "risky_p_loss": 0.25,  # a loss in at least 1 future in 4
+    "risky_p_failure": 0.75,  # a vendor failure within the horizon all but certain
+    "risky_tail": 2.0,  # the worst 5 % lose on average at least twice the mean saving
+    "care_p_loss": 0.10,
+    "care_p_failure": 0.40,
+}
+
+
+def verdict(summary, horizon_months: int, currency: str = "") -> tuple[str, str]:
+    """(level, sentence): the report's first line, by the rule of :data:`VERDICT_RULE`.
+
+    - ``not worth it``: the mean saving is not positive;
+    - ``risky``: it is, but a loss has a chance of at least 25 %, or a vendor failure within the
+      horizon of at least 75 %, or the worst 5 % of futures lose on average at least twice what
+      is saved on average;
+    - ``worth it with care``: a loss has a chance of at least 10 %, or a failure of at least 40 %;
+    - ``worth it``: otherwise.
+
+    >>> verdict({"mean_npv": 180e3, "p_loss": 0.36, "p_failure": 0.94, "cvar5": -1.27e6}, 60, "USD")[0]
+    'risky'
+    """
+    mean, p_loss, p_fail, worst = (summary[k] for k in ("mean_npv", "p_loss", "p_failure", "cvar5"))
+    rule, span = VERDICT_RULE, horizon_words(horizon_months)
+    if not mean > 0:
+        return "not worth it", "Not worth it: on average outsourcing costs more than staying in-house."
+    reasons = []
+    if p_loss >= rule["risky_p_loss"]:
+        reasons.append(f"a {percent(p_loss, 0)} chance of a loss")
+    if p_fail >= rule["risky_p_failure"]:
+        reasons.append(f"a {percent(p_fail, 0)} chance that the vendor fails within {span}")
+    if worst <= -rule["risky_tail"] * mean:
+        reasons.append(
+            f"the worst 5 % of futures losing {money(-worst, currency, compact=True)} on average, "
+            f"against {money(mean, currency, compact=True)} saved on average"
+        )
+    if reasons:
+        return "risky", "Risky: it saves on average, but with " + _joined(reasons) + "."
+    if p_loss >= rule["care_p_loss"] or p_fail >= rule["care_p_failure"]:
+        return "worth it with care", (
+            f"Worth it with care: a {percent(p_loss, 0)} chance of a loss and a {percent(p_fail, 0)} "
+            f"chance of a vendor failure within {span}; an exit plan and the interview stage lower both."
+        )
+    return "worth it", "Worth it: it saves on average, and a loss or a vendor failure is unlikely."
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def failure_explained(result: SimulationResult) -> str:
+    """Why the chance of a vendor failure is far above the vendor's own yearly figure: the base
+    rate compounded over the horizon, then the mistakes that multiply it (in words)."""
+    scenario, s = result.scenario, result.summary()
+    yearly = centre(scenario.vendor_failure_prob_annual)
+    horizon = scenario.horizon_months
+    base = 1 - (1 - yearly) ** (horizon / 12)
+    span = horizon_words(horizon)
+    return (
+        f"Why {percent(s['p_failure'], 0)} within {span}: a well-run relationship fails with "
+        f"{percent(yearly, 0 if float(round(100 * yearly, 6)).is_integer() else 1)} a year, which alone "
+        f"would be {percent(base, 0)} within {span}; this scenario's trust, goal clarity, interview "
+        "score and scope creep raise that hazard month by month."
+    )

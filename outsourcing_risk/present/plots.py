@@ -249,7 +249,7 @@ def exceedance_chart(result: SimulationResult) -> go.Figure:
         )
     )
     fig.add_vline(
-        x=0, line=dict(color=LOSS, dash="dash"), annotation_text="break-even", annotation_position="top right"
+        x=0, line=dict(color=LOSS, dash="dash"), annotation_text="NPV = 0", annotation_position="top right"
     )
     fig.update_layout(
         xaxis=money_axis(cur, title=f"Present value of savings, x ({cur})"),
@@ -470,10 +470,18 @@ def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure
     """Mean NPV and the worst-5 % average against exit readiness, with the value of the chosen level."""
     r = table.index.to_numpy(dtype=float)
     value = table.attrs.get("value", float("nan"))
+    readiness = table.attrs.get("readiness", 1.0)
+    tail = (
+        float(table.loc[readiness, "cvar5"] - table["cvar5"].iloc[0])
+        if readiness in table.index
+        else float("nan")
+    )
     fig = _figure(
-        f"An exit plan at {table.attrs.get('readiness', 1):.0%} readiness is worth "
-        f"{money(value, currency)} (± {money(table.attrs.get('se_value', float('nan')), currency)}) in mean saving",
-        "Both lines come from the same simulated futures, so their differences are due to the plan alone.",
+        f"An exit plan at {readiness:.0%} readiness changes the mean saving by {money(value, currency)} "
+        f"(± {money(table.attrs.get('se_value', float('nan')), currency)}) and the worst-5 % average by "
+        f"{'+' if tail >= 0 else ''}{money(tail, currency)}",
+        "Both lines come from the same simulated futures, so their differences are due to the plan alone: "
+        "a plan costs money in most futures and pays in the worst ones.",
     )
     fig.add_trace(
         _line(

@@ -20,7 +20,7 @@ from ..present.kpis import (
     parameter_table,
     ranking_table,
 )
-from ..present.narrative import conclusion
+from ..present.narrative import conclusion, failure_explained, verdict
 from .papermill import (
     SUMMARY_MIME,
     papermill_command,
@@ -60,6 +60,15 @@ def setup_plotly() -> None:
     pio.renderers.default = "plotly_mimetype"
 
 
+#: The verdict's mark: red for a risk to read first, amber for care, green for a go.
+_VERDICT_COLOURS = {
+    "not worth it": "#c0392b",
+    "risky": "#c0392b",
+    "worth it with care": "#e67e22",
+    "worth it": "#27ae60",
+}
+
+
 def report_header(result):
     """The report's first screen: the scenario's name, its notes, a plain-language conclusion
     from the numbers, and the KPI cards. Everything that came from users is escaped."""
@@ -69,11 +78,18 @@ def report_header(result):
     summary = result.summary()
     notes = f'<p class="or-notes">{html.escape(scenario.notes)}</p>' if scenario.notes else ""
     changed = "; ".join(html.escape(text) for text in changed_parameters(scenario).values())
+    level, verdict_text = verdict(summary, scenario.horizon_months, scenario.currency)
+    colour = _VERDICT_COLOURS[level]
     return HTML(
         f'<h1 class="or-title">{html.escape(scenario.name)}</h1>{notes}'
+        f'<p class="or-verdict" data-verdict="{level}" style="font-size:17px;font-weight:600;'
+        f'padding:8px 12px;border-left:5px solid {colour};background:#f8f9fa;max-width:60em">'
+        f"{html.escape(verdict_text)}</p>"
         f'<p class="or-conclusion" style="font-size:17px;line-height:1.45;max-width:60em">'
         f"{html.escape(conclusion(result))}</p>"
         f"{kpi_cards_html(summary, scenario.currency, scenario.horizon_months)}"
+        f'<p class="or-why-failure" style="color:#34495e;font-size:14px;max-width:60em">'
+        f"{html.escape(failure_explained(result))}</p>"
         f'<p class="or-run" style="color:#566573;font-size:13px">{result.n_trials:,} simulated futures, '
         f"seed {result.seed}. Changed from the sourced defaults: {changed or 'nothing'}.</p>"
     )

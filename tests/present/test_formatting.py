@@ -96,3 +96,44 @@ def test_the_conclusion_follows_the_numbers():
         simulate(Scenario(vendor_failure_prob_annual=0, incident_rate_max=0), n_trials=1_000, seed=1)
     )
     assert "loses money in none of the simulated futures" in safe
+
+
+@pytest.mark.parametrize(
+    ("figures", "level"),
+    [
+        ({"mean_npv": -1.0, "p_loss": 0.6, "p_failure": 0.1, "cvar5": -5e5}, "not worth it"),
+        ({"mean_npv": 180e3, "p_loss": 0.36, "p_failure": 0.94, "cvar5": -1.27e6}, "risky"),
+        ({"mean_npv": 100e3, "p_loss": 0.05, "p_failure": 0.2, "cvar5": -200_001.0}, "risky"),
+        ({"mean_npv": 100e3, "p_loss": 0.05, "p_failure": 0.2, "cvar5": -199_999.0}, "worth it"),
+        ({"mean_npv": 100e3, "p_loss": 0.10, "p_failure": 0.2, "cvar5": -1e4}, "worth it with care"),
+        ({"mean_npv": 100e3, "p_loss": 0.02, "p_failure": 0.40, "cvar5": 1e4}, "worth it with care"),
+        ({"mean_npv": 100e3, "p_loss": 0.02, "p_failure": 0.75, "cvar5": 1e4}, "risky"),
+    ],
+)
+def test_the_verdict_follows_its_written_rule(figures, level):
+    """docs/analyses.md: "The verdict" (thresholds in narrative.VERDICT_RULE), at its edges."""
+    from outsourcing_risk.present.narrative import verdict
+
+    got, sentence = verdict(figures, 60, "USD")
+    assert got == level
+    assert sentence.lower().startswith(level)
+
+
+def test_the_failure_sentence_gives_the_base_rate_over_the_horizon():
+    from outsourcing_risk import Scenario, simulate
+    from outsourcing_risk.present.narrative import failure_explained
+
+    scenario = Scenario(vendor_failure_prob_annual=0.07, horizon_months=60)
+    text = failure_explained(simulate(scenario, n_trials=2_000, seed=1))
+    assert "fails with 7% a year, which alone would be 30% within 5 years" in text  # 1 - 0.93^5
+
+
+def test_the_exit_chart_says_what_the_plan_costs_and_what_it_saves_in_the_worst_futures():
+    from outsourcing_risk import Scenario, exit_strategy_value
+    from outsourcing_risk.present import plots
+
+    table = exit_strategy_value(Scenario(vendor_failure_prob_annual=0.15), 1.0, n_trials=2_000, seed=1)
+    title = plots.exit_strategy_chart(table).layout.title.text
+    gain = table.loc[1.0, "cvar5"] - table.loc[0.0, "cvar5"]
+    assert "changes the mean saving by" in title
+    assert f"the worst-5 % average by +{money(gain, 'USD')}" in title
