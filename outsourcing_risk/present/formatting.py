@@ -197,6 +197,33 @@ def param_value(p: ParamSpec | str, value, currency: str = "USD") -> str:
     return _plain(p, value, currency, with_unit=True)
 
 
+def value_in_words(p: ParamSpec | str, value, currency: str = "USD") -> str:
+    """A parameter's value for a reader who does not know the distributions' notation: a number as
+    :func:`param_value` writes it, a range in words.
+
+    >>> from outsourcing_risk import Pert
+    >>> value_in_words("vendor_failure_prob_annual", Pert(0.08, 0.15, 0.35))
+    'between 8% and 35% per year, most likely 15%'
+    """
+    p = spec(p) if isinstance(p, str) else p
+    if not hasattr(value, "ppf"):
+        return param_value(p, value, currency)
+    args = value.__dict__
+    unit = param_value(p, args.get("high", args.get("p90")), currency)
+    tail = unit[len(_plain(p, args.get("high", args.get("p90")), currency)) :]  # " per year", "/month"
+    if "mode" in args:
+        return (
+            f"between {_plain(p, args['low'], currency)} and {_plain(p, args['high'], currency)}{tail}, "
+            f"most likely {_plain(p, args['mode'], currency)}"
+        )
+    if "low" in args:
+        return f"between {_plain(p, args['low'], currency)} and {_plain(p, args['high'], currency)}{tail}"
+    return (
+        f"about {_plain(p, args['median'], currency)}{tail} (1 chance in 10 above "
+        f"{_plain(p, args['p90'], currency)})"
+    )
+
+
 def _plain(p: ParamSpec, value, currency: str, with_unit: bool = False) -> str:
     unit = p.unit
     if unit.startswith("currency"):

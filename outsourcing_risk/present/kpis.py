@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..model.parameters import PARAMETERS
 from ..model.scenario import Scenario
-from .formatting import money, month, param_label, param_value, percent
+from .formatting import money, month, param_label, param_value, percent, value_in_words
 from .narrative import horizon_words
 
 __all__ = [
@@ -102,9 +102,9 @@ def headline_label(key: str, horizon: int | None) -> str:
 def _card_detail(key: str, summary: pd.Series, currency: str) -> str:
     """The jargon under a card, for those who want it: standard error, CVaR, definitions."""
     if key == "mean_npv":
-        return f"± {money(summary['se_npv'], currency)} (standard error)"
+        return "present value, averaged over the simulated futures"
     if key == "cvar5":
-        return "CVaR 5 %: mean of the worst 5 % of futures"
+        return "average of the worst 1 future in 20"
     if key == "breakeven_month":
         return "median cumulative saving positive for good"
     if key == "p_loss":
@@ -146,7 +146,7 @@ def changed_parameters(scenario: Scenario) -> dict[str, str]:
     for p in PARAMETERS:
         value = getattr(scenario, p.name)
         if str(value) != str(getattr(base, p.name)):
-            out[p.name] = f"{param_label(p, unit=False)} {param_value(p, value, scenario.currency)}"
+            out[p.name] = f"{param_label(p, unit=False)} {value_in_words(p, value, scenario.currency)}"
     if scenario.after_failure != base.after_failure:
         out["after_failure"] = f"After a vendor failure: {scenario.after_failure}"
     return out

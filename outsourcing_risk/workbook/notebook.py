@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 import pandas as pd
 
 from ..model.scenario import Scenario
+from ..present.formatting import money
 from ..present.kpis import (
     changed_parameters,
     format_kpi,
@@ -32,6 +33,7 @@ from .papermill import (
 
 __all__ = [
     "SUMMARY_MIME",
+    "analyst_section",
     "changed_parameters",
     "format_kpi",
     "kpi_cards_html",
@@ -90,8 +92,8 @@ def report_header(result):
         f"{kpi_cards_html(summary, scenario.currency, scenario.horizon_months)}"
         f'<p class="or-why-failure" style="color:#34495e;font-size:14px;max-width:60em">'
         f"{html.escape(failure_explained(result))}</p>"
-        f'<p class="or-run" style="color:#566573;font-size:13px">{result.n_trials:,} simulated futures, '
-        f"seed {result.seed}. Changed from the sourced defaults: {changed or 'nothing'}.</p>"
+        f'<p class="or-run" style="color:#566573;font-size:13px">Based on {result.n_trials:,} simulated '
+        f"futures. Changed from the sourced defaults: {changed or 'nothing'}.</p>"
     )
 
 
@@ -108,11 +110,42 @@ def show_parameters(scenario: Scenario):
     """The parameter table as HTML for the report: nothing cut short, text aligned to the left."""
     from IPython.display import HTML
 
-    table = parameter_table(scenario).reset_index()
-    return HTML(
-        table.to_html(index=False, escape=True, classes="or-parameters", border=0, justify="left")
+    return HTML(_table_html(parameter_table(scenario).drop(columns="Name").reset_index(), "or-parameters"))
+
+
+def _table_html(table: pd.DataFrame, css_class: str) -> str:
+    """A table for a report: every cell escaped, nothing cut short, text aligned to the left."""
+    return (
+        table.to_html(index=False, escape=True, classes=css_class, border=0, justify="left")
         .replace("<td>", '<td style="text-align:left;vertical-align:top">')
         .replace('<th style="text-align: left;">', '<th style="text-align:left">')
+    )
+
+
+def analyst_section(result):
+    """The report's last cell: what an analyst needs and a manager does not, in a closed section:
+    the run (trials, seed, the standard error of the mean saving), each parameter's name and value
+    as papermill and the API take them, the command that makes this report again, and the
+    versions of the packages behind the numbers."""
+    from IPython.display import HTML
+
+    scenario = result.scenario
+    summary = result.summary()
+    given = scenario.to_dict()
+    names = pd.DataFrame({"Name": list(given), "Value as given": [str(v) for v in given.values()]})
+    command = papermill_command(report_parameters(scenario, result.n_trials, result.seed, changed_only=True))
+    found = versions().reset_index()
+    return HTML(
+        '<details class="or-analysts"><summary style="cursor:pointer;font-weight:600">For analysts: the run, '
+        "the parameters' names, the versions</summary>"
+        f"<p>{result.n_trials:,} simulated futures, seed {result.seed} (the same seed gives the same numbers "
+        f"on any machine). Mean saving (NPV) {html.escape(money(summary['mean_npv'], scenario.currency))} "
+        f"± {html.escape(money(summary['se_npv'], scenario.currency))} (Monte Carlo standard error); the "
+        "worst-5 % average is the CVaR 5 %.</p>"
+        f"{_table_html(names, 'or-analyst-parameters')}"
+        "<p>This report again (papermill; edit a value to try another):</p>"
+        f'<pre style="white-space:pre-wrap">{html.escape(command)}</pre>'
+        f"{_table_html(found, 'or-versions')}</details>"
     )
 
 

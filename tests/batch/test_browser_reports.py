@@ -163,12 +163,13 @@ def _layout_problems(page) -> list[str]:
 
 
 def _visible_words(page) -> str:
-    """What a reader sees: the page's text without the parameter table's name column and without
-    commands for the analyst (code), plus chart text."""
+    """What a reader sees: the page's text without what closed sections hold (the analysts'
+    material) and without code, plus chart text."""
     body = page.evaluate(
         """() => { const clone = document.body.cloneNode(true);
         clone.querySelectorAll('script, style, code').forEach(e => e.remove());
-        clone.querySelectorAll('table.or-parameters tr').forEach(tr => tr.lastElementChild && tr.lastElementChild.remove());
+        clone.querySelectorAll('details:not([open])').forEach(d =>
+          Array.from(d.children).forEach(c => c.tagName !== 'SUMMARY' && c.remove()));
         return clone.textContent; }"""
     )
     charts = " ".join(t["text"] for c in page.evaluate(_TEXT_BOXES) for t in c["texts"])
@@ -186,6 +187,10 @@ def test_every_report_reads_cleanly_for_its_recipient(reports):
             assert SNAKE.findall(words) == [], f"{name}: Python names shown to the reader"
             for leftover in ("dtype:", "Name: version", "it/s]", "%|"):
                 assert leftover not in words, f"{name}: {leftover!r} left in the report"
+            analysts = page.locator("details.or-analysts")
+            assert analysts.count() == 1, f"{name}: the analysts' material is in one closed section"
+            assert analysts.get_attribute("open") is None
+            assert "seed" not in page.locator("p.or-run").inner_text(), name
             conclusion = page.locator("p.or-conclusion")
             assert conclusion.bounding_box()["y"] + conclusion.bounding_box()["height"] <= 900, name
             assert conclusion.inner_text().startswith("Outsourcing "), name
