@@ -85,53 +85,146 @@ class TypedValue:
     """The field beside a slider: shows its value as the label's unit says (60%, 280,000) and
     takes a typed one the way people write it ("350,000", "USD 350k", "1.2M", "7%", "7"), which
     the slider's own readout misreads ("350,000" became 350). A value beyond the slider's end
-    moves the end; text that is not a number puts the shown value back."""
+    moves the end.
+
+    It never guesses: a value that reads two ways ("350.000", "1,2M", "1.234,5"; "0.8" in a
+    percentage field), another currency than the scenario's, text that is not a number or a value
+    outside the rule is refused with a message in words beside the field, which keeps the
+    shown value."""
 
     _SUFFIX = (("bn", 1e9), ("k", 1e3), ("m", 1e6))
 
-    def __init__(self, p: ParamSpec, slider: w.Widget):
-        self.p, self.slider = p, slider
+    def __init__(self, p: ParamSpec, slider: w.Widget, currency: str = "USD"):
+        self.p, self.slider, self.currency = p, slider, currency
         self.percent = _percent(p)
-        self.text = w.Text(
-            continuous_update=False, layout=w.Layout(width="110px"), tooltip=f"type a value ({p.unit})"
+        hint = (
+            "in % (7 or 7%)"
+            if self.percent
+            else f"as you write it ({'1,200,000 or 1.2M' if p.unit.startswith('currency') else p.unit})"
         )
+        self.text = w.Text(
+            continuous_update=False, layout=w.Layout(width="110px"), tooltip=f"type a value {hint}"
+        )
+        self.message = w.HTML(layout=w.Layout(max_width="420px"))
         self._show()
         slider.observe(lambda _change: self._show(), names="value")
         self.text.observe(self._typed, names="value")
 
     def _show(self) -> None:
+        """The slider's value in the field (not read back as typed, so a message stays)."""
         value = self.slider.value
-        self.text.value = (
-            f"{value:.1%}".replace(".0%", "%")
-            if self.percent
-            else (f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:,.0f}")
-        )
-
-    def parse(self, text: str) -> float | None:
-        """The number in ``text`` in the slider's units, or None when it is not one."""
-        cleaned = re.sub(r"[A-Za-z]{3}\s|[$€£¥]|[\s,']", "", text.strip()).lower()
-        factor = 1.0
-        for suffix, size in self._SUFFIX:
-            if cleaned.endswith(suffix):
-                cleaned, factor = cleaned[: -len(suffix)], size
-        if cleaned.endswith("%") or self.percent:
-            cleaned, factor = cleaned.rstrip("%"), factor / 100 if self.percent else factor
+        self._showing = True
         try:
-            number = float(cleaned) * factor
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
+            self.text.value = (
+                f"{value:.1%}".replace(".0%", "%")
+                if self.percent
+                else (f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:,.0f}")
+            )
+        finally:
+            self._showing = False
+
+    def read(self, text: str) -> tuple[float | None, str]:
+        """(the number in ``text`` in the slider's units, "") or (None, why it is refused)."""
+        shown = text.strip()
+        body, problem = self._without_currency(shown)
+        if problem:
+            return None, problem
+        body = body.replace(" ", "").replace("\u00a0", "").replace("'", "")
+        factor, lowered = 1.0, body.lower()
+        for suffix, size in self._SUFFIX:
+            if lowered.endswith(suffix):
+                body, factor = body[: -len(suffix)], size
+                break
+        percent_sign = body.endswith("%")
+        body = body.rstrip("%")
+        number, problem = _plain_number(body, shown, factor)
+        if problem:
+            return None, problem
+        if self.percent:
+            if not percent_sign and "." in body and 0 < number <= 1:
+                return None, (
+                    f'"{shown}" could be {_pct(number)} or {_pct(number * 100)}: this field is in percent; '
+                    f"type {_pct(number * 100)} or {_pct(number)}"
+                )
+            number /= 100
+        elif percent_sign:
+            return None, f'"{shown}": this field is not a percentage ({self.p.unit})'
+        return number, ""
+
+    def _without_currency(self, text: str) -> tuple[str, str]:
+        """``text`` without its currency, or a refusal when the currency is not the scenario's."""
+        match = re.fullmatch(r"(?P<cur>[A-Za-z]{3}|[$€£¥])\s*(?P<rest>.+)", text) or re.fullmatch(
+            r"(?P<rest>.+?)\s*(?P<cur>[A-Za-z]{3}|[$€£¥])", text
+        )
+        if match is None:
+            return text, ""
+        code = match.group("cur")
+        code = _SYMBOLS.get(code, code).upper()
+        if code == self.currency.upper() or _SYMBOLS.get(self.currency) == code:
+            return match.group("rest"), ""
+        return text, f'"{text}" is in {code}; this scenario is in {self.currency}: convert it first'
 
     def _typed(self, change) -> None:
-        number = self.parse(change["new"])
-        if number is None or not self.p.low <= number <= self.p.high:
-            self._show()  # not a number, or outside the rule: the shown value comes back
+        if getattr(self, "_showing", False):
             return
+        number, problem = self.read(change["new"])
+        if number is not None and not self.p.low <= number <= self.p.high:
+            problem = f'"{change["new"].strip()}" is outside what {self.p.label or self.p.name} may be ({self.p.rule()})'
+        if problem or number is None:
+            self.message.value = f'<span style="color:#c0392b;font-size:12px">{_escape(problem)}</span>'
+            self._show()  # the shown value comes back; the message says why
+            return
+        self.message.value = ""
         self.slider.max = max(self.slider.max, number)
         self.slider.min = min(self.slider.min, number)
         if number == self.slider.value:
             self._show()
         self.slider.value = number
+
+
+#: The class of cards and charts that show an older setting than the controls.
+_STALE = "or-stale"
+
+#: Currency symbols and the code each stands for.
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _plain_number(body: str, shown: str, factor: float) -> tuple[float, str]:
+    """A number written with English separators (commas between thousands, a point before the
+    decimals); anything that reads two ways is refused, naming both readings."""
+    if not body or not re.fullmatch(r"[+-]?[\d.,]+", body):
+        return 0.0, f'"{shown}" is not a number'
+    if "," in body and "." in body and body.rfind(",") > body.rfind("."):
+        english = body.replace(".", "").replace(",", ".")
+        return 0.0, (
+            f'"{shown}" reads as {float(english) * factor:,.10g} with a decimal comma; '
+            "write it with a point for the decimals (1234.5) or with no separators"
+        )
+    if "," in body and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", body):
+        decimal = float(body.replace(",", ".", 1)) if body.count(",") == 1 else None
+        joined = float(body.replace(",", ""))
+        other = f"{decimal * factor:,.10g} (a decimal comma) or " if decimal is not None else ""
+        return (
+            0.0,
+            f'"{shown}" could be {other}{joined * factor:,.10g}: write it without doubt, e.g. 1.2M or 1,200,000',
+        )
+    if "," not in body and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", body):
+        point = float(body)
+        return 0.0, (
+            f'"{shown}" could be {point * factor:,.10g} or {float(body.replace(".", "")) * factor:,.10g} '
+            "(a point between thousands): write it without doubt"
+        )
+    try:
+        number = float(body.replace(",", "")) * factor
+    except ValueError:
+        return 0.0, f'"{shown}" is not a number'
+    if not math.isfinite(number):
+        return 0.0, f'"{shown}" is too large a number'
+    return number, ""
 
 
 def _percent(p: ParamSpec) -> bool:
@@ -212,7 +305,9 @@ class ControlPanel:
         self.ranges = {
             p.name: RangeEditor(p, getattr(self.base, p.name)) for p in PARAMETERS if not p.integer
         }
-        self.typed = {name: TypedValue(spec(name), self.controls[name]) for name in self.ranges}
+        self.typed = {
+            name: TypedValue(spec(name), self.controls[name], self.base.currency) for name in self.ranges
+        }
         for name, editor in self.ranges.items():  # moving the slider makes the input one number again
             self.controls[name].observe(
                 lambda _change, e=editor: setattr(e.toggle, "value", False) if e.toggle.value else None,
@@ -270,7 +365,8 @@ class ControlPanel:
         if name not in self.ranges:
             return self.controls[name]
         editor = self.ranges[name]
-        return w.VBox([w.HBox([self.controls[name], self.typed[name].text, editor.toggle]), editor.box])
+        typed = self.typed[name]
+        return w.VBox([w.HBox([self.controls[name], typed.text, editor.toggle]), typed.message, editor.box])
 
     def _layout(self) -> w.Widget:
         headline = w.VBox([self._row(n) for n in HEADLINE])
@@ -358,8 +454,19 @@ class WhatIfExplorer:
         self.last_update_seconds = float("nan")
         self._latest = Latest(self._show, name="what-if update")
         self.panel.observe(lambda: self._latest.submit(self._setting()))
+        # Cards and charts of a setting that is no longer shown (the controls hold an invalid one)
+        # are greyed until a valid setting is drawn.
+        stale_style = w.HTML(f"<style>.{_STALE} {{opacity: 0.35; filter: grayscale(1);}}</style>")
         self.widget = w.VBox(
-            [self.panel.widget, w.HBox([reset, copy]), self.copied, self.kpis, self.status, self.charts]
+            [
+                stale_style,
+                self.panel.widget,
+                w.HBox([reset, copy]),
+                self.copied,
+                self.kpis,
+                self.status,
+                self.charts,
+            ]
         )
 
     def _repr_mimebundle_(self, **kwargs):
@@ -385,7 +492,12 @@ class WhatIfExplorer:
     def _show(self, setting, stale) -> None:
         """Simulate ``setting`` and send cards and charts, unless a newer setting came first."""
         if isinstance(setting, ScenarioError):
-            self.status.value = f'<span style="color:#c0392b">{_escape(str(setting))}</span>'
+            self.status.value = (
+                f'<span style="color:#c0392b">Not updated, the figures below are of the last valid '
+                f"setting: {_escape(str(setting))}</span>"
+            )
+            self.kpis.add_class(_STALE)
+            self.charts.add_class(_STALE)
             return
         start, scenario, n_trials, seed = setting
         try:
@@ -411,6 +523,8 @@ class WhatIfExplorer:
         self.result = result
         self.kpis.value = kpi_cards_html(summary, scenario.currency, scenario.horizon_months)
         self.charts.figures = figures
+        self.kpis.remove_class(_STALE)
+        self.charts.remove_class(_STALE)
         self.last_update_seconds = time.perf_counter() - start
         self.status.value = (
             f'<span style="color:#7f8c8d">updated in {self.last_update_seconds * 1e3:.0f} ms · '

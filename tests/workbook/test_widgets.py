@@ -1,5 +1,6 @@
 """The widget layer without a browser: what a control change does to the numbers shown."""
 
+import html
 import math
 import re
 import shlex
@@ -236,3 +237,44 @@ def test_a_forged_widget_value_is_read_within_the_controls_own_limits():
     assert setting[2] == 100_000
     assert setting[1].trust == 1.0, "a parameter stays within its rule"
     assert setting[3] == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("switching_cost", "350.000", '"350.000" could be 350 or 350,000'),
+        ("switching_cost", "1,2M", '"1,2M" could be 1,200,000 (a decimal comma) or 12,000,000'),
+        ("switching_cost", "1.234,5", "reads as 1,234.5 with a decimal comma"),
+        ("switching_cost", "EUR 420k", '"EUR 420k" is in EUR; this scenario is in USD'),
+        ("switching_cost", "abc", '"abc" is not a number'),
+        ("switching_cost", "-5", '"-5" is outside what Switching cost may be'),
+        ("trust", "0.8", '"0.8" could be 0.8% or 80%'),
+        ("trust", "150%", '"150%" is outside what'),
+    ],
+)
+def test_a_typed_value_that_reads_two_ways_or_breaks_a_rule_is_refused_in_words(field, typed, message):
+    """Found from outside: "350.000" became USD 350, "1,2M" 12 million, "0.8" in Trust 0.8 %, and
+    "abc", "-5", "150%" reverted without a word. The field now keeps its value and says why."""
+    panel = ControlPanel(Scenario(currency="USD"), n_trials=2_000)
+    before = panel.controls[field].value
+    shown = panel.typed[field].text.value
+    panel.typed[field].text.value = typed
+    assert panel.controls[field].value == before, "nothing was guessed"
+    assert panel.typed[field].text.value == shown
+    assert message in html.unescape(panel.typed[field].message.value)
+    panel.typed[field].text.value = "80%" if field == "trust" else "350,000"
+    assert panel.typed[field].message.value == "", "a valid value clears the message"
+
+
+def test_cards_and_charts_of_an_invalid_setting_are_greyed_until_it_is_valid():
+    explorer = WhatIfExplorer(n_trials=2_000, seed=1)
+    editor = explorer.panel.ranges["switching_cost"]
+    editor.toggle.value = True
+    editor.fields[0].value, editor.fields[2].value = 500_000, 100_000  # low above high
+    explorer.update()
+    assert "or-stale" in explorer.kpis._dom_classes
+    assert "or-stale" in explorer.charts._dom_classes
+    assert "Not updated" in explorer.status.value
+    editor.fields[0].value, editor.fields[2].value = 100_000, 500_000
+    explorer.update()
+    assert "or-stale" not in explorer.kpis._dom_classes
