@@ -47,12 +47,12 @@ def _worker_folders() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob("outsourcing-risk-worker-*"))
 
 
-def _key_files() -> set[Path]:
-    """Kernel connection files loose in the temporary folder: they hold a kernel's message key."""
+def _key_files(folder: Path) -> set[Path]:
+    """Kernel connection files anywhere in ``folder``: they hold a kernel's message key."""
     return {
         p
         for pattern in ("tmp*.json", "kernel-*.json")
-        for p in Path(tempfile.gettempdir()).glob(pattern)
+        for p in folder.rglob(pattern)
         if '"key"' in p.read_text(errors="replace")
     }
 
@@ -122,14 +122,19 @@ def test_external_cluster_and_local_cluster_write_the_local_pools_summary(cluste
     address = client.scheduler.address
     for scheduler in (address, "local"):
         out = tmp_path / scheduler.replace(":", "").replace("/", "")
-        before, keys_before = _worker_folders(), _key_files()
+        before = _worker_folders()
+        private = tmp_path / f"tmp-{len(scheduler)}"  # this run's own temporary folder: nobody else's files
+        private.mkdir()
         done = run(
-            "report", table, "--out", out, "--trials", 2000, "--seed", 11, "--quiet", "--scheduler", scheduler
-        )
+            "report", table, "--out", out, "--trials", 2000, "--seed", 11, "--quiet", "--scheduler", scheduler,
+            env={"TMPDIR": str(private)},
+        )  # fmt: skip
         assert done.returncode == 0, done.stderr
         if scheduler == "local":  # its workers stopped with the batch, and cleaned up after them
             assert _worker_folders() - before == set()
-            assert _key_files() - keys_before == set(), "no kernel connection file (with its key) is left"
+            assert _key_files(private) == set(), "no kernel connection file (with its key) is left"
+            ours = [p.name for p in private.iterdir() if p.name.startswith("outsourcing-risk-")]
+            assert ours == [], "none of our temporary folders is left (dask keeps its own scratch space)"
         assert (out / "summary.csv").read_bytes() == expected, scheduler
         summary = pd.read_csv(out / "summary.csv")
         assert (summary["status"] == "ok").all()
