@@ -33,7 +33,21 @@ __all__ = ["ControlPanel", "VendorRanker", "WhatIfExplorer"]
 
 _HEADLINE_LIMITS = {"trust": (0.0, 1.0), "vendor_failure_prob_annual": (0.0, 0.5)}
 _STYLE = {"description_width": "330px"}
-_LAYOUT = w.Layout(width="640px")
+_LAYOUT = w.Layout(width="640px", max_width="100%")
+
+#: On a narrow screen (a phone) the controls stack: a slider's label above its track, the typed
+#: field and the range button on the next line, nothing past the screen's edge. And the class of
+#: cards and charts that show an older setting than the controls (greyed).
+_PAGE_CSS = """<style>
+@media (max-width: 640px) {
+  .widget-hslider { flex-wrap: wrap; width: 100% !important; height: auto !important; }
+  .widget-hslider > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left !important; }
+  .widget-hslider > .slider-container { flex: 1 1 60% !important; min-width: 120px; }
+  .widget-hbox { flex-wrap: wrap; }
+  .widget-checkbox, .widget-text, .widget-dropdown { max-width: 100% !important; }
+}
+.or-stale { opacity: 0.35; filter: grayscale(1); }
+</style>"""
 
 
 def nice_step(span: float) -> float:
@@ -456,10 +470,9 @@ class WhatIfExplorer:
         self.panel.observe(lambda: self._latest.submit(self._setting()))
         # Cards and charts of a setting that is no longer shown (the controls hold an invalid one)
         # are greyed until a valid setting is drawn.
-        stale_style = w.HTML(f"<style>.{_STALE} {{opacity: 0.35; filter: grayscale(1);}}</style>")
         self.widget = w.VBox(
             [
-                stale_style,
+                w.HTML(_PAGE_CSS),
                 self.panel.widget,
                 w.HBox([reset, copy]),
                 self.copied,
@@ -624,6 +637,7 @@ class VendorRanker:
             control.observe(lambda _c: self.update(), names="value")
         self.widget = w.VBox(
             [
+                w.HTML(_PAGE_CSS),
                 w.HTML("<b>Scorecard weights</b>"),
                 *self.weights.values(),
                 self.risk_aversion,

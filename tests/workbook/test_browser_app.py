@@ -83,6 +83,15 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
             "the charts once: fan and distribution, one figure"
         )
         _clean(page)
+        # On a phone the controls stack: every headline slider, field and button within the screen.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(500)
+        edges = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.widget-hslider, input[type=text], .widget-toggle-button'))
+              .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.top < 1200).map(r => r.right)"""
+        )
+        assert edges
+        assert max(edges) <= 391, "nothing of the levers past the phone's edge"
 
 
 @pytest.mark.parametrize("app", ["vendors"], indirect=True)
