@@ -1,3 +1,5 @@
+import pytest
+
 from outsourcing_risk.cli import main
 
 
@@ -42,3 +44,14 @@ def test_the_package_and_the_light_commands_load_no_numerical_library():
     )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert out.splitlines() == ["[] []", "SimulationResult outsourcing_risk.present.plots"]
+
+
+def test_the_command_and_the_batch_hold_the_same_longest_timeout(capsys):
+    from outsourcing_risk import cli
+    from outsourcing_risk.batch.runner import MAX_TIMEOUT
+
+    assert cli._WEEK == MAX_TIMEOUT
+    for bad in ("1e308", "nan", "0", "-1", "soon"):
+        with pytest.raises(SystemExit):
+            main(["report", "t.csv", "--timeout", bad])
+        assert "--timeout: must be a" in capsys.readouterr().err
