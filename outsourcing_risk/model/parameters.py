@@ -66,13 +66,16 @@ GROUPS = (
     "Costs",
     "Transition",
     "Trust and governance",
+    "Trust over time",
     "Goal clarity and vendor selection",
     "Vendor failure",
     "Exit strategy",
     "Time and discounting",
 )
 
-_G = dict(zip(("head", "cost", "trans", "trust", "goal", "fail", "exit", "time"), GROUPS, strict=True))
+_G = dict(
+    zip(("head", "cost", "trans", "trust", "ramp", "goal", "fail", "exit", "time"), GROUPS, strict=True)
+)
 
 PARAMETERS: tuple[ParamSpec, ...] = (
     # --- the three headline levers
@@ -330,6 +333,74 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         low=-0.2,
         high=1,
         label="Discount rate",
+    ),
+    # --- trust over time (docs/model.md, "Trust over time"); appended last, so that the random
+    # streams of the parameters above keep their numbers (sampling._PARAM_STREAM is by position)
+    ParamSpec(
+        "trust_step",
+        FRACTION,
+        _G["ramp"],
+        "Ramp policy: trust added after a milestone with no incident",
+        high=1,
+        random=False,
+        label="Trust gained per clean milestone",
+    ),
+    ParamSpec(
+        "trust_cut",
+        FRACTION,
+        _G["ramp"],
+        "Ramp policy: trust taken away after a milestone with an incident",
+        high=1,
+        random=False,
+        label="Trust lost per milestone with an incident",
+    ),
+    ParamSpec(
+        "trust_ceiling",
+        FRACTION,
+        _G["ramp"],
+        "Ramp policy: the most trust a vendor can earn",
+        high=1,
+        random=False,
+        label="Trust ceiling",
+    ),
+    ParamSpec(
+        "milestone_months",
+        "months",
+        _G["ramp"],
+        "Ramp policy: months of service between two judgements of the vendor",
+        low=1,
+        high=60,
+        integer=True,
+        random=False,
+        label="Months per milestone",
+    ),
+    ParamSpec(
+        "exit_trigger_incidents",
+        "incidents",
+        _G["ramp"],
+        "Exit trigger: leave the vendor after this many incidents within the window; 0 = no trigger",
+        high=1000,
+        integer=True,
+        random=False,
+        label="Exit trigger: incidents",
+    ),
+    ParamSpec(
+        "exit_trigger_window",
+        "months",
+        _G["ramp"],
+        "Exit trigger: the rolling window, in months, in which the incidents are counted",
+        high=120,
+        integer=True,
+        random=False,
+        label="Exit trigger: window",
+    ),
+    ParamSpec(
+        "vendor_quality_spread",
+        "log-sd",
+        _G["ramp"],
+        "How much vendors differ: the spread of each vendor's own multiplier on incidents and hazard; 0 = all alike",
+        high=3,
+        label="Spread of vendor quality",
     ),
 )
 

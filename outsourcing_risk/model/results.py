@@ -106,6 +106,22 @@ class SimulationResult:
         With ``target_se``: trials, mean and standard error after each block.
     failures : (trial indices, months) or None
         Every vendor failure: the trial it happened in and its month (a trial may have several).
+
+    Under the rules of "Trust over time" (a trust ramp, an exit trigger or vendors that differ;
+    ``scenario.adaptive``) also, else None:
+
+    exits : (n_trials,) int
+        Voluntary exits (the trigger fired); ``switches`` counts failures and exits.
+    exit_events : (trial indices, months)
+        Every voluntary exit, as ``failures``.
+    left_good : (n_trials,) bool
+        A voluntary exit left a vendor better than the median (quality score below 0).
+    kept_bad : (n_trials,) bool
+        The vendor serving month H is in the worst quarter of quality.
+    first_quality : (n_trials,) float
+        The first vendor's quality as a standard normal score (higher is worse).
+    trust_path : (n_trials, horizon_months) float
+        The trust in each month with a vendor; NaN in months without one.
     """
 
     scenario: Scenario
@@ -119,6 +135,12 @@ class SimulationResult:
     inputs: dict[str, np.ndarray] = field(default_factory=dict)
     convergence: pd.DataFrame | None = field(default=None)
     failures: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    exits: np.ndarray | None = field(default=None, repr=False)
+    exit_events: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    left_good: np.ndarray | None = field(default=None, repr=False)
+    kept_bad: np.ndarray | None = field(default=None, repr=False)
+    first_quality: np.ndarray | None = field(default=None, repr=False)
+    trust_path: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_trials(self) -> int:
@@ -157,13 +179,48 @@ class SimulationResult:
             "p50": p50,
             "p95": p95,
             "cvar5": min(worst.mean(), p5),  # CVaR ≤ VaR; min() only absorbs float rounding
-            "p_failure": np.mean(self.switches > 0),
+            "p_failure": np.mean(self.failure_count > 0),
             "expected_switches": self.switches.mean(),
             "expected_switching_cost": self.switching_spend.mean(),
             "breakeven_month": breakeven(self.median_path),
             "p_breakeven": np.mean(self.path[:, -1] > 0),
         }
         return pd.Series({k: float(v) for k, v in values.items()}, name=self.scenario.name)
+
+    @property
+    def failure_count(self) -> np.ndarray:
+        """Vendor failures per trial (switches that were not voluntary exits)."""
+        return self.switches if self.exits is None else self.switches - self.exits
+
+    def policy_summary(self) -> pd.Series:
+        """What a trust policy and an exit trigger did (docs/model.md, "Trust over time"):
+        ``p_voluntary_exit`` (share of trials with at least one), ``expected_exits``,
+        ``p_left_good`` (a voluntary exit left a vendor better than the median), ``p_kept_bad``
+        (the vendor of month H is in the worst quarter), ``mean_trust`` (over every month with a
+        vendor) and ``p_failure`` (failures only). Zeros, and the scenario's trust, for a scenario
+        without those rules."""
+        values: dict[str, float]
+        if self.exits is None or self.left_good is None or self.kept_bad is None or self.trust_path is None:
+            fixed = "trust" not in self.scenario.uncertain
+            values = {
+                "p_voluntary_exit": 0.0,
+                "expected_exits": 0.0,
+                "p_left_good": 0.0,
+                "p_kept_bad": math.nan,
+                "mean_trust": float(self.scenario.trust) if fixed else math.nan,
+                "p_failure": float(np.mean(self.switches > 0)),
+            }
+        else:
+            served = np.isfinite(self.trust_path)
+            values = {
+                "p_voluntary_exit": float(np.mean(self.exits > 0)),
+                "expected_exits": float(self.exits.mean()),
+                "p_left_good": float(np.mean(self.left_good)),
+                "p_kept_bad": float(np.mean(self.kept_bad)),
+                "mean_trust": float(self.trust_path[served].mean(dtype=float)) if served.any() else math.nan,
+                "p_failure": float(np.mean(self.failure_count > 0)),
+            }
+        return pd.Series(values, name=self.scenario.name, dtype=float)
 
     def quantile_paths(self, quantiles=FAN_QUANTILES, threads: int = 1) -> pd.DataFrame:
         """Quantiles of cumulative savings by month (month 0 = after up-front costs), for fan

@@ -2,7 +2,7 @@
 
 All randomness comes from ``numpy.random.SeedSequence(seed, spawn_key=(block, stream))``: trials
 are simulated in blocks of :data:`BLOCK`, and each block has its own stream for each purpose
-(vendor failures, incidents, and one per parameter). So a parameter made uncertain or correlated
+(vendor failures, incidents, vendor quality, and one per parameter). So a parameter made uncertain or correlated
 never shifts another parameter's draws, and the same seed gives the same numbers in any process.
 
 Uncertain parameters are drawn as ``dist.ppf(Φ(z))`` from standard normals ``z``; a rank
@@ -22,12 +22,22 @@ from scipy import special
 from .parameters import PARAMETERS
 from .scenario import Scenario, ScenarioError
 
-__all__ = ["BLOCK", "Correlation", "block_rng", "sample_parameters"]
+__all__ = [
+    "BLOCK",
+    "FAILURE_STREAM",
+    "INCIDENT_STREAM",
+    "QUALITY_STREAM",
+    "Correlation",
+    "block_rng",
+    "sample_parameters",
+]
 
 #: Trials per block. Part of the definition of the numbers: changing it changes every result.
 BLOCK = 10_000
 
 FAILURE_STREAM, INCIDENT_STREAM = 0, 1
+#: The vendors' own quality (docs/model.md, "Trust over time"): a stream no earlier run drew from.
+QUALITY_STREAM = 2
 _PARAM_STREAM = {p.name: 100 + i for i, p in enumerate(PARAMETERS)}
 
 

@@ -20,7 +20,10 @@ from .parameters import PARAMETERS, ParamSpec
 __all__ = [
     "AFTER_FAILURE",
     "FIELDS",
+    "RAMP_FIELDS",
     "TEXT_FIELDS",
+    "TRIGGER_FIELDS",
+    "TRUST_POLICIES",
     "Scenario",
     "ScenarioError",
     "did_you_mean",
@@ -37,7 +40,13 @@ AFTER_FAILURE = ("insource", "replace")
 TEXT_FIELDS = ("name", "notes", "currency")
 _TEXT_DEFAULTS = {"name": "Base case", "notes": "", "currency": "USD"}
 _NUMERIC = tuple(p.name for p in PARAMETERS)
-FIELDS = (*TEXT_FIELDS, "after_failure", *_NUMERIC)
+FIELDS = (*TEXT_FIELDS, "after_failure", "trust_policy", *_NUMERIC)
+#: ``fixed``: trust is one number for the whole horizon; ``ramp``: earned milestone by milestone.
+TRUST_POLICIES = ("fixed", "ramp")
+#: The parameters only the ramp policy uses; under ``fixed`` they must keep their defaults.
+RAMP_FIELDS = ("trust_step", "trust_cut", "trust_ceiling", "milestone_months")
+#: The exit trigger: both 0 (no trigger) or both given.
+TRIGGER_FIELDS = ("exit_trigger_incidents", "exit_trigger_window")
 
 
 class ScenarioError(ValueError):
@@ -151,7 +160,7 @@ def _coerce_number(p: ParamSpec, raw, problems: list[str]):
         return None
     if p.integer:
         if value != round(value):
-            problems.append(f"{p.name} must be a whole number of months (got {_as_given(raw)})")
+            problems.append(f"{p.name} must be a whole number of {p.unit} (got {_as_given(raw)})")
             return None
         return int(value)
     return value
@@ -173,6 +182,54 @@ def _check_distribution(p: ParamSpec, dist: Distribution, problems: list[str]):
         )
         return None
     return dist
+
+
+def _choice(name: str, raw, choices: tuple[str, ...], problems: list[str]) -> str:
+    value = str(raw).strip().lower()
+    if value not in choices:
+        problems.append(f"{name} must be one of {', '.join(choices)} (got {raw!r})")
+    return value
+
+
+def _policy_problems(values: dict) -> list[str]:
+    """What the trust policy and the exit trigger need of each other (docs/model.md, "Trust over
+    time"): no parameter may be given that the chosen policy would not use."""
+    problems = []
+    defaults = default_values()
+    if values["trust_policy"] == "fixed":
+        for name in RAMP_FIELDS:
+            value = values[name]
+            if value is not None and value != defaults[name]:
+                problems.append(
+                    f"{name} is used only by the ramp policy (got {_as_given(value)} with trust_policy "
+                    f"'fixed'): set trust_policy to 'ramp', or leave {name} at its default "
+                    f"{_as_given(defaults[name])}"
+                )
+    elif values["trust_policy"] == "ramp":
+        start, ceiling = values["trust"], values["trust_ceiling"]
+        if isinstance(start, Distribution):
+            problems.append(
+                f"trust is where every vendor starts under the ramp policy and must be a number, "
+                f"not a distribution (got {start})"
+            )
+        elif start is not None and ceiling is not None and ceiling < start:
+            problems.append(
+                f"trust_ceiling must be at least the ramp's start, trust = {_as_given(start)} "
+                f"(got {_as_given(ceiling)})"
+            )
+    k, window = values["exit_trigger_incidents"], values["exit_trigger_window"]
+    if k is not None and window is not None:
+        if k > 0 and window == 0:
+            problems.append(
+                f"exit_trigger_window must be at least 1 month when exit_trigger_incidents is given "
+                f"(got 0 with exit_trigger_incidents = {k}): the trigger counts incidents in a window"
+            )
+        if k == 0 and window > 0:
+            problems.append(
+                f"exit_trigger_incidents must be at least 1 when exit_trigger_window is given "
+                f"(got 0 with exit_trigger_window = {window}): 0 means no trigger"
+            )
+    return problems
 
 
 class Scenario:
@@ -205,14 +262,11 @@ class Scenario:
         currency_problem = check_currency(clean["currency"])
         if currency_problem:
             problems.append(currency_problem)
-        policy = str(merged["after_failure"]).strip().lower()
-        if policy not in AFTER_FAILURE:
-            problems.append(
-                f"after_failure must be one of {', '.join(AFTER_FAILURE)} (got {merged['after_failure']!r})"
-            )
-        clean["after_failure"] = policy
+        clean["after_failure"] = _choice("after_failure", merged["after_failure"], AFTER_FAILURE, problems)
+        clean["trust_policy"] = _choice("trust_policy", merged["trust_policy"], TRUST_POLICIES, problems)
         for p in PARAMETERS:
             clean[p.name] = _coerce_number(p, merged[p.name], problems)
+        problems.extend(_policy_problems(clean))
         if problems:
             label = f"scenario {clean['name']!r}" if clean["name"] else "scenario"
             raise ScenarioError(problems, label)
@@ -267,6 +321,17 @@ class Scenario:
 
     def __setstate__(self, state):
         object.__setattr__(self, "_values", state)
+
+    @property
+    def adaptive(self) -> bool:
+        """Whether the scenario uses the rules of "Trust over time": a trust ramp, an exit trigger
+        or vendors that differ. If not, it is exactly the original model."""
+        return (
+            self._values["trust_policy"] != "fixed"
+            or self._values["exit_trigger_incidents"] > 0
+            or isinstance(self._values["vendor_quality_spread"], Distribution)
+            or self._values["vendor_quality_spread"] > 0
+        )
 
     @property
     def uncertain(self) -> tuple[str, ...]:

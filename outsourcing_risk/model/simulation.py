@@ -16,8 +16,18 @@ import numpy as np
 from tqdm import tqdm
 
 from ..io.environment import progress_disabled
+from .adaptive import simulate_adaptive_block
+from .monthly import at, col, discounted, extra_incidents, monthly_terms
 from .results import SimulationResult
-from .sampling import BLOCK, FAILURE_STREAM, INCIDENT_STREAM, Correlation, block_rng, sample_parameters
+from .sampling import (
+    BLOCK,
+    FAILURE_STREAM,
+    INCIDENT_STREAM,
+    QUALITY_STREAM,
+    Correlation,
+    block_rng,
+    sample_parameters,
+)
 from .scenario import Scenario
 
 __all__ = ["simulate"]
@@ -26,16 +36,6 @@ __all__ = ["simulate"]
 _CHUNK = 1_000
 #: Below this many trial-months a run shows no progress bar unless asked (about 200,000 trials).
 _PROGRESS_CELLS = 12_000_000
-
-
-def _col(x):
-    """A scalar stays a scalar; a per-trial array becomes a column that broadcasts over months."""
-    return x[:, None] if np.ndim(x) == 1 else x
-
-
-def _at(x, idx):
-    """The values of the trials ``idx`` (indices or a slice): a fixed parameter is the same for all."""
-    return x[idx] if np.ndim(x) >= 1 else x
 
 
 @dataclass
@@ -47,6 +47,7 @@ class _Block:
     upfront: np.ndarray
     inputs: dict
     events: list  # (trial indices, failure months) per vendor generation
+    adaptive: object = None  # the extra outcomes of "Trust over time" (adaptive.AdaptiveBlock)
 
 
 def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
@@ -70,45 +71,9 @@ def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
         if policy == "insource":
             break
         # The replacement serves from month + D; it cannot fail before the next month begins.
-        hazard_start[idx] = month + np.maximum(_at(disruption, idx), 1)
+        hazard_start[idx] = month + np.maximum(at(disruption, idx), 1)
         alive = idx[hazard_start[idx] <= horizon]
     return events
-
-
-@dataclass
-class _Terms:
-    """The month-by-month money of a block: scalars and (months,) arrays, or (trials, months)."""
-
-    active_saving: np.ndarray  # saving of a month with the vendor, before incidents
-    overlap: np.ndarray  # in-house cost still carried in the transition months
-    disrupt_saving: np.ndarray  # saving (a loss) of a disruption month
-    quality: float | np.ndarray  # multiplier of incidents and hazard from clarity and selection
-    disruption: int | np.ndarray  # disruption months after a failure
-    switch_cost: float | np.ndarray
-    upfront: float | np.ndarray
-
-
-def _monthly_terms(p: dict, months: np.ndarray) -> _Terms:
-    years = (months - 1) / 12.0
-    eps = p["exit_readiness"]
-    inhouse = _col(p["inhouse_monthly_cost"]) * (1 + _col(p["inhouse_escalation_annual"])) ** years
-    fee = _col(p["vendor_monthly_fee"]) * (1 + _col(p["fee_escalation_annual"])) ** years
-    governance = p["governance_min"] + p["micromanagement_overhead"] * (1 - p["trust"]) ** 2
-    overlap = (months <= _col(p["transition_months"])) * (inhouse * _col(p["transition_overlap"]))
-    disruption = np.floor(np.asarray(p["switching_months"]) * (1 - p["exit_time_reduction"] * eps) + 0.5)
-    clarity = 1 + p["clarity_weight"] * (1 - p["goal_clarity"])
-    return _Terms(
-        active_saving=inhouse
-        - fee * (1 + _col(governance))
-        - _col(eps * p["exit_plan_monthly_cost"])
-        - overlap,
-        overlap=overlap,
-        disrupt_saving=-inhouse * _col(p["disruption_premium"]),
-        quality=clarity * (1 + p["selection_weight"] * (1 - p["selection_score"])),
-        disruption=disruption.astype(np.int64) if disruption.ndim else int(disruption),
-        switch_cost=p["switching_cost"] * (1 - p["exit_cost_reduction"] * eps),
-        upfront=p["transition_cost"] + eps * p["exit_plan_upfront_cost"],
-    )
 
 
 def _hazard_curve(p: dict, quality, months: np.ndarray) -> np.ndarray:
@@ -118,7 +83,7 @@ def _hazard_curve(p: dict, quality, months: np.ndarray) -> np.ndarray:
         h0 = -np.expm1(np.log1p(-p["vendor_failure_prob_annual"]) / 12)
     base = h0 * quality * (1 + p["tension_weight"] * (1 - p["trust"]) ** 2)
     creep = p["scope_creep_annual"] * p["creep_strain"]
-    hazard = np.minimum(1.0, _col(base) * (1 + _col(creep) * (months - 1) / 12.0))
+    hazard = np.minimum(1.0, col(base) * (1 + col(creep) * (months - 1) / 12.0))
     if hazard.ndim == 1:
         with np.errstate(divide="ignore"):
             return np.cumsum(-np.log1p(-hazard))
@@ -134,7 +99,7 @@ def _tally(events, n: int, switch_cost):
     for idx, month in events:
         first_failure[idx] = np.where(first_failure[idx] == 0, month, first_failure[idx])
         switches[idx] += 1
-        spend[idx] += _at(switch_cost, idx)
+        spend[idx] += at(switch_cost, idx)
     return first_failure, switches, spend
 
 
@@ -148,7 +113,7 @@ def _simulate_block(
     horizon = scenario.horizon_months
     months = np.arange(1, horizon + 1)
     kept = shared.get(b) if shared is not None else None
-    t = _monthly_terms(p, months) if kept is None else kept[0]
+    t = monthly_terms(p, months) if kept is None else kept[0]
     cum_hazard = _hazard_curve(p, t.quality, months)
     events = _failures(scenario.after_failure, n, horizon, cum_hazard, t.disruption, rng_fail)
     first_failure, switches, spend = _tally(events, n, t.switch_cost)
@@ -168,18 +133,16 @@ def _simulate_block(
         # In-house from the end of the disruption on: those months save nothing.
         back = np.full(n, horizon)
         idx, month = events[0]
-        back[idx] = month - 1 + _at(t.disruption, idx)
+        back[idx] = month - 1 + at(t.disruption, idx)
         s *= months <= back[:, None]
     flat = s.reshape(-1)
     for idx, month in events:
-        _disruptions(s, idx, month, _at(t.disruption, idx), t.disrupt_saving)
-        flat[idx * horizon + month - 1] -= _at(t.switch_cost, idx)
+        _disruptions(s, idx, month, at(t.disruption, idx), t.disrupt_saving)
+        flat[idx * horizon + month - 1] -= at(t.switch_cost, idx)
 
-    discount = (1 + _col(p["discount_rate_annual"])) ** (-months / 12.0)
-    npv = (s @ discount if np.ndim(discount) == 1 else np.einsum("ij,ij->i", s, discount)) - t.upfront
+    npv = discounted(s, p, months, t.upfront)
     s[:, 0] -= t.upfront  # the path includes the up-front costs from month 1 on
     np.cumsum(s, axis=1, out=s)
-    npv = np.broadcast_to(npv, (n,)).astype(float)
     upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
     inputs = {name: p[name] for name in scenario.uncertain}
     return _Block(npv, first_failure, switches, spend, upfront, inputs, events)
@@ -209,7 +172,7 @@ def _disruptions(s, idx, month, d, disrupt_saving):
         return
     offset = np.arange(width)
     cols = (month - 1)[:, None] + offset
-    ok = (cols < horizon) & (offset < _col(d))
+    ok = (cols < horizon) & (offset < col(d))
     flat = (idx[:, None] * horizon + cols)[ok]
     cols = cols[ok]
     values = disrupt_saving.reshape(-1)[flat] if np.ndim(disrupt_saving) == 2 else disrupt_saving[cols]
@@ -233,50 +196,15 @@ def _active_months(s, active_saving, p, quality, rng):
         part = slice(lo, lo + _CHUNK)
         u = s[part]
         rng.random(out=u)
-        multi = np.flatnonzero(u > _col(_at(cdf1, part)))  # two or more incidents: rare
+        multi = np.flatnonzero(u > col(at(cdf1, part)))  # two or more incidents: rare
         rows, cols = np.divmod(multi, s.shape[1])
         u_multi = u[rows, cols]
-        np.multiply(u > _col(_at(p0, part)), -_col(_at(cost, part)), out=u)  # at least one
+        np.multiply(u > col(at(p0, part)), -col(at(cost, part)), out=u)  # at least one
         u += active_saving[part] if np.ndim(active_saving) == 2 else active_saving
         if multi.size:
             rows += lo
-            extra = _extra_incidents(u_multi, _at(rate, rows), _at(cdf1, rows), _at(p0 * rate, rows))
-            s[rows, cols] -= extra * _at(cost, rows)
-
-
-#: Above this rate a month's incident count is read from scipy's Poisson inverse CDF: the term
-#: by term sum below would need hundreds of steps, and exp(-rate) underflows past ~745.
-_DIRECT_RATE = 30.0
-
-
-def _extra_incidents(u, lam, cdf, term):
-    """Incidents beyond the first, continuing the Poisson inverse CDF from P(N ≤ 1).
-
-    The count is the smallest k with P(N ≤ k) ≥ u, the same inverse transform at every rate.
-    """
-    count = np.zeros(u.size)
-    lam = np.broadcast_to(lam, u.shape)
-    high = lam > _DIRECT_RATE
-    if high.any():
-        from scipy import stats
-
-        count[high] = stats.poisson.ppf(u[high], lam[high]) - 1
-        keep = ~high
-        u, lam, count_low = u[keep], lam[keep], count[keep]
-        cdf, term = np.broadcast_to(cdf, keep.shape)[keep], np.broadcast_to(term, keep.shape)[keep]
-    else:
-        keep, count_low = None, count
-    k = 1
-    more = np.ones(u.size, dtype=bool)
-    while more.any():
-        count_low += more
-        k += 1
-        term = term * lam / k
-        cdf = cdf + term
-        more &= u > cdf
-    if keep is not None:
-        count[keep] = count_low
-    return count
+            extra = extra_incidents(u_multi, at(rate, rows), at(cdf1, rows), at(p0 * rate, rows))
+            s[rows, cols] -= extra * at(cost, rows)
 
 
 def _check_trials(n_trials, horizon: int) -> int:
@@ -429,16 +357,7 @@ def _run(
         p = sample_parameters(scenario, seed, b, size, corr)
         lo = b * BLOCK
         path = whole[lo : lo + size] if whole is not None else np.empty((size, horizon))
-        blk = _simulate_block(
-            scenario,
-            p,
-            size,
-            block_rng(seed, b, FAILURE_STREAM),
-            block_rng(seed, b, INCIDENT_STREAM),
-            path,
-            shared,
-            b,
-        )
+        blk = _block(scenario, p, size, seed, b, path, shared)
         paths.append(path)
         blocks.append(blk)
         bar.update(size)
@@ -471,7 +390,40 @@ def _run(
         inputs={k: np.concatenate([x.inputs[k] for x in blocks]) for k in scenario.uncertain},
         failures=_failure_table(blocks),
         convergence=_trace_frame(trace, target_se),
+        **_adaptive_outcomes(blocks),
     )
+
+
+def _block(scenario: Scenario, p: dict, size: int, seed: int, b: int, path, shared) -> _Block:
+    """Block ``b``: the original engine, or the month-by-month one when the scenario uses the
+    rules of "Trust over time" (which ``shared`` cannot help: trust changes every month's money)."""
+    rng_fail, rng_inc = block_rng(seed, b, FAILURE_STREAM), block_rng(seed, b, INCIDENT_STREAM)
+    if not scenario.adaptive:
+        return _simulate_block(scenario, p, size, rng_fail, rng_inc, path, shared, b)
+    a = simulate_adaptive_block(
+        scenario, p, size, rng_fail, rng_inc, block_rng(seed, b, QUALITY_STREAM), path
+    )
+    inputs = {name: p[name] for name in scenario.uncertain}
+    return _Block(a.npv, a.first_failure, a.switches, a.switching_spend, a.upfront, inputs, a.events, a)
+
+
+def _adaptive_outcomes(blocks) -> dict:
+    """The per-trial outcomes only the month-by-month engine has, put together over the blocks."""
+    if blocks[0].adaptive is None:
+        return {}
+    parts = [b.adaptive for b in blocks]
+    exit_trials = [np.zeros(0, dtype=np.int64)] + [
+        idx + b * BLOCK for b, a in enumerate(parts) for idx, _ in a.exit_events
+    ]
+    exit_months = [np.zeros(0, dtype=np.int64)] + [m for a in parts for _, m in a.exit_events]
+    return {
+        "exits": np.concatenate([a.exits for a in parts]),
+        "exit_events": (np.concatenate(exit_trials), np.concatenate(exit_months)),
+        "left_good": np.concatenate([a.left_good for a in parts]),
+        "kept_bad": np.concatenate([a.kept_bad for a in parts]),
+        "first_quality": np.concatenate([a.first_quality for a in parts]),
+        "trust_path": np.concatenate([a.trust for a in parts]),
+    }
 
 
 def _terminal() -> bool:

@@ -7,12 +7,22 @@ same thing as the KPI cards and charts beneath it.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from ..analyses.trust_policy import WIN_SE
 from ..model.distributions import Distribution, centre
 from ..model.results import SimulationResult
 from .formatting import chance_in_words, money, month, percent
 
-__all__ = ["VERDICT_RULE", "conclusion", "failure_explained", "horizon_words", "loss_driver", "verdict"]
+__all__ = [
+    "VERDICT_RULE",
+    "conclusion",
+    "failure_explained",
+    "horizon_words",
+    "loss_driver",
+    "policy_sentence",
+    "verdict",
+]
 
 
 def horizon_words(horizon_months: int) -> str:
@@ -148,3 +158,45 @@ def failure_explained(result: SimulationResult) -> str:
         f"would be {percent(base, 0)} within {span}; this scenario's trust, goal clarity, interview "
         "score and scope creep raise that hazard month by month."
     )
+
+
+def policy_sentence(table: pd.DataFrame, currency: str = "USD") -> str:
+    """The conclusion of :func:`compare_policies` in words: which policy wins and by how much (or
+    that none does), then what the exit trigger does."""
+    fixed = table.loc["best fixed trust"]
+    winner = table.attrs.get("winner")
+
+    def gain(row) -> str:
+        return f"{money(row['gain'], currency)} (± {money(WIN_SE * row['se_gain'], currency)})"
+
+    if winner is None:
+        best = str(table.loc[["best ramp", "ramp + trigger"], "gain"].idxmax())
+        text = (
+            f"No policy beats fixed trust at its best ({fixed['setting']}) here: the best of the others, "
+            f"the {best}, changes the mean saving by {gain(table.loc[best])}."
+        )
+        if table.attrs.get("spread", 0) == 0:
+            text += " Every vendor is alike here (quality spread 0): there is nothing for a ramp or a trigger to learn."
+    else:
+        row = table.loc[winner]
+        text = (
+            f"The {winner} does best: {row['setting']}. It adds {gain(row)} to the mean saving over "
+            f"the best fixed trust ({fixed['setting']})."
+        )
+    trig = table.loc["ramp + trigger"]
+    if table.attrs.get("spread", 0) == 0:  # no vendor is better or worse than another
+        return text
+    errors = (
+        f"it leaves the vendor in {trig['p_voluntary_exit']:.0%} of futures, a better-than-median one in "
+        f"{trig['p_left_good']:.0%}, and keeps one of the worst quarter to the end in "
+        f"{trig['p_kept_bad']:.0%} (fixed trust: {fixed['p_kept_bad']:.0%})"
+    )
+    if winner == "ramp + trigger":
+        text += f" Its exit trigger earns its keep: {errors}."
+    else:
+        trigger = trig["setting"].rsplit("; ", 1)[-1]
+        text += (
+            f" An exit trigger does not pay here: with the best one ({trigger}) the mean saving is "
+            f"{gain(trig)} against the best fixed trust; {errors}."
+        )
+    return text

@@ -30,6 +30,51 @@ CASES = {
         "vendor_failure_prob_annual": 0.4,
     },
     "blind trust, heavy incidents": {"trust": 1.0, "incident_rate_max": 2.5, "transition_months": 8},
+    # "Trust over time": vendors that differ, the trust ramp and the exit trigger
+    "ramp from low trust": {
+        "trust_policy": "ramp",
+        "trust": 0.2,
+        "trust_step": 0.15,
+        "incident_rate_max": 0.8,
+    },
+    "ramp, fast cuts, monthly milestones": {
+        "trust_policy": "ramp",
+        "trust": 1 / 3,
+        "trust_step": 0.3,
+        "trust_cut": 0.3,
+        "trust_ceiling": 0.95,
+        "milestone_months": 1,
+        "incident_rate_max": 1.2,
+    },
+    "wide vendor spread, replace": {"vendor_quality_spread": 1.2, "vendor_failure_prob_annual": 0.2},
+    "trigger, insource": {
+        "after_failure": "insource",
+        "exit_trigger_incidents": 2,
+        "exit_trigger_window": 6,
+        "incident_rate_max": 0.9,
+        "vendor_quality_spread": 0.8,
+    },
+    "ramp + trigger, instant replacement": {
+        "trust_policy": "ramp",
+        "trust": 0.3,
+        "switching_months": 0,
+        "exit_trigger_incidents": 3,
+        "exit_trigger_window": 9,
+        "incident_rate_max": 1.5,
+        "vendor_quality_spread": 1.0,
+    },
+    "ramp + trigger, exit plan, long milestones": {
+        "trust_policy": "ramp",
+        "trust": 0.5,
+        "milestone_months": 7,
+        "trust_ceiling": 1.0,
+        "exit_readiness": 0.6,
+        "exit_trigger_incidents": 4,
+        "exit_trigger_window": 12,
+        "incident_rate_max": 2.0,
+        "vendor_quality_spread": 0.6,
+        "horizon_months": 48,
+    },
 }
 
 

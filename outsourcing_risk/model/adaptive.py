@@ -1,0 +1,292 @@
+"""The month-by-month engine of "Trust over time" (docs/model.md): an unknown vendor, a trust ramp
+by milestones and an exit trigger.
+
+Here trust, and with it incidents, governance and the failure hazard, depends on what each trial
+has seen so far, so the block walks the months in order, every step an array operation over the
+trials. It draws the same random numbers as :mod:`.simulation` for the same purposes (one
+exponential per trial and vendor for failures, one uniform per trial and month for incidents)
+and one standard normal per trial and vendor from a stream of its own for the vendor's quality;
+so a ramp that never moves and a trigger that never fires give the original model's trials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .monthly import at, discounted, extra_incidents, monthly_terms
+
+__all__ = ["BAD_QUALITY", "AdaptiveBlock", "simulate_adaptive_block"]
+
+#: A vendor is "bad" when its quality's normal score is above this: the worst quarter,
+#: Φ⁻¹(0.75). "Good" is better than the median: a score below 0.
+BAD_QUALITY = 0.6744897501960817
+
+#: P(N = 0) of a trial without a vendor: above every uniform, so it has no incidents.
+_NEVER = 2.0
+
+
+@dataclass
+class AdaptiveBlock:
+    npv: np.ndarray
+    first_failure: np.ndarray
+    switches: np.ndarray
+    switching_spend: np.ndarray
+    upfront: np.ndarray
+    events: list  # (trial indices, months) of each month's failures
+    exit_events: list  # (trial indices, months) of each month's voluntary exits
+    exits: np.ndarray  # voluntary exits per trial
+    left_good: np.ndarray  # a voluntary exit left a vendor better than the median
+    kept_bad: np.ndarray  # the vendor of month H is in the worst quarter
+    first_quality: np.ndarray  # the normal score of the first vendor's quality
+    trust: np.ndarray  # (trials, months) trust in each month with a vendor, NaN otherwise
+
+
+class _Vendors:
+    """Each vendor's fixed random numbers, drawn generation by generation as trials reach them:
+    generation g's exponentials are the g-th ``standard_exponential(n)`` of the failure stream, as
+    in the original engine; its quality scores the g-th ``standard_normal(n)`` of the quality stream."""
+
+    def __init__(self, n: int, rng_fail, rng_quality):
+        self.n, self.rng_fail, self.rng_quality = n, rng_fail, rng_quality
+        self.exponential = np.empty((0, n))
+        self.normal = np.empty((0, n))
+
+    def draws(self, generation: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The exponentials and quality scores of the vendors ``generation`` of trials ``idx``."""
+        have, need = self.exponential.shape[0], int(generation.max(initial=0)) + 1
+        if need > have:
+            more = max(need, 2 * have) - have
+            e = [self.rng_fail.standard_exponential(self.n) for _ in range(more)]
+            z = [self.rng_quality.standard_normal(self.n) for _ in range(more)]
+            self.exponential = np.vstack([self.exponential, *e])
+            self.normal = np.vstack([self.normal, *z])
+        return self.exponential[generation, idx], self.normal[generation, idx]
+
+
+def _month(x, c: int):
+    """Month ``c`` (0-based) of a (months,) or (trials, months) array."""
+    return x[:, c] if np.ndim(x) == 2 else x[c]
+
+
+def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_quality, out) -> AdaptiveBlock:
+    """One block of ``n`` trials under the rules of "Trust over time"; the cumulative savings path
+    is written into ``out`` (trials, months).
+
+    What depends on a trial's trust and vendor (the hazard's level, the incident rate and its
+    Poisson terms, governance) is kept per trial and recomputed only for the trials whose trust or
+    vendor changed: at a milestone or a signing. Each month then costs a few comparisons.
+    """
+    horizon = scenario.horizon_months
+    months = np.arange(1, horizon + 1)
+    t = monthly_terms(p, months)
+    replace = scenario.after_failure == "replace"
+    ramp = scenario.trust_policy == "ramp"
+    k, window = scenario.exit_trigger_incidents, scenario.exit_trigger_window
+    start, step, cut = p["trust"], p["trust_step"], p["trust_cut"]
+    ceiling, milestone = p["trust_ceiling"], p["milestone_months"]
+    spread = p["vendor_quality_spread"]
+    with np.errstate(divide="ignore"):
+        h0 = -np.expm1(np.log1p(-p["vendor_failure_prob_annual"]) / 12)
+    h0q = h0 * t.quality
+    creep = p["scope_creep_annual"] * p["creep_strain"]
+    ageless = np.ndim(creep) == 0 and creep == 0  # the hazard does not grow with the vendor's age
+    upkeep = p["exit_readiness"] * p["exit_plan_monthly_cost"]
+    cost = p["incident_cost"]
+    disruption = np.broadcast_to(t.disruption, (n,))
+    switch_cost = np.broadcast_to(t.switch_cost, (n,)).astype(float)
+    overlap_months = int(np.max(p["transition_months"]))
+
+    # The incident uniforms, drawn as the original engine draws them (row by row), read month by
+    # month; the savings are written month by month and put into ``out`` at the end.
+    s = out
+    rng_inc.random(out=s)
+    uniforms = s.T.copy()  # month c's row holds its uniforms, then (step 3) its savings
+
+    everyone = np.arange(n)
+    vendors = _Vendors(n, rng_fail, rng_quality)
+    active = np.ones(n, dtype=bool)  # a vendor serves the trial this month
+    resume = np.zeros(n, dtype=np.int64)  # month in which a disruption ends (0: none)
+    generation = np.zeros(n, dtype=np.int64)
+    e, z = vendors.draws(generation, everyone)
+    first_quality = z.copy()
+    multiplier = np.exp(spread * z - spread**2 / 2)  # mean 1; exactly 1 when the spread is 0
+    trust = np.broadcast_to(np.asarray(start, dtype=float), (n,)).copy()
+    cum_hazard = np.zeros(n)
+    hazard_start = np.ones(n, dtype=np.int64)  # month in which the vendor's age is 1
+    due = np.full(n, milestone, dtype=np.int64)  # months of service until the next milestone
+    milestone_incidents = np.zeros(n)
+    first_vendor = np.ones(n, dtype=bool)
+    exit_next = np.zeros(n, dtype=bool)
+    # Incidents up to the end of each month (row m), and each trial's count when its vendor was
+    # signed: the count is non-decreasing, so the current vendor's incidents in the window
+    # ending in month m are counted[m] - max(counted[m - w], signed_at).
+    counted = np.zeros((horizon + 1, n)) if k > 0 else None
+    signed_at = np.zeros(n)
+
+    # Per trial, what its trust and vendor make of the month (refreshed on a change).
+    strain = np.empty(n)  # the hazard before scope creep
+    hazard_term = np.empty(n)  # -ln(1 - hazard), when the hazard does not grow with age
+    p0, cdf1, term1 = np.empty(n), np.empty(n), np.empty(n)  # P(N = 0), P(N ≤ 1), P(N = 1)
+    fee_factor = np.empty(n)  # 1 + governance
+    rates = np.empty(n)
+
+    def refresh(idx) -> None:
+        if idx.size > n // 4:  # cheaper for every trial than through an index; the same values
+            idx = slice(None)
+        tr = trust[idx]
+        strain[idx] = at(h0q, idx) * multiplier[idx] * (1 + at(p["tension_weight"], idx) * (1 - tr) ** 2)
+        if ageless:
+            with np.errstate(divide="ignore"):
+                hazard_term[idx] = -np.log1p(-np.minimum(1.0, strain[idx]))
+        rate = at(p["incident_rate_max"], idx) * tr**2 * at(t.quality, idx) * multiplier[idx]
+        zero = np.exp(-rate)
+        rates[idx], p0[idx], cdf1[idx], term1[idx] = rate, zero, zero * (1 + rate), zero * rate
+        governance = at(p["governance_min"], idx) + at(p["micromanagement_overhead"], idx) * (1 - tr) ** 2
+        fee_factor[idx] = 1 + governance
+
+    def sign(idx: np.ndarray, month: int, serves_now: bool) -> None:
+        """A new vendor for trials ``idx``, serving from ``month``; its age is 1 in ``month``, or in
+        the next month when it takes over at once after a switch (it cannot fail the month it
+        is signed)."""
+        generation[idx] += 1
+        e[idx], z[idx] = vendors.draws(generation[idx], idx)
+        multiplier[idx] = np.exp(at(spread, idx) * z[idx] - at(spread, idx) ** 2 / 2)
+        trust[idx] = at(start, idx)
+        cum_hazard[idx] = 0.0
+        hazard_start[idx] = month + (1 if serves_now else 0)
+        due[idx] = milestone
+        milestone_incidents[idx] = 0.0
+        if counted is not None:
+            signed_at[idx] = counted[month - 1, idx]
+        active[idx] = True
+        refresh(idx)
+
+    def leave(idx: np.ndarray, month: int) -> None:
+        """The vendor of trials ``idx`` is gone at the start of ``month``: a disruption, then (or at
+        once) the next vendor or the service back in-house."""
+        active[idx] = False
+        first_vendor[idx] = False
+        p0[idx] = cdf1[idx] = _NEVER  # no vendor, no incidents (a new one refreshes them)
+        d = disruption[idx]
+        waits = d > 0
+        resume[idx[waits]] = month + d[waits]
+        now = idx[~waits]
+        if now.size:
+            if replace:
+                sign(now, month, serves_now=True)
+            else:
+                pass  # in-house from now on: no vendor, no money
+
+    refresh(everyone)
+    first_failure = np.zeros(n, dtype=np.int64)
+    switches = np.zeros(n, dtype=np.int64)
+    exits = np.zeros(n, dtype=np.int64)
+    spend = np.zeros(n)
+    left_good = np.zeros(n, dtype=bool)
+    trust_path = np.full((horizon, n), np.nan, dtype=np.float32)
+    events, exit_events = [], []
+
+    for m in months:
+        c = m - 1
+        # 1. A disruption that ended last month: the next vendor, or the service back in-house.
+        ending = resume == m
+        if ending.any():
+            back = np.flatnonzero(ending)
+            resume[back] = 0
+            if replace:
+                sign(back, m, serves_now=False)
+            else:
+                pass
+        # 2. Switches at the start of the month: an exit decided last month, else a failure.
+        at_risk = active & (hazard_start <= m)
+        leaving = exit_next
+        if leaving.any():
+            at_risk &= ~leaving
+        if ageless:
+            term = hazard_term
+        else:
+            growth = 1 + creep * (m - hazard_start) / 12.0
+            hazard = np.minimum(1.0, strain * growth)
+            with np.errstate(divide="ignore"):
+                term = -np.log1p(-hazard)
+        cum_hazard += np.where(at_risk, term, 0.0)
+        failing = at_risk & (cum_hazard > e)
+        switching = failing | leaving
+        switched = switching.any()
+        if switched:
+            idx = np.flatnonzero(switching)
+            fail_idx, exit_idx = np.flatnonzero(failing), np.flatnonzero(leaving)
+            if fail_idx.size:
+                events.append((fail_idx, np.full(fail_idx.size, m, dtype=np.int64)))
+                first_failure[fail_idx] = np.where(first_failure[fail_idx] == 0, m, first_failure[fail_idx])
+            if exit_idx.size:
+                exit_events.append((exit_idx, np.full(exit_idx.size, m, dtype=np.int64)))
+                exits[exit_idx] += 1
+                left_good[exit_idx] |= z[exit_idx] < 0
+            switches[idx] += 1
+            spend[idx] += switch_cost[idx]
+            leave(idx, m)
+        # 3. The month's money.
+        u = uniforms[c]
+        incidents = (u > p0).astype(float)  # months without a vendor have p0 = 2: none
+        several = u > cdf1
+        if several.any():  # two or more: rare
+            multi = np.flatnonzero(several)
+            incidents[multi] = 1 + extra_incidents(u[multi], rates[multi], cdf1[multi], term1[multi])
+        row = u  # the uniforms are used: the row takes the month's savings
+        np.subtract(_month(t.inhouse, c) - upkeep, _month(t.fee, c) * fee_factor, out=row)
+        row -= incidents * cost
+        if c < overlap_months:
+            row -= first_vendor * _month(t.overlap, c)
+        everyone_served = active.all()
+        if not everyone_served:
+            elsewhere = np.where(resume > 0, _month(t.disrupt_saving, c), 0.0)  # disrupted, or in-house
+            np.copyto(row, np.where(active, row, elsewhere))
+        if switched:
+            row[idx] -= switch_cost[idx]
+        trust_path[c] = np.where(active, trust, np.nan) if not everyone_served else trust
+        # 4. The month's end: the trigger and the milestone judged.
+        if counted is not None:
+            np.add(counted[c], incidents, out=counted[m])
+            recent = counted[m] - np.maximum(counted[max(m - window, 0)], signed_at)
+            exit_next = (recent >= k) & active if m < horizon else np.zeros(n, dtype=bool)
+        else:
+            exit_next = np.zeros(n, dtype=bool) if switched else exit_next
+        if ramp:
+            milestone_incidents += incidents
+            due -= active
+            judging = due == 0
+            if judging.any():
+                judged = np.flatnonzero(judging)
+                clean = milestone_incidents[judged] == 0
+                tr = trust[judged]
+                trust[judged] = np.where(
+                    clean, np.minimum(at(ceiling, judged), tr + step), np.maximum(0.0, tr - cut)
+                )
+                milestone_incidents[judged] = 0.0
+                due[judged] = milestone
+                refresh(judged)
+
+    status_active = active
+    kept_bad = status_active & (z > BAD_QUALITY)
+    s[...] = uniforms.T
+    npv = discounted(s, p, months, t.upfront)
+    s[:, 0] -= t.upfront
+    np.cumsum(s, axis=1, out=s)
+    upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
+    return AdaptiveBlock(
+        npv=npv,
+        first_failure=first_failure,
+        switches=switches,
+        switching_spend=spend,
+        upfront=upfront,
+        events=events,
+        exit_events=exit_events,
+        exits=exits,
+        left_good=left_good,
+        kept_bad=kept_bad,
+        first_quality=first_quality,
+        trust=trust_path.T,
+    )
