@@ -813,6 +813,106 @@ def section_startup():
     return rows
 
 
+#: The commit before "Trust over time" (issue 23): the report without its section.
+BEFORE_TRUST_COMMIT = "bddd5c6"
+
+
+def section_trust():
+    """Trust over time (issue 23): the month-by-month engine against the original one in the same
+    run, the policy comparison, and what the report's new section adds per report in a batch."""
+    from outsourcing_risk.analyses.trust_policy import compare_policies
+
+    n = 20_000
+    fixed = Scenario()
+    inert = Scenario(exit_trigger_incidents=1000, exit_trigger_window=1)  # the new engine, nothing on
+    ramp = Scenario(
+        trust_policy="ramp", exit_trigger_incidents=3, exit_trigger_window=12, vendor_quality_spread=1.0
+    )
+    times: dict[str, list[float]] = {"fixed": [], "inert": [], "ramp": []}
+    for _ in range(15):  # interleaved, so that machine noise hits all alike
+        for key, s in (("fixed", fixed), ("inert", inert), ("ramp", ramp)):
+            start = time.perf_counter()
+            simulate(s, n_trials=n, seed=1)
+            times[key].append(time.perf_counter() - start)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    tracemalloc.start()
+    simulate(fixed, n_trials=n, seed=1)
+    fixed_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
+    simulate(ramp, n_trials=n, seed=1)
+    ramp_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    compare = []
+    for _ in range(3):
+        start = time.perf_counter()
+        compare_policies(Scenario(vendor_quality_spread=1.0), n_trials=n, seed=1)
+        compare.append(time.perf_counter() - start)
+    rows = [
+        (
+            f"simulate, fixed trust (the original engine), {n:,} trials",
+            f"median {med['fixed'] * 1000:.0f} ms, best {min(times['fixed']) * 1000:.0f} ms",
+            "",
+        ),
+        (
+            "simulate, ramp + trigger + vendors that differ (the month-by-month engine)",
+            (
+                f"median {med['ramp'] * 1000:.0f} ms, best {min(times['ramp']) * 1000:.0f} ms "
+                f"({med['ramp'] / med['fixed']:.1f}x fixed)"
+            ),
+            "<= 2x fixed " + _ok(med["ramp"] <= 2 * med["fixed"]),
+        ),
+        (
+            "the month-by-month engine with every rule inert (its own fixed policy)",
+            f"median {med['inert'] * 1000:.0f} ms; ramp + trigger is {med['ramp'] / med['inert']:.1f}x this",
+            "",
+        ),
+        (
+            "peak memory of simulate, fixed -> ramp + trigger",
+            f"{fixed_peak / 1e6:.0f} MB -> {ramp_peak / 1e6:.0f} MB",
+            "",
+        ),
+        (
+            f"compare_policies at {n:,} trials (16 fixed, 36 ramps, 6 triggers searched at 5,000; 4 checked)",
+            f"median {statistics.median(compare):.2f} s, best {min(compare):.2f} s",
+            "<= 5 s " + _ok(statistics.median(compare) <= 5),
+        ),
+    ]
+    jobs = 8
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        table = _rows_table(tmp, jobs)
+        common = ["--trials", n, "--seed", 2026, "--quiet", "--no-whatif", "--workers", 2]
+        _extract(BEFORE_TRUST_COMMIT, tmp, "outsourcing_risk", "notebooks", "data")
+        before = _timed_cli(["report", table, "--out", tmp / "o-old", *common], pythonpath=tmp)
+        after = _timed_cli(["report", table, "--out", tmp / "o-new", *common])
+        same = _numbers(tmp / "o-old" / "summary.csv") == _numbers(tmp / "o-new" / "summary.csv")
+    added = (after - before) / jobs * 2  # two workers: each report's own added time
+    rows += [
+        (
+            f"{jobs} reports, --workers 2, before the section (commit {BEFORE_TRUST_COMMIT}) -> now",
+            f"{before:.1f} s -> {after:.1f} s: adds {added:.2f} s per report (on its worker)",
+            "<= 1.5 s per report " + _ok(added <= 1.5),
+        ),
+        (
+            "their summary.csv numbers, before and now",
+            "identical" if same else "DIFFERENT",
+            "identical " + _ok(same),
+        ),
+    ]
+    return rows
+
+
+def _numbers(path: Path) -> list[list[str]]:
+    """The KPI columns of a summary.csv (the file names of reports may differ between versions)."""
+    import csv
+
+    with path.open(newline="") as fh:
+        rows = list(csv.reader(fh))
+    head = rows[0]
+    keep = [i for i, h in enumerate(head) if h not in ("report", "notebook")]
+    return [[r[i] for i in keep] for r in rows]
+
+
 #: name -> (title in RESULTS.md, function returning its rows)
 SECTIONS = {
     "core": ("Core model (issue 2)", section_core),
@@ -824,6 +924,7 @@ SECTIONS = {
     "cluster": ("Beyond one machine: cheaper reports and dask (issue 11)", section_cluster),
     "install": ("Install size per extra (issue 11)", section_install),
     "startup": ("Start-up (issue 19)", section_startup),
+    "trust": ("Trust over time (issue 23)", section_trust),
 }
 
 

@@ -252,8 +252,17 @@ def _params(_args) -> int:
     after = defaults["after_failure"]
     print(f"after_failure  —  After a vendor failure: insource or replace (default {after['value']})")
     print(f"    source: {after['source']}")
+    policy = defaults["trust_policy"]
+    print(
+        f"trust_policy  —  Trust policy: fixed (trust for the whole horizon) or ramp (each vendor starts at "
+        f"trust and earns or loses it at milestones) (default {policy['value']})"
+    )
+    print(f"    source: {policy['source']}")
     print("Any number may also be a distribution: pert(low, mode, high), triangular(low, mode, high),")
-    print("uniform(low, high), lognormal(median, p90). Money is in the scenario's currency.")
+    print("uniform(low, high), lognormal(median, p90), except the decisions of 'Trust over time'")
+    print(
+        "(trust_step to exit_trigger_window) and trust under the ramp. Money is in the scenario's currency."
+    )
     return 0
 
 

@@ -12,7 +12,7 @@ from ..model.scenario import Scenario, require_scenario
 from .parallel import summaries
 from .sweeps import check_parameter
 
-__all__ = ["BAND", "DEFAULT_TORNADO_INPUTS", "tornado"]
+__all__ = ["BAND", "DEFAULT_TORNADO_INPUTS", "default_inputs", "tornado"]
 
 #: The inputs a tornado shows unless told otherwise: the headline levers, the money and the mistakes.
 DEFAULT_TORNADO_INPUTS = (
@@ -29,6 +29,33 @@ DEFAULT_TORNADO_INPUTS = (
     "disruption_premium",
     "discount_rate_annual",
 )
+
+
+def default_inputs(scenario: Scenario) -> list[str]:
+    """:data:`DEFAULT_TORNADO_INPUTS` and the rules of "Trust over time" the scenario uses: the
+    ramp's step, cut, ceiling and milestone under the ramp policy, the trigger's incidents and
+    window when it has one, the vendors' quality spread when they differ."""
+    names = list(DEFAULT_TORNADO_INPUTS)
+    if scenario.trust_policy == "ramp":
+        names += ["trust_step", "trust_cut", "trust_ceiling", "milestone_months"]
+    if scenario.exit_trigger_incidents > 0:
+        names += ["exit_trigger_incidents", "exit_trigger_window"]
+    spread = scenario.vendor_quality_spread
+    if isinstance(spread, Distribution) or spread > 0:
+        names.append("vendor_quality_spread")
+    return names
+
+
+def _policy_bounds(scenario: Scenario, name: str, low: float, high: float) -> tuple[float, float]:
+    """What the policy rules need of a moved input: a trigger stays on (at least one incident in
+    at least one month); under the ramp, the ceiling stays at or above the start."""
+    if name in ("exit_trigger_incidents", "exit_trigger_window") and scenario.exit_trigger_incidents > 0:
+        low = max(low, 1)
+    if scenario.trust_policy == "ramp" and name == "trust_ceiling":
+        low = max(low, scenario.trust)
+    if scenario.trust_policy == "ramp" and name == "trust":
+        high = min(high, scenario.trust_ceiling)
+    return low, high
 
 
 #: How far a fixed input moves each way, relative to the scenario's own value.
@@ -53,6 +80,7 @@ def input_range(scenario: Scenario, name: str, ranges: Mapping | None = None) ->
     if p.integer:
         low, high = min(round(low), value - 1), max(round(high), value + 1)
     low, high = max(p.low, min(low, high)), min(p.high, max(low, high))
+    low, high = _policy_bounds(scenario, name, low, high)
     return (
         (float(low), float(high), f"±{BAND:.0%}") if not p.integer else (int(low), int(high), f"±{BAND:.0%}")
     )
@@ -93,7 +121,7 @@ def tornado(
     dask ``Client``) runs the simulations on its workers, with identical numbers.
     """
     require_scenario(scenario)
-    names = _names(parameters, ranges)
+    names = _names(parameters, ranges, scenario)
     ranges_of = {name: input_range(scenario, name, ranges) for name in names}
     runs = [scenario] + [scenario.replace(**{n: v}) for n in names for v in ranges_of[n][:2]]
     npvs = [
@@ -126,7 +154,7 @@ def tornado(
     return table
 
 
-def _names(parameters, ranges) -> list[str]:
+def _names(parameters, ranges, scenario: Scenario) -> list[str]:
     """The inputs to show, checked: a list of parameter names (a lone string is refused)."""
     if isinstance(parameters, str):
         raise TypeError(
@@ -136,7 +164,7 @@ def _names(parameters, ranges) -> list[str]:
     if ranges is not None and not isinstance(ranges, Mapping):
         raise TypeError(f"ranges must be a mapping {{name: (low, high)}} (got {type(ranges).__name__})")
     try:
-        names = list(parameters) if parameters is not None else list(DEFAULT_TORNADO_INPUTS)
+        names = list(parameters) if parameters is not None else default_inputs(scenario)
     except TypeError:
         raise TypeError(
             f"parameters must be a list of parameter names (got {type(parameters).__name__})"

@@ -75,10 +75,16 @@ def _best(candidates: list[_Candidate], n: int, seed: int) -> _Candidate:
     return candidates[int(np.argmax(means))]
 
 
+def _points(share: float) -> str:
+    """A change of trust in percentage points: ``5 points``, ``12.5 points``."""
+    return f"{share * 100:.3g} points"
+
+
 def _ramp_setting(s: Scenario) -> str:
     return (
-        f"start {s.trust:.0%}, +{s.trust_step:.0%} per clean milestone of {s.milestone_months} months, "
-        f"−{s.trust_cut:.0%} after one with an incident, ceiling {s.trust_ceiling:.0%}"
+        f"start at {s.trust:.0%}; {_points(s.trust_step)} more after each milestone of {s.milestone_months} "
+        f"months without an incident, {_points(s.trust_cut)} less after one with an incident; at most "
+        f"{s.trust_ceiling:.0%}"
     )
 
 
@@ -103,7 +109,8 @@ def compare_policies(
     standard error. The search runs ``search_trials`` trials (default a quarter of ``n_trials``,
     at least 2,000) with seed ``seed + 1``; the table is the check run, ``n_trials`` with ``seed``.
     ``.attrs``: ``winner`` (a row, or None when no policy beats the best fixed trust by more
-    than :data:`WIN_SE` standard errors) and ``spread`` (the scenario's vendor quality spread);
+    than :data:`WIN_SE` standard errors), ``spread`` (the scenario's vendor quality spread) and
+    ``scenarios`` (each row's scenario);
     :func:`outsourcing_risk.present.narrative.policy_sentence` says the conclusion in words.
 
     Examples
@@ -149,11 +156,15 @@ def compare_policies(
     table.attrs["spread"] = scenario.vendor_quality_spread
     table.attrs["winner"] = _winner(table)
     table.attrs["n_trials"], table.attrs["search_trials"] = n_trials, search_n
+    table.attrs["scenarios"] = {c.label: c.scenario for c in (given, fixed, ramp, trigger)}
     return table
 
 
 def _given_setting(s: Scenario) -> str:
-    trust = _ramp_setting(s) if s.trust_policy == "ramp" else f"trust {s.trust}"
+    if s.trust_policy == "ramp":
+        trust = _ramp_setting(s)
+    else:
+        trust = f"trust {s.trust:.0%}" if isinstance(s.trust, float) else f"trust {s.trust}"
     return f"{trust}; {_trigger_setting(s)}"
 
 

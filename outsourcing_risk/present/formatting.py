@@ -155,6 +155,8 @@ _UNITS = {
     "multiplier": "multiplier",
     "incidents/month": "per month",
     "months": "months",
+    "incidents": "incidents",
+    "log-sd": "log-sd",
 }
 
 
@@ -237,6 +239,11 @@ def _plain(p: ParamSpec, value, currency: str, with_unit: bool = False) -> str:
         return f"{count} month{'s' if count != 1 else ''}" if with_unit else f"{count}"
     if unit == "multiplier":
         return f"×{float(value):g}" if with_unit else f"{float(value):g}"
+    if unit == "incidents":
+        count = round(float(value))
+        return f"{count} incident{'s' if count != 1 else ''}" if with_unit else f"{count}"
+    if unit == "log-sd":
+        return f"{float(value):g} (log-sd)" if with_unit else f"{float(value):g}"
     return f"{float(value):g} per month" if with_unit else f"{float(value):g}"
 
 

@@ -17,12 +17,14 @@ __all__ = [
     "HEADLINE_KPIS",
     "KPI_HELP",
     "KPI_LABELS",
+    "POLICY_NAMES",
     "changed_parameters",
     "format_kpi",
     "headline_label",
     "kpi_cards_html",
     "kpi_table",
     "parameter_table",
+    "policy_table",
     "ranking_table",
 ]
 
@@ -149,6 +151,8 @@ def changed_parameters(scenario: Scenario) -> dict[str, str]:
             out[p.name] = f"{param_label(p, unit=False)} {value_in_words(p, value, scenario.currency)}"
     if scenario.after_failure != base.after_failure:
         out["after_failure"] = f"After a vendor failure: {scenario.after_failure}"
+    if scenario.trust_policy != base.trust_policy:
+        out["trust_policy"] = f"Trust policy: {scenario.trust_policy}"
     return out
 
 
@@ -166,6 +170,41 @@ def ranking_table(ranking: pd.DataFrame, currency: str = "USD") -> pd.DataFrame:
             "Selection score": [percent(v, 0) for v in ranking["selection_score"]],
         },
         index=pd.Index(ranking.index, name="Vendor"),
+    )
+
+
+#: The rows of :func:`~outsourcing_risk.analyses.trust_policy.compare_policies`, as a reader names them.
+POLICY_NAMES = {
+    "as given": "This scenario as given",
+    "best fixed trust": "Fixed trust, at its best",
+    "best ramp": "Trust earned by milestones (the best ramp)",
+    "ramp + trigger": "The ramp and an exit trigger",
+}
+
+
+def policy_table(table: pd.DataFrame, currency: str = "USD") -> pd.DataFrame:
+    """A policy comparison written for people: money with currency, chances as percentages, the
+    difference to the best fixed trust with its margin (two standard errors)."""
+    spread = table.attrs.get("spread", 0)
+
+    def chance(v) -> str:
+        return "—" if spread == 0 or pd.isna(v) else percent(v)
+
+    return pd.DataFrame(
+        {
+            "How": table["setting"].to_numpy(),
+            f"Mean saving ({currency})": [money(v, currency) for v in table["mean_npv"]],
+            f"Against fixed trust at its best ({currency})": [
+                "—" if name == "best fixed trust" else f"{money(g, currency)} ± {money(2 * se, currency)}"
+                for name, g, se in zip(table.index, table["gain"], table["se_gain"], strict=True)
+            ],
+            "Chance of a loss": [percent(v) for v in table["p_loss"]],
+            f"Worst-5 % average ({currency})": [money(v, currency) for v in table["cvar5"]],
+            "Chance of leaving the vendor by choice": [percent(v) for v in table["p_voluntary_exit"]],
+            "Left a better-than-median vendor": [chance(v) for v in table["p_left_good"]],
+            "Kept a worst-quarter vendor to the end": [chance(v) for v in table["p_kept_bad"]],
+        },
+        index=pd.Index([POLICY_NAMES[n] for n in table.index], name="Policy"),
     )
 
 
@@ -190,6 +229,16 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
             "Default": defaults.after_failure,
             "What it means": "insource: take the work back in-house; replace: hire another vendor",
             "Name": "after_failure",
+        }
+    )
+    rows.append(
+        {
+            "Parameter": "Trust policy",
+            "Value": scenario.trust_policy,
+            "Default": defaults.trust_policy,
+            "What it means": "fixed: one trust for the whole contract; ramp: each vendor starts at the trust "
+            "above and earns or loses trust milestone by milestone",
+            "Name": "trust_policy",
         }
     )
     return pd.DataFrame(rows).set_index("Parameter")

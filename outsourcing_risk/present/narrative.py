@@ -161,26 +161,29 @@ def failure_explained(result: SimulationResult) -> str:
 
 
 def policy_sentence(table: pd.DataFrame, currency: str = "USD") -> str:
-    """The conclusion of :func:`compare_policies` in words: which policy wins and by how much (or
-    that none does), then what the exit trigger does."""
+    """The conclusion of :func:`~outsourcing_risk.analyses.trust_policy.compare_policies` in
+    words: which policy wins and by how much (or that none does), then what the exit trigger does.
+    A difference is written with its margin of two standard errors."""
     fixed = table.loc["best fixed trust"]
     winner = table.attrs.get("winner")
 
-    def gain(row) -> str:
-        return f"{money(row['gain'], currency)} (± {money(WIN_SE * row['se_gain'], currency)})"
+    def change(row) -> str:
+        amount = money(abs(row["gain"]), currency)
+        direction = "higher" if row["gain"] >= 0 else "lower"
+        return f"{amount} {direction} (± {money(WIN_SE * row['se_gain'], currency)})"
 
     if winner is None:
         best = str(table.loc[["best ramp", "ramp + trigger"], "gain"].idxmax())
         text = (
-            f"No policy beats fixed trust at its best ({fixed['setting']}) here: the best of the others, "
-            f"the {best}, changes the mean saving by {gain(table.loc[best])}."
+            f"No policy beats fixed trust at its best ({fixed['setting']}) here: with the best of the "
+            f"others, the {best}, the mean saving is {change(table.loc[best])}."
         )
         if table.attrs.get("spread", 0) == 0:
             text += " Every vendor is alike here (quality spread 0): there is nothing for a ramp or a trigger to learn."
     else:
         row = table.loc[winner]
         text = (
-            f"The {winner} does best: {row['setting']}. It adds {gain(row)} to the mean saving over "
+            f"The {winner} does best: {row['setting']}. Its mean saving is {change(row)} than with "
             f"the best fixed trust ({fixed['setting']})."
         )
     trig = table.loc["ramp + trigger"]
@@ -197,6 +200,6 @@ def policy_sentence(table: pd.DataFrame, currency: str = "USD") -> str:
         trigger = trig["setting"].rsplit("; ", 1)[-1]
         text += (
             f" An exit trigger does not pay here: with the best one ({trigger}) the mean saving is "
-            f"{gain(trig)} against the best fixed trust; {errors}."
+            f"{change(trig)} than with the best fixed trust; {errors}."
         )
     return text

@@ -32,6 +32,7 @@ __all__ = [
     "npv_histogram",
     "tornado_chart",
     "trust_curve_chart",
+    "trust_path_chart",
     "vendor_chart",
 ]
 
@@ -313,6 +314,26 @@ def fan_chart(result: SimulationResult) -> go.Figure:
     fig.update_layout(
         xaxis=dict(title="Month", range=[0, result.scenario.horizon_months]),  # never widened by a label
         yaxis=money_axis(cur, title=f"Cumulative savings ({cur}, not discounted)"),
+    )
+    return fig
+
+
+def trust_path_chart(quantiles: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
+    """Trust by month (:func:`~outsourcing_risk.analyses.trust_policy.trust_quantiles`): the band
+    of the middle 80 % of futures with a vendor that month, and the median."""
+    months = quantiles.index.to_numpy()
+    fig = _figure(
+        title,
+        subtitle
+        or "The band holds 80 % of the futures that have a vendor that month; the line is the median.",
+    )
+    _band(fig, months, quantiles["p10"], quantiles["p90"], "80 % of futures", 0.25)
+    fig.add_trace(
+        _line(months, quantiles["p50"], "median", "month %{x}: trust %{y:.0%}<extra>median</extra>")
+    )
+    fig.update_layout(
+        xaxis=dict(title="Month", range=[1, int(months[-1])]),
+        yaxis=percent_axis(title="Trust in the vendor", range=[0, 1.02]),
     )
     return fig
 

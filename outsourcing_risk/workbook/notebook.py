@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 import pandas as pd
 
 from ..model.scenario import Scenario
+from ..model.simulation import simulate
 from ..present.formatting import money
 from ..present.kpis import (
     changed_parameters,
@@ -19,6 +20,7 @@ from ..present.kpis import (
     kpi_cards_html,
     kpi_table,
     parameter_table,
+    policy_table,
     ranking_table,
 )
 from ..present.narrative import conclusion, failure_explained, verdict
@@ -48,6 +50,7 @@ __all__ = [
     "scenario_from_parameters",
     "setup_plotly",
     "show_parameters",
+    "show_trust_over_time",
     "show_whatif",
     "versions",
 ]
@@ -104,6 +107,41 @@ def show_whatif(scenario: Scenario, n_trials: int, seed: int):
     from .whatif_page import whatif_html
 
     return HTML(whatif_html(scenario, n_trials, seed))
+
+
+def show_trust_over_time(result, n_trials: int, seed: int) -> None:
+    """The report's section "Building trust over time": the policies compared in a sentence, the
+    trust path by month as a fan (this scenario's ramp, or the best ramp when it keeps trust
+    fixed) and the policy table (docs/model.md, "Comparing policies")."""
+    from IPython.display import HTML, display
+
+    from ..analyses.trust_policy import compare_policies, trust_quantiles
+    from ..present import plots
+    from ..present.narrative import policy_sentence
+
+    scenario = result.scenario
+    table = compare_policies(scenario, n_trials=n_trials, seed=seed)
+    display(
+        HTML(
+            '<p class="or-policy-sentence" style="font-size:16px;line-height:1.45;max-width:60em">'
+            f"{html.escape(policy_sentence(table, scenario.currency))}</p>"
+        )
+    )
+    if scenario.trust_policy == "ramp":
+        shown, title = result, "Trust by month under this scenario's ramp"
+        subtitle = ""
+    else:
+        best = table.attrs["scenarios"]["best ramp"]
+        shown = simulate(best, n_trials=n_trials, seed=seed)
+        title = "Trust by month under the best ramp"
+        subtitle = (
+            f"This scenario keeps trust at {scenario.trust:.0%}" if isinstance(scenario.trust, float) else ""
+        )
+        subtitle += (
+            ". " if subtitle else ""
+        ) + "The band holds 80 % of futures with a vendor; the line is the median."
+    plots.trust_path_chart(trust_quantiles(shown), title, subtitle).show()
+    display(HTML(_table_html(policy_table(table, scenario.currency).reset_index(), "or-policies")))
 
 
 def show_parameters(scenario: Scenario):

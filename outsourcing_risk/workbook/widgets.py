@@ -16,11 +16,11 @@ import time
 import ipywidgets as w
 
 from ..analyses.clarity import CHECKLIST, clarity_from_checklist
-from ..io.data import defaults_table
+from ..io.data import default_values, defaults_table
 from ..io.examples import report_notebook
 from ..model.distributions import Distribution, Pert, ThreePoint, centre
-from ..model.parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec, spec
-from ..model.scenario import AFTER_FAILURE, Scenario, ScenarioError
+from ..model.parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec
+from ..model.scenario import AFTER_FAILURE, RAMP_FIELDS, TRUST_POLICIES, Scenario, ScenarioError
 from ..model.simulation import simulate
 from ..present import plots
 from ..present.formatting import param_label
@@ -43,6 +43,9 @@ _PAGE_CSS = """<style>
   .widget-hslider { flex-wrap: wrap; width: 100% !important; height: auto !important; }
   .widget-hslider > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left !important; }
   .widget-hslider > .slider-container { flex: 1 1 60% !important; min-width: 120px; }
+  .widget-dropdown { flex-wrap: wrap; width: 100% !important; height: auto !important; }
+  .widget-dropdown > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left !important; }
+  .widget-dropdown > select { flex: 1 1 60% !important; min-width: 120px; }
   .widget-hbox { flex-wrap: wrap; }
   .widget-checkbox, .widget-text, .widget-dropdown { max-width: 100% !important; }
 }
@@ -317,10 +320,14 @@ class ControlPanel:
             p.name: _slider(p, getattr(self.base, p.name), self.base.currency) for p in PARAMETERS
         }
         self.ranges = {
-            p.name: RangeEditor(p, getattr(self.base, p.name)) for p in PARAMETERS if not p.integer
+            p.name: RangeEditor(p, getattr(self.base, p.name))
+            for p in PARAMETERS
+            if not p.integer and p.random
         }
         self.typed = {
-            name: TypedValue(spec(name), self.controls[name], self.base.currency) for name in self.ranges
+            p.name: TypedValue(p, self.controls[p.name], self.base.currency)
+            for p in PARAMETERS
+            if not p.integer
         }
         for name, editor in self.ranges.items():  # moving the slider makes the input one number again
             self.controls[name].observe(
@@ -334,6 +341,18 @@ class ControlPanel:
             style=_STYLE,
             layout=_LAYOUT,
         )
+        self.controls["trust_policy"] = w.Dropdown(
+            options=TRUST_POLICIES,
+            value=self.base.trust_policy,
+            description="Trust policy",
+            style=_STYLE,
+            layout=_LAYOUT,
+            tooltip="fixed: one trust for the whole contract; ramp: each vendor starts at the trust "
+            "above and earns or loses trust at every milestone",
+        )
+        self.controls["trust_policy"].observe(lambda _change: self._policy_changed(), names="value")
+        self.controls["exit_trigger_incidents"].observe(self._trigger_changed, names="value")
+        self.controls["exit_trigger_window"].observe(self._trigger_changed, names="value")
         made = (
             round(self.base.goal_clarity * 4) if not isinstance(self.base.goal_clarity, Distribution) else 3
         )
@@ -369,6 +388,25 @@ class ControlPanel:
         for box in self.checklist.values():
             box.observe(self._checklist_changed, names="value")
         self.widget = self._layout()
+        self._policy_changed()
+
+    def _policy_changed(self) -> None:
+        """The ramp's controls work under the ramp policy only; under ``fixed`` they are greyed."""
+        fixed = self.controls["trust_policy"].value == "fixed"
+        for name in RAMP_FIELDS:
+            self.controls[name].disabled = fixed
+            if name in self.typed:
+                self.typed[name].text.disabled = fixed
+
+    def _trigger_changed(self, change) -> None:
+        """A trigger needs both a number of incidents and a window: moving one off 0 brings the
+        other to a starting value (shown on its slider); moving one to 0 turns the trigger off."""
+        k, window = self.controls["exit_trigger_incidents"], self.controls["exit_trigger_window"]
+        if change["new"] == 0:
+            k.value, window.value = 0, 0
+        elif change["old"] == 0:
+            k.value = k.value or 3
+            window.value = window.value or 12
 
     def _checklist_changed(self, _change=None) -> None:
         ticked = [k for k, box in self.checklist.items() if box.value]
@@ -376,8 +414,11 @@ class ControlPanel:
 
     def _row(self, name: str) -> w.Widget:
         """A parameter's slider with its typed value, range toggle and range fields."""
-        if name not in self.ranges:
+        if name not in self.typed:
             return self.controls[name]
+        if name not in self.ranges:  # a decision, not an uncertainty: one number
+            typed = self.typed[name]
+            return w.VBox([w.HBox([self.controls[name], typed.text]), typed.message])
         editor = self.ranges[name]
         typed = self.typed[name]
         return w.VBox([w.HBox([self.controls[name], typed.text, editor.toggle]), typed.message, editor.box])
@@ -391,6 +432,16 @@ class ControlPanel:
                 items = [w.HTML("<b>Agreed before signing:</b>"), *self.checklist.values(), *items]
             if group == "Vendor failure":
                 items.append(self.controls["after_failure"])
+            if group == "Trust over time":
+                items = [
+                    self.controls["trust_policy"],
+                    w.HTML(
+                        "Under the <b>ramp</b> every vendor starts at the headline trust and is judged "
+                        "at each milestone. An <b>exit trigger</b> leaves a vendor after that many "
+                        "incidents within the window (0: no trigger)."
+                    ),
+                    *items,
+                ]
             sections.append(w.VBox(items))
             titles.append(group)
         sections.append(w.VBox([self.n_trials, self.seed]))
@@ -407,6 +458,9 @@ class ControlPanel:
                 changes[name] = editor.value
             elif not editor.toggle.value and editor.edited and name not in changes:
                 changes[name] = self.value_of(name)  # back to one number
+        if changes.get("trust_policy", self.base.trust_policy) == "fixed":  # the greyed ramp is unused
+            defaults = default_values()
+            changes.update({name: defaults[name] for name in RAMP_FIELDS})
         return self.base.replace(**changes)
 
     def value_of(self, name: str):
@@ -431,6 +485,7 @@ class ControlPanel:
             if p.name in self.ranges:
                 self.ranges[p.name].set(value)
         self.controls["after_failure"].value = self.base.after_failure
+        self.controls["trust_policy"].value = self.base.trust_policy
         self.touched.clear()
 
     def parameters(self) -> dict:

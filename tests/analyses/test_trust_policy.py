@@ -89,3 +89,27 @@ def test_trust_quantiles_follow_the_ramp():
     assert q["p50"].iloc[-1] > 0.5  # most vendors have earned trust by the end
     fixed = trust_quantiles(simulate(Scenario(trust=0.45), n_trials=500, seed=1))
     assert (fixed["p50"] == 0.45).all()
+
+
+def test_the_tornado_adds_the_rules_a_scenario_uses_within_their_bounds():
+    from outsourcing_risk import tornado
+    from outsourcing_risk.analyses.tornado import DEFAULT_TORNADO_INPUTS, default_inputs, input_range
+
+    assert default_inputs(Scenario()) == list(DEFAULT_TORNADO_INPUTS)
+    ramp = Scenario(
+        trust_policy="ramp",
+        trust=0.8,
+        trust_ceiling=0.85,
+        exit_trigger_incidents=1,
+        exit_trigger_window=1,
+        vendor_quality_spread=1 / 3,
+    )
+    names = default_inputs(ramp)
+    for name in ("trust_step", "trust_cut", "trust_ceiling", "milestone_months"):
+        assert name in names
+    assert names[-3:] == ["exit_trigger_incidents", "exit_trigger_window", "vendor_quality_spread"]
+    assert input_range(ramp, "trust_ceiling")[0] == 0.8  # never below the start
+    assert input_range(ramp, "trust")[1] == 0.85  # the start never above the ceiling
+    assert input_range(ramp, "exit_trigger_incidents")[:2] == (1, 2)  # the trigger stays on
+    table = tornado(ramp, n_trials=1_000, seed=1)
+    assert set(names) == set(table.index)

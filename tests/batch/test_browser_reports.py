@@ -72,8 +72,8 @@ def test_every_chart_of_a_report_renders_offline(reports):
     out, summary = reports
     with browser_page() as page:
         dialogs = _open(page, out / summary.loc["Plain", "report"])
-        assert _charts_drawn(page) == (6, 6), (
-            "5 report charts and the what-if's (its two panels are one figure)"
+        assert _charts_drawn(page) == (7, 7), (
+            "6 report charts (with the trust path) and the what-if's (its two panels are one figure)"
         )
         assert page.errors == []
         assert page.outside_requests == []
@@ -92,8 +92,8 @@ def test_a_hostile_name_is_shown_as_text_and_runs_no_script(reports):
         assert "<script>alert(2)</script>" in page.inner_text("body")
         chart_titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
         assert any(HOSTILE in t for t in chart_titles), chart_titles
-        assert _charts_drawn(page) == (6, 6), (
-            "5 report charts and the what-if's (its two panels are one figure)"
+        assert _charts_drawn(page) == (7, 7), (
+            "6 report charts (with the trust path) and the what-if's (its two panels are one figure)"
         )
         assert page.errors == []
 
@@ -344,7 +344,7 @@ def test_a_report_reads_whole_on_a_phone_and_prints_every_chart_whole(reports, t
         page.emulate_media(media="print")
         page.wait_for_timeout(500)
         charts = page.evaluate(_CHART_BOXES)
-        assert len(charts) == 6
+        assert len(charts) == 7
         for chart in charts:
             box = chart["box"]
             assert box[2] - box[0] <= 681, "drawn at the printable width of A4 and Letter"
@@ -367,6 +367,7 @@ def test_a_report_reads_whole_on_a_phone_and_prints_every_chart_whole(reports, t
             "Cumulative savings by month",
             "Present value of savings",
             "What moves the mean saving",
+            "Trust by month under the best ramp",
         ):
             assert title in text
 

@@ -7,7 +7,7 @@ from outsourcing_risk.model.parameters import PARAMETERS
 
 def test_every_default_has_unit_rationale_and_source():
     table = defaults_table()
-    assert set(table) == {p.name for p in PARAMETERS} | {"after_failure"}
+    assert set(table) == {p.name for p in PARAMETERS} | {"after_failure", "trust_policy"}
     for name, entry in table.items():
         assert entry["unit"], name
         assert entry["rationale"].strip(), name

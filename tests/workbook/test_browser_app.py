@@ -82,12 +82,23 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
         assert page.locator(".js-plotly-plot").count() == 1, (
             "the charts once: fan and distribution, one figure"
         )
+        # Trust over time: the ramp policy chosen in its section reaches the cards.
+        page.get_by_text("Trust over time", exact=True).click()
+        shown = page.locator('.or-kpi[data-kpi="mean_npv"]').first.get_attribute("data-value")
+        page.locator("select").filter(has=page.locator("option", has_text="ramp")).first.select_option("ramp")
+        page.wait_for_function(
+            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
+        )
+        ramp = Scenario(trust=0.61, switching_cost=350_000, trust_policy="ramp")
+        assert _kpi(page, "mean_npv") == pytest.approx(
+            simulate(ramp, n_trials=20_000, seed=2026).npv.mean(), rel=1e-12
+        )
         _clean(page)
         # On a phone the controls stack: every headline slider, field and button within the screen.
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_timeout(500)
         edges = page.evaluate(
-            """() => Array.from(document.querySelectorAll('.widget-hslider, input[type=text], .widget-toggle-button'))
+            """() => Array.from(document.querySelectorAll('.widget-hslider, input[type=text], .widget-toggle-button, select'))
               .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.top < 1200).map(r => r.right)"""
         )
         assert edges

@@ -179,3 +179,37 @@ def test_committed_notebooks_are_what_the_git_filter_stores(path):
     for cell in checked:
         assert "keep_output" in cell.metadata.get("tags", [])
         assert cell.outputs, "the reference output nbval compares"
+
+
+def test_a_report_with_a_ramp_and_a_trigger_shows_trust_over_time(tmp_path):
+    import json
+
+    nb = run(
+        REPORT,
+        tmp_path,
+        scenario_name="Ramp <b>and</b> trigger",
+        trust_policy="ramp",
+        trust=0.4,
+        vendor_quality_spread=1.0,
+        exit_trigger_incidents=3,
+        exit_trigger_window=12,
+        n_trials=2_000,
+        seed=3,
+        whatif=False,
+    )
+    shown = texts(nb, kinds=("text/html",))
+    assert "or-policy-sentence" in shown
+    assert "Fixed trust, at its best" in shown
+    assert "The ramp and an exit trigger" in shown
+    assert "Ramp &lt;b&gt;and&lt;/b&gt; trigger" in shown
+    figures = [
+        o["data"][PLOTLY_MIME]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if PLOTLY_MIME in o.get("data", {})
+    ]
+    titles = [f["layout"]["title"]["text"] for f in figures]
+    assert "Trust by month under this scenario's ramp" in titles
+    # The tornado moves the rules this scenario uses.
+    assert any("Trust gained per clean milestone" in json.dumps(f) for f in figures)
+    assert any("Exit trigger: leave after" in json.dumps(f) for f in figures)

@@ -127,7 +127,7 @@ def test_vendor_ranker_reranks_when_weights_move():
 def test_every_slider_moves_in_round_steps_of_one_to_two_percent_of_its_range(scenario):
     panel = ControlPanel(scenario, n_trials=2_000)
     for name, control in panel.controls.items():
-        if name == "after_failure" or isinstance(control.step, int):
+        if name in ("after_failure", "trust_policy") or isinstance(control.step, int):
             continue
         positions = (control.max - control.min) / control.step
         assert 40 <= positions <= 100.5, (name, control.min, control.max, control.step)
@@ -278,3 +278,44 @@ def test_cards_and_charts_of_an_invalid_setting_are_greyed_until_it_is_valid():
     editor.fields[0].value, editor.fields[2].value = 100_000, 500_000
     explorer.update()
     assert "or-stale" not in explorer.kpis._dom_classes
+
+
+def test_the_ramp_controls_work_under_the_ramp_policy_only():
+    panel = ControlPanel()
+    assert panel.controls["trust_step"].disabled
+    assert panel.typed["trust_step"].text.disabled
+    panel.controls["trust_step"].set_state({"value": 0.3})  # forged while greyed: not used
+    assert panel.scenario.trust_step == 0.1
+    assert not panel.scenario.adaptive
+    panel.controls["trust_policy"].value = "ramp"
+    assert not panel.controls["trust_step"].disabled
+    panel.controls["trust_step"].value = 0.15
+    assert (panel.scenario.trust_policy, panel.scenario.trust_step) == ("ramp", 0.15)
+    panel.controls["trust_policy"].value = "fixed"  # back: the ramp's values are left unused
+    assert panel.scenario == Scenario()
+
+
+def test_a_trigger_takes_a_number_and_a_window_and_zero_turns_it_off():
+    panel = ControlPanel()
+    panel.controls["exit_trigger_incidents"].value = 4
+    assert panel.controls["exit_trigger_window"].value == 12  # a starting window, shown on its slider
+    assert (panel.scenario.exit_trigger_incidents, panel.scenario.exit_trigger_window) == (4, 12)
+    panel.controls["exit_trigger_window"].value = 0
+    assert panel.controls["exit_trigger_incidents"].value == 0
+    assert not panel.scenario.adaptive
+    panel.controls["exit_trigger_window"].value = 7
+    assert (panel.scenario.exit_trigger_incidents, panel.scenario.exit_trigger_window) == (3, 7)
+
+
+def test_the_explorer_follows_a_ramp_a_trigger_and_vendors_that_differ():
+    explorer = WhatIfExplorer(Scenario(), n_trials=3_000, seed=9)
+    controls = explorer.panel.controls
+    controls["trust_policy"].value = "ramp"
+    controls["vendor_quality_spread"].value = 1.0
+    controls["exit_trigger_incidents"].value = 3
+    assert explorer.wait()
+    expected = Scenario(
+        trust_policy="ramp", vendor_quality_spread=1.0, exit_trigger_incidents=3, exit_trigger_window=12
+    )
+    assert explorer.panel.scenario == expected
+    assert _card(explorer, "mean_npv") == simulate(expected, n_trials=3_000, seed=9).npv.mean()
