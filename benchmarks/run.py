@@ -747,7 +747,7 @@ def section_install():
             capture_output=True,
         )
         (wheel,) = tmp.glob("outsourcing_risk-*.whl")
-        for extras in ("", "[dask]", "[images]", "[lab]", "[app]", "[all]"):
+        for extras in ("", "[dask]", "[images]", "[pdf]", "[lab]", "[app]", "[all]"):
             env = tmp / f"env{extras.strip('[]') or 'base'}"
             subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
             subprocess.run(

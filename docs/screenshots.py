@@ -1,7 +1,10 @@
-"""Screenshots of what a recipient gets (``make screenshots``): the top of a report and the index.
+"""Screenshots of what a recipient gets (``make screenshots``): the top of a report, the index,
+the what-if section, the trust section, the app, a report on a phone and a printed page.
 
-Runs the batch on the shipped scenario table into a temporary folder and photographs the pages in
-Debian's chromium, offline, at 1280 × 900. The PNGs land in ``docs/img/`` and the README shows them.
+Runs the batch on the shipped scenario table into a temporary folder (with ``--pdf``) and
+photographs the pages in Debian's chromium, offline, at 1280 × 900 and at 390 × 844 (a phone);
+the printed page is page 2 of the report's PDF, rasterised by pdftoppm (poppler-utils). The PNGs
+land in ``docs/img/`` and the README shows them.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ def main() -> int:
                 "--out",
                 str(out),
                 "--quiet",
+                "--pdf",
             ],
             check=True,
         )
@@ -63,9 +67,45 @@ def main() -> int:
             page.wait_for_timeout(800)
             page.locator(".or-whatif").screenshot(path=str(IMG / "what-if.png"))
             print(f"wrote {IMG / 'what-if.png'}")
+            page.goto(pages["report-top.png"].as_uri())
+            page.wait_for_selector(".or-policy-sentence")
+            section = page.locator("h2", has_text="Building trust over time")
+            top = section.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+            bottom = page.locator(".or-policies").evaluate(
+                "e => e.getBoundingClientRect().bottom + window.scrollY"
+            )
+            page.screenshot(
+                path=str(IMG / "trust-over-time.png"),
+                full_page=True,
+                clip={"x": 0, "y": top - 10, "width": 1280, "height": bottom - top + 20},
+            )
+            print(f"wrote {IMG / 'trust-over-time.png'}")
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            phone.goto(pages["report-top.png"].as_uri())
+            phone.wait_for_selector(".js-plotly-plot .main-svg")
+            phone.wait_for_timeout(1200)  # the charts fit the phone after the page's load
+            phone.screenshot(
+                path=str(IMG / "report-phone.png"),
+                full_page=True,
+                clip={"x": 0, "y": 0, "width": 390, "height": 1900},
+            )
+            print(f"wrote {IMG / 'report-phone.png'}")
             _app_screenshot(browser)
             browser.close()
+        _printed_page(out / summary.loc[REPORT, "report"].replace(".html", ".pdf"))
     return 0
+
+
+def _printed_page(pdf: Path) -> None:
+    """Page 2 of the report as the batch printed it (``--pdf``, A4): the charts whole on paper."""
+    if shutil.which("pdftoppm") is None:
+        print("no printed page: pdftoppm is not installed (apt-get install poppler-utils)", file=sys.stderr)
+        return
+    stem = IMG / "report-print"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", "-singlefile", str(pdf), str(stem)], check=True
+    )
+    print(f"wrote {stem}.png")
 
 
 def _app_screenshot(browser) -> None:

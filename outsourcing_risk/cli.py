@@ -206,6 +206,15 @@ def _report_command(sub) -> None:
     )
     report.add_argument("--images", choices=("png", "svg"), help="also write the key charts as images")
     report.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report to a PDF as Ctrl+P prints it, every chart whole (needs "
+        "outsourcing-risk[pdf] and Chrome or Chromium)",
+    )
+    report.add_argument(
+        "--paper", choices=("a4", "letter"), default="a4", help="paper of --pdf, portrait (default: a4)"
+    )
+    report.add_argument(
         "--no-whatif",
         dest="whatif",
         action="store_false",
@@ -348,6 +357,7 @@ def _run_report(args) -> int:
             progress=args.progress,
             scheduler=args.scheduler,
             force=args.force,
+            pdf=args.paper if args.pdf else None,
         )
     except BatchInterrupted as exc:
         done = sum(o.status != "not run" for o in exc.outcomes)
@@ -374,8 +384,13 @@ def _run_report(args) -> int:
     failed = [o for o in outcomes if o.status != "ok"]
     reported = [o for o in outcomes if o.report]
     without_images = sum(o.status != "ok" for o in reported)
-    note = f" ({without_images} of them without their images)" if without_images else ""
+    extras = "images or PDF" if args.pdf and args.images else "PDF" if args.pdf else "images"
+    note = f" ({without_images} of them without their {extras})" if without_images else ""
     print(_safe(f"{len(reported)} of {len(outcomes)} reports written to {out}{note}"))
+    if args.pdf:
+        print(
+            _safe(f"{sum(bool(o.pdf) for o in outcomes)} printed to PDF ({args.paper.upper()}) beside them")
+        )
     print(_safe(f"open {out / 'index.html'} in a browser (it works offline)"))
     for o in failed:
         print(

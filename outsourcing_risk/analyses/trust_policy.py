@@ -68,6 +68,13 @@ class _Candidate:
     scenario: Scenario
     setting: str
 
+    @property
+    def short(self) -> str:
+        """The setting in a table's cell."""
+        s = self.scenario
+        trust = _ramp_setting(s, short=True) if s.trust_policy == "ramp" else _fixed_setting(s)
+        return f"{trust}; {_trigger_setting(s, short=True)}" if s.exit_trigger_incidents else trust
+
 
 def _best(candidates: list[_Candidate], n: int, seed: int) -> _Candidate:
     """The candidate with the highest mean NPV on the search run."""
@@ -80,7 +87,12 @@ def _points(share: float) -> str:
     return f"{share * 100:.3g} points"
 
 
-def _ramp_setting(s: Scenario) -> str:
+def _ramp_setting(s: Scenario, short: bool = False) -> str:
+    if short:
+        return (
+            f"start {s.trust:.0%}, +{s.trust_step * 100:.3g} / −{s.trust_cut * 100:.3g} points per "
+            f"{s.milestone_months}-month milestone, at most {s.trust_ceiling:.0%}"
+        )
     return (
         f"start at {s.trust:.0%}; {_points(s.trust_step)} more after each milestone of {s.milestone_months} "
         f"months without an incident, {_points(s.trust_cut)} less after one with an incident; at most "
@@ -88,8 +100,10 @@ def _ramp_setting(s: Scenario) -> str:
     )
 
 
-def _trigger_setting(s: Scenario) -> str:
+def _trigger_setting(s: Scenario, short: bool = False) -> str:
     k, w = s.exit_trigger_incidents, s.exit_trigger_window
+    if short:
+        return f"leave after {k} incidents in {w} months" if k else "no trigger"
     return f"leave after {k} incidents within {w} months" if k else "no exit trigger"
 
 
@@ -103,7 +117,7 @@ def compare_policies(
     """The scenario's trust policies side by side (docs/model.md, "Comparing policies").
 
     Rows: ``as given`` (the scenario itself), ``best fixed trust``, ``best ramp`` and ``ramp +
-    trigger``. Columns: ``setting`` (in words), ``mean_npv``, ``se_npv``, ``p_loss``, ``cvar5``,
+    trigger``. Columns: ``short`` and ``setting`` (the policy in a few words and in full), ``mean_npv``, ``se_npv``, ``p_loss``, ``cvar5``,
     ``p_voluntary_exit``, ``p_left_good``, ``p_kept_bad``, ``mean_trust``, ``p_failure``, and
     ``gain`` = mean NPV minus the best fixed trust's on the same trials, with ``se_gain`` its
     standard error. The search runs ``search_trials`` trials (default a quarter of ``n_trials``,
@@ -151,7 +165,7 @@ def compare_policies(
     base = results["best fixed trust"].npv
     rows = {}
     for c in (given, fixed, ramp, trigger):
-        rows[c.label] = _row(c.setting, results[c.label], base)
+        rows[c.label] = {"short": c.short, **_row(c.setting, results[c.label], base)}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.attrs["spread"] = scenario.vendor_quality_spread
     table.attrs["winner"] = _winner(table)
@@ -160,11 +174,12 @@ def compare_policies(
     return table
 
 
+def _fixed_setting(s: Scenario) -> str:
+    return f"trust {s.trust:.0%}" if isinstance(s.trust, float) else f"trust {s.trust}"
+
+
 def _given_setting(s: Scenario) -> str:
-    if s.trust_policy == "ramp":
-        trust = _ramp_setting(s)
-    else:
-        trust = f"trust {s.trust:.0%}" if isinstance(s.trust, float) else f"trust {s.trust}"
+    trust = _ramp_setting(s) if s.trust_policy == "ramp" else _fixed_setting(s)
     return f"{trust}; {_trigger_setting(s)}"
 
 

@@ -110,6 +110,7 @@ class Outcome:
     notebook: str = ""
     seconds: float = 0.0
     images: list[str] = field(default_factory=list)
+    pdf: str = ""
 
 
 def slugify(name: str) -> str:
@@ -227,6 +228,7 @@ def run_batch(
     notebook: Path | None = None,
     scheduler: str | None = None,
     force: bool = False,
+    pdf: str | None = None,
 ) -> list[Outcome]:
     """Run every job; write the reports, ``summary.csv`` and ``index.html`` into ``out_dir``.
 
@@ -245,11 +247,14 @@ def run_batch(
     (before anything runs) when the cluster cannot be used; :class:`BatchInterrupted` after writing
     the index and summary when SIGINT, SIGTERM or SIGHUP stopped the run (a second one while they
     are written waits until they are on disk).
+
+    ``pdf`` (``"a4"`` or ``"letter"``) also prints each written report to ``<name>.pdf`` as a
+    reader's Ctrl+P does (:mod:`~outsourcing_risk.batch.pdf`), after the rows.
     """
-    _check_options(timeout, images)
+    _check_options(timeout, images, pdf)
     with signals_recorded() as late:  # a signal between the pool's own handling and the end
         ordered, stopped = _batch(
-            jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late
+            jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf
         )
     stopped = stopped or (late[0] if late else None)
     if stopped:
@@ -257,7 +262,7 @@ def run_batch(
     return ordered
 
 
-def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late):
+def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf=None):
     """The run itself (see :func:`run_batch`): the outcomes in table order and the stopping signal."""
     remove_orphans()
     custom_notebook = notebook is not None
@@ -266,7 +271,9 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
     cluster = _dask_pool(scheduler, workers, timeout, notebook.read_bytes() if custom_notebook else None)
     try:
         folder = OutputFolder(out_dir, force=force)
-        folder.claim(["index.html", "summary.csv", *(n for job in jobs for n in _files_of(job, images))])
+        folder.claim(
+            ["index.html", "summary.csv", *(n for job in jobs for n in _files_of(job, images, pdf=bool(pdf)))]
+        )
     except BaseException:
         if cluster is not None:
             cluster.close()
@@ -279,12 +286,45 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
         f"the batch was stopped ({signal.Signals(stopped).name}) before this row finished" if stopped else ""
     )
     ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
+    if pdf and not stopped:
+        _print_pdfs(folder, ordered, pdf, late)
     _write_summary_and_index(folder, ordered)
     return ordered, stopped
 
 
-def _check_options(timeout, images) -> None:
-    """Refuse a bad timeout or image format, and images without a browser, before anything runs."""
+def _print_pdfs(folder: OutputFolder, ordered: list[Outcome], paper: str, late: list) -> None:
+    """``--pdf``: each written report printed beside it; a report that cannot be printed flags
+    its row with the reason (its HTML stays). A signal stops the printing between reports."""
+    from .pdf import print_reports
+
+    printed = {o.job.slug: o for o in ordered if o.report}
+    unwritten: dict[str, str] = {}
+
+    def save(name: str, data: bytes) -> None:
+        try:
+            folder.write(name, data)
+        except OutputError as exc:  # a full disk: this PDF is missing, the rest goes on
+            unwritten[name] = f"pdf: {exc}"
+
+    problems = print_reports(
+        [(f"{slug}.pdf", folder.path / o.report) for slug, o in printed.items()],
+        image_browser() or "",
+        paper,
+        save,
+        stop=lambda: bool(late),
+    )
+    problems.update(unwritten)
+    for slug, outcome in printed.items():
+        name = f"{slug}.pdf"
+        if name in problems:
+            outcome.status, outcome.error = "failed", problems[name]
+        elif name in folder.written:
+            outcome.pdf = name
+
+
+def _check_options(timeout, images, pdf=None) -> None:
+    """Refuse a bad timeout, image format or paper, and images or PDFs without what they need,
+    before anything runs."""
     if isinstance(timeout, bool) or not (isinstance(timeout, int | float) and 0 < timeout <= MAX_TIMEOUT):
         raise ValueError(
             f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:,} (a week) (got {timeout!r})"
@@ -301,6 +341,14 @@ def _check_options(timeout, images) -> None:
             "--images needs Chrome or Chromium for kaleido and none was found: install chromium "
             "(apt-get install chromium) or set BROWSER_PATH, or run without --images"
         )
+    if pdf not in (None, "a4", "letter"):
+        raise ValueError(f"pdf must be 'a4', 'letter' or None (got {pdf!r})")
+    if pdf:
+        from .pdf import pdf_problem
+
+        problem = pdf_problem(image_browser())
+        if problem:
+            raise OutputError(problem)
 
 
 def _dask_pool(scheduler: str | None, workers: int, timeout: float, notebook: bytes | None) -> RowPool | None:
@@ -406,14 +454,17 @@ def _remove_soon(folder: Path, seconds: float = 3.0) -> None:
         time.sleep(0.1)
 
 
-def _files_of(job: Job, images: str | None = "any") -> list[str]:
-    """The files a row may write: its report and notebook, and its images (``"any"``: of both
-    formats, as a rerun removes them)."""
+def _files_of(job: Job, images: str | None = "any", pdf: bool = True) -> list[str]:
+    """The files a row may write: its report and notebook, its images (``"any"``: of both
+    formats) and its PDF (by default: a rerun removes what an earlier run printed)."""
     kinds = ("png", "svg") if images == "any" else (images,) if images else ()
-    return [
-        f"{job.slug}{end}"
-        for end in (".html", ".ipynb", *(f"-{c}.{k}" for k in kinds for c in ("fan", "npv")))
-    ]
+    ends = (
+        ".html",
+        ".ipynb",
+        *(f"-{c}.{k}" for k in kinds for c in ("fan", "npv")),
+        *((".pdf",) if pdf else ()),
+    )
+    return [f"{job.slug}{end}" for end in ends]
 
 
 def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:

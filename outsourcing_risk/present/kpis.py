@@ -192,7 +192,7 @@ def policy_table(table: pd.DataFrame, currency: str = "USD") -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "How": table["setting"].to_numpy(),
+            "How": table["short"].to_numpy(),
             f"Mean saving ({currency})": [money(v, currency) for v in table["mean_npv"]],
             f"Against fixed trust at its best ({currency})": [
                 "—" if name == "best fixed trust" else f"{money(g, currency)} ± {money(2 * se, currency)}"

@@ -63,7 +63,7 @@ def test_every_good_row_has_an_offline_html_and_its_notebook(batch):
         html = (out / report).read_text()
         assert (out / notebook).exists()
         assert 'src="http' not in html, "nothing is fetched from the network"
-        assert html.count("Plotly.newPlot") == 5
+        assert html.count("Plotly.newPlot") == 6  # with the trust path (its section, issue 23)
         assert len(PLOTLY_JS.findall(html)) == 1, "plotly.js embedded once"
         assert len(html.encode()) <= 7.0e6, "5.5 MB of report and at most 1.5 MB of what-if"
         assert "scenario_from_parameters" not in html, "code is hidden"
@@ -305,3 +305,20 @@ def test_rows_that_share_a_kept_kernel_print_nothing_of_it(tmp_path):
         text = notebook.read_text()
         assert "History logging" not in text, notebook.name
         assert "ERROR!" not in text, notebook.name
+
+
+def test_pdf_needs_a_paper_playwright_and_a_browser(monkeypatch):
+    import importlib.util
+
+    from outsourcing_risk.batch import pdf, runner
+
+    with pytest.raises(ValueError, match="pdf must be 'a4', 'letter' or None"):
+        runner._check_options(600, None, "a3")
+    monkeypatch.setattr(runner, "image_browser", lambda: None)
+    with pytest.raises(runner.OutputError, match="--pdf needs Chrome or Chromium and none was found"):
+        runner._check_options(600, None, "a4")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "playwright" else real(name)
+    )
+    assert 'pip install "outsourcing-risk[pdf]"' in pdf.pdf_problem("/usr/bin/chromium")

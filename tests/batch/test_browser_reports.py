@@ -43,6 +43,7 @@ def reports(tmp_path_factory):
             "--trials",
             "2000",
             "--quiet",
+            "--pdf",  # printed as Ctrl+P prints them (issue 21)
         ],
         capture_output=True,
         text=True,
@@ -328,14 +329,23 @@ def test_a_report_reads_whole_on_a_phone_and_prints_every_chart_whole(reports, t
         page.set_viewport_size({"width": 390, "height": 844})
         _open(page, path)
         page.wait_for_timeout(600)  # the charts fit themselves after the page's load
-        assert page.evaluate("document.documentElement.scrollWidth") <= 392, "nothing wider than the phone"
-        for chart in page.evaluate(_CHART_BOXES):
-            assert chart["box"][2] <= 392
-            assert all(_inside(t, chart["box"]) for t in chart["text"]), chart
-        fan_months = page.evaluate(
-            "() => document.querySelectorAll('.js-plotly-plot')[0]._fullLayout.xaxis.range"
-        )
-        assert fan_months[0] >= 0, "the fan's month axis starts at month 0"
+        for width in (390, 768, 1280):  # a phone, a tablet, then wide again: each chart's own layout back
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(700)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 2, (
+                f"nothing wider at {width}"
+            )
+            charts = page.evaluate(_CHART_BOXES)
+            for chart in charts:
+                assert chart["box"][2] <= width + 2
+                assert chart["data"], (width, "every chart has drawn data")
+                assert all(_inside(t, chart["box"]) for t in chart["text"]), (width, chart)
+            fan_months = page.evaluate(
+                "() => document.querySelectorAll('.js-plotly-plot')[0]._fullLayout.xaxis.range"
+            )
+            assert fan_months[0] >= 0, "the fan's month axis starts at month 0"
+        widest = max(c["box"][2] - c["box"][0] for c in charts)
+        assert widest > 1000, "widened after the phone, the charts take the window's width again"
 
     with browser_page() as page:  # printed from a desktop-width window
         page.set_viewport_size({"width": 1280, "height": 900})
@@ -383,3 +393,29 @@ def test_the_index_fits_a_phone(reports):
         assert box <= 390
         for chart in page.evaluate(_CHART_BOXES):
             assert all(_inside(t, chart["box"]) for t in chart["text"]), chart
+
+
+def test_pdf_prints_every_report_whole_beside_it(reports, tmp_path):
+    """--pdf: Chromium's own --print-to-pdf fires no beforeprint and cut every chart; the batch
+    prints as a reader's Ctrl+P does: A4, every chart laid out at the page's width."""
+    import json
+    import shutil
+
+    out, summary = reports
+    manifest = json.loads((out / ".outsourcing-risk.json").read_text())
+    for report in summary["report"]:
+        pdf = out / report.replace(".html", ".pdf")
+        assert pdf.read_bytes().startswith(b"%PDF"), pdf
+        assert pdf.name in json.dumps(manifest), "a PDF is ours: a rerun may replace it"
+    if shutil.which("pdftotext") is None:
+        return
+    pdf = out / summary.loc["Risky low-cost bid", "report"].replace(".html", ".pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for title in ("Cumulative savings by month", "What moves the mean saving", "Trust by month"):
+        assert title in text
+    # Every chart's drawing reaches paper: the fan chart's page has ink in the plot, not only a title.
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 5

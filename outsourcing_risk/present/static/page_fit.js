@@ -57,6 +57,12 @@
     return path.split('.').reduce(function (o, k) { return o == null ? undefined : o[k]; }, obj);
   }
 
+  // A layout value as the chart was made, before any fitting changed it.
+  function original(el, key) {
+    var own = el.__orOwn;
+    return own && Object.prototype.hasOwnProperty.call(own, key) ? own[key] : get(el.layout, key);
+  }
+
   var KEYS = ['height', 'width', 'autosize', 'title.text', 'title.subtitle.text', 'title.y', 'title.yref', 'title.yanchor', 'title.pad.t',
               'xaxis.title.text', 'yaxis.title.text', 'yaxis.tickmode', 'yaxis.tickvals',
               'yaxis.ticktext', 'yaxis.tickfont.size', 'xaxis.nticks',
@@ -64,9 +70,9 @@
               'margin.l', 'margin.r', 'margin.t', 'margin.b'];
 
   function narrowLayout(el, width) {
-    var layout = el.layout, full = el._fullLayout;
-    var title = wrap(get(layout, 'title.text'), Math.max(18, Math.floor((width - 30) / 9.5)));
-    var subtitle = wrap(get(layout, 'title.subtitle.text'), Math.max(24, Math.floor((width - 30) / 6.5)));
+    var full = el._fullLayout;
+    var title = wrap(original(el, 'title.text'), Math.max(18, Math.floor((width - 30) / 9.5)));
+    var subtitle = wrap(original(el, 'title.subtitle.text'), Math.max(24, Math.floor((width - 30) / 6.5)));
     var plotHeight = full.height - full.margin.t - full.margin.b;  // the plot keeps its height
     // Bars lying on their side (the tornado) are labelled by category: on a narrow screen a label
     // keeps its first line, wrapped, so that the bars keep most of the width.
@@ -77,7 +83,7 @@
       return wrap(String(c).split(/<br\s*\/?>/i)[0], 16);
     }) : null;
     var plotWidth = width - (shortLabels ? 120 : Math.min(full.margin.l, 64)) - 12;
-    var xTitle = wrap(get(layout, 'xaxis.title.text'), Math.max(12, Math.floor(plotWidth / 10)));
+    var xTitle = wrap(original(el, 'xaxis.title.text'), Math.max(12, Math.floor(plotWidth / 10)));
     var top = Math.max(full.margin.t, 44 + 22 * lines(title) + 15 * lines(subtitle));
     var bottom = full.margin.b + 18 * Math.max(0, lines(xTitle) - 1);
     var update = {
@@ -87,7 +93,7 @@
       'title.yanchor': 'top',
       'title.pad.t': 24,  // plotly anchors a wrapped title by its first line's middle
       'xaxis.title.text': xTitle,
-      'yaxis.title.text': wrap(get(layout, 'yaxis.title.text'), Math.max(14, Math.floor(plotHeight / 10))),
+      'yaxis.title.text': wrap(original(el, 'yaxis.title.text'), Math.max(14, Math.floor(plotHeight / 10))),
       'margin.l': Math.min(full.margin.l, 64),
       'margin.r': Math.min(full.margin.r, 12),
       'xaxis.nticks': Math.max(3, Math.floor(plotWidth / 80))  // level tick labels, none on end
@@ -117,32 +123,77 @@
     return update;
   }
 
+  // Wider than NARROW (a tablet, a laptop, paper): the chart keeps its layout, but a title or
+  // subtitle longer than the chart wraps, anchored from the top so that more lines push the
+  // legend and the plot down. Null when everything fits as it is.
+  function wideLayout(el, width) {
+    var full = el._fullLayout;
+    var title = wrap(original(el, 'title.text'), Math.floor((width - 30) / 9.5));
+    var subtitle = wrap(original(el, 'title.subtitle.text'), Math.floor((width - 30) / 6.5));
+    var extra = 22 * Math.max(0, lines(title) - 1) + 15 * Math.max(0, lines(subtitle) - 1);
+    if (extra === 0) { return null; }
+    var ownTop = el.__orOwn ? el.__orOwn['margin.t'] : undefined;
+    var baseTop = typeof ownTop === 'number' ? ownTop : full.margin.t;
+    var legend = full.showlegend && original(el, 'legend.orientation') === 'h' ? 26 : 0;
+    var top = Math.max(baseTop + extra, 44 + 22 * lines(title) + 15 * lines(subtitle) + legend);
+    var plotHeight = full.height - full.margin.t - full.margin.b;
+    var update = {
+      'title.text': title,
+      'title.yref': 'container',
+      'title.y': 1,
+      'title.yanchor': 'top',
+      'title.pad.t': 24,
+      'margin.t': top,
+      height: plotHeight + top + full.margin.b
+    };
+    if (subtitle) { update['title.subtitle.text'] = subtitle; }
+    return update;
+  }
+
   // The chart's own box follows its new height (the page sized the box for the first drawing).
   function relayout(el, update) {
     if (update.height) { el.style.height = update.height + 'px'; }
     return window.Plotly.relayout(el, update);
   }
 
+  function keep(el) {  // the chart's own layout, once, before the first fitting
+    if (el.__orOwn) { return; }
+    var own = {};
+    KEYS.forEach(function (k) { own[k] = get(el.layout, k); });
+    own.__style = el.style.height;
+    el.__orOwn = own;
+  }
+
+  function restore(el) {
+    var back = {};
+    Object.keys(el.__orOwn).forEach(function (k) {  // null: plotly's default, where there was none
+      if (k !== '__style') { back[k] = el.__orOwn[k] === undefined ? null : el.__orOwn[k]; }
+    });
+    el.style.height = el.__orOwn.__style;
+    el.__orOwn = null;
+    el.__orFitted = null;
+    return window.Plotly.relayout(el, back).then(function () { return window.Plotly.Plots.resize(el); });
+  }
+
   function fit(el) {
     if (!ready(el) || el.closest('.or-whatif') || el.__orPrint) { return; }
     var width = (el.parentElement || el).getBoundingClientRect().width;  // the room it has
-    if (width < NARROW && el.__orOwn && Math.abs(width - el._fullLayout.width) > 2) {
-      relayout(el, narrowLayout(el, width));  // fitted already: to the new width
-    } else if (width < NARROW && !el.__orOwn) {
-      var own = {};
-      KEYS.forEach(function (k) { own[k] = get(el.layout, k); });
-      own.__style = el.style.height;
-      el.__orOwn = own;
-      relayout(el, narrowLayout(el, width));
-    } else if (width >= NARROW && el.__orOwn) {
-      var back = {};
-      Object.keys(el.__orOwn).forEach(function (k) {  // null: plotly's default, where there was none
-        if (k !== '__style') { back[k] = el.__orOwn[k] === undefined ? null : el.__orOwn[k]; }
-      });
-      el.style.height = el.__orOwn.__style;
-      el.__orOwn = null;
-      window.Plotly.relayout(el, back).then(function () { window.Plotly.Plots.resize(el); });
+    if (el.__orFitted && Math.abs(width - el.__orFitted) <= 2) { return; }  // fitted to this width
+    var narrow = width < NARROW;
+    var update = narrow ? narrowLayout(el, width) : wideLayout(el, width);
+    if (!update) {
+      if (el.__orOwn) { restore(el); }
+      return;
     }
+    var was = el.__orOwn;
+    if (was && !narrow && el.__orNarrow) {  // from a phone's layout to a wide one: start from its own
+      restore(el).then(function () { fit(el); });
+      return;
+    }
+    keep(el);
+    el.__orNarrow = narrow;
+    el.__orFitted = width;
+    relayout(el, update);
   }
 
   function fitAll() { charts().forEach(fit); }
@@ -161,17 +212,9 @@
       if (!ready(el) || el.__orPrint) { return; }
       var width = Math.min(PRINT_WIDTH, el._fullLayout.width);
       var update = {width: width, autosize: false};
-      if (!el.closest('.or-whatif') && !el.__orOwn) {
-        var full = el._fullLayout, layout = el.layout;
-        var title = wrap(get(layout, 'title.text'), Math.floor((width - 30) / 9.5));
-        var subtitle = wrap(get(layout, 'title.subtitle.text'), Math.floor((width - 30) / 6.5));
-        var extra = 22 * Math.max(0, lines(title) - 1) + 15 * Math.max(0, lines(subtitle) - 1);
-        if (extra > 0) {
-          update['title.text'] = title;
-          if (subtitle) { update['title.subtitle.text'] = subtitle; }
-          update['margin.t'] = full.margin.t + extra;
-          update.height = full.height + extra;
-        }
+      if (!el.closest('.or-whatif') && !el.__orNarrow) {
+        var titles = wideLayout(el, width);  // wrapped to the paper, from the chart's own titles
+        if (titles) { Object.keys(titles).forEach(function (k) { update[k] = titles[k]; }); }
       }
       var own = {};
       Object.keys(update).forEach(function (k) {
