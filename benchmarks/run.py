@@ -872,7 +872,7 @@ def section_trust():
             "",
         ),
         (
-            f"compare_policies at {n:,} trials (16 fixed, 36 ramps, 6 triggers searched at 5,000; 4 checked)",
+            f"compare_policies at {n:,} trials (16 fixed, 36 ramps, 6 triggers searched at 2,500; 4 checked)",
             f"median {statistics.median(compare):.2f} s, best {min(compare):.2f} s",
             "<= 5 s " + _ok(statistics.median(compare) <= 5),
         ),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analyses.exit_strategy import exit_strategy_value
     from .analyses.sweeps import grid, sweep, trust_curve
     from .analyses.tornado import tornado
+    from .analyses.trust_policy import compare_policies
     from .analyses.vendors import SCORECARD, compare_vendors, selection_score
     from .io.data import load_scenarios, load_vendors
     from .model.distributions import LogNormal, Pert, Triangular, Uniform
@@ -44,6 +45,7 @@ _PUBLIC = {
     "checklist_costs": "analyses.clarity",
     "clarity_from_checklist": "analyses.clarity",
     "exit_strategy_value": "analyses.exit_strategy",
+    "compare_policies": "analyses.trust_policy",
     "grid": "analyses.sweeps",
     "sweep": "analyses.sweeps",
     "trust_curve": "analyses.sweeps",
@@ -85,6 +87,7 @@ __all__ = [
     "__version__",
     "checklist_costs",
     "clarity_from_checklist",
+    "compare_policies",
     "compare_vendors",
     "exit_strategy_value",
     "export_whatif",

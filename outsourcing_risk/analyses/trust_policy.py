@@ -77,9 +77,18 @@ class _Candidate:
 
 
 def _best(candidates: list[_Candidate], n: int, seed: int) -> _Candidate:
-    """The candidate with the highest mean NPV on the search run."""
+    """The candidate with the highest mean NPV on the search run (the first, on a tie)."""
     means = [simulate(c.scenario, n_trials=n, seed=seed).npv.mean() for c in candidates]
     return candidates[int(np.argmax(means))]
+
+
+def _search_ramp(scenario: Scenario, n: int, seed: int) -> _Candidate:
+    """The best ramp of :data:`RAMP_GRID` on the search run."""
+    ramps = [
+        policy_scenario(scenario, "ramp", **dict(zip(RAMP_GRID, values, strict=True)))
+        for values in itertools.product(*RAMP_GRID.values())
+    ]
+    return _best([_Candidate("best ramp", s, _ramp_setting(s)) for s in ramps], n, seed)
 
 
 def _points(share: float) -> str:
@@ -113,6 +122,7 @@ def compare_policies(
     n_trials: int = 20_000,
     seed: int = 0,
     search_trials: int | None = None,
+    given: SimulationResult | None = None,
 ) -> pd.DataFrame:
     """The scenario's trust policies side by side (docs/model.md, "Comparing policies").
 
@@ -120,12 +130,15 @@ def compare_policies(
     trigger``. Columns: ``short`` and ``setting`` (the policy in a few words and in full), ``mean_npv``, ``se_npv``, ``p_loss``, ``cvar5``,
     ``p_voluntary_exit``, ``p_left_good``, ``p_kept_bad``, ``mean_trust``, ``p_failure``, and
     ``gain`` = mean NPV minus the best fixed trust's on the same trials, with ``se_gain`` its
-    standard error. The search runs ``search_trials`` trials (default a quarter of ``n_trials``,
+    standard error. The search runs ``search_trials`` trials (default an eighth of ``n_trials``,
     at least 2,000) with seed ``seed + 1``; the table is the check run, ``n_trials`` with ``seed``.
     ``.attrs``: ``winner`` (a row, or None when no policy beats the best fixed trust by more
     than :data:`WIN_SE` standard errors), ``spread`` (the scenario's vendor quality spread) and
-    ``scenarios`` (each row's scenario);
+    ``scenarios`` (each row's scenario) and ``trust_paths`` (:func:`trust_quantiles` of the best
+    ramp and, under the ramp policy, of the scenario as given);
     :func:`outsourcing_risk.present.narrative.policy_sentence` says the conclusion in words.
+    ``given``: the scenario's own simulation at ``n_trials`` and ``seed``, if there is one already
+    (a report has it), so that it is not run again.
 
     Examples
     --------
@@ -136,7 +149,7 @@ def compare_policies(
     require_scenario(scenario)
     if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)) or n_trials < 2:
         raise ValueError(f"n_trials must be a whole number ≥ 2 (got {n_trials!r})")
-    search_n = max(2_000, n_trials // 4) if search_trials is None else search_trials
+    search_n = max(2_000, n_trials // 8) if search_trials is None else search_trials
     search_seed = seed + 1
     fixed = _best(
         [
@@ -146,11 +159,7 @@ def compare_policies(
         search_n,
         search_seed,
     )
-    ramps = [
-        policy_scenario(scenario, "ramp", **dict(zip(RAMP_GRID, values, strict=True)))
-        for values in itertools.product(*RAMP_GRID.values())
-    ]
-    ramp = _best([_Candidate("best ramp", s, _ramp_setting(s)) for s in ramps], search_n, search_seed)
+    ramp = _search_ramp(scenario, search_n, search_seed)
     ramp_ramp = {name: getattr(ramp.scenario, name) for name in ("trust", *RAMP_FIELDS)}
     triggered = [policy_scenario(scenario, "ramp", trigger=kw, **ramp_ramp) for kw in TRIGGER_GRID]
     trigger = _best(
@@ -158,19 +167,26 @@ def compare_policies(
         search_n,
         search_seed,
     )
-    given = _Candidate("as given", scenario, _given_setting(scenario))
-    results = {
-        c.label: simulate(c.scenario, n_trials=n_trials, seed=seed) for c in (given, fixed, ramp, trigger)
-    }
+    as_given = _Candidate("as given", scenario, _given_setting(scenario))
+    reuse = (
+        given is not None and given.scenario == scenario and given.n_trials == n_trials and given.seed == seed
+    )
+    results: dict[str, SimulationResult] = {}
+    for c in (as_given, fixed, ramp, trigger):
+        own = given if c is as_given and reuse else None
+        results[c.label] = own if own is not None else simulate(c.scenario, n_trials=n_trials, seed=seed)
     base = results["best fixed trust"].npv
     rows = {}
-    for c in (given, fixed, ramp, trigger):
+    for c in (as_given, fixed, ramp, trigger):
         rows[c.label] = {"short": c.short, **_row(c.setting, results[c.label], base)}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.attrs["spread"] = scenario.vendor_quality_spread
     table.attrs["winner"] = _winner(table)
     table.attrs["n_trials"], table.attrs["search_trials"] = n_trials, search_n
-    table.attrs["scenarios"] = {c.label: c.scenario for c in (given, fixed, ramp, trigger)}
+    table.attrs["scenarios"] = {c.label: c.scenario for c in (as_given, fixed, ramp, trigger)}
+    table.attrs["trust_paths"] = {"best ramp": trust_quantiles(results["best ramp"])}
+    if scenario.trust_policy == "ramp":
+        table.attrs["trust_paths"]["as given"] = trust_quantiles(results["as given"])
     return table
 
 

@@ -12,7 +12,6 @@ from importlib.metadata import PackageNotFoundError, version
 import pandas as pd
 
 from ..model.scenario import Scenario
-from ..model.simulation import simulate
 from ..present.formatting import money
 from ..present.kpis import (
     changed_parameters,
@@ -115,32 +114,30 @@ def show_trust_over_time(result, n_trials: int, seed: int) -> None:
     fixed) and the policy table (docs/model.md, "Comparing policies")."""
     from IPython.display import HTML, display
 
-    from ..analyses.trust_policy import compare_policies, trust_quantiles
+    from ..analyses.trust_policy import compare_policies
     from ..present import plots
     from ..present.narrative import policy_sentence
 
     scenario = result.scenario
-    table = compare_policies(scenario, n_trials=n_trials, seed=seed)
+    table = compare_policies(scenario, n_trials=n_trials, seed=seed, given=result)
     display(
         HTML(
             '<p class="or-policy-sentence" style="font-size:16px;line-height:1.45;max-width:60em">'
             f"{html.escape(policy_sentence(table, scenario.currency))}</p>"
         )
     )
+    paths = table.attrs["trust_paths"]
     if scenario.trust_policy == "ramp":
-        shown, title = result, "Trust by month under this scenario's ramp"
-        subtitle = ""
+        shown, title, subtitle = paths["as given"], "Trust by month under this scenario's ramp", ""
     else:
-        best = table.attrs["scenarios"]["best ramp"]
-        shown = simulate(best, n_trials=n_trials, seed=seed)
-        title = "Trust by month under the best ramp"
+        shown, title = paths["best ramp"], "Trust by month under the best ramp"
         subtitle = (
             f"This scenario keeps trust at {scenario.trust:.0%}" if isinstance(scenario.trust, float) else ""
         )
         subtitle += (
             ". " if subtitle else ""
         ) + "The band holds 80 % of futures with a vendor; the line is the median."
-    plots.trust_path_chart(trust_quantiles(shown), title, subtitle).show()
+    plots.trust_path_chart(shown, title, subtitle).show()
     display(HTML(_table_html(policy_table(table, scenario.currency).reset_index(), "or-policies")))
 
 
