@@ -84,7 +84,10 @@ def lever_positions(scenario: Scenario) -> list[LeverPositions]:
         own = getattr(scenario, name)
         middle = centre(own)
         candidates: list[float]
-        if name == "trust":
+        if name == "trust" and scenario.trust_policy == "ramp":  # where vendors start: up to the ceiling
+            top = scenario.trust_ceiling
+            candidates = [round(float(v), 6) for v in np.linspace(min(0.1, top), top, 9)]
+        elif name == "trust":
             candidates = list(_TRUST)
         else:
             base = middle if middle > 0 else (0.05 if name == "vendor_failure_prob_annual" else 100_000.0)
@@ -168,8 +171,7 @@ class _Pair:
         factor = np.broadcast_to(
             1 - _per_trial(result, "exit_cost_reduction") * _per_trial(result, "exit_readiness"), (n,)
         )
-        assert result.failures is not None  # every simulation records its failures
-        trials, months = result.failures
+        trials, months = result.switch_events  # failures and voluntary exits: each pays a switch
         rate = _per_trial(result, "discount_rate_annual")
         rate = rate[trials] if np.ndim(rate) else rate
         # Per unit of switching cost: its present value in each trial, and the nominal amount paid
@@ -178,7 +180,7 @@ class _Pair:
         failed = np.flatnonzero(result.switches > 0)
         # A failed trial pays from its first failure on, unless a full exit plan makes switching
         # free (factor 0): then it never moves. Order the failed trials by that month.
-        first_paid = np.where(factor[failed] > 0, result.first_failure_month[failed], horizon + 1)
+        first_paid = np.where(factor[failed] > 0, result.first_switch_month[failed], horizon + 1)
         order = np.argsort(first_paid, kind="stable")
         failed = failed[order]
         self.failed = failed
@@ -324,7 +326,7 @@ def _pair_block(result: SimulationResult, costs, *, cols, plan, scratch) -> dict
     pair = _Pair(result, cols)
     shifts = pair.shifts(costs)
     start = np.quantile(-result.upfront, FAN_QUANTILES)[:, None]
-    p_failure = float(np.mean(result.switches > 0))
+    p_failure = float(np.mean(result.failure_count > 0))
     worst = max(1, math.ceil(0.05 * n_trials))
     # Every switching position at once. The fan: per month, the values of the trials that have
     # paid for a switch, shifted and sorted at each position, merged by rank with the others,

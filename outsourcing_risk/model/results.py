@@ -188,6 +188,28 @@ class SimulationResult:
         return pd.Series({k: float(v) for k, v in values.items()}, name=self.scenario.name)
 
     @property
+    def switch_events(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every switch, a failure or a voluntary exit: (trial indices, months). Each costs the
+        switching cost in its month."""
+        assert self.failures is not None  # every simulation records its failures
+        if self.exit_events is None:
+            return self.failures
+        return (
+            np.concatenate([self.failures[0], self.exit_events[0]]),
+            np.concatenate([self.failures[1], self.exit_events[1]]),
+        )
+
+    @property
+    def first_switch_month(self) -> np.ndarray:
+        """Per trial, the month of its first switch, a failure or a voluntary exit (0: none)."""
+        if self.exit_events is None:
+            return self.first_failure_month
+        first = np.full(self.n_trials, np.iinfo(np.int64).max)
+        trials, months = self.switch_events
+        np.minimum.at(first, trials, months)
+        return np.where(first == np.iinfo(np.int64).max, 0, first)
+
+    @property
     def failure_count(self) -> np.ndarray:
         """Vendor failures per trial (switches that were not voluntary exits)."""
         return self.switches if self.exits is None else self.switches - self.exits

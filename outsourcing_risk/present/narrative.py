@@ -39,7 +39,7 @@ def loss_driver(result: SimulationResult) -> str:
     losing = result.npv < 0
     if not losing.any():
         return ""
-    with_failure = float(np.mean(result.switches[losing] > 0))
+    with_failure = float(np.mean(result.failure_count[losing] > 0))
     readiness = result.scenario.exit_readiness
     no_plan = not isinstance(readiness, Distribution) and readiness == 0
     if with_failure >= 0.6:

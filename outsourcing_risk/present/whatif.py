@@ -39,6 +39,8 @@ def axes_for(scenario: Scenario) -> list[Axis]:
             for v in lever.values
         )
         label = param_label(lever.name, scenario.currency)
+        if lever.name == "trust" and scenario.trust_policy == "ramp":
+            label = "Trust each vendor starts at (%)"
         axes.append(Axis(lever.name, label, lever.values, texts, lever.start))
     return axes
 

@@ -62,6 +62,16 @@ SCENARIOS = [
         exit_readiness=1.0,
         exit_cost_reduction=1.0,
     ),
+    Scenario(  # voluntary exits pay for switches too; trust starts below a ceiling of 0.8
+        name="Ramp, trigger, vendors that differ",
+        trust_policy="ramp",
+        trust=0.4,
+        trust_ceiling=0.8,
+        exit_trigger_incidents=2,
+        exit_trigger_window=6,
+        incident_rate_max=0.8,
+        vendor_quality_spread=1.0,
+    ),
 ]
 
 
