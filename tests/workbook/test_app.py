@@ -62,9 +62,16 @@ def _get(url: str) -> tuple[int, str]:
 
 
 def _kernels(server) -> list[psutil.Process]:
-    return [
-        p for p in psutil.Process(server.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())
-    ]
+    """The app's live kernels. A kernel culled while they are listed is gone (a zombie until its
+    parent reaps it, or no process at all): it is not counted."""
+    live = []
+    for p in psutil.Process(server.pid).children(recursive=True):
+        try:
+            if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline()):
+                live.append(p)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue
+    return live
 
 
 def test_visitors_beyond_the_cap_get_a_page_that_says_so_and_idle_kernels_go(tmp_path):
