@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analyses.sweeps import grid, sweep, trust_curve
     from .analyses.tornado import tornado
     from .analyses.trust_policy import compare_policies
+    from .analyses.value_of_information import interview_value, value_of_information
     from .analyses.vendors import SCORECARD, compare_vendors, selection_score
     from .io.data import load_scenarios, load_vendors
     from .model.distributions import LogNormal, Pert, Triangular, Uniform
@@ -46,6 +47,8 @@ _PUBLIC = {
     "clarity_from_checklist": "analyses.clarity",
     "exit_strategy_value": "analyses.exit_strategy",
     "compare_policies": "analyses.trust_policy",
+    "value_of_information": "analyses.value_of_information",
+    "interview_value": "analyses.value_of_information",
     "grid": "analyses.sweeps",
     "sweep": "analyses.sweeps",
     "trust_curve": "analyses.sweeps",
@@ -92,6 +95,7 @@ __all__ = [
     "exit_strategy_value",
     "export_whatif",
     "grid",
+    "interview_value",
     "load_scenarios",
     "load_vendors",
     "plots",
@@ -101,6 +105,7 @@ __all__ = [
     "sweep",
     "tornado",
     "trust_curve",
+    "value_of_information",
     "whatif_grid",
 ]
 

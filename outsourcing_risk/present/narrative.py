@@ -10,15 +10,17 @@ import numpy as np
 import pandas as pd
 
 from ..analyses.trust_policy import WIN_SE
+from ..analyses.value_of_information import QUALITY
 from ..model.distributions import Distribution, centre
 from ..model.results import SimulationResult
-from .formatting import chance_in_words, money, month, percent
+from .formatting import chance_in_words, money, month, param_label, percent
 
 __all__ = [
     "VERDICT_RULE",
     "conclusion",
     "failure_explained",
     "horizon_words",
+    "information_sentence",
     "loss_driver",
     "policy_sentence",
     "verdict",
@@ -202,4 +204,43 @@ def policy_sentence(table: pd.DataFrame, currency: str = "USD") -> str:
             f" An exit trigger does not pay here: with the best one ({trigger}) the mean saving is "
             f"{change(trig)} than with the best fixed trust; {errors}."
         )
+    return text
+
+
+def information_sentence(
+    table: pd.DataFrame, interview: pd.DataFrame | None = None, cost: float | None = None
+) -> str:
+    """The value of information in words: what learning everything would be worth, the input most
+    worth learning, and (with ``interview``) what an interview that halves the uncertainty about the
+    vendor's quality is worth, next to its ``cost``."""
+
+    currency = table.attrs.get("currency", "USD")
+    evpi = table.loc["all"]
+    inputs = table.drop(index="all")
+    if not evpi["value"] > 2 * evpi["se"]:
+        text = (
+            "Learning more before signing would not change the decision here: "
+            f"{'outsourcing' if table.attrs.get('decision_now') == 'outsource' else 'keeping the service in-house'} "
+            "stays the better choice whatever the uncertain inputs turn out to be."
+        )
+    else:
+        top = str(inputs["value"].idxmax())
+        name = (
+            "the vendor's own quality" if top == QUALITY else param_label(top, currency, unit=False).lower()
+        )
+        text = (
+            f"Knowing every uncertain input before signing would be worth about {money(evpi['value'], currency)}; "
+            f"the one most worth learning is {name}: knowing it alone is worth about "
+            f"{money(inputs.loc[top, 'value'], currency)}."
+        )
+    if interview is not None and not interview.empty:
+        half = float(np.interp(0.5, interview.index.to_numpy(dtype=float), interview["value"].to_numpy()))
+        text += (
+            f" An interview or reference check that halves your uncertainty about the vendor's quality is "
+            f"worth about {money(half, currency)}"
+        )
+        if cost is not None:
+            verdict = "less than" if cost < half else "more than"
+            text += f"; it costs {money(cost, currency)}, {verdict} it is worth"
+        text += "."
     return text

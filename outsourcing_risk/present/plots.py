@@ -28,6 +28,8 @@ __all__ = [
     "exit_strategy_chart",
     "fan_chart",
     "grid_heatmap",
+    "information_chart",
+    "interview_chart",
     "kpi_comparison_chart",
     "npv_histogram",
     "tornado_chart",
@@ -334,6 +336,83 @@ def trust_path_chart(quantiles: pd.DataFrame, title: str, subtitle: str = "") ->
     fig.update_layout(
         xaxis=dict(title="Month", range=[1, int(months[-1])]),
         yaxis=percent_axis(title="Trust in the vendor", range=[0, 1.02]),
+    )
+    return fig
+
+
+def information_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
+    """What learning each uncertain input before signing is worth (EVPPI), with two standard
+    errors, and the value of learning everything (EVPI) as a line."""
+    rows = table.drop(index="all")[::-1]
+    labels = [
+        QUALITY_LABEL if n == "vendor_quality" else param_label(n, currency, unit=False) for n in rows.index
+    ]
+    fig = _figure(
+        "What learning each input before signing is worth",
+        "The value of deciding once the input is known; the bar's whisker is two standard errors.",
+    )
+    fig.add_trace(
+        go.Bar(
+            x=rows["value"],
+            y=labels,
+            orientation="h",
+            name="worth learning",
+            marker_color=GAIN,
+            error_x=dict(type="data", array=2 * rows["se"], color=MUTED),
+            hovertemplate="%{y}: " + _money_hover(currency, "x") + "<extra></extra>",
+        )
+    )
+    evpi = float(table["value"].iloc[0])  # the row "all" comes first
+    fig.add_vline(
+        x=evpi,
+        line=dict(color=ACCENT, dash="dash", width=2),
+        annotation_text=f"everything: {money(evpi, currency)}",
+        annotation_position="top",
+    )
+    fig.update_layout(
+        xaxis=money_axis(
+            currency, title=f"Expected value of the information ({currency})", rangemode="tozero"
+        ),
+        showlegend=False,
+        height=max(320, 140 + 40 * len(rows)),
+    )
+    return fig
+
+
+#: How a reader names the first vendor's own quality among the inputs.
+QUALITY_LABEL = "The vendor's own quality"
+
+
+def interview_chart(table: pd.DataFrame, currency: str = "USD", cost: float | None = None) -> go.Figure:
+    """The value of an interview (EVSI) by its accuracy, with two standard errors, and its cost."""
+    x = table.index.to_numpy(dtype=float)
+    fig = _figure(
+        "What an interview about the vendor's quality is worth",
+        "Accuracy: the share of the uncertainty about the vendor's quality it removes (0.5 halves it).",
+    )
+    _band(
+        fig, x, table["value"] - 2 * table["se"], table["value"] + 2 * table["se"], "± 2 standard errors", 0.2
+    )
+    fig.add_trace(
+        _line(
+            x,
+            table["value"],
+            "worth of the interview",
+            "accuracy %{x:.0%}: " + _money_hover(currency) + "<extra></extra>",
+            markers=True,
+        )
+    )
+    if cost is not None:
+        fig.add_hline(
+            y=cost,
+            line=dict(color=LOSS, dash="dot", width=2),
+            annotation_text=f"its cost: {money(cost, currency)}",
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        xaxis=percent_axis(title="Accuracy of the interview", range=[0, 1]),
+        yaxis=money_axis(currency, title=f"Expected value ({currency})", rangemode="tozero"),
+        height=450,
     )
     return fig
 
