@@ -116,6 +116,9 @@ def _execute(job, notebook: Path, executed: Path, timeout: float, kernel) -> str
             parameters=job.parameters,
             cwd=str(notebook.parent),
             execution_timeout=max(1, math.ceil(timeout)),
+            # A kernel on a loaded machine (a cluster's workers and the batch's on two cores) can
+            # take over papermill's 60 s to answer: up to three minutes, within the row's timeout.
+            start_timeout=max(60, min(180, math.ceil(timeout))),
             progress_bar=False,
             kernel_name="python3",
             log_output=False,
