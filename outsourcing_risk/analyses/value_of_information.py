@@ -29,6 +29,7 @@ from ..model.simulation import simulate
 __all__ = [
     "QUALITY",
     "evppi_table",
+    "interview_from_result",
     "interview_value",
     "learnable_inputs",
     "value_from_samples",
@@ -215,8 +216,18 @@ def interview_value(
             f"scenario {scenario.name!r}",
         )
     levels = _accuracies(accuracies)
-    result = simulate(scenario, n_trials=n_trials, seed=seed)
-    assert result.first_quality is not None  # vendors differ: the month-by-month engine ran
+    return interview_from_result(simulate(scenario, n_trials=n_trials, seed=seed), levels)
+
+
+def interview_from_result(result: SimulationResult, accuracies: Sequence[float] = ACCURACIES) -> pd.DataFrame:
+    """:func:`interview_value` from a simulation already run (a report has one); its seed seeds the
+    interview's noise. Needs a result whose vendors differ."""
+    if result.first_quality is None:
+        raise ValueError(
+            "interview_from_result needs a simulation whose vendors differ (vendor_quality_spread > 0)"
+        )
+    levels = _accuracies(accuracies)
+    seed = result.seed
     z = result.first_quality
     noise = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, 7))).standard_normal(z.size)
     rows = {}
@@ -227,7 +238,7 @@ def interview_value(
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "se"])
     table.index.name = "accuracy"
     table.attrs["evppi"] = rows[1.0][0] if 1.0 in rows else math.nan
-    table.attrs["currency"] = scenario.currency
+    table.attrs["currency"] = result.scenario.currency
     return table
 
 

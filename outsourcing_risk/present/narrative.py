@@ -228,11 +228,18 @@ def information_sentence(
         name = (
             "the vendor's own quality" if top == QUALITY else param_label(top, currency, unit=False).lower()
         )
-        text = (
-            f"Knowing every uncertain input before signing would be worth about {money(evpi['value'], currency)}; "
-            f"the one most worth learning is {name}: knowing it alone is worth about "
-            f"{money(inputs.loc[top, 'value'], currency)}."
-        )
+        text = f"Knowing every uncertain input before signing would be worth about {money(evpi['value'], currency)}"
+        worth = inputs["value"].to_dict()[top]
+        error = inputs["se"].to_dict()[top]
+        if worth > 2 * error:
+            text += (
+                f"; the one most worth learning is {name}: knowing it alone is worth about "
+                f"{money(worth, currency)}."
+            )
+        else:  # worth something together, nothing alone within its error
+            text += (
+                ", but no input is worth learning on its own: only together could they change the decision."
+            )
     if interview is not None and not interview.empty:
         half = float(np.interp(0.5, interview.index.to_numpy(dtype=float), interview["value"].to_numpy()))
         text += (

@@ -48,6 +48,7 @@ __all__ = [
     "report_parameters",
     "scenario_from_parameters",
     "setup_plotly",
+    "show_information",
     "show_parameters",
     "show_trust_over_time",
     "show_whatif",
@@ -139,6 +140,43 @@ def show_trust_over_time(result, n_trials: int, seed: int) -> None:
         ) + "The band holds 80 % of futures with a vendor; the line is the median."
     plots.trust_path_chart(shown, title, subtitle).show()
     display(HTML(_table_html(policy_table(table, scenario.currency).reset_index(), "or-policies")))
+
+
+def show_information(result) -> None:
+    """The report's section "Which uncertainty is worth resolving": what knowing each uncertain
+    input before signing is worth (EVPPI), and everything (EVPI), in a sentence and a chart; with
+    vendors that differ, what an interview that halves the uncertainty about the vendor is worth.
+    A scenario whose inputs are all single numbers gets one line saying there is nothing to learn."""
+    from IPython.display import HTML, display
+
+    from ..analyses.value_of_information import evppi_table, interview_from_result, learnable_inputs
+    from ..present import plots
+    from ..present.narrative import information_sentence
+
+    scenario = result.scenario
+    learn = learnable_inputs(result)
+    if not learn:
+        display(
+            HTML(
+                '<p class="or-information">Every input of this scenario is a single number, so there is '
+                "nothing uncertain left to learn before signing. Give an input as a range (low, most "
+                "likely, high) to see what learning it would be worth.</p>"
+            )
+        )
+        return
+    table = evppi_table(result.npv, learn, currency=scenario.currency, seed=result.seed)
+    interview = (
+        interview_from_result(result)
+        if result.first_quality is not None and "vendor_quality" in learn
+        else None
+    )
+    display(
+        HTML(
+            '<p class="or-information" style="font-size:16px;line-height:1.45;max-width:60em">'
+            f"{html.escape(information_sentence(table, interview))}</p>"
+        )
+    )
+    plots.information_chart(table, scenario.currency).show()
 
 
 def show_parameters(scenario: Scenario):

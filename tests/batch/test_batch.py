@@ -59,11 +59,13 @@ def test_every_good_row_has_an_offline_html_and_its_notebook(batch):
     summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
     ok = summary[summary.status == "ok"]
     assert list(ok.scenario) == ["Cautious", HOSTILE]
-    for report, notebook in zip(ok.report, ok.notebook, strict=True):
+    for name, report, notebook in zip(ok.scenario, ok.report, ok.notebook, strict=True):
         html = (out / report).read_text()
         assert (out / notebook).exists()
         assert 'src="http' not in html, "nothing is fetched from the network"
-        assert html.count("Plotly.newPlot") == 6  # with the trust path (its section, issue 23)
+        # the report's charts (with the trust path, issue 23), and what learning is worth when an
+        # input is uncertain (issue 24): the hostile row's failure probability is a distribution
+        assert html.count("Plotly.newPlot") == (7 if name == HOSTILE else 6)
         assert len(PLOTLY_JS.findall(html)) == 1, "plotly.js embedded once"
         assert len(html.encode()) <= 7.0e6, "5.5 MB of report and at most 1.5 MB of what-if"
         assert "scenario_from_parameters" not in html, "code is hidden"

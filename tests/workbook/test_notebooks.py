@@ -210,6 +210,10 @@ def test_a_report_with_a_ramp_and_a_trigger_shows_trust_over_time(tmp_path):
     ]
     titles = [f["layout"]["title"]["text"] for f in figures]
     assert "Trust by month under this scenario's ramp" in titles
+    # Vendors that differ: their quality is worth learning (the value of information, issue 24).
+    assert "What learning each input before signing is worth" in titles
+    assert "or-information" in shown
+    assert "halves your uncertainty about the vendor" in shown
     # The tornado moves the rules this scenario uses.
     assert any("Trust gained per clean milestone" in json.dumps(f) for f in figures)
     assert any("Exit trigger: leave after" in json.dumps(f) for f in figures)

@@ -128,8 +128,9 @@
   // legend and the plot down. Null when everything fits as it is.
   function wideLayout(el, width) {
     var full = el._fullLayout;
-    var title = wrap(original(el, 'title.text'), Math.floor((width - 30) / 9.5));
-    var subtitle = wrap(original(el, 'title.subtitle.text'), Math.floor((width - 30) / 6.5));
+    // Wide titles hold more capitals and digits than a phone's: a wider estimate per character.
+    var title = wrap(original(el, 'title.text'), Math.floor((width - 30) / 10.5));
+    var subtitle = wrap(original(el, 'title.subtitle.text'), Math.floor((width - 30) / 7));
     var extra = 22 * Math.max(0, lines(title) - 1) + 15 * Math.max(0, lines(subtitle) - 1);
     if (extra === 0) { return null; }
     var ownTop = el.__orOwn ? el.__orOwn['margin.t'] : undefined;
