@@ -889,7 +889,7 @@ def section_trust():
     added = (after - before) / jobs * 2  # two workers: each report's own added time
     rows += [
         (
-            f"{jobs} reports, --workers 2, before the section (commit {BEFORE_TRUST_COMMIT}) -> now",
+            f"{jobs} reports, --workers 2, before the sections of trust over time and the value of information (commit {BEFORE_TRUST_COMMIT}) -> now",
             f"{before:.1f} s -> {after:.1f} s: adds {added:.2f} s per report (on its worker)",
             "<= 1.5 s per report " + _ok(added <= 1.5),
         ),
