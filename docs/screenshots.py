@@ -18,9 +18,11 @@ from pathlib import Path
 import pandas as pd
 from playwright.sync_api import sync_playwright
 
+from outsourcing_risk.batch.pdf import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 IMG = ROOT / "docs" / "img"
-ARGS = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+ARGS = CHROMIUM_ARGS
 REPORT = "Risky low-cost bid"
 
 

@@ -12,16 +12,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from outsourcing_risk.batch.pdf import CHROMIUM_ARGS
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+ARGS = CHROMIUM_ARGS
 
 
 def chromium_path() -> str:

@@ -40,8 +40,7 @@ def default_inputs(scenario: Scenario) -> list[str]:
         names += ["trust_step", "trust_cut", "trust_ceiling", "milestone_months"]
     if scenario.exit_trigger_incidents > 0:
         names += ["exit_trigger_incidents", "exit_trigger_window"]
-    spread = scenario.vendor_quality_spread
-    if isinstance(spread, Distribution) or spread > 0:
+    if scenario.vendors_differ:
         names.append("vendor_quality_spread")
     return names
 

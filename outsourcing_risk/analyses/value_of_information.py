@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..model.distributions import Distribution
 from ..model.results import SimulationResult
 from ..model.scenario import Scenario, ScenarioError, require_scenario
 from ..model.simulation import simulate
@@ -116,9 +115,7 @@ def learnable_inputs(result: SimulationResult) -> dict[str, np.ndarray]:
     """What can be learned before signing, per trial: each input given as a distribution, and the
     first vendor's own quality (its normal score) when vendors differ."""
     learn = {name: np.asarray(v, dtype=float) for name, v in result.inputs.items()}
-    spread = result.scenario.vendor_quality_spread
-    differ = isinstance(spread, Distribution) or spread > 0
-    if differ and result.first_quality is not None:
+    if result.scenario.vendors_differ and result.first_quality is not None:
         learn[QUALITY] = result.first_quality
     return learn
 
@@ -204,8 +201,7 @@ def interview_value(
     (``vendor_quality_spread`` > 0): otherwise there is nothing for an interview to measure.
     """
     require_scenario(scenario)
-    spread = scenario.vendor_quality_spread
-    if not (isinstance(spread, Distribution) or spread > 0):
+    if not scenario.vendors_differ:
         raise ScenarioError(
             [
                 (

@@ -16,11 +16,13 @@ import importlib.util
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-__all__ = ["PAGE_FORMATS", "pdf_problem", "print_reports"]
+__all__ = ["CHROMIUM_ARGS", "PAGE_FORMATS", "pdf_problem", "print_reports"]
 
 #: Paper sizes of ``--pdf``, as Playwright names them.
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
-_ARGS = [
+#: How Chromium is started to open a report: headless-safe, nothing fetched from outside the
+#: machine (a report needs nothing from the network; the browser tests use the same).
+CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -62,7 +64,7 @@ def print_reports(
 
     problems: dict[str, str] = {}
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=browser, args=_ARGS)
+        chromium = pw.chromium.launch(executable_path=browser, args=CHROMIUM_ARGS)
         try:
             page = chromium.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(PRINT_TIMEOUT * 1000)

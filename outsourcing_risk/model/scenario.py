@@ -329,9 +329,14 @@ class Scenario:
         return (
             self._values["trust_policy"] != "fixed"
             or self._values["exit_trigger_incidents"] > 0
-            or isinstance(self._values["vendor_quality_spread"], Distribution)
-            or self._values["vendor_quality_spread"] > 0
+            or self.vendors_differ
         )
+
+    @property
+    def vendors_differ(self) -> bool:
+        """Whether each vendor has a quality of its own: a spread above 0, or an uncertain one."""
+        spread = self._values["vendor_quality_spread"]
+        return isinstance(spread, Distribution) or spread > 0
 
     @property
     def uncertain(self) -> tuple[str, ...]:

@@ -149,7 +149,7 @@ def show_information(result) -> None:
     A scenario whose inputs are all single numbers gets one line saying there is nothing to learn."""
     from IPython.display import HTML, display
 
-    from ..analyses.value_of_information import evppi_table, interview_from_result, learnable_inputs
+    from ..analyses.value_of_information import QUALITY, evppi_table, interview_from_result, learnable_inputs
     from ..present import plots
     from ..present.narrative import information_sentence
 
@@ -165,11 +165,7 @@ def show_information(result) -> None:
         )
         return
     table = evppi_table(result.npv, learn, currency=scenario.currency, seed=result.seed)
-    interview = (
-        interview_from_result(result)
-        if result.first_quality is not None and "vendor_quality" in learn
-        else None
-    )
+    interview = interview_from_result(result) if QUALITY in learn else None
     display(
         HTML(
             '<p class="or-information" style="font-size:16px;line-height:1.45;max-width:60em">'

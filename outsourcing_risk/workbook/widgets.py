@@ -98,6 +98,13 @@ def _slider(p: ParamSpec, value, currency: str = "USD") -> w.Widget:
     return cls(**kwargs)
 
 
+def _choice(options: tuple[str, ...], value: str, description: str, tooltip: str = "") -> w.Dropdown:
+    """A control for a choice among words (``after_failure``, ``trust_policy``)."""
+    return w.Dropdown(
+        options=options, value=value, description=description, style=_STYLE, layout=_LAYOUT, tooltip=tooltip
+    )
+
+
 class TypedValue:
     """The field beside a slider: shows its value as the label's unit says (60%, 280,000) and
     takes a typed one the way people write it ("350,000", "USD 350k", "1.2M", "7%", "7"), which
@@ -334,21 +341,15 @@ class ControlPanel:
                 lambda _change, e=editor: setattr(e.toggle, "value", False) if e.toggle.value else None,
                 names="value",
             )
-        self.controls["after_failure"] = w.Dropdown(
-            options=AFTER_FAILURE,
-            value=self.base.after_failure,
-            description="After a vendor failure",
-            style=_STYLE,
-            layout=_LAYOUT,
+        self.controls["after_failure"] = _choice(
+            AFTER_FAILURE, self.base.after_failure, "After a vendor failure"
         )
-        self.controls["trust_policy"] = w.Dropdown(
-            options=TRUST_POLICIES,
-            value=self.base.trust_policy,
-            description="Trust policy",
-            style=_STYLE,
-            layout=_LAYOUT,
-            tooltip="fixed: one trust for the whole contract; ramp: each vendor starts at the trust "
-            "above and earns or loses trust at every milestone",
+        self.controls["trust_policy"] = _choice(
+            TRUST_POLICIES,
+            self.base.trust_policy,
+            "Trust policy",
+            "fixed: one trust for the whole contract; ramp: each vendor starts at the headline trust "
+            "and earns or loses trust at every milestone",
         )
         self.controls["trust_policy"].observe(lambda _change: self._policy_changed(), names="value")
         self.controls["exit_trigger_incidents"].observe(self._trigger_changed, names="value")
