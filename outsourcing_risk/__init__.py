@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analyses.sweeps import grid, sweep, trust_curve
     from .analyses.tornado import tornado
     from .analyses.trust_policy import compare_policies
-    from .analyses.value_of_information import interview_value, value_of_information
+    from .analyses.sobol import sobol_indices
+    from .analyses.value_of_information import choice_value, interview_value, value_of_information
     from .analyses.vendors import SCORECARD, compare_vendors, selection_score
     from .io.data import load_scenarios, load_vendors
     from .model.distributions import LogNormal, Pert, Triangular, Uniform
@@ -49,6 +50,8 @@ _PUBLIC = {
     "compare_policies": "analyses.trust_policy",
     "value_of_information": "analyses.value_of_information",
     "interview_value": "analyses.value_of_information",
+    "choice_value": "analyses.value_of_information",
+    "sobol_indices": "analyses.sobol",
     "grid": "analyses.sweeps",
     "sweep": "analyses.sweeps",
     "trust_curve": "analyses.sweeps",
@@ -89,6 +92,7 @@ __all__ = [
     "Uniform",
     "__version__",
     "checklist_costs",
+    "choice_value",
     "clarity_from_checklist",
     "compare_policies",
     "compare_vendors",
@@ -102,6 +106,7 @@ __all__ = [
     "scenarios_from_table",
     "selection_score",
     "simulate",
+    "sobol_indices",
     "sweep",
     "tornado",
     "trust_curve",

@@ -27,6 +27,7 @@ from ..model.simulation import simulate
 
 __all__ = [
     "QUALITY",
+    "choice_value",
     "evppi_table",
     "interview_from_result",
     "interview_value",
@@ -79,8 +80,12 @@ def _fit(y: np.ndarray, basis: np.ndarray):
 
 
 def _gain(fitted: np.ndarray) -> float:
-    """E[max(decide knowing, in-house 0)] − max(decide now): the value of what the fit knows."""
-    return float(np.mean(np.maximum(fitted, 0.0)) - max(float(np.mean(fitted)), 0.0))
+    """E[max(decide knowing, in-house 0)] − max(decide now): the value of what the fit knows.
+    ``fitted`` is one option's expected NPV per sample, or one row per option (the best is
+    taken, in-house 0 among them)."""
+    if fitted.ndim == 1:
+        return float(np.mean(np.maximum(fitted, 0.0)) - max(float(np.mean(fitted)), 0.0))
+    return float(np.mean(np.maximum(fitted.max(axis=0), 0.0)) - max(float(fitted.mean(axis=1).max()), 0.0))
 
 
 def value_from_samples(
@@ -235,6 +240,84 @@ def interview_from_result(result: SimulationResult, accuracies: Sequence[float] 
     table.index.name = "accuracy"
     table.attrs["evppi"] = rows[1.0][0] if 1.0 in rows else math.nan
     table.attrs["currency"] = result.scenario.currency
+    return table
+
+
+def choice_value(
+    scenarios: Sequence[Scenario],
+    accuracies: Sequence[float] = ACCURACIES,
+    *,
+    n_trials: int = 20_000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """What interviewing every candidate before choosing among them (or in-house) is worth, at
+    each accuracy (docs/model.md, "Value of information", "Choosing among vendors").
+
+    ``scenarios``: one per candidate (e.g. from :func:`~outsourcing_risk.analyses.vendors.vendor_scenarios`),
+    at least two, each with vendors that differ. Each candidate is simulated with its own seed, so
+    the candidates' qualities are independent; the interview reads each one's quality with the
+    same accuracy. Returns a DataFrame indexed by accuracy with ``value`` and ``se``; ``.attrs``:
+    ``choice_now`` (the best candidate on its mean, or "in-house"), ``means`` (each candidate's
+    mean NPV), ``currency``.
+    """
+    candidates = list(scenarios) if not isinstance(scenarios, Scenario) else [scenarios]
+    for i, s in enumerate(candidates, start=1):
+        require_scenario(s, f"scenarios[{i - 1}]")
+    if len(candidates) < 2:
+        raise ScenarioError(
+            [f"a choice needs at least two candidate vendors (got {len(candidates)})"], "the candidates"
+        )
+    alike = [s.name for s in candidates if not s.vendors_differ]
+    if alike:
+        raise ScenarioError(
+            [
+                f"vendor {name!r}: vendor_quality_spread must be above 0 for an interview to tell "
+                "candidates apart (got 0)"
+                for name in alike
+            ],
+            "the candidates",
+        )
+    levels = _accuracies(accuracies)
+    results = [
+        simulate(
+            s,
+            n_trials=n_trials,
+            seed=int(np.random.SeedSequence(seed, spawn_key=(0, 9, j)).generate_state(1)[0]),
+        )
+        for j, s in enumerate(candidates)
+    ]
+    noise = [
+        np.random.default_rng(np.random.SeedSequence(r.seed, spawn_key=(0, 7))).standard_normal(n_trials)
+        for r in results
+    ]
+    rng = np.random.default_rng(seed)
+    rows = {}
+    for a in levels:
+        fits = []
+        for r, eps in zip(results, noise, strict=True):
+            quality = r.first_quality
+            assert quality is not None  # vendors differ: checked above
+            fits.append(_fit(r.npv, _natural_spline(math.sqrt(a) * quality + math.sqrt(1 - a) * eps)))
+        value = _gain(np.vstack([f[0] for f in fits]))
+        draws = [
+            rng.multivariate_normal(beta, cov, size=_SE_DRAWS, method="cholesky", check_valid="ignore")
+            for _, beta, cov, _ in fits
+        ]
+        spread = np.std(
+            [
+                _gain(np.vstack([f[3] @ d[i] for f, d in zip(fits, draws, strict=True)]))
+                for i in range(_SE_DRAWS)
+            ],
+            ddof=1,
+        )
+        rows[a] = (value, float(spread))
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "se"])
+    table.index.name = "accuracy"
+    means = {s.name: float(r.npv.mean()) for s, r in zip(candidates, results, strict=True)}
+    best = max(means, key=means.__getitem__)
+    table.attrs.update(
+        choice_now=best if means[best] > 0 else "in-house", means=means, currency=candidates[0].currency
+    )
     return table
 
 

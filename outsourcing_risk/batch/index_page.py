@@ -10,11 +10,13 @@ from importlib.resources import files
 
 import pandas as pd
 
+from ..analyses.value_of_information import QUALITY
 from ..present import plots
-from ..present.formatting import money, month, percent
+from ..present.formatting import money, month, param_label, percent
 from ..present.kpis import HEADLINE_KPIS, headline_label
 from ..present.page_fit import page_fit_html
 from ..present.plotlyjs import script_tag, trace_types
+from ..present.plots import QUALITY_LABEL
 
 __all__ = ["index_html"]
 
@@ -77,6 +79,20 @@ def _html_cell(value, kind: str, currency: str) -> str:
     return f'<td data-sort="{float(value)!r}">{html.escape(shown)}</td>'
 
 
+def _information_cell(o) -> str:
+    """The value of learning every uncertain input (EVPI) and the input most worth learning alone;
+    "—" for a failed row or a scenario with nothing uncertain."""
+    value = o.summary.get("evpi")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return '<td data-sort="-Infinity">—</td>'
+    top = o.summary.get("top_input") or ""
+    shown = money(value, o.job.currency)
+    if top:
+        name = QUALITY_LABEL if top == QUALITY else param_label(top, o.job.currency, unit=False)
+        shown += f" · most: {name[:1].lower() + name[1:]}"
+    return f'<td data-sort="{float(value)!r}">{html.escape(shown)}</td>'
+
+
 def _horizon(outcomes) -> int | None:
     """The horizon in months that every scenario shares, else None."""
     horizons = {o.job.horizon_months for o in outcomes}
@@ -122,6 +138,7 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
                 f'title="Move trust, failure probability and switching cost in the report">what if?</a>'
             )
         cells = "".join(_html_cell(o.summary.get(key), kind, o.job.currency) for key, _, kind in columns)
+        cells += _information_cell(o)
         status = html.escape(o.status)
         rows.append(
             f'<tr class="{status}"><td data-sort="{name}">{link}</td>{cells}'
@@ -131,6 +148,11 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
     header = "".join(
         f'<th scope="col" aria-sort="none"><button type="button">{html.escape(label)}</button></th>'
         for _, label, _ in columns
+    )
+    header += (
+        '<th scope="col" aria-sort="none" title="What knowing every uncertain input before signing would '
+        'be worth (EVPI), and the input most worth learning"><button type="button">Worth learning before '
+        "signing</button></th>"
     )
     ok = [o for o in outcomes if o.status == "ok"]
     counts = pd.Series([o.status for o in outcomes]).value_counts().to_dict() if outcomes else {}

@@ -40,11 +40,14 @@ class RowResult:
 
 
 def _summary_of(nb) -> dict | None:
+    """The figures the report recorded for the batch: the summary, and what later cells add to
+    it (the value of information), in the notebook's order. None when it recorded none."""
+    found: dict | None = None
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if SUMMARY_MIME in out.get("data", {}):
-                return out["data"][SUMMARY_MIME]["summary"]
-    return None
+                found = {**(found or {}), **out["data"][SUMMARY_MIME]["summary"]}
+    return found
 
 
 def _complete(nb) -> bool:

@@ -33,7 +33,7 @@ from ..io.data import load_scenarios
 from ..io.environment import progress_disabled
 from ..io.examples import report_notebook
 from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
-from ..workbook.papermill import as_parameters
+from ..workbook.papermill import as_parameters, read_amount
 from .local_pool import LocalPool
 from .output_folder import OutputError, OutputFolder
 from .pools import RowPool
@@ -65,7 +65,13 @@ KPI_COLUMNS = (
     "breakeven_month",
     "p_breakeven",
 )
+#: What each report recorded of its value of information (docs/model.md, "Value of
+#: information"): the value of learning every uncertain input, its error, and the input most
+#: worth learning (empty when none is alone).
+INFORMATION_COLUMNS = ("evpi", "evpi_se", "top_input")
 TEXT_COLUMNS = ("scenario", "status", "error", "report", "notebook")
+#: Columns of a table that are the report's own settings rather than the scenario's.
+REPORT_COLUMNS = ("interview_cost",)
 #: A formula's first character at the start of a cell or of a line in it (full-width forms too).
 _FORMULA = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r＝＋－＠])")
 
@@ -136,7 +142,7 @@ def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = Tru
     """
     frame = load_scenarios(table)
     vendors = any(c in SCORECARD for c in frame.columns)
-    known = set(FIELDS) | (set(SCORECARD) if vendors else set())
+    known = set(FIELDS) | set(REPORT_COLUMNS) | (set(SCORECARD) if vendors else set())
     problems = [f"unknown column {c!r}{did_you_mean(str(c), known)}" for c in frame.columns if c not in known]
     if "name" not in frame.columns:
         problems.append("the table needs a 'name' column naming each row")
@@ -186,6 +192,13 @@ def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
             error = "; ".join(exc.problems)
     parameters = as_parameters(values)
     parameters.update(n_trials=n_trials, seed=seed)
+    try:
+        cost = read_amount("interview_cost", row.get("interview_cost"))
+    except ScenarioError as exc:
+        error = "; ".join(filter(None, [error, *exc.problems]))
+    else:
+        if cost is not None:
+            parameters["interview_cost"] = cost
     return Job(
         row=i,
         name=name,
@@ -511,5 +524,7 @@ def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:
         }
         row = {k: (_csv_text(v) if k in TEXT_COLUMNS else v) for k, v in row.items()}
         row.update({k: o.summary.get(k) for k in KPI_COLUMNS})
+        row.update({k: o.summary.get(k) for k in INFORMATION_COLUMNS})
+        row["top_input"] = _csv_text(row["top_input"]) if row["top_input"] else ""
         rows.append(row)
-    return pd.DataFrame(rows, columns=["row", *TEXT_COLUMNS, *KPI_COLUMNS])
+    return pd.DataFrame(rows, columns=["row", *TEXT_COLUMNS, *KPI_COLUMNS, *INFORMATION_COLUMNS])

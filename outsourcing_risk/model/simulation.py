@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from tqdm import tqdm
 from ..io.environment import progress_disabled
 from .adaptive import simulate_adaptive_block
 from .monthly import at, col, discounted, extra_incidents, monthly_terms
+from .parameters import PARAMETERS, spec
 from .results import SimulationResult
 from .sampling import (
     BLOCK,
@@ -28,9 +30,11 @@ from .sampling import (
     block_rng,
     sample_parameters,
 )
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError, did_you_mean
 
-__all__ = ["simulate"]
+__all__ = ["simulate", "simulate_inputs"]
+
+_NUMERIC = frozenset(p.name for p in PARAMETERS)
 
 #: Trials per pass over the incident draws: small enough for the CPU cache. Does not change results.
 _CHUNK = 1_000
@@ -317,6 +321,41 @@ def simulate_failure_levels(scenario: Scenario, levels, n_trials: int, seed: int
         )
 
 
+def simulate_inputs(scenario: Scenario, values: Mapping[str, np.ndarray], seed: int) -> SimulationResult:
+    """``simulate`` with chosen inputs: trial ``i`` runs with parameter ``name`` at
+    ``values[name][i]`` (every array as long as the run), the scenario's other parameters as it
+    gives them. Failures, incidents and vendors' quality are drawn as :func:`simulate` draws them,
+    so trial ``i`` of two calls with the same seed and length meets the same chance (common random
+    numbers), whatever the inputs. Values outside a parameter's allowed range are refused, naming
+    the parameter; whole-month parameters are rounded. For designs such as Sobol's, which choose
+    the inputs of every trial."""
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"simulate_inputs needs a Scenario (got {type(scenario).__name__})")
+    seed = _check_seed(seed)
+    arrays = {name: np.asarray(v, dtype=float) for name, v in values.items()}
+    sizes = {a.shape for a in arrays.values()}
+    if len(sizes) != 1 or len(next(iter(sizes))) != 1:
+        raise ValueError(
+            f"simulate_inputs needs one 1-D array per parameter, all as long (got shapes {sizes})"
+        )
+    problems = []
+    for name, a in arrays.items():
+        if name not in _NUMERIC:
+            problems.append(f"{name!r} is not a numeric parameter{did_you_mean(name, _NUMERIC)}")
+            continue
+        p = spec(name)
+        if p.integer:
+            arrays[name] = a = np.floor(a + 0.5)
+        bad = a[~((a >= p.low) & (a <= p.high))]
+        if bad.size:
+            problems.append(f"{name} must be {p.bounds()} (got {float(bad[0])!r})")
+    if problems:
+        raise ScenarioError(problems, "the inputs given")
+    n = _check_trials(next(iter(sizes))[0], scenario.horizon_months)
+    sizes_ = [min(BLOCK, n - lo) for lo in range(0, n, BLOCK)]
+    return _run(scenario, seed, sizes_, progress=False, given=arrays)
+
+
 def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
@@ -333,6 +372,7 @@ def _run(
     target_se: float | None = None,
     cap: int | None = None,
     shared: dict | None = None,
+    given: Mapping[str, np.ndarray] | None = None,
 ) -> SimulationResult:
     """Simulate block after block and put the blocks together into one result.
 
@@ -341,7 +381,8 @@ def _run(
     run goes on past ``sizes`` a block at a time until the mean's standard error is at most
     ``target_se`` or ``cap`` trials are reached. ``progress``: None shows a bar on a terminal for
     large runs; ``shared`` lets :func:`simulate_failure_levels` reuse what the failure
-    probability does not change.
+    probability does not change; ``given`` holds per-trial values that replace parameters'
+    draws (see :func:`simulate_inputs`).
     """
     horizon = scenario.horizon_months
     paths, blocks, trace = [], [], []
@@ -356,6 +397,8 @@ def _run(
         size = sizes[b] if b < len(sizes) else BLOCK
         p = sample_parameters(scenario, seed, b, size, corr)
         lo = b * BLOCK
+        for name, values in (given or {}).items():
+            p[name] = values[lo : lo + size]
         path = whole[lo : lo + size] if whole is not None else np.empty((size, horizon))
         blk = _block(scenario, p, size, seed, b, path, shared)
         paths.append(path)

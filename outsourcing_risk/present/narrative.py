@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..analyses.sobol import CHANCE
 from ..analyses.trust_policy import WIN_SE
 from ..analyses.value_of_information import QUALITY
 from ..model.distributions import Distribution, centre
@@ -17,12 +18,14 @@ from .formatting import chance_in_words, money, month, param_label, percent
 
 __all__ = [
     "VERDICT_RULE",
+    "choice_sentence",
     "conclusion",
     "failure_explained",
     "horizon_words",
     "information_sentence",
     "loss_driver",
     "policy_sentence",
+    "sobol_sentence",
     "verdict",
 ]
 
@@ -251,3 +254,55 @@ def information_sentence(
             text += f"; it costs {money(cost, currency)}, {verdict} it is worth"
         text += "."
     return text
+
+
+def sobol_sentence(table: pd.DataFrame, currency: str = "USD") -> str:
+    """The Sobol indices in words: how much of the outcome's spread chance causes alone, and the
+    uncertain input that causes the most with its interactions (or that none causes a share
+    distinguishable from nothing). When the indices do not apply, the table's note."""
+    if table.attrs.get("note"):
+        return str(table.attrs["note"])
+    chance = table.loc[CHANCE]
+    inputs = table.drop(index=CHANCE)
+    top = str(inputs["total"].idxmax())
+    total, conf = inputs["total"].to_dict()[top], inputs["total_conf"].to_dict()[top]
+    text = (
+        f"Chance, that is when failures and incidents happen, causes about {percent(max(chance['first'], 0))} "
+        "of the spread of the outcome on its own"
+    )
+    if total <= conf:
+        return text + "; none of the uncertain inputs causes a share distinguishable from nothing."
+    name = param_label(top, currency, unit=False).lower()
+    first, first_conf = inputs["first"].to_dict()[top], inputs["first_conf"].to_dict()[top]
+    if total - first <= conf + first_conf:  # the estimates of alone and in all overlap
+        return text + f"; of the uncertain inputs, {name} causes the most: about {percent(total)}, on its own."
+    return (
+        text + f"; of the uncertain inputs, {name} causes the most: about {percent(total)} with its "
+        f"interactions, {percent(max(first, 0))} alone."
+    )
+
+
+def choice_sentence(table: pd.DataFrame, cost: float | None = None) -> str:
+    """What interviewing every candidate before choosing is worth, in words (``table`` from
+    :func:`~outsourcing_risk.analyses.value_of_information.choice_value`): at the accuracy that
+    halves the uncertainty about each vendor's quality, next to its ``cost``."""
+    currency = table.attrs.get("currency", "USD")
+    levels = table.index.to_numpy(dtype=float)
+    half = float(np.interp(0.5, levels, table["value"].to_numpy()))
+    error = float(np.interp(0.5, levels, table["se"].to_numpy()))
+    now = table.attrs.get("choice_now", "")
+    choosing = "keeping the service in-house" if now == "in-house" else f"{now}"
+    if not half > 2 * error:
+        return (
+            f"Choosing now ({choosing}) is as good as choosing after the interviews: an interview that "
+            "halves your uncertainty about each candidate would not change the choice."
+        )
+    text = (
+        f"Choosing now, the best on average is {choosing}. Interviews or reference checks that halve your "
+        f"uncertainty about each candidate's quality are worth about {money(half, currency)} before "
+        "choosing, because they can show which one to pick instead"
+    )
+    if cost is not None:
+        verdict = "less than" if cost < half else "more than"
+        text += f"; they cost {money(cost, currency)}, {verdict} they are worth"
+    return text + "."

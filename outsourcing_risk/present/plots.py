@@ -32,6 +32,7 @@ __all__ = [
     "interview_chart",
     "kpi_comparison_chart",
     "npv_histogram",
+    "sobol_chart",
     "tornado_chart",
     "trust_curve_chart",
     "trust_path_chart",
@@ -383,11 +384,16 @@ def information_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
 QUALITY_LABEL = "The vendor's own quality"
 
 
-def interview_chart(table: pd.DataFrame, currency: str = "USD", cost: float | None = None) -> go.Figure:
+def interview_chart(
+    table: pd.DataFrame,
+    currency: str = "USD",
+    cost: float | None = None,
+    title: str = "What an interview about the vendor's quality is worth",
+) -> go.Figure:
     """The value of an interview (EVSI) by its accuracy, with two standard errors, and its cost."""
     x = table.index.to_numpy(dtype=float)
     fig = _figure(
-        "What an interview about the vendor's quality is worth",
+        title,
         "Accuracy: the share of the uncertainty about the vendor's quality it removes (0.5 halves it).",
     )
     _band(
@@ -413,6 +419,50 @@ def interview_chart(table: pd.DataFrame, currency: str = "USD", cost: float | No
         xaxis=percent_axis(title="Accuracy of the interview", range=[0, 1]),
         yaxis=money_axis(currency, title=f"Expected value ({currency})", rangemode="tozero"),
         height=450,
+    )
+    return fig
+
+
+#: How a reader names the model's own randomness among the inputs of the Sobol indices.
+CHANCE_LABEL = "Chance: when failures and incidents happen"
+
+
+def sobol_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
+    """Sobol indices: for each uncertain input and for chance, the share of the NPV's variance it
+    causes alone (first order) and with its interactions (total), with 95 % intervals. When the
+    indices do not apply (correlated inputs), the chart says why instead."""
+    fig = _figure(
+        "Which uncertainty drives the spread of the result",
+        "Share of the outcome's variance: alone (first order) and with its interactions (total); "
+        "whiskers are 95 % intervals.",
+    )
+    rows = table[::-1]
+    labels = [CHANCE_LABEL if n == "chance" else param_label(n, currency, unit=False) for n in rows.index]
+    note = table.attrs.get("note", "")
+    if note:
+        fig.add_annotation(text=_wrap(note, 60), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+        fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), height=320)
+        return fig
+    for column, name, colour in (
+        ("total", "total (with interactions)", GAIN),
+        ("first", "first order (alone)", ACCENT),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=rows[column].clip(lower=0),
+                y=labels,
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                error_x=dict(type="data", array=rows[f"{column}_conf"], color=MUTED),
+                hovertemplate="%{y}: %{x:.0%} " + name + "<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        xaxis=percent_axis(title="Share of the variance of the saving (NPV)", rangemode="tozero"),
+        height=max(340, 160 + 60 * len(rows)),
+        legend=dict(orientation="h", y=-0.25),
     )
     return fig
 

@@ -26,7 +26,9 @@ from ..present.narrative import conclusion, failure_explained, verdict
 from .papermill import (
     SUMMARY_MIME,
     papermill_command,
+    publish_information,
     publish_summary,
+    read_amount,
     read_flag,
     report_parameters,
     scenario_from_parameters,
@@ -41,8 +43,10 @@ __all__ = [
     "kpi_table",
     "papermill_command",
     "parameter_table",
+    "publish_information",
     "publish_summary",
     "ranking_table",
+    "read_amount",
     "read_flag",
     "report_header",
     "report_parameters",
@@ -142,19 +146,34 @@ def show_trust_over_time(result, n_trials: int, seed: int) -> None:
     display(HTML(_table_html(policy_table(table, scenario.currency).reset_index(), "or-policies")))
 
 
-def show_information(result) -> None:
-    """The report's section "Which uncertainty is worth resolving": what knowing each uncertain
-    input before signing is worth (EVPPI), and everything (EVPI), in a sentence and a chart; with
-    vendors that differ, what an interview that halves the uncertainty about the vendor is worth.
-    A scenario whose inputs are all single numbers gets one line saying there is nothing to learn."""
+def show_information(result, interview_cost: float | None = None):
+    """The report's section "Which uncertainty matters", after the tornado: what knowing each
+    uncertain input before signing is worth (EVPPI) and everything (EVPI), in a sentence and a
+    chart; with vendors that differ, what an interview about the vendor is worth by its accuracy,
+    next to ``interview_cost`` when given; and the Sobol indices of the outcome (SALib), which
+    share of its spread each uncertain input and chance cause. A scenario whose inputs are all
+    single numbers gets one line saying there is nothing to learn.
+
+    Returns the EVPPI table (None when there is nothing to learn), for :func:`publish_information`.
+    """
     from IPython.display import HTML, display
 
+    from ..analyses.sobol import sobol_indices
     from ..analyses.value_of_information import QUALITY, evppi_table, interview_from_result, learnable_inputs
     from ..present import plots
-    from ..present.narrative import information_sentence
+    from ..present.narrative import information_sentence, sobol_sentence
 
     scenario = result.scenario
     learn = learnable_inputs(result)
+    if interview_cost is not None and QUALITY not in learn:
+        display(
+            HTML(
+                '<p class="or-interview-cost">The interview\'s cost '
+                f"({html.escape(money(interview_cost, scenario.currency))}) cannot be weighed here: this "
+                "scenario takes every vendor to be alike (vendor_quality_spread 0), so an interview has "
+                "nothing to tell apart. Say how much vendors differ to value it.</p>"
+            )
+        )
     if not learn:
         display(
             HTML(
@@ -163,16 +182,28 @@ def show_information(result) -> None:
                 "likely, high) to see what learning it would be worth.</p>"
             )
         )
-        return
+        return None
     table = evppi_table(result.npv, learn, currency=scenario.currency, seed=result.seed)
     interview = interview_from_result(result) if QUALITY in learn else None
     display(
         HTML(
             '<p class="or-information" style="font-size:16px;line-height:1.45;max-width:60em">'
-            f"{html.escape(information_sentence(table, interview))}</p>"
+            f"{html.escape(information_sentence(table, interview, interview_cost))}</p>"
         )
     )
     plots.information_chart(table, scenario.currency).show()
+    if interview is not None:
+        plots.interview_chart(interview, scenario.currency, interview_cost).show()
+    if scenario.uncertain:
+        indices = sobol_indices(scenario, seed=result.seed)
+        display(
+            HTML(
+                '<p class="or-sobol" style="font-size:16px;line-height:1.45;max-width:60em">'
+                f"{html.escape(sobol_sentence(indices, scenario.currency))}</p>"
+            )
+        )
+        plots.sobol_chart(indices, scenario.currency).show()
+    return table
 
 
 def show_parameters(scenario: Scenario):

@@ -14,7 +14,9 @@ __all__ = [
     "SUMMARY_MIME",
     "as_parameters",
     "papermill_command",
+    "publish_information",
     "publish_summary",
+    "read_amount",
     "read_flag",
     "report_parameters",
     "scenario_from_parameters",
@@ -87,6 +89,29 @@ def read_flag(name: str, value) -> bool:
     raise ScenarioError([f"{name} must be true or false (got {value!r})"], "the notebook's parameters")
 
 
+def read_amount(name: str, value) -> float | None:
+    """An optional amount of money ≥ 0 as papermill or a table hands it over: ``None`` or blank
+    text is "not given"; a number, or text that reads as one, is the amount. Anything else (a
+    negative amount, text, infinity) is a :class:`ScenarioError` naming it.
+
+    >>> read_amount("interview_cost", "12500.5"), read_amount("interview_cost", None)
+    (12500.5, None)
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and math.isnan(value):  # a blank cell of a table
+        return None
+    try:
+        amount = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        amount = math.nan
+    if not (math.isfinite(amount) and amount >= 0):
+        raise ScenarioError(
+            [f"{name} must be an amount of money ≥ 0 (got {value!r})"], "the notebook's parameters"
+        )
+    return amount
+
+
 def report_parameters(scenario: Scenario, n_trials: int, seed: int, *, changed_only: bool = False) -> dict:
     """The report notebook's parameters that make ``scenario``'s report, the inverse of
     :func:`scenario_from_parameters`: its name as ``scenario_name``, its notes and currency, every
@@ -123,6 +148,29 @@ def papermill_command(parameters: dict, notebook="scenario_report.ipynb", output
         f"-{'r' if isinstance(v, str) else 'p'} {k} {shlex.quote(str(v))}" for k, v in parameters.items()
     )
     return " ".join(["papermill", shlex.quote(str(notebook)), shlex.quote(str(output)), *flags])
+
+
+def publish_information(table) -> None:
+    """Record the value of information for the batch runner beside the summary: ``evpi`` (with
+    ``evpi_se``) and ``top_input``, the input most worth learning (empty when none is worth it
+    alone within its error). ``table`` is :func:`~outsourcing_risk.analyses.value_of_information.evppi_table`'s,
+    or None when the scenario has nothing uncertain (the figures are then left empty)."""
+    from IPython.display import display
+
+    values: dict = {"evpi": None, "evpi_se": None, "top_input": ""}
+    if table is not None:
+        inputs = table.drop(index="all")
+        top = str(inputs["value"].idxmax()) if not inputs.empty else ""
+        worth = top and inputs.loc[top, "value"] > 2 * inputs.loc[top, "se"]
+        values = {
+            "evpi": float(table.loc["all", "value"]),
+            "evpi_se": float(table.loc["all", "se"]),
+            "top_input": top if worth else "",
+        }
+    payload = {"summary": values}
+    display(
+        {SUMMARY_MIME: payload, "text/plain": "value of information recorded for the batch index"}, raw=True
+    )
 
 
 def publish_summary(result) -> None:

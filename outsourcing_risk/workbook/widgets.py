@@ -46,6 +46,9 @@ _PAGE_CSS = """<style>
   .widget-dropdown { flex-wrap: wrap; width: 100% !important; height: auto !important; }
   .widget-dropdown > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left !important; }
   .widget-dropdown > select { flex: 1 1 60% !important; min-width: 120px; }
+  .widget-text { flex-wrap: wrap; width: 100% !important; height: auto !important; }
+  .widget-text > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left !important; }
+  .widget-text > input { flex: 1 1 60% !important; min-width: 120px; }
   .widget-hbox { flex-wrap: wrap; }
   .widget-checkbox, .widget-text, .widget-dropdown { max-width: 100% !important; }
 }
@@ -656,12 +659,20 @@ class WhatIfExplorer:
 
 
 class VendorRanker:
-    """Scorecard weights and risk aversion as sliders; the ranking table and chart follow them."""
+    """Scorecard weights and risk aversion as sliders; the ranking table and chart follow them.
+    Below, "Value of interviewing before choosing": how much vendors differ and what interviewing
+    every candidate costs; a sentence and a chart say what the interviews are worth by their
+    accuracy (docs/model.md, "Choosing among vendors")."""
+
+    #: How much vendors differ when the base scenario says they are all alike (an assumption the
+    #: user moves: a log-sd of 0.5 makes one vendor in six about 1.6 times worse than the median).
+    SPREAD = 0.5
 
     def __init__(self, vendors, base: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
         from ..analyses.vendors import SCORECARD
 
         self.vendors, self.base, self.n_trials, self.seed = vendors, base, n_trials, seed
+        self.currency = (base or Scenario()).currency
         self.weights = {
             k: w.FloatSlider(
                 value=1.0,
@@ -689,8 +700,34 @@ class VendorRanker:
         self.ranking = self._rank()
         self.chart = LiveCharts([plots.vendor_chart(self.ranking)])  # sets its own height
         self._show_table()
+        given = (base or Scenario()).vendor_quality_spread
+        self.spread = w.FloatSlider(
+            value=given if isinstance(given, float) and given > 0 else self.SPREAD,
+            min=0.1,
+            max=1.5,
+            step=0.1,
+            description="How much vendors differ (spread of their quality)",
+            continuous_update=False,
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        self.interview_cost = w.BoundedFloatText(
+            value=0.0,
+            min=0.0,
+            max=1e12,
+            step=1000,
+            description=f"Cost of interviewing every candidate ({self.currency})",
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        self.interview_text = w.HTML()
+        self.interview = self._interview_table()
+        self.interview_chart = LiveCharts([self._interview_figure()])
+        self._show_interview()
         for control in (*self.weights.values(), self.risk_aversion):
             control.observe(lambda _c: self.update(), names="value")
+        self.spread.observe(lambda _c: self.update_interview(), names="value")
+        self.interview_cost.observe(lambda _c: self.update_interview(recompute=False), names="value")
         self.widget = w.VBox(
             [
                 w.HTML(_PAGE_CSS),
@@ -699,28 +736,68 @@ class VendorRanker:
                 self.risk_aversion,
                 self.table,
                 self.chart,
+                w.HTML("<b>Value of interviewing before choosing</b>"),
+                self.spread,
+                self.interview_cost,
+                self.interview_text,
+                self.interview_chart,
             ]
         )
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
+    def _weights(self) -> dict[str, float]:
+        return {k: s.value for k, s in self.weights.items()}
+
     def _rank(self):
         from ..analyses.vendors import compare_vendors
 
-        weights = {k: s.value for k, s in self.weights.items()}
         return compare_vendors(
             self.vendors,
             self.base,
-            weights=weights,
+            weights=self._weights(),
             risk_aversion=self.risk_aversion.value,
             n_trials=self.n_trials,
             seed=self.seed,
         )
 
+    def _interview_table(self):
+        from ..analyses.value_of_information import choice_value
+        from ..analyses.vendors import vendor_scenarios
+
+        spread = float(self.spread.value)
+        if not 0 < spread <= 3:  # never trust a value from the browser
+            raise ScenarioError(
+                [f"vendor_quality_spread must be in (0, 3] (got {spread!r})"], "the interview"
+            )
+        candidates = [
+            s.replace(vendor_quality_spread=spread)
+            for s, _ in vendor_scenarios(self.vendors, self.base, self._weights())
+        ]
+        return choice_value(candidates, n_trials=self.n_trials, seed=self.seed)
+
+    def _cost(self) -> float | None:
+        from .papermill import read_amount
+
+        cost = read_amount("interview cost", self.interview_cost.value)
+        return cost if cost else None
+
+    def _interview_figure(self):
+        return plots.interview_chart(
+            self.interview,
+            self.currency,
+            self._cost(),
+            title="What interviewing every candidate before choosing is worth",
+        )
+
+    def _show_interview(self) -> None:
+        from ..present.narrative import choice_sentence
+
+        self.interview_text.value = f"<p>{html.escape(choice_sentence(self.interview, self._cost()))}</p>"
+
     def _show_table(self) -> None:
-        currency = (self.base or Scenario()).currency
-        self.table.value = ranking_table(self.ranking, currency).to_html(escape=True)
+        self.table.value = ranking_table(self.ranking, self.currency).to_html(escape=True)
 
     def update(self) -> None:
         try:
@@ -730,6 +807,19 @@ class VendorRanker:
             return
         self._show_table()
         self.chart.figures = [plain(plots.vendor_chart(self.ranking))]
+        self.update_interview()
+
+    def update_interview(self, recompute: bool = True) -> None:
+        """Redraw the value of interviewing: recomputed when the vendors or their spread changed,
+        only redrawn when the cost did."""
+        try:
+            if recompute:
+                self.interview = self._interview_table()
+            self._show_interview()
+        except ScenarioError as exc:
+            self.interview_text.value = f'<span style="color:#c0392b">{_escape(str(exc))}</span>'
+            return
+        self.interview_chart.figures = [plain(self._interview_figure())]
 
 
 def _escape(text: str) -> str:

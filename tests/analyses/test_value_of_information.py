@@ -3,12 +3,14 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import norm
 
 from outsourcing_risk import Scenario, ScenarioError
 from outsourcing_risk.analyses.value_of_information import (
     QUALITY,
+    choice_value,
     interview_value,
     value_from_samples,
     value_of_information,
@@ -119,3 +121,67 @@ def test_the_sentence_names_the_input_most_worth_learning_and_weighs_the_intervi
         seed=2,
     )
     assert information_sentence(sure).startswith("Learning more before signing would not change the decision")
+
+
+#: Two candidates that differ in price and in how much their vendors differ, away from round numbers.
+CANDIDATES = [
+    Scenario(
+        name="Cheap", vendor_monthly_fee=61_333.33, vendor_failure_prob_annual=0.07, vendor_quality_spread=0.9
+    ),
+    Scenario(
+        name="Solid", vendor_monthly_fee=70_250.5, vendor_failure_prob_annual=0.04, vendor_quality_spread=0.6
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def choice():
+    return choice_value(CANDIDATES, n_trials=20_000, seed=5)
+
+
+def test_interviewing_before_choosing_is_worth_more_the_sharper_it_is(choice):
+    values, errors = choice["value"].to_numpy(), choice["se"].to_numpy()
+    assert abs(values[0]) <= 2 * errors[0] + 1.0, "an interview that says nothing is worth nothing"
+    assert all(
+        b >= a - 2 * (ea + eb) for a, b, ea, eb in zip(values, values[1:], errors, errors[1:], strict=False)
+    )
+    assert values[-1] > 4 * errors[-1], "knowing both qualities can change the choice"
+    assert choice.attrs["choice_now"] in ("Cheap", "Solid")
+    assert set(choice.attrs["means"]) == {"Cheap", "Solid"}
+
+
+def test_a_hopeless_second_candidate_leaves_the_one_vendor_interview():
+    """Beside a candidate that always loses money, choosing is deciding on the first alone: the
+    value equals the first vendor's interview (EVSI) in the same futures."""
+    hopeless = Scenario(name="Hopeless", vendor_monthly_fee=400_000.0, vendor_quality_spread=0.5)
+    table = choice_value([CANDIDATES[0], hopeless], n_trials=10_000, seed=8)
+    first_seed = int(np.random.SeedSequence(8, spawn_key=(0, 9, 0)).generate_state(1)[0])
+    alone = interview_value(CANDIDATES[0], n_trials=10_000, seed=first_seed)
+    np.testing.assert_allclose(table["value"], alone["value"], rtol=1e-9, atol=1e-6)
+
+
+def test_choice_same_seed_same_numbers(choice):
+    again = choice_value(CANDIDATES, n_trials=20_000, seed=5)
+    pd.testing.assert_frame_equal(choice, again)
+
+
+@pytest.mark.parametrize(
+    ("candidates", "message"),
+    [
+        (CANDIDATES[:1], "at least two candidate vendors"),
+        ([CANDIDATES[0], Scenario(name="Alike")], "vendor 'Alike': vendor_quality_spread must be above 0"),
+    ],
+)
+def test_a_choice_needs_two_candidates_that_differ(candidates, message):
+    with pytest.raises(ScenarioError, match=message):
+        choice_value(candidates, n_trials=1_000)
+
+
+def test_the_choice_sentence_weighs_the_interviews_against_their_cost(choice):
+    from outsourcing_risk.present.narrative import choice_sentence
+
+    half = float(np.interp(0.5, choice.index.to_numpy(dtype=float), choice["value"].to_numpy()))
+    cheap, dear = choice_sentence(choice, half / 3), choice_sentence(choice, half * 3)
+    assert "less than they are worth" in cheap
+    assert "more than they are worth" in dear
+    assert choice.attrs["choice_now"] in cheap

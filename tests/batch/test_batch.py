@@ -19,10 +19,10 @@ from ..browser import chromium_path
 PLOTLY_JS = re.compile(r"^\* plotly\.js.* v\d+\.\d+\.\d+$", re.MULTILINE)
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-TABLE = f"""name,notes,trust,vendor_failure_prob_annual,switching_cost
-Cautious,"Low trust, <b>bold</b> notes",0.3,0.05,250000
-{HOSTILE},,0.9,"pert(0.02, 0.06, 0.2)",
-Broken,trust out of range,2,0.05,250000
+TABLE = f"""name,notes,trust,vendor_failure_prob_annual,switching_cost,vendor_quality_spread,interview_cost
+Cautious,"Low trust, <b>bold</b> notes",0.3,0.05,250000,,
+{HOSTILE},,0.9,"pert(0.02, 0.06, 0.2)",,0.7,20000.5
+Broken,trust out of range,2,0.05,250000,,-5
 """
 
 
@@ -50,6 +50,7 @@ def test_failing_row_is_isolated_and_the_exit_code_says_so(batch):
     done, out, _ = batch
     assert done.returncode == 1
     assert "failed: row 3 (Broken): ScenarioError: trust must be in [0, 1] (got 2)" in done.stderr
+    assert "interview_cost must be an amount of money ≥ 0 (got '-5')" in done.stderr
     assert "2 of 3 reports written" in done.stdout
     assert f"open {out.resolve() / 'index.html'}" in done.stdout
 
@@ -63,9 +64,9 @@ def test_every_good_row_has_an_offline_html_and_its_notebook(batch):
         html = (out / report).read_text()
         assert (out / notebook).exists()
         assert 'src="http' not in html, "nothing is fetched from the network"
-        # the report's charts (with the trust path, issue 23), and what learning is worth when an
-        # input is uncertain (issue 24): the hostile row's failure probability is a distribution
-        assert html.count("Plotly.newPlot") == (7 if name == HOSTILE else 6)
+        # the report's charts (with the trust path, issue 23), and when an input is uncertain what
+        # learning is worth, the Sobol indices and, as vendors differ, the interview (issue 24)
+        assert html.count("Plotly.newPlot") == (9 if name == HOSTILE else 6)
         assert len(PLOTLY_JS.findall(html)) == 1, "plotly.js embedded once"
         assert len(html.encode()) <= 7.0e6, "5.5 MB of report and at most 1.5 MB of what-if"
         assert "scenario_from_parameters" not in html, "code is hidden"
@@ -80,6 +81,26 @@ def test_summary_kpis_equal_simulate_on_the_same_scenario_and_seed(batch):
     ).summary()
     for key in ("mean_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"):
         assert summary.loc["Cautious", key] == pytest.approx(expected[key], rel=1e-9), key
+
+
+def test_the_value_of_information_reaches_the_summary_and_the_index(batch):
+    """EVPI and the input most worth learning in summary.csv (empty where nothing is uncertain),
+    the same numbers as the report's own analysis; the interview's cost in the hostile row's report."""
+    from outsourcing_risk.analyses.value_of_information import evppi_table, learnable_inputs
+
+    _, out, _ = batch
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False).set_index("scenario")
+    assert list(summary.columns[-3:]) == ["evpi", "evpi_se", "top_input"]
+    assert summary.loc["Cautious", "evpi"] == ""
+    assert summary.loc["Cautious", "top_input"] == ""
+    hostile = Scenario(name=HOSTILE, trust=0.9, vendor_failure_prob_annual="pert(0.02, 0.06, 0.2)", vendor_quality_spread=0.7)
+    result = simulate(hostile, n_trials=1500, seed=5)
+    expected = evppi_table(result.npv, learnable_inputs(result), seed=5)
+    assert float(summary.loc[HOSTILE, "evpi"]) == pytest.approx(expected.loc["all", "value"], rel=1e-9, abs=1e-6)
+    index = (out / "index.html").read_text()
+    assert "Worth learning before signing" in index
+    report = (out / summary.loc[HOSTILE, "report"]).read_text()
+    assert "it costs USD 20,000" in report or "USD 20,000" in report
 
 
 def test_failed_row_is_in_the_summary_and_index_with_its_error(batch):

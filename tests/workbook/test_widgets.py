@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from outsourcing_risk import Pert, Scenario, load_vendors, simulate
@@ -119,6 +120,28 @@ def test_vendor_ranker_reranks_when_weights_move():
     ranker.risk_aversion.value = 1.0
     assert ranker.ranking["cvar5"].is_monotonic_decreasing
     assert "<table" in ranker.table.value
+
+
+def test_vendor_ranker_values_interviewing_before_choosing():
+    """The section follows the spread and the cost; what it shows is choice_value's number; a
+    value the slider would never allow, sent by a browser, is refused with the field named."""
+    from outsourcing_risk.analyses.value_of_information import choice_value
+    from outsourcing_risk.analyses.vendors import vendor_scenarios
+
+    ranker = VendorRanker(load_vendors(), n_trials=3_000, seed=4)
+    ranker.spread.value = 0.7
+    expected = choice_value(
+        [s.replace(vendor_quality_spread=0.7) for s, _ in vendor_scenarios(load_vendors())], n_trials=3_000, seed=4
+    )
+    pd.testing.assert_frame_equal(ranker.interview, expected)
+    ranker.interview_cost.value = 12_345.67
+    assert "USD 12,346" in ranker.interview_text.value
+    (figure,) = ranker.interview_chart.figures
+    assert any(s.get("y0") == 12_345.67 for s in figure["layout"]["shapes"])
+    ranker.spread.value = 1.3
+    assert not ranker.interview.equals(expected)
+    ranker.spread.min, ranker.spread.value = -5.0, -2.0  # a hostile client bypasses the slider's bounds
+    assert "vendor_quality_spread must be in (0, 3] (got -2.0)" in ranker.interview_text.value
 
 
 @pytest.mark.parametrize(
