@@ -97,3 +97,97 @@ def npv_one_trial(p: dict, rng) -> float:
                     vendor = new_vendor()
         npv += d**t * saving
     return npv
+
+
+def book_one_trial(contracts: list[dict], group_shocks: dict, capacity: int | None, rng) -> list[float]:
+    """NPV of each contract of a book in one trial (docs/model.md, "A book of contracts"), month by
+    month with a Bernoulli draw for every hazard. ``contracts`` hold point values as for
+    :func:`npv_one_trial` (fixed trust, no trigger, no spread) plus ``vendor``, ``group``,
+    ``critical`` and ``spend``; ``group_shocks`` maps a group to its chance per year."""
+    horizon = int(contracts[0]["horizon_months"])
+    order = sorted(
+        range(len(contracts)), key=lambda i: (not contracts[i]["critical"], -contracts[i]["spend"], i)
+    )
+    vendor_h = {c["vendor"]: 1 - (1 - c["vendor_failure_prob_annual"]) ** (1 / 12) for c in contracts}
+    group_h = {g: 1 - (1 - p) ** (1 / 12) for g, p in group_shocks.items()}
+    collapsed: dict[str, bool] = dict.fromkeys(vendor_h, False)
+    shocked: dict[str, bool] = dict.fromkeys(group_h, False)
+    slots = [0] * capacity if capacity else None  # the month each slot is free again
+    state = []
+    for c in contracts:
+        eps = c["exit_readiness"]
+        state.append(
+            {
+                "mode": ACTIVE,
+                "first": True,
+                "start": 1,
+                "left": 0,
+                "npv": -(c["transition_cost"] + eps * c["exit_plan_upfront_cost"]),
+                "q": (1 + c["clarity_weight"] * (1 - c["goal_clarity"]))
+                * (1 + c["selection_weight"] * (1 - c["selection_score"])),
+                "switch": c["switching_cost"] * (1 - c["exit_cost_reduction"] * eps),
+                "D": math.floor(c["switching_months"] * (1 - c["exit_time_reduction"] * eps) + 0.5),
+            }
+        )
+    for t in range(1, horizon + 1):
+        for g, hg in group_h.items():
+            if not shocked[g] and rng.random() < hg:
+                shocked[g] = True
+        hit_now = set()
+        for v, h in vendor_h.items():
+            group = next(c["group"] for c in contracts if c["vendor"] == v)
+            if not collapsed[v] and (shocked.get(group, False) or rng.random() < h):
+                collapsed[v] = True
+                hit_now.add(v)
+        for i in order:
+            c, s = contracts[i], state[i]
+            eps, tau = c["exit_readiness"], c["trust"]
+            inhouse = c["inhouse_monthly_cost"] * (1 + c["inhouse_escalation_annual"]) ** ((t - 1) / 12)
+            fee = c["vendor_monthly_fee"] * (1 + c["fee_escalation_annual"]) ** ((t - 1) / 12)
+            saving = 0.0
+            if s["mode"] == ACTIVE and t >= s["start"]:
+                age = t - s["start"] + 1
+                h0 = 1 - (1 - c["vendor_failure_prob_annual"]) ** (1 / 12)
+                creep = c["scope_creep_annual"] * c["creep_strain"]
+                h = min(
+                    1.0,
+                    h0 * s["q"] * (1 + c["tension_weight"] * (1 - tau) ** 2) * (1 + creep * (age - 1) / 12),
+                )
+                if s["first"]:  # the vendor's collapse, or the relationship's own part
+                    hv = vendor_h[c["vendor"]]
+                    rho = 1 - (1 - h) / (1 - hv) if hv < 1 else 1.0
+                    fails = c["vendor"] in hit_now or rng.random() < rho
+                else:
+                    fails = rng.random() < h
+                if fails:
+                    saving -= s["switch"]
+                    s["first"] = False
+                    wait = 0
+                    if slots is not None and s["D"] > 0:
+                        j = min(range(len(slots)), key=lambda k: (slots[k], k))
+                        begin = max(t, slots[j])
+                        wait, slots[j] = begin - t, begin + s["D"]
+                    length = wait + s["D"]
+                    if length > 0:
+                        s["mode"], s["left"] = DISRUPTED, length
+                    elif c["after_failure"] == "insource":
+                        s["mode"] = INHOUSE
+                    else:
+                        s["start"] = t + 1
+            if s["mode"] == ACTIVE:
+                governance = c["governance_min"] + c["micromanagement_overhead"] * (1 - tau) ** 2
+                rate = c["incident_rate_max"] * tau**2 * s["q"]
+                saving += inhouse - fee * (1 + governance) - eps * c["exit_plan_monthly_cost"]
+                saving -= (rng.poisson(rate) if rate > 0 else 0) * c["incident_cost"]
+                if s["first"] and t <= c["transition_months"]:
+                    saving -= c["transition_overlap"] * inhouse
+            elif s["mode"] == DISRUPTED:
+                saving -= inhouse * c["disruption_premium"]
+                s["left"] -= 1
+                if s["left"] == 0:
+                    if c["after_failure"] == "insource":
+                        s["mode"] = INHOUSE
+                    else:
+                        s["mode"], s["start"] = ACTIVE, t + 1
+            s["npv"] += (1 + c["discount_rate_annual"]) ** (-t / 12) * saving
+    return [s["npv"] for s in state]

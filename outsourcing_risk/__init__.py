@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analyses.clarity import CHECKLIST, checklist_costs, clarity_from_checklist
     from .analyses.exit_strategy import exit_strategy_value
+    from .analyses.sobol import sobol_indices
     from .analyses.sweeps import grid, sweep, trust_curve
     from .analyses.tornado import tornado
     from .analyses.trust_policy import compare_policies
-    from .analyses.sobol import sobol_indices
     from .analyses.value_of_information import choice_value, interview_value, value_of_information
     from .analyses.vendors import SCORECARD, compare_vendors, selection_score
     from .io.data import load_scenarios, load_vendors

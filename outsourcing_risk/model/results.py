@@ -12,7 +12,7 @@ import pandas as pd
 
 from .scenario import Scenario
 
-__all__ = ["FAN_QUANTILES", "SimulationResult", "breakeven", "sorted_by_month", "sorted_quantiles"]
+__all__ = ["FAN_QUANTILES", "SimulationResult", "breakeven", "cvar_of", "sorted_by_month", "sorted_quantiles"]
 
 #: The quantiles of the fan chart (P5, P25, P50, P75, P95), the default of
 #: :meth:`SimulationResult.quantile_paths`.
@@ -169,7 +169,6 @@ class SimulationResult:
         """The headline figures (labelled for readers in :data:`outsourcing_risk.present.kpis.KPI_LABELS`), named after the scenario."""
         npv = self.npv
         n = npv.size
-        worst = np.sort(npv)[: max(1, math.ceil(0.05 * n))]
         p5, p50, p95 = np.quantile(npv, [0.05, 0.5, 0.95])
         values = {
             "mean_npv": npv.mean(),
@@ -178,7 +177,7 @@ class SimulationResult:
             "p5": p5,
             "p50": p50,
             "p95": p95,
-            "cvar5": min(worst.mean(), p5),  # CVaR ≤ VaR; min() only absorbs float rounding
+            "cvar5": cvar_of(npv, 0.05),
             "p_failure": np.mean(self.failure_count > 0),
             "expected_switches": self.switches.mean(),
             "expected_switching_cost": self.switching_spend.mean(),
@@ -268,3 +267,11 @@ class SimulationResult:
             f"<SimulationResult {self.scenario.name!r}: {self.n_trials:,} trials, seed {self.seed}, "
             f"mean NPV {s['mean_npv']:,.0f} ± {s['se_npv']:,.0f}, P(loss) {s['p_loss']:.1%}>"
         )
+
+
+def cvar_of(npv: np.ndarray, level: float = 0.05) -> float:
+    """The worst-``level`` average (CVaR): the mean of the ⌈level·n⌉ lowest values, capped at
+    their quantile (CVaR ≤ VaR; the cap only absorbs float rounding)."""
+    npv = np.asarray(npv, dtype=float)
+    worst = np.sort(npv)[: max(1, math.ceil(level * npv.size))]
+    return float(min(worst.mean(), np.quantile(npv, level)))

@@ -59,13 +59,9 @@ def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
     alive = np.arange(n)
     hazard_start = np.ones(n, dtype=np.int64)  # month in which the current vendor's age is 1
     events = []
-    per_trial = cum_hazard.ndim == 2
     while alive.size:
         e = rng.standard_exponential(n)[alive]  # always draw n: common random numbers per trial
-        if per_trial:  # cum_hazard holds survival S(a) here: Λ(a) ≤ E  ⇔  S(a) ≥ exp(-E)
-            age = (cum_hazard[alive] >= np.exp(-e)[:, None]).sum(axis=1) + 1
-        else:
-            age = np.searchsorted(cum_hazard, e, side="right") + 1
+        age = failure_age(cum_hazard, e, alive)
         month = hazard_start[alive] + age - 1
         fails = month <= horizon
         idx, month = alive[fails], month[fails]
@@ -80,7 +76,17 @@ def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
     return events
 
 
-def _hazard_curve(p: dict, quality, months: np.ndarray) -> np.ndarray:
+def failure_age(cum_hazard: np.ndarray, e: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The age at which vendors fail: the first age whose cumulative hazard exceeds their
+    exponential ``e`` (one per trial of ``rows``); past the horizon when none does. ``cum_hazard``
+    is the cumulative hazard (months,), or each trial's survival curve (trials, months), as
+    :func:`hazard_curve` returns them."""
+    if cum_hazard.ndim == 2:  # survival S(a) here: Λ(a) ≤ E  ⇔  S(a) ≥ exp(-E)
+        return (cum_hazard[rows] >= np.exp(-e)[:, None]).sum(axis=1) + 1
+    return np.searchsorted(cum_hazard, e, side="right") + 1
+
+
+def hazard_curve(p: dict, quality, months: np.ndarray) -> np.ndarray:
     """By month of the relationship: the cumulative hazard (months,) when it is the same for every
     trial; otherwise each trial's survival curve (trials, months), far cheaper than n x H logs."""
     with np.errstate(divide="ignore"):
@@ -118,7 +124,7 @@ def _simulate_block(
     months = np.arange(1, horizon + 1)
     kept = shared.get(b) if shared is not None else None
     t = monthly_terms(p, months) if kept is None else kept[0]
-    cum_hazard = _hazard_curve(p, t.quality, months)
+    cum_hazard = hazard_curve(p, t.quality, months)
     events = _failures(scenario.after_failure, n, horizon, cum_hazard, t.disruption, rng_fail)
     first_failure, switches, spend = _tally(events, n, t.switch_cost)
 
@@ -129,27 +135,42 @@ def _simulate_block(
     if kept is not None:
         s[...] = kept[1]
     else:
-        _active_months(s, t.active_saving, p, t.quality, rng_inc)
+        active_months(s, t.active_saving, p, t.quality, rng_inc)
         if shared is not None:
             shared[b] = (t, s.copy())
+    lengths = [at(t.disruption, idx) for idx, _ in events]
+    npv = settle(scenario, p, t, s, events, lengths, first_failure)
+    upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
+    inputs = {name: p[name] for name in scenario.uncertain}
+    return _Block(npv, first_failure, switches, spend, upfront, inputs, events)
+
+
+def settle(scenario: Scenario, p: dict, t, s: np.ndarray, events, lengths, first_failure) -> np.ndarray:
+    """The NPV of each trial, once ``s`` holds every month as a month with the vendor (savings less
+    incidents) and the failures are known: the first vendor's overlap given back from its failure
+    on, the disruption months and switching costs of every event, the in-house months after an
+    ``insource`` failure, discounting. ``events`` are (trial indices, failure months), ``lengths``
+    the disruption months of each (a number or one per trial of the event). ``s`` becomes the
+    cumulative savings path. Shared by :func:`simulate` and the book of contracts
+    (:mod:`.portfolio`), so that a contract costs the same in either."""
+    horizon = s.shape[1]
+    months = np.arange(1, horizon + 1)
     _first_vendor_only(s, t.overlap, first_failure, p["transition_months"])
     if scenario.after_failure == "insource" and events:
         # In-house from the end of the disruption on: those months save nothing.
-        back = np.full(n, horizon)
+        back = np.full(s.shape[0], horizon)
         idx, month = events[0]
-        back[idx] = month - 1 + at(t.disruption, idx)
+        back[idx] = month - 1 + lengths[0]
         s *= months <= back[:, None]
     flat = s.reshape(-1)
-    for idx, month in events:
-        _disruptions(s, idx, month, at(t.disruption, idx), t.disrupt_saving)
+    for (idx, month), d in zip(events, lengths, strict=True):
+        _disruptions(s, idx, month, d, t.disrupt_saving)
         flat[idx * horizon + month - 1] -= at(t.switch_cost, idx)
 
     npv = discounted(s, p, months, t.upfront)
     s[:, 0] -= t.upfront  # the path includes the up-front costs from month 1 on
     np.cumsum(s, axis=1, out=s)
-    upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
-    inputs = {name: p[name] for name in scenario.uncertain}
-    return _Block(npv, first_failure, switches, spend, upfront, inputs, events)
+    return npv
 
 
 def _first_vendor_only(s, overlap, first_failure, transition_months):
@@ -183,7 +204,7 @@ def _disruptions(s, idx, month, d, disrupt_saving):
     s.reshape(-1)[flat] = values
 
 
-def _active_months(s, active_saving, p, quality, rng):
+def active_months(s, active_saving, p, quality, rng):
     """Savings of months with the vendor, less undetected problems (quality incidents).
 
     Incidents are Poisson counts per month, by inverse transform of one uniform each. The

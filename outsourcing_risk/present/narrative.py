@@ -275,7 +275,9 @@ def sobol_sentence(table: pd.DataFrame, currency: str = "USD") -> str:
     name = param_label(top, currency, unit=False).lower()
     first, first_conf = inputs["first"].to_dict()[top], inputs["first_conf"].to_dict()[top]
     if total - first <= conf + first_conf:  # the estimates of alone and in all overlap
-        return text + f"; of the uncertain inputs, {name} causes the most: about {percent(total)}, on its own."
+        return (
+            text + f"; of the uncertain inputs, {name} causes the most: about {percent(total)}, on its own."
+        )
     return (
         text + f"; of the uncertain inputs, {name} causes the most: about {percent(total)} with its "
         f"interactions, {percent(max(first, 0))} alone."

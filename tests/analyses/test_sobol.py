@@ -126,7 +126,12 @@ def test_the_sentence_never_says_alone_exceeds_in_all(indices):
 
     table = indices.copy()
     table.attrs = dict(indices.attrs)
-    table.loc["vendor_monthly_fee", ["first", "total", "first_conf", "total_conf"]] = [0.333, 0.330, 0.01, 0.005]
+    table.loc["vendor_monthly_fee", ["first", "total", "first_conf", "total_conf"]] = [
+        0.333,
+        0.330,
+        0.01,
+        0.005,
+    ]
     text = sobol_sentence(table)
     assert "on its own." in text
     assert "alone" not in text

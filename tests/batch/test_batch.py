@@ -93,10 +93,14 @@ def test_the_value_of_information_reaches_the_summary_and_the_index(batch):
     assert list(summary.columns[-3:]) == ["evpi", "evpi_se", "top_input"]
     assert summary.loc["Cautious", "evpi"] == ""
     assert summary.loc["Cautious", "top_input"] == ""
-    hostile = Scenario(name=HOSTILE, trust=0.9, vendor_failure_prob_annual="pert(0.02, 0.06, 0.2)", vendor_quality_spread=0.7)
+    hostile = Scenario(
+        name=HOSTILE, trust=0.9, vendor_failure_prob_annual="pert(0.02, 0.06, 0.2)", vendor_quality_spread=0.7
+    )
     result = simulate(hostile, n_trials=1500, seed=5)
     expected = evppi_table(result.npv, learnable_inputs(result), seed=5)
-    assert float(summary.loc[HOSTILE, "evpi"]) == pytest.approx(expected.loc["all", "value"], rel=1e-9, abs=1e-6)
+    assert float(summary.loc[HOSTILE, "evpi"]) == pytest.approx(
+        expected.loc["all", "value"], rel=1e-9, abs=1e-6
+    )
     index = (out / "index.html").read_text()
     assert "Worth learning before signing" in index
     report = (out / summary.loc[HOSTILE, "report"]).read_text()

@@ -131,7 +131,9 @@ def test_vendor_ranker_values_interviewing_before_choosing():
     ranker = VendorRanker(load_vendors(), n_trials=3_000, seed=4)
     ranker.spread.value = 0.7
     expected = choice_value(
-        [s.replace(vendor_quality_spread=0.7) for s, _ in vendor_scenarios(load_vendors())], n_trials=3_000, seed=4
+        [s.replace(vendor_quality_spread=0.7) for s, _ in vendor_scenarios(load_vendors())],
+        n_trials=3_000,
+        seed=4,
     )
     pd.testing.assert_frame_equal(ranker.interview, expected)
     ranker.interview_cost.value = 12_345.67

@@ -1,0 +1,543 @@
+"""A book of contracts: one failure process per vendor, shared by every contract it runs.
+
+docs/model.md, "A book of contracts", is the contract. Each contract is a scenario of the single
+model. A vendor's **collapse** (its base hazard, from ``vendor_failure_prob_annual``) is shared
+by every contract it runs and, for a group of closely connected vendors, a common shock fails
+them all at once; the rest of each contract's hazard (distrust, unclear goals, a weak selection,
+scope creep) is its own **relationship** breaking down. Switches that start while others are
+under way compete for the firm's switching capacity. A contract alone in the book is the single
+model trial for trial.
+
+Trials run in blocks of :data:`~.sampling.BLOCK`; nothing grows with the trials but the book's
+and each vendor's NPV per trial (and each contract's first failure month).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .distributions import Distribution, centre
+from .monthly import monthly_terms
+from .sampling import BLOCK, FAILURE_STREAM, INCIDENT_STREAM, block_rng, sample_parameters
+from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
+from .simulation import active_months, failure_age, hazard_curve, settle
+
+__all__ = [
+    "CONTRACT_COLUMNS",
+    "Book",
+    "BookResult",
+    "Contract",
+    "book_from_table",
+    "contract_seed",
+    "simulate_book",
+]
+
+#: The columns of a portfolio table besides the scenario's (docs/model.md, "A book of contracts").
+CONTRACT_COLUMNS = (
+    "vendor",
+    "vendor_group",
+    "group_shock_prob_annual",
+    "critical",
+    "notice_months",
+    "rto_months",
+)
+_TRUE, _FALSE = ("yes", "y", "true", "1", "critical"), ("no", "n", "false", "0", "")
+
+#: Streams of the book's own draws, after the single model's (0-2, 7-9 and 100+ per parameter):
+#: a vendor's collapse, its failure probability when uncertain, a group's shock.
+VENDOR_STREAM, VENDOR_PROB_STREAM, GROUP_STREAM = 40, 41, 42
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One contract (service) of a book: its scenario (named like the contract), its vendor and
+    what a register says of it."""
+
+    scenario: Scenario
+    vendor: str
+    group: str = ""  # a group of closely connected vendors ("" for none)
+    critical: bool = False  # supports a critical or important function (DORA Art. 28)
+    notice_months: float = math.nan  # notice period: how long an exit may take (NaN: not given)
+    rto_months: float = math.nan  # recovery-time objective, in months (NaN: not given)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def annual_spend(self) -> float:
+        """What the contract costs a year at its first-year fee (the centre of a range)."""
+        fee = self.scenario.vendor_monthly_fee
+        return 12 * float(centre(fee) if isinstance(fee, Distribution) else fee)
+
+
+@dataclass(frozen=True)
+class Book:
+    """Contracts, the annual chance of each group's common shock, and the switching capacity:
+    how many transitions the firm can run at once (None: as many as needed)."""
+
+    contracts: tuple[Contract, ...]
+    group_shocks: Mapping[str, float] = field(default_factory=dict)
+    capacity: int | None = None
+    name: str = "Book of contracts"
+
+    @property
+    def vendors(self) -> list[str]:
+        """Vendor names in the order they first appear."""
+        return list(dict.fromkeys(c.vendor for c in self.contracts))
+
+    @property
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(c.group for c in self.contracts if c.group))
+
+    @property
+    def horizon_months(self) -> int:
+        return self.contracts[0].scenario.horizon_months
+
+    @property
+    def currency(self) -> str:
+        return self.contracts[0].scenario.currency
+
+    def shared(self, vendor: str) -> bool:
+        """Whether the vendor's collapse is drawn on its own: it runs several contracts, or its
+        group has a shock. Otherwise its one contract fails as the single model draws it."""
+        rows = [c for c in self.contracts if c.vendor == vendor]
+        return len(rows) > 1 or self.group_shocks.get(rows[0].group, 0.0) > 0
+
+    def priority(self) -> list[int]:
+        """The order in which switches of one month take the free capacity: critical contracts
+        first, then the larger annual spend, then the table's order."""
+        return sorted(
+            range(len(self.contracts)),
+            key=lambda i: (not self.contracts[i].critical, -self.contracts[i].annual_spend, i),
+        )
+
+    def replace_contract(self, index: int, **changes) -> Book:
+        """The same book with contract ``index`` changed (its vendor, group, scenario...)."""
+        contracts = list(self.contracts)
+        contracts[index] = _replace(contracts[index], **changes)
+        return Book(tuple(contracts), dict(self.group_shocks), self.capacity, self.name)
+
+    def subset(self, indices) -> Book:
+        """The book of the contracts ``indices`` only (their seeds stay theirs: see :func:`contract_seed`)."""
+        keep = set(indices)
+        return _Subset(
+            tuple(self.contracts), dict(self.group_shocks), self.capacity, self.name, frozenset(keep)
+        )
+
+
+@dataclass(frozen=True)
+class _Subset(Book):
+    """A book that simulates some of its contracts only, each with the streams it has in the whole
+    book, so that the part's futures are the whole's."""
+
+    keep: frozenset = frozenset()
+
+
+def _replace(contract: Contract, **changes) -> Contract:
+    from dataclasses import replace
+
+    return replace(contract, **changes)
+
+
+def contract_seed(seed: int, index: int) -> int:
+    """The seed of contract ``index`` (0-based, in the table's order): ``seed + index·2³²``. The
+    first contract draws exactly as ``simulate(its scenario, seed=seed)`` does."""
+    return int(seed) + int(index) * 2**32
+
+
+@dataclass
+class BookResult:
+    """What :func:`simulate_book` returns: per trial, the book's NPV and each vendor's (the sum of
+    its contracts'); per contract, running sums for its figures and each trial's first failure
+    month (H + 1: none)."""
+
+    book: Book
+    seed: int
+    npv: np.ndarray  # (trials,)
+    vendor_npv: np.ndarray  # (vendors, trials)
+    first_failure: np.ndarray  # (contracts, trials), int16
+    collapse: np.ndarray  # (vendors, trials), int16: the month a shared vendor collapses (H + 1: never)
+    sums: dict[
+        str, np.ndarray
+    ]  # per contract: npv, npv2, losses, failed, switches, within_notice, over_rto, disrupted
+
+    @property
+    def n_trials(self) -> int:
+        return int(self.npv.size)
+
+
+def simulate_book(
+    book: Book,
+    n_trials: int = 20_000,
+    seed: int = 0,
+    *,
+    force: Mapping[str, int] | None = None,
+    split=(),
+) -> BookResult:
+    """Simulate the book (docs/model.md, "A book of contracts").
+
+    ``force``: ``{vendor: month}`` makes each named vendor collapse at the start of that month in
+    every future (the deterministic stress "vendor X fails in month 12"), unless a contract's own
+    relationship broke down earlier. ``split``: vendors whose collapse is drawn on its own even
+    when they run one contract (as a forced vendor's is), so that a run with ``force`` and one
+    without meet the same futures.
+    """
+    if not isinstance(book, Book) or not book.contracts:
+        raise TypeError("simulate_book needs a Book with at least one contract (see portfolio_from_table)")
+    if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)) or n_trials < 1:
+        raise ValueError(f"n_trials must be a whole number ≥ 1 (got {n_trials!r})")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
+    vendors = book.vendors
+    unknown = sorted(set(force or {}) - set(vendors))
+    if unknown:
+        raise ValueError(
+            f"force names {unknown[0]!r}, which is not a vendor of the book ({', '.join(vendors)})"
+        )
+    horizon = book.horizon_months
+    n_c, n_v = len(book.contracts), len(vendors)
+    out = BookResult(
+        book=book,
+        seed=int(seed),
+        npv=np.zeros(n_trials),
+        vendor_npv=np.zeros((n_v, n_trials)),
+        first_failure=np.full((n_c, n_trials), horizon + 1, dtype=np.int16),
+        collapse=np.full((n_v, n_trials), horizon + 1, dtype=np.int16),
+        sums={
+            k: np.zeros(n_c)
+            for k in ("npv", "npv2", "losses", "failed", "switches", "within_notice", "over_rto", "disrupted")
+        },
+    )
+    for b, lo in enumerate(range(0, n_trials, BLOCK)):
+        _block(book, int(seed), b, lo, min(BLOCK, n_trials - lo), out, dict(force or {}), set(split))
+    return out
+
+
+def _active(book: Book) -> list[int]:
+    keep = getattr(book, "keep", None)
+    return [i for i in range(len(book.contracts)) if keep is None or i in keep]
+
+
+def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, force: dict, split: set) -> None:
+    horizon = book.horizon_months
+    months = np.arange(1, horizon + 1)
+    vendors = book.vendors
+    active = _active(book)
+    shared = {v: book.shared(v) or v in force or v in split for v in vendors}
+    # The vendors' and groups' own draws.
+    collapse: dict[str, np.ndarray] = {}
+    vendor_prob: dict[str, Any] = {}
+    group_month = {}
+    for g_i, group in enumerate(book.groups):
+        p_g = book.group_shocks.get(group, 0.0)
+        e_g = np.random.default_rng(
+            np.random.SeedSequence(seed, spawn_key=(b, GROUP_STREAM, g_i))
+        ).standard_exponential(n)
+        group_month[group] = _first_month(e_g, _monthly_rate(p_g), horizon)
+    for v_i, vendor in enumerate(vendors):
+        if not shared[vendor]:
+            continue
+        lead = next(c for c in book.contracts if c.vendor == vendor)
+        prob = lead.scenario.vendor_failure_prob_annual
+        if isinstance(prob, Distribution):
+            u = np.random.default_rng(
+                np.random.SeedSequence(seed, spawn_key=(b, VENDOR_PROB_STREAM, v_i))
+            ).random(n)
+            prob = prob.ppf(np.clip(u, 1e-12, 1 - 1e-12))
+        vendor_prob[vendor] = prob
+        e_v = np.random.default_rng(
+            np.random.SeedSequence(seed, spawn_key=(b, VENDOR_STREAM, v_i))
+        ).standard_exponential(n)
+        month = _first_month(e_v, _monthly_rate(prob), horizon)
+        if lead.group in group_month:
+            month = np.minimum(month, group_month[lead.group])
+        if vendor in force:
+            month = np.full(n, int(force[vendor]))
+        collapse[vendor] = month
+        out.collapse[v_i, lo : lo + n] = np.minimum(month, horizon + 1)
+
+    # Each contract's parameters, money terms, hazard and first failure.
+    state = {}
+    for i in active:
+        contract = book.contracts[i]
+        s = contract.scenario
+        c_seed = contract_seed(seed, i)
+        p = sample_parameters(s, c_seed, b, n)
+        if shared[contract.vendor]:
+            p["vendor_failure_prob_annual"] = vendor_prob[contract.vendor]
+        t = monthly_terms(p, months)
+        cum = hazard_curve(p, t.quality, months)
+        rng_fail = block_rng(c_seed, b, FAILURE_STREAM)
+        e0 = rng_fail.standard_exponential(n)
+        rows = np.arange(n)
+        if shared[contract.vendor]:
+            first = np.minimum(
+                _relationship_age(cum, p["vendor_failure_prob_annual"], e0, months), collapse[contract.vendor]
+            )
+        else:
+            first = failure_age(cum, e0, rows)
+        state[i] = {"p": p, "t": t, "cum": cum, "rng": rng_fail, "e": [e0], "c_seed": c_seed}
+        state[i]["next"] = np.where(first <= horizon, first, horizon + 1)
+        state[i]["gen"] = np.zeros(n, dtype=np.int64)
+        state[i]["events"] = []
+
+    _run_months(book, active, state, n, horizon)
+
+    for i in active:
+        _settle_contract(book, i, state[i], b, lo, n, out, months)
+
+
+def _monthly_rate(prob) -> np.ndarray | float:
+    """λ = −ln(1 − h) of a constant monthly hazard h = 1 − (1 − p)^(1/12): the cumulative hazard
+    of a month."""
+    with np.errstate(divide="ignore"):
+        return -np.log1p(-np.asarray(prob, dtype=float)) / 12
+
+
+def _first_month(e: np.ndarray, rate, horizon: int) -> np.ndarray:
+    """The first month a whose cumulative hazard a·λ exceeds ``e``: ⌊e/λ⌋ + 1 (past the horizon
+    when λ = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.floor(e / rate) + 1
+    return np.where(np.isfinite(a) & (a <= horizon), a, horizon + 1).astype(np.int64)
+
+
+def _relationship_age(cum: np.ndarray, prob, e: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """The first age whose cumulative relationship hazard, the contract's less the vendor's
+    collapse (Λ(a) − a·λ_v), exceeds ``e``."""
+    rate = _monthly_rate(prob)
+    if cum.ndim == 1 and np.ndim(rate) == 0:
+        return np.searchsorted(cum - months * rate, e, side="right") + 1
+    survival = cum if cum.ndim == 2 else np.exp(-cum)[None, :]
+    with np.errstate(over="ignore", invalid="ignore"):
+        relation = survival * np.exp(months * np.reshape(rate, (-1, 1)))
+    relation = np.nan_to_num(relation, nan=0.0)
+    return (relation >= np.exp(-e)[:, None]).sum(axis=1) + 1
+
+
+def _run_months(book: Book, active: list[int], state: dict, n: int, horizon: int) -> None:
+    """Month by month: the switches that start, in order (critical first, larger spend, table
+    order), take the first free switching slot; a switch that waits stays disrupted while it waits;
+    a replacement's failure is drawn from its own exponential, as the single model draws it."""
+    order = [i for i in book.priority() if i in state]
+    capacity = book.capacity
+    free = np.zeros((n, capacity)) if capacity else None
+    for month in range(1, horizon + 1):
+        for i in order:
+            st = state[i]
+            idx = np.flatnonzero(st["next"] == month)
+            if idx.size == 0:
+                continue
+            d = np.broadcast_to(np.asarray(st["t"].disruption), (n,))[idx].astype(np.int64)
+            wait = np.zeros(idx.size, dtype=np.int64)
+            if free is not None:
+                slot = free[idx].argmin(axis=1)
+                ready = free[idx, slot]
+                start = np.maximum(month, ready)
+                busy = d > 0  # an instant switch needs no one's time
+                wait = np.where(busy, start - month, 0).astype(np.int64)
+                free[idx, slot] = np.where(busy, start + d, ready)
+            length = wait + d
+            st["events"].append((idx, np.full(idx.size, month, dtype=np.int64), length))
+            if book.contracts[i].scenario.after_failure == "insource":
+                st["next"][idx] = horizon + 1
+                continue
+            # The replacement serves from month + length; its age is 1 then (or the next month).
+            start_month = month + np.maximum(length, 1)
+            st["next"][idx] = horizon + 1
+            alive = idx[start_month <= horizon]
+            if alive.size == 0:
+                continue
+            gen = st["gen"][alive] + 1
+            st["gen"][alive] = gen
+            while len(st["e"]) <= int(gen.max()):  # drawn in order of generation, n at a time
+                st["e"].append(st["rng"].standard_exponential(n))
+            e = np.stack(st["e"])[gen, alive]
+            age = failure_age(st["cum"], e, alive)
+            nxt = start_month[start_month <= horizon] + age - 1
+            st["next"][alive] = np.where(nxt <= horizon, nxt, horizon + 1)
+
+
+def _settle_contract(book: Book, i: int, st: dict, b: int, lo: int, n: int, out: BookResult, months) -> None:
+    contract = book.contracts[i]
+    horizon = months.size
+    t, p = st["t"], st["p"]
+    if st["events"]:
+        idx = np.concatenate([e[0] for e in st["events"]])
+        when = np.concatenate([e[1] for e in st["events"]])
+        length = np.concatenate([e[2] for e in st["events"]])
+    else:
+        idx = when = length = np.zeros(0, dtype=np.int64)
+    first_failure = np.zeros(n, dtype=np.int64)
+    order = np.argsort(when, kind="stable")[::-1]  # the earliest month written last: it wins
+    first_failure[idx[order]] = when[order]
+    s = np.empty((n, horizon))
+    active_months(s, t.active_saving, p, t.quality, block_rng(st["c_seed"], b, INCIDENT_STREAM))
+    events = [(idx, when)] if idx.size else []
+    npv = settle(contract.scenario, p, t, s, events, [length] if idx.size else [], first_failure)
+    window = slice(lo, lo + n)
+    out.npv[window] += npv
+    out.vendor_npv[book.vendors.index(contract.vendor), window] += npv
+    out.first_failure[i, window] = np.where(first_failure > 0, first_failure, horizon + 1)
+    sums = out.sums
+    sums["npv"][i] += npv.sum()
+    sums["npv2"][i] += np.square(npv).sum()
+    sums["losses"][i] += np.count_nonzero(npv < 0)
+    sums["failed"][i] += np.count_nonzero(first_failure > 0)
+    sums["switches"][i] += idx.size
+    if not math.isnan(contract.notice_months):
+        sums["within_notice"][i] += np.count_nonzero(length <= contract.notice_months)
+    if not math.isnan(contract.rto_months) and idx.size:
+        over = np.zeros(n, dtype=bool)
+        over[idx[length > contract.rto_months]] = True
+        sums["over_rto"][i] += np.count_nonzero(over)
+    sums["disrupted"][i] += float(np.minimum(length, horizon + 1 - when).sum())
+
+
+def book_from_table(rows, *, capacity: int | None = None, name: str = "Book of contracts") -> Book:
+    """A :class:`Book` from a portfolio table's rows (a DataFrame of text cells, as
+    :func:`~outsourcing_risk.io.data.load_scenarios` reads it, or a list of mappings): one row per
+    contract with ``name``, ``vendor`` and any scenario column, and optionally ``vendor_group``,
+    ``group_shock_prob_annual``, ``critical``, ``notice_months``, ``rto_months``.
+
+    Every problem of every row and column is reported at once in one :class:`ScenarioError`,
+    rows numbered from 1 under the header.
+    """
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else [dict(r) for r in rows]
+    if not records:
+        raise ScenarioError(["the table has no rows: add one row per contract"], "the portfolio table")
+    columns = list(records[0])
+    known = set(FIELDS) | set(CONTRACT_COLUMNS)
+    problems = [f"unknown column {c!r}{did_you_mean(str(c), known)}" for c in columns if c not in known]
+    problems += [f"the table needs a {c!r} column" for c in ("name", "vendor") if c not in columns]
+    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1):
+        problems.append(
+            f"the switching capacity must be a whole number of transitions ≥ 1 (got {capacity!r})"
+        )
+    if problems:
+        raise ScenarioError(problems, "the portfolio table")
+    contracts: list[Contract] = []
+    seen: dict[str, int] = {}
+    shocks: dict[str, tuple[float, int]] = {}
+    vendor_rule: dict[str, tuple[int, str, str]] = {}
+    for i, row in enumerate(records, start=1):
+        label = normal_name(row.get("name", ""))
+        where = f"row {i} ({label!r})" if label else f"row {i}"
+        here: list[str] = []
+        if not label:
+            here.append(f"{where}: name is empty")
+        elif label in seen:
+            here.append(
+                f"{where}: name {label!r} repeats row {seen[label]} (each contract needs its own name)"
+            )
+        seen.setdefault(label, i)
+        vendor = normal_name(row.get("vendor", ""))
+        if not vendor:
+            here.append(f"{where}: vendor is empty (contracts with the same vendor share its failures)")
+        group = normal_name(row.get("vendor_group", "") or "")
+        critical = str(row.get("critical", "") or "").strip().lower()
+        if critical not in _TRUE + _FALSE:
+            here.append(f"{where}: critical must be yes or no (got {row.get('critical')!r})")
+        notice = _months(row.get("notice_months"), "notice_months", where, here, allow_zero=True)
+        rto = _months(row.get("rto_months"), "rto_months", where, here, allow_zero=False)
+        shock = row.get("group_shock_prob_annual")
+        if not is_blank(shock):
+            value = _number(shock)
+            if not group:
+                here.append(f"{where}: group_shock_prob_annual is given but vendor_group is empty")
+            elif value is None or not 0 <= value < 1:
+                here.append(
+                    f"{where}: group_shock_prob_annual must be a chance per year in [0, 1) (got {shock!r})"
+                )
+            elif group in shocks and shocks[group][0] != value:
+                here.append(
+                    f"{where}: group_shock_prob_annual {shock!r} differs from row {shocks[group][1]}'s for group "
+                    f"{group!r} (a group has one shock)"
+                )
+            else:
+                shocks.setdefault(group, (value, i))
+        values = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
+        values["name"] = label or f"row {i}"
+        try:
+            scenario = Scenario.from_dict(values)
+        except ScenarioError as exc:
+            here.extend(f"{where}: {p}" for p in exc.problems)
+            scenario = None
+        if scenario is not None:
+            here.extend(f"{where}: {p}" for p in _unsupported(scenario))
+            rule = (i, str(scenario.vendor_failure_prob_annual), group)
+            if vendor in vendor_rule and vendor_rule[vendor][1:] != rule[1:]:
+                first = vendor_rule[vendor]
+                if first[1] != rule[1]:
+                    what = f"vendor_failure_prob_annual {rule[1]} here but {first[1]}"
+                else:
+                    what = f"vendor_group {rule[2] or '(none)'!r} here but {first[2] or '(none)'!r}"
+                here.append(
+                    f"{where}: vendor {vendor!r} has {what} in row {first[0]}: a vendor's collapse and "
+                    "its group are the same for every contract it runs"
+                )
+            vendor_rule.setdefault(vendor, rule)
+        problems.extend(here)
+        if not here and scenario is not None:
+            contracts.append(Contract(scenario, vendor, group, critical in _TRUE, notice, rto))
+    unknown = sorted({c.group for c in contracts if c.group and c.group not in shocks})
+    problems += [
+        f"unknown vendor group {g!r}: give its group_shock_prob_annual (0 when the group only names "
+        "connected vendors) on at least one of its rows"
+        for g in unknown
+    ]
+    if problems:
+        raise ScenarioError(problems, "the portfolio table")
+    book = Book(tuple(contracts), {g: v for g, (v, _) in shocks.items()}, capacity, name)
+    check_book(book)
+    return book
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _months(value, column: str, where: str, problems: list[str], *, allow_zero: bool) -> float:
+    if is_blank(value):
+        return math.nan
+    number = _number(value)
+    if number is None or number < 0 or (number == 0 and not allow_zero) or number > 1200:
+        rule = "≥ 0" if allow_zero else "> 0"
+        problems.append(f"{where}: {column} must be a number of months {rule} (got {value!r})")
+        return math.nan
+    return number
+
+
+def _unsupported(scenario: Scenario) -> list[str]:
+    """Rules of the single model the book does not simulate yet: trust over time."""
+    found = []
+    if scenario.adaptive:
+        found.append(
+            "the book does not simulate trust over time yet (trust_policy ramp, an exit trigger, vendors "
+            "that differ): leave trust_policy, exit_trigger_incidents and vendor_quality_spread at their "
+            "defaults in a portfolio table"
+        )
+    return found
+
+
+def check_book(book: Book) -> None:
+    """What the joint model needs of a book; a :class:`ScenarioError` naming each problem."""
+    problems = []
+    horizons = {c.scenario.horizon_months for c in book.contracts}
+    if len(horizons) > 1:
+        problems.append(f"every contract needs the same horizon_months (got {sorted(horizons)})")
+    currencies = {c.scenario.currency for c in book.contracts}
+    if len(currencies) > 1:
+        problems.append(f"every contract needs the same currency (got {', '.join(sorted(currencies))})")
+    if problems:
+        raise ScenarioError(problems, f"the book {book.name!r}")

@@ -1,0 +1,253 @@
+"""A book of contracts (docs/model.md, "A book of contracts")."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from outsourcing_risk import Scenario, ScenarioError, simulate
+from outsourcing_risk.analyses.portfolio import analyse_portfolio, diversify
+from outsourcing_risk.io.data import data_dir, load_scenarios
+from outsourcing_risk.model.parameters import PARAMETERS
+from outsourcing_risk.model.portfolio import Book, Contract, book_from_table, contract_seed, simulate_book
+from outsourcing_risk.model.results import cvar_of
+
+_spec = importlib.util.spec_from_file_location(
+    "reference_model", Path(__file__).resolve().parents[2] / "benchmarks" / "reference_model.py"
+)
+reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(reference)
+
+#: Scenarios away from the defaults: uncertain inputs, insourcing, instant replacement, an exit
+#: plan with a transition, and strain that makes the relationship's part of the hazard large.
+ALONE = [
+    Scenario(
+        name="Uncertain", vendor_failure_prob_annual="pert(0.02, 0.0733, 0.31)", trust="uniform(0.3333, 0.9)"
+    ),
+    Scenario(
+        name="Insource",
+        after_failure="insource",
+        switching_months="uniform(1, 5)",
+        vendor_monthly_fee=70_000.1234567,
+    ),
+    Scenario(
+        name="Instant",
+        switching_months=0,
+        vendor_failure_prob_annual=0.4,
+        exit_readiness=0.6,
+        transition_months=4,
+    ),
+    Scenario(
+        name="Strained",
+        trust=0.3 + 0.3 - 0.3,
+        goal_clarity=1 / 3,
+        scope_creep_annual=0.25,
+        vendor_failure_prob_annual=0.13,
+    ),
+]
+
+
+@pytest.mark.parametrize("scenario", ALONE, ids=lambda s: s.name)
+@pytest.mark.parametrize("capacity", [None, 1])
+def test_a_contract_alone_is_the_single_model_trial_for_trial(scenario, capacity):
+    result = simulate_book(Book((Contract(scenario, "Vendor"),), capacity=capacity), 12_345, seed=7)
+    expected = simulate(scenario, n_trials=12_345, seed=7)
+    np.testing.assert_array_equal(result.npv, expected.npv)
+    first = np.where(
+        expected.first_failure_month > 0, expected.first_failure_month, scenario.horizon_months + 1
+    )
+    np.testing.assert_array_equal(result.first_failure[0], first)
+
+
+def test_contracts_of_different_vendors_are_independent_simulations():
+    a, b = ALONE[0], ALONE[3]
+    result = simulate_book(Book((Contract(a, "V1"), Contract(b, "V2"))), 20_000, seed=3)
+    np.testing.assert_array_equal(
+        result.vendor_npv[0], simulate(a, n_trials=20_000, seed=contract_seed(3, 0)).npv
+    )
+    np.testing.assert_array_equal(
+        result.vendor_npv[1], simulate(b, n_trials=20_000, seed=contract_seed(3, 1)).npv
+    )
+
+
+def test_contracts_of_one_vendor_fail_in_the_same_month():
+    """With no relationship hazard (full trust, clear goals, the best selection, no creep) a
+    contract fails only when its vendor collapses: the same month for both, in every trial. With
+    strain, neither fails later than the vendor's collapse."""
+    calm = {"trust": 1.0, "goal_clarity": 1.0, "selection_score": 1.0, "scope_creep_annual": 0.0}
+    one = Scenario(name="One", vendor_failure_prob_annual=0.11, **calm)
+    two = Scenario(name="Two", vendor_failure_prob_annual=0.11, vendor_monthly_fee=65_000.25, **calm)
+    result = simulate_book(Book((Contract(one, "V"), Contract(two, "V"))), 20_000, seed=5)
+    np.testing.assert_array_equal(result.first_failure[0], result.first_failure[1])
+    np.testing.assert_array_equal(result.first_failure[0], result.collapse[0])
+    assert 0.2 < np.mean(result.collapse[0] <= 60) < 0.5
+    strained = simulate_book(
+        Book((Contract(ALONE[3], "V"), Contract(ALONE[3].replace(name="B"), "V"))), 20_000, seed=5
+    )
+    assert (strained.first_failure <= strained.collapse[0]).all()
+    assert (strained.first_failure[0] == strained.first_failure[1]).mean() > 0.05
+
+
+def test_each_contract_keeps_the_single_models_law_inside_a_shared_vendor():
+    """The split of the hazard leaves each contract's own outcome as the single model's: its mean
+    NPV and P(failure) agree within 4 standard errors (different random numbers)."""
+    a = ALONE[3]
+    b = a.replace(name="B", vendor_monthly_fee=71_000.5, trust=0.7)
+    result = simulate_book(Book((Contract(a, "V"), Contract(b, "V"))), 60_000, seed=11)
+    n = result.n_trials
+    for i, scenario in enumerate((a, b)):
+        mean = result.sums["npv"][i] / n
+        se = np.sqrt(result.sums["npv2"][i] / n - mean**2) / np.sqrt(n)
+        single = simulate(scenario, n_trials=n, seed=100 + i).summary()
+        assert abs(mean - single["mean_npv"]) <= 4 * np.hypot(se, single["se_npv"])
+        p = result.sums["failed"][i] / n
+        assert abs(p - single["p_failure"]) <= 4 * np.sqrt(2 * p * (1 - p) / n)
+
+
+def _reference_params(scenario: Scenario, vendor: str, group: str, critical: bool) -> dict:
+    values = {p.name: getattr(scenario, p.name) for p in PARAMETERS}
+    values.update(
+        horizon_months=scenario.horizon_months,
+        after_failure=scenario.after_failure,
+        vendor=vendor,
+        group=group,
+        critical=critical,
+        spend=12 * scenario.vendor_monthly_fee,
+    )
+    return values
+
+
+def test_the_book_agrees_with_the_reference_implementation():
+    """Shared vendor, a group shock and a capacity of one transition: every contract's mean NPV
+    within 4 standard errors of the plain month-by-month reference."""
+    a = Scenario(name="A", vendor_failure_prob_annual=0.2, switching_months=5, trust=0.45, goal_clarity=0.6)
+    b = Scenario(
+        name="B",
+        vendor_failure_prob_annual=0.2,
+        switching_months=3,
+        vendor_monthly_fee=61_234.5,
+        after_failure="insource",
+    )
+    c = Scenario(name="C", vendor_failure_prob_annual=0.1, switching_months=4, exit_readiness=0.5)
+    contracts = (Contract(a, "V", "G", True), Contract(b, "V", "G"), Contract(c, "W", "G"))
+    book = Book(contracts, {"G": 0.08}, capacity=1)
+    result = simulate_book(book, 40_000, seed=2)
+    rng = np.random.default_rng(9)
+    params = [_reference_params(x.scenario, x.vendor, x.group, x.critical) for x in contracts]
+    ref = np.array([reference.book_one_trial(params, {"G": 0.08}, 1, rng) for _ in range(3_000)])
+    n = result.n_trials
+    for i in range(3):
+        mean = result.sums["npv"][i] / n
+        se = np.sqrt(result.sums["npv2"][i] / n - mean**2) / np.sqrt(n)
+        z = (mean - ref[:, i].mean()) / np.hypot(se, ref[:, i].std(ddof=1) / np.sqrt(len(ref)))
+        assert abs(z) <= 4, (i, z)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_concentrating_a_book_on_one_vendor_never_lowers_its_worst_5_percent_loss(seed):
+    """Four contracts with four vendors, then all with one: the same contracts, the same seeds.
+    The worst-5 % average of the concentrated book is never above the spread book's beyond its
+    Monte Carlo error (comonotone failures make the tail heavier)."""
+    rng = np.random.default_rng(seed)
+    scenarios = [
+        Scenario(
+            name=f"C{i}",
+            vendor_failure_prob_annual=0.12,
+            switching_months=int(rng.integers(2, 9)),
+            vendor_monthly_fee=float(rng.uniform(55_000, 80_000)),
+            switching_cost=float(rng.uniform(100_000, 400_000)),
+        )
+        for i in range(4)
+    ]
+    spread = Book(tuple(Contract(s, f"V{i}") for i, s in enumerate(scenarios)), capacity=2)
+    concentrated = Book(tuple(Contract(s, "V") for s in scenarios), capacity=2)
+    a, b = simulate_book(spread, 20_000, seed), simulate_book(concentrated, 20_000, seed)
+    boot = np.random.default_rng(0)
+    diffs = [
+        cvar_of(b.npv[idx]) - cvar_of(a.npv[idx])
+        for idx in (boot.integers(0, a.n_trials, a.n_trials) for _ in range(50))
+    ]
+    assert cvar_of(b.npv) - cvar_of(a.npv) <= 2 * np.std(diffs)
+    assert cvar_of(b.npv) < cvar_of(a.npv), "with a concentrated vendor the tail is clearly worse"
+
+
+@pytest.mark.parametrize("after", ["insource", "replace"])
+def test_more_switching_capacity_never_lengthens_a_disruption(after):
+    """Seven contracts of one vendor, all failing together: each contract's disrupted months over
+    all trials never grow with the capacity (trial by trial the switches wait less)."""
+    contracts = tuple(
+        Contract(
+            Scenario(
+                name=f"C{i}", vendor_failure_prob_annual=0.3, switching_months=2 + i % 4, after_failure=after
+            ),
+            "V",
+            critical=i % 3 == 0,
+        )
+        for i in range(7)
+    )
+    previous = None
+    for capacity in (1, 2, 3, 5, None):
+        sums = simulate_book(Book(contracts, capacity=capacity), 5_000, seed=4).sums["disrupted"]
+        if previous is not None:
+            assert (sums <= previous + 1e-9).all(), (capacity, sums, previous)
+        previous = sums
+
+
+def test_bad_tables_name_the_row_and_the_rule():
+    rows = [
+        {"name": "A", "vendor": "V", "vendor_group": "Cloud", "notice_months": "3"},
+        {"name": "A", "vendor": "V", "notice_months": "-1", "critical": "maybe"},
+        {"name": "B", "vendor": "", "rto_months": "0"},
+        {"name": "C", "vendor": "W", "trust_policy": "ramp", "trust_ceiling": "0.9"},
+        {"name": "D", "vendor": "V", "vendor_failure_prob_annual": "0.2"},
+    ]
+    with pytest.raises(ScenarioError) as err:
+        book_from_table(pd.DataFrame(rows).fillna(""))
+    text = str(err.value)
+    assert "row 2 ('A'): name 'A' repeats row 1" in text
+    assert "row 2 ('A'): notice_months must be a number of months ≥ 0 (got '-1')" in text
+    assert "row 2 ('A'): critical must be yes or no (got 'maybe')" in text
+    assert "row 3 ('B'): vendor is empty" in text
+    assert "row 3 ('B'): rto_months must be a number of months > 0 (got '0')" in text
+    assert "row 4 ('C'): the book does not simulate trust over time yet" in text
+    assert "row 5 ('D'): vendor 'V' has vendor_failure_prob_annual 0.2 here but 0.06 in row 1" in text
+    assert "unknown vendor group 'Cloud'" in text
+    with pytest.raises(ScenarioError, match="unknown column 'vendr' \\(did you mean 'vendor'\\?\\)"):
+        book_from_table([{"name": "A", "vendr": "V"}])
+    with pytest.raises(ScenarioError, match="switching capacity must be a whole number"):
+        book_from_table([{"name": "A", "vendor": "V"}], capacity=0)
+
+
+def test_the_example_books_read_and_the_bank_is_concentrated():
+    small = book_from_table(load_scenarios(data_dir() / "portfolio.csv"))
+    bank = book_from_table(load_scenarios(data_dir() / "portfolio_bank.csv"), capacity=2)
+    assert 3 <= len(small.contracts) <= 8
+    assert len(bank.contracts) >= 24
+    counts = pd.Series([c.vendor for c in bank.contracts]).value_counts()
+    assert (counts >= 5).sum() == 2, "two vendors run many contracts"
+
+
+@pytest.fixture(scope="module")
+def small_book():
+    return book_from_table(load_scenarios(data_dir() / "portfolio.csv"), capacity=1)
+
+
+def test_the_analysis_adds_up(small_book):
+    a = analyse_portfolio(small_book, n_trials=8_000, seed=3)
+    assert a.vendors["worst5_share"].sum() == pytest.approx(1.0)
+    assert a.vendors["spend_share"].sum() == pytest.approx(1.0)
+    assert a.summary["hhi"] == pytest.approx(a.vendors["hhi_part"].sum())
+    assert a.summary["mean_npv"] == pytest.approx(a.contracts["mean_npv"].sum())
+    assert (a.vendors["stress_loss"] > 0).all(), "a forced collapse costs every vendor's contracts"
+    plans = a.contracts["exit_plan_value"]
+    assert plans.notna().sum() == sum(c.scenario.exit_readiness > 0 for c in small_book.contracts)
+    assert a.diversification["contract"] in a.contracts.index
+
+
+def test_diversifying_is_paired_and_same_seed_same_numbers(small_book):
+    first = diversify(small_book, "Payroll system", n_trials=6_000, seed=5)
+    again = diversify(small_book, "Payroll system", n_trials=6_000, seed=5)
+    assert first == again
+    assert first["hhi_after"] < analyse_portfolio(small_book, n_trials=2_000, seed=5).summary["hhi"]
