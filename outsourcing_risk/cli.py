@@ -99,7 +99,41 @@ def _parser() -> argparse.ArgumentParser:
     _docs_command(sub)
     _app_command(sub)
     _report_command(sub)
+    _portfolio_command(sub)
     return parser
+
+
+def _portfolio_command(sub) -> None:
+    book = sub.add_parser(
+        "portfolio",
+        help="one report on a book of contracts: shared vendor failures, concentration, exits",
+        description="Simulate every contract of a portfolio table together (contracts with the same vendor "
+        "share its failures; switches compete for the switching capacity) and write portfolio.html (the "
+        "conclusion first, offline), contracts.csv and vendors.csv into --out. See data/portfolio.csv and "
+        "docs/model.md, 'A book of contracts'.",
+        formatter_class=_Defaults,
+    )
+    book.add_argument(
+        "table", help="CSV of contracts: name, vendor and any scenario column (see data/portfolio.csv)"
+    )
+    book.add_argument("--out", required=True, help="folder for portfolio.html, contracts.csv and vendors.csv")
+    book.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials")
+    book.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
+    book.add_argument(
+        "--capacity",
+        type=_positive_int,
+        default=None,
+        help="how many transitions the firm can run at once (default: as many as needed)",
+    )
+    book.add_argument(
+        "--stress-month",
+        type=_positive_int,
+        default=12,
+        help="the month of the stress 'vendor X fails in month M'",
+    )
+    book.add_argument(
+        "--force", action="store_true", help="replace files in --out that this tool did not write"
+    )
 
 
 def _example_command(sub) -> None:
@@ -402,6 +436,65 @@ def _run_report(args) -> int:
     return 1 if failed else 0
 
 
+def _portfolio(args) -> int:
+    from .batch.portfolio_run import load_book, run_portfolio
+
+    book = load_book(args.table, capacity=args.capacity)
+    if args.stress_month > book.horizon_months:
+        print(
+            _safe(
+                f"outsourcing-risk: --stress-month must lie within the horizon, 1..{book.horizon_months} "
+                f"(got {args.stress_month})"
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    out = Path(args.out).resolve()
+    stopped: list[int] = []
+
+    def stop(signum, _frame):
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {
+        n: signal.signal(getattr(signal, n), stop) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)
+    }
+    try:
+        analysis = run_portfolio(
+            book,
+            args.out,
+            n_trials=args.trials,
+            seed=args.seed,
+            stress_month=args.stress_month,
+            force=args.force,
+        )
+    except KeyboardInterrupt:
+        signum = stopped[0] if stopped else signal.SIGINT
+        print(
+            _safe(
+                f"outsourcing-risk: stopped by {signal.Signals(signum).name}: nothing new written to {out}"
+            ),
+            file=sys.stderr,
+        )
+        return 128 + signum
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+    summary = analysis.summary
+    print(
+        _safe(
+            f"{summary['contracts']} contracts, {summary['vendors']} vendors: mean saving "
+            f"{summary['mean_npv']:,.0f} {book.currency}, chance of a loss {summary['p_loss']:.1%}, HHI {summary['hhi']:,.0f}"
+        )
+    )
+    print(
+        _safe(
+            f"open {out / 'portfolio.html'} in a browser (it works offline); contracts.csv and vendors.csv beside it"
+        )
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from .io.environment import skip_slow_optional_import
 
@@ -410,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {
         "kpis": _print_kpis,
         "report": _report,
+        "portfolio": _portfolio,
         "params": _params,
         "docs": _docs,
         "example": _example,

@@ -113,7 +113,7 @@ def sobol_indices(
     >>> s = Scenario(vendor_failure_prob_annual="pert(0.02, 0.06, 0.3)", trust="uniform(0.3, 0.9)")
     >>> table = sobol_indices(s, n_base=1024, seed=1)
     >>> list(table.index)
-    ['vendor_failure_prob_annual', 'trust', 'chance']
+    ['trust', 'vendor_failure_prob_annual', 'chance']
     """
     require_scenario(scenario)
     names = list(scenario.uncertain)

@@ -43,9 +43,10 @@ LOCK = ".outsourcing-risk.lock"
 #: The largest manifest read (a listing of thousands of files is a few hundred kB).
 _MANIFEST_MAX = 8 << 20
 #: The names a batch writes: the index, the summary, and per row a slug with an 8-digit hash
-#: followed by the report, the notebook or an image.
+#: followed by the report, the notebook or an image; and the portfolio report's three files.
 _BATCH_NAME = re.compile(
-    r"(index\.html|summary\.csv|[a-z0-9-]+-[0-9a-f]{8}(\.html|\.ipynb|-(fan|npv)\.(png|svg)))"
+    r"(index\.html|summary\.csv|portfolio\.html|contracts\.csv|vendors\.csv"
+    r"|[a-z0-9-]+-[0-9a-f]{8}(\.html|\.ipynb|-(fan|npv)\.(png|svg)))"
 )
 
 
@@ -218,6 +219,11 @@ class OutputFolder:
         finally:
             self._release()
         return stale
+
+    def abandon(self) -> None:
+        """Unlock without tidying: a run that stopped before writing leaves the folder as it was
+        (the previous run's files stay, and so does its list)."""
+        self._release()
 
     def _release(self) -> None:
         if self._lock is not None:

@@ -45,6 +45,7 @@ __all__ = [
     "BatchWriteError",
     "Job",
     "Outcome",
+    "csv_text",
     "load_jobs",
     "report_notebook",
     "run_batch",
@@ -495,11 +496,11 @@ def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:
     return outcome
 
 
-def _csv_text(text) -> str:
+def csv_text(text) -> str:
     """A text cell safe to open in a spreadsheet (OWASP CSV injection): no line of it may start a
     formula, the full-width ＝ ＋ － ＠ included (a cell's text after a line break is a line too).
 
-    >>> _csv_text("Safe name\\r=cmd|' /C calc'!A0")
+    >>> csv_text("Safe name\\r=cmd|' /C calc'!A0")
     "Safe name\\r'=cmd|' /C calc'!A0"
     """
     text = "" if text is None else str(text)
@@ -522,9 +523,9 @@ def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:
             "report": o.report,
             "notebook": o.notebook,
         }
-        row = {k: (_csv_text(v) if k in TEXT_COLUMNS else v) for k, v in row.items()}
+        row = {k: (csv_text(v) if k in TEXT_COLUMNS else v) for k, v in row.items()}
         row.update({k: o.summary.get(k) for k in KPI_COLUMNS})
         row.update({k: o.summary.get(k) for k in INFORMATION_COLUMNS})
-        row["top_input"] = _csv_text(row["top_input"]) if row["top_input"] else ""
+        row["top_input"] = csv_text(row["top_input"]) if row["top_input"] else ""
         rows.append(row)
     return pd.DataFrame(rows, columns=["row", *TEXT_COLUMNS, *KPI_COLUMNS, *INFORMATION_COLUMNS])

@@ -25,7 +25,7 @@ __all__ = [
     "report_notebook",
 ]
 
-DATA_FILES = ("defaults.toml", "scenarios.csv", "vendors.csv")
+DATA_FILES = ("defaults.toml", "scenarios.csv", "vendors.csv", "portfolio.csv", "portfolio_bank.csv")
 
 
 class ExampleError(Exception):

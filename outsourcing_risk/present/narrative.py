@@ -25,6 +25,7 @@ __all__ = [
     "information_sentence",
     "loss_driver",
     "policy_sentence",
+    "portfolio_conclusion",
     "sobol_sentence",
     "verdict",
 ]
@@ -308,3 +309,75 @@ def choice_sentence(table: pd.DataFrame, cost: float | None = None) -> str:
         verdict = "less than" if cost < half else "more than"
         text += f"; they cost {money(cost, currency)}, {verdict} they are worth"
     return text + "."
+
+
+def portfolio_conclusion(analysis) -> list[str]:
+    """The portfolio report's conclusion, in sentences, most important first (``analysis`` from
+    :func:`~outsourcing_risk.analyses.portfolio.analyse_portfolio`): what the book saves and how
+    badly it can go; how concentrated it is and on whom; what the largest vendor's failure would
+    cost; which critical contracts could not be exited within their notice period; what moving one
+    contract away would change."""
+    from ..analyses.portfolio import HIGHLY_CONCENTRATED
+
+    book, s, vendors, contracts = analysis.book, analysis.summary, analysis.vendors, analysis.contracts
+    cur = book.currency
+    n_c, n_v = len(book.contracts), len(vendors)
+    years = horizon_words(book.horizon_months)
+    out = [
+        f"The book of {n_c} contract{'s' if n_c != 1 else ''} with {n_v} vendor{'s' if n_v != 1 else ''} "
+        + (
+            f"saves about {money(s['mean_npv'], cur)} over {years} against running everything in-house"
+            if s["mean_npv"] >= 0
+            else f"loses about {money(-s['mean_npv'], cur)} over {years} against running everything in-house"
+        )
+        + f"; it loses money in {percent(s['p_loss'])} of futures, and the worst 5 % of futures "
+        + (
+            f"lose {money(-s['cvar5'], cur)} on average."
+            if s["cvar5"] < 0
+            else f"still save {money(s['cvar5'], cur)} on average."
+        )
+    ]
+    top = vendors["worst5_share"].idxmax()
+    level = "highly concentrated" if s["hhi"] > HIGHLY_CONCENTRATED else "not highly concentrated"
+    out.append(
+        f"Its spend is {level} (HHI {s['hhi']:,.0f} of 10,000). {top} runs {int(vendors.loc[top, 'contracts'])} "
+        f"contract{'s' if vendors.loc[top, 'contracts'] != 1 else ''} with {percent(vendors.loc[top, 'spend_share'])} "
+        f"of the spend and accounts for {percent(vendors.loc[top, 'worst5_share'])} of the shortfall in the worst "
+        f"5 % of futures; if it failed in month {s['stress_month']}, the book would lose about "
+        f"{money(vendors.loc[top, 'stress_loss'], cur)}."
+    )
+    critical = contracts[contracts["critical"] & contracts["p_exit_within_notice"].notna()]
+    late = critical[critical["p_exit_within_notice"] < 0.5]
+    if len(critical):
+        if len(late):
+            named = ", ".join(f"{name} ({percent(p)})" for name, p in late["p_exit_within_notice"].items())
+            out.append(
+                f"Of the {len(critical)} critical contracts with a notice period, {len(late)} would usually not "
+                f"be exited within it (the share of exits that complete in time): {named}."
+            )
+        else:
+            out.append(
+                f"Every critical contract's exit usually completes within its notice period ({len(critical)} checked)."
+            )
+    moved = analysis.diversification
+    if (
+        moved
+        and abs(moved["mean_gain"]) <= 2 * moved["mean_gain_se"]
+        and abs(moved["cvar_gain"]) <= 2 * moved["cvar_gain_se"]
+    ):
+        out.append(
+            f"Moving {moved['contract']} from {moved['from_vendor']} to a vendor of its own would change neither "
+            f"the mean saving nor the worst-5 % average beyond their errors (HHI {moved['hhi_after']:,.0f} after)."
+        )
+    elif moved:
+        out.append(
+            f"Moving {moved['contract']} from {moved['from_vendor']} to a vendor of its own would change the "
+            f"mean saving by {_signed(moved['mean_gain'], cur)} (± {money(2 * moved['mean_gain_se'], cur)}) and the "
+            f"worst-5 % average by {_signed(moved['cvar_gain'], cur)} (± {money(2 * moved['cvar_gain_se'], cur)}), "
+            f"bringing the HHI to {moved['hhi_after']:,.0f}."
+        )
+    return out
+
+
+def _signed(value: float, currency: str) -> str:
+    return ("+" if value >= 0 else "−") + money(abs(value), currency)

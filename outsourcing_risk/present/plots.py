@@ -22,6 +22,7 @@ from .formatting import money, money_axis, month, param_label, percent, percent_
 from .kpis import KPI_LABELS
 
 __all__ = [
+    "book_npv_chart",
     "checklist_chart",
     "convergence_chart",
     "exceedance_chart",
@@ -33,10 +34,12 @@ __all__ = [
     "kpi_comparison_chart",
     "npv_histogram",
     "sobol_chart",
+    "stress_chart",
     "tornado_chart",
     "trust_curve_chart",
     "trust_path_chart",
     "vendor_chart",
+    "vendor_share_chart",
 ]
 
 LOSS, GAIN, ACCENT, MUTED = "#c0392b", "#2e86de", "#e67e22", "#7f8c8d"
@@ -834,4 +837,102 @@ def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Fig
         **percent_axis(title_text="Chance of a loss"), range=[0, min(1.0, max(0.1, top * 1.15))], row=1, col=2
     )
     fig.update_layout(height=max(380, 48 * len(names) + 190), showlegend=False, bargap=0.35)
+    return fig
+
+
+def book_npv_chart(npv: np.ndarray, summary: dict, currency: str = "USD", bins: int = 60) -> go.Figure:
+    """The book's NPV over the simulated futures: losses red, the mean and the worst-5 % average
+    marked."""
+    counts, edges = np.histogram(npv, bins=bins)
+    mids, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
+    fig = _figure(
+        f"The book's saving: a loss in {percent(summary['p_loss'])} of futures",
+        "Present value of every contract's savings against staying in-house, summed; each bar counts futures.",
+    )
+    for name, keep, colour in (("loss", mids < 0, LOSS), ("saving", mids >= 0, GAIN)):
+        fig.add_trace(
+            go.Bar(
+                x=mids[keep],
+                y=counts[keep],
+                width=width,
+                name=name,
+                marker_color=colour,
+                hovertemplate="around " + _money_hover(currency, "x") + ": %{y} futures<extra></extra>",
+            )
+        )
+    for key, text, dash, where in (
+        ("mean_npv", "mean", "solid", "top right"),
+        ("cvar5", "worst-5 % average", "dot", "top left"),
+    ):
+        fig.add_vline(
+            x=summary[key],
+            line=dict(color="#2c3e50", dash=dash, width=1),
+            annotation_text=text,
+            annotation_position=where,
+        )
+    fig.update_layout(
+        bargap=0.02,
+        xaxis=money_axis(currency, title=f"Present value of the book's savings ({currency})"),
+        yaxis=dict(title="Simulated futures"),
+        height=420,
+    )
+    return fig
+
+
+def vendor_share_chart(vendors: pd.DataFrame) -> go.Figure:
+    """Each vendor's share of the book's spend beside its share of the book's worst 5 % of futures:
+    a vendor whose second bar is far longer than its first concentrates risk, not only spend."""
+    rows = vendors.sort_values("spend_share")
+    labels = [label(v) for v in rows.index]
+    fig = _figure(
+        "Who the book depends on",
+        "Share of the annual spend, and share of how far the worst 5 % of futures fall below the mean.",
+    )
+    for column, name, colour in (
+        ("spend_share", "share of spend", MUTED),
+        ("worst5_share", "share of the worst 5 %", LOSS),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=rows[column],
+                y=labels,
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                hovertemplate="%{y}: %{x:.0%} " + name + "<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        xaxis=percent_axis(title="Share of the book", rangemode="tozero"),
+        height=max(340, 150 + 46 * len(rows)),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+    )
+    return fig
+
+
+def stress_chart(vendors: pd.DataFrame, currency: str = "USD", month_: int = 12) -> go.Figure:
+    """What the book loses when each vendor fails at the start of month ``month_``, with two
+    standard errors."""
+    rows = vendors.sort_values("stress_loss")
+    fig = _figure(
+        f"If the vendor failed in month {month_}",
+        "The loss of the vendor's contracts in the same futures, paired; the whisker is two standard errors.",
+    )
+    fig.add_trace(
+        go.Bar(
+            x=rows["stress_loss"],
+            y=[label(v) for v in rows.index],
+            orientation="h",
+            name="loss",
+            marker_color=LOSS,
+            error_x=dict(type="data", array=2 * rows["stress_loss_se"], color=MUTED),
+            hovertemplate="%{y}: " + _money_hover(currency, "x") + "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis=money_axis(currency, title=f"Expected loss ({currency})", rangemode="tozero"),
+        showlegend=False,
+        height=max(320, 140 + 36 * len(rows)),
+    )
     return fig

@@ -112,7 +112,19 @@ def test_the_vendor_app_ranks_the_candidates(app):
         page.goto(app)
         page.wait_for_selector(".js-plotly-plot .main-svg")
         page.wait_for_selector("table")
-        assert page.locator(".js-plotly-plot").count() == 1
+        # the ranking's chart, and the value of interviewing before choosing (issue 24)
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2")
+        assert page.locator(".js-plotly-plot").count() == 2
+        assert page.get_by_text("Interviews or reference checks that halve").count() == 1
+        cost = page.locator(".widget-text", has_text="Cost of interviewing every candidate").locator("input")
+        cost.fill("25000.5")
+        cost.press("Enter")
+        page.get_by_text("they cost USD 25,000").wait_for()
+        page.set_viewport_size({"width": 390, "height": 844})  # on a phone the field stays on the screen
+        page.wait_for_timeout(500)
+        box = cost.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 392
         _clean(page)
 
 

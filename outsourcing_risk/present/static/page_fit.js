@@ -154,7 +154,18 @@
   // The chart's own box follows its new height (the page sized the box for the first drawing).
   function relayout(el, update) {
     if (update.height) { el.style.height = update.height + 'px'; }
+    boxFollows(el);
     return window.Plotly.relayout(el, update);
+  }
+
+  // plotly's to_html wraps a chart of a set height in a box of that height (a page, not a
+  // notebook): the box follows the chart's new height, and its own when the chart is restored.
+  function boxFollows(el) {
+    var box = el.parentElement;
+    if (!box) { return; }
+    if (box.__orHeight === undefined) { box.__orHeight = /px$/.test(box.style.height) ? box.style.height : null; }
+    if (box.__orHeight === null) { return; }
+    box.style.height = /px$/.test(el.style.height) ? el.style.height : box.__orHeight;
   }
 
   function keep(el) {  // the chart's own layout, once, before the first fitting
@@ -171,6 +182,7 @@
       if (k !== '__style') { back[k] = el.__orOwn[k] === undefined ? null : el.__orOwn[k]; }
     });
     el.style.height = el.__orOwn.__style;
+    boxFollows(el);
     el.__orOwn = null;
     el.__orFitted = null;
     return window.Plotly.relayout(el, back).then(function () { return window.Plotly.Plots.resize(el); });
@@ -235,6 +247,7 @@
       if (!own) { return; }
       el.__orPrint = null;
       el.style.height = own.__style;
+      boxFollows(el);
       el.style.width = own.__width;
       delete own.__style;
       delete own.__width;

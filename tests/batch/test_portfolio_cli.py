@@ -1,0 +1,130 @@
+"""`outsourcing-risk portfolio` end to end: files, numbers, safety, and the page in a browser."""
+
+import csv
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from outsourcing_risk.analyses.portfolio import analyse_portfolio
+from outsourcing_risk.batch.output_folder import LOCK, MANIFEST
+from outsourcing_risk.batch.portfolio_run import load_book
+
+from ..browser import browser_page
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+TABLE = f"""# a small book with a hostile contract name and a vendor named like a formula
+name,vendor,vendor_group,group_shock_prob_annual,critical,notice_months,rto_months,vendor_monthly_fee,vendor_failure_prob_annual,switching_months,exit_readiness
+Service desk,=cmd|' /C calc'!A0,,,no,3,1,46500.5,0.05,4,0.3
+Payroll,=cmd|' /C calc'!A0,,,yes,6,0.5,31000,0.05,6,0.5
+{HOSTILE},Stratus,Region,0.02,yes,2,0.25,41000,0.0333,5,0
+"""
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "outsourcing_risk.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def book_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("book")
+    table = root / "book.csv"
+    table.write_text(TABLE)
+    out = root / "out"
+    done = run_cli("portfolio", table, "--out", out, "--trials", 3000, "--seed", 4, "--capacity", 1)
+    return done, out, table
+
+
+def test_the_report_and_tables_are_written_and_safe(book_run):
+    done, out, _ = book_run
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["portfolio.html", "contracts.csv", "vendors.csv", MANIFEST, LOCK]
+    )
+    html = (out / "portfolio.html").read_text()
+    assert HOSTILE not in html.split("<script")[0]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'src="http' not in html, "nothing fetched from the network"
+    assert html.count("Plotly.newPlot") == 3
+    with (out / "vendors.csv").open(newline="") as fh:
+        vendors = list(csv.DictReader(fh))
+    assert vendors[0]["vendor"].startswith("'="), "a spreadsheet would run it as a formula"
+    contracts = pd.read_csv(out / "contracts.csv", keep_default_na=False)
+    assert list(contracts["contract"]) == ["Service desk", "Payroll", HOSTILE]
+
+
+def test_the_files_hold_the_analysis_numbers(book_run):
+    """contracts.csv and vendors.csv are analyse_portfolio's figures for the same table and seed."""
+    _, out, table = book_run
+    analysis = analyse_portfolio(load_book(table, capacity=1), n_trials=3000, seed=4)
+    contracts = pd.read_csv(out / "contracts.csv").set_index("contract")
+    assert contracts["mean_npv"].tolist() == pytest.approx(analysis.contracts["mean_npv"].tolist(), rel=1e-12)
+    vendors = pd.read_csv(out / "vendors.csv")
+    assert vendors["stress_loss"].tolist() == pytest.approx(
+        analysis.vendors["stress_loss"].tolist(), rel=1e-12
+    )
+
+
+def test_a_bad_table_or_a_foreign_file_changes_nothing(book_run, tmp_path):
+    _, _out, table = book_run
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,vendor,notice_months\nA,V,-2\nA,W,1\n")
+    done = run_cli("portfolio", bad, "--out", tmp_path / "o1")
+    assert done.returncode == 2
+    assert "row 1 ('A'): notice_months must be a number of months ≥ 0 (got '-2')" in done.stderr
+    assert "row 2 ('A'): name 'A' repeats row 1" in done.stderr
+    assert not (tmp_path / "o1").exists()
+    mine = tmp_path / "o2"
+    mine.mkdir()
+    (mine / "vendors.csv").write_text("my own vendor table\n")
+    done = run_cli("portfolio", table, "--out", mine, "--trials", 500)
+    assert done.returncode == 2
+    assert "vendors.csv" in done.stderr
+    assert (mine / "vendors.csv").read_text() == "my own vendor table\n"
+    assert not (mine / "portfolio.html").exists()
+    done = run_cli("portfolio", table, "--out", tmp_path / "o3", "--stress-month", 61)
+    assert done.returncode == 2
+    assert "--stress-month must lie within the horizon, 1..60 (got 61)" in done.stderr
+
+
+def test_the_page_fits_a_phone_and_prints_whole(book_run):
+    _, out, _ = book_run
+    with browser_page() as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto((out / "portfolio.html").as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.wait_for_timeout(1200)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 392
+        boxes = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
+                 const box = el.parentElement.getBoundingClientRect(), legend = el.querySelector('.legend');
+                 let next = el.parentElement.nextElementSibling;
+                 while (next && (next.tagName === 'SCRIPT' || next.getBoundingClientRect().height === 0 || next.getBoundingClientRect().top < 0)) {
+                   next = next.nextElementSibling; }
+                 return [box.bottom, legend ? legend.getBoundingClientRect().bottom : 0,
+                         next ? next.getBoundingClientRect().top : 1e9]; })"""
+        )
+        for bottom, legend, following in boxes:
+            assert legend <= bottom + 2, "the legend, moved under the plot on a phone, stays in its box"
+            assert following >= bottom - 2, "nothing after a chart is drawn over"
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_timeout(800)
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")
+        page.wait_for_timeout(500)
+        widths = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(e => e.getBoundingClientRect().width)"
+        )
+        assert len(widths) == 3
+        assert max(widths) <= 681, "drawn at the printable width of A4 and Letter"
+        overflow = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.or-table-box')).map(b => getComputedStyle(b).overflowX)"
+        )
+        assert set(overflow) == {"visible"}, "printed tables are not cut at a scroll box's edge"
