@@ -140,7 +140,7 @@ def vendor_table(result: BookResult, stress: dict[str, tuple[float, float]] | No
         if book.shared(vendor):
             p_fail = float(np.mean(result.collapse[v] <= horizon))
         else:
-            p_fail = float(np.mean(result.first_failure[members[0]] <= horizon))
+            p_fail = float(result.sums["failed"][members[0]] / result.n_trials)
         loss = (stress or {}).get(vendor, (math.nan, math.nan))
         rows.append(
             {

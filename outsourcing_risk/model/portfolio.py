@@ -154,14 +154,14 @@ def contract_seed(seed: int, index: int) -> int:
 @dataclass
 class BookResult:
     """What :func:`simulate_book` returns: per trial, the book's NPV and each vendor's (the sum of
-    its contracts'); per contract, running sums for its figures and each trial's first failure
-    month (H + 1: none)."""
+    its contracts') and each shared vendor's collapse month; per contract, running sums for its
+    figures (and, when kept, each trial's first failure month; H + 1: none)."""
 
     book: Book
     seed: int
     npv: np.ndarray  # (trials,)
     vendor_npv: np.ndarray  # (vendors, trials)
-    first_failure: np.ndarray  # (contracts, trials), int16
+    first_failure: np.ndarray | None  # (contracts, trials), int16, with keep_months=True
     collapse: np.ndarray  # (vendors, trials), int16: the month a shared vendor collapses (H + 1: never)
     sums: dict[
         str, np.ndarray
@@ -179,6 +179,7 @@ def simulate_book(
     *,
     force: Mapping[str, int] | None = None,
     split=(),
+    keep_months: bool = False,
 ) -> BookResult:
     """Simulate the book (docs/model.md, "A book of contracts").
 
@@ -186,7 +187,9 @@ def simulate_book(
     every future (the deterministic stress "vendor X fails in month 12"), unless a contract's own
     relationship broke down earlier. ``split``: vendors whose collapse is drawn on its own even
     when they run one contract (as a forced vendor's is), so that a run with ``force`` and one
-    without meet the same futures.
+    without meet the same futures. ``keep_months``: keep each contract's first failure month per
+    trial (contracts x trials, 2 bytes each; for checks), otherwise only the book's and each
+    vendor's NPV per trial are kept.
     """
     if not isinstance(book, Book) or not book.contracts:
         raise TypeError("simulate_book needs a Book with at least one contract (see portfolio_from_table)")
@@ -207,7 +210,7 @@ def simulate_book(
         seed=int(seed),
         npv=np.zeros(n_trials),
         vendor_npv=np.zeros((n_v, n_trials)),
-        first_failure=np.full((n_c, n_trials), horizon + 1, dtype=np.int16),
+        first_failure=np.full((n_c, n_trials), horizon + 1, dtype=np.int16) if keep_months else None,
         collapse=np.full((n_v, n_trials), horizon + 1, dtype=np.int16),
         sums={
             k: np.zeros(n_c)
@@ -384,7 +387,8 @@ def _settle_contract(book: Book, i: int, st: dict, b: int, lo: int, n: int, out:
     window = slice(lo, lo + n)
     out.npv[window] += npv
     out.vendor_npv[book.vendors.index(contract.vendor), window] += npv
-    out.first_failure[i, window] = np.where(first_failure > 0, first_failure, horizon + 1)
+    if out.first_failure is not None:
+        out.first_failure[i, window] = np.where(first_failure > 0, first_failure, horizon + 1)
     sums = out.sums
     sums["npv"][i] += npv.sum()
     sums["npv2"][i] += np.square(npv).sum()

@@ -52,7 +52,9 @@ ALONE = [
 @pytest.mark.parametrize("scenario", ALONE, ids=lambda s: s.name)
 @pytest.mark.parametrize("capacity", [None, 1])
 def test_a_contract_alone_is_the_single_model_trial_for_trial(scenario, capacity):
-    result = simulate_book(Book((Contract(scenario, "Vendor"),), capacity=capacity), 12_345, seed=7)
+    result = simulate_book(
+        Book((Contract(scenario, "Vendor"),), capacity=capacity), 12_345, seed=7, keep_months=True
+    )
     expected = simulate(scenario, n_trials=12_345, seed=7)
     np.testing.assert_array_equal(result.npv, expected.npv)
     first = np.where(
@@ -79,12 +81,15 @@ def test_contracts_of_one_vendor_fail_in_the_same_month():
     calm = {"trust": 1.0, "goal_clarity": 1.0, "selection_score": 1.0, "scope_creep_annual": 0.0}
     one = Scenario(name="One", vendor_failure_prob_annual=0.11, **calm)
     two = Scenario(name="Two", vendor_failure_prob_annual=0.11, vendor_monthly_fee=65_000.25, **calm)
-    result = simulate_book(Book((Contract(one, "V"), Contract(two, "V"))), 20_000, seed=5)
+    result = simulate_book(Book((Contract(one, "V"), Contract(two, "V"))), 20_000, seed=5, keep_months=True)
     np.testing.assert_array_equal(result.first_failure[0], result.first_failure[1])
     np.testing.assert_array_equal(result.first_failure[0], result.collapse[0])
     assert 0.2 < np.mean(result.collapse[0] <= 60) < 0.5
     strained = simulate_book(
-        Book((Contract(ALONE[3], "V"), Contract(ALONE[3].replace(name="B"), "V"))), 20_000, seed=5
+        Book((Contract(ALONE[3], "V"), Contract(ALONE[3].replace(name="B"), "V"))),
+        20_000,
+        seed=5,
+        keep_months=True,
     )
     assert (strained.first_failure <= strained.collapse[0]).all()
     assert (strained.first_failure[0] == strained.first_failure[1]).mean() > 0.05
