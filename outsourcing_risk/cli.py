@@ -134,6 +134,16 @@ def _portfolio_command(sub) -> None:
     book.add_argument(
         "--force", action="store_true", help="replace files in --out that this tool did not write"
     )
+    book.add_argument(
+        "--register",
+        action="store_true",
+        help="TABLE is a folder holding a DORA register of information (its templates as CSV files)",
+    )
+    book.add_argument(
+        "--mapping",
+        help="the register's column mapping (default: data/register_mapping.toml; its column codes are "
+        "unverified: check them)",
+    )
 
 
 def _example_command(sub) -> None:
@@ -439,7 +449,7 @@ def _run_report(args) -> int:
 def _portfolio(args) -> int:
     from .batch.portfolio_run import load_book, run_portfolio
 
-    book = load_book(args.table, capacity=args.capacity)
+    book = load_book(args.table, capacity=args.capacity, register=args.register, mapping=args.mapping)
     if args.stress_month > book.horizon_months:
         print(
             _safe(

@@ -69,6 +69,8 @@ def test_the_wheel_runs_the_example_table_without_the_repository(installed):
         "data/scenarios.csv",
         "data/vendors.csv",
         "data/defaults.toml",
+        "data/portfolio.csv",
+        "data/register_mapping.toml",
         "notebooks/reports/scenario_report.ipynb",
         "notebooks/explore/what_if_explorer.ipynb",
     ):

@@ -24,8 +24,21 @@ PORTFOLIO_FILES = ("portfolio.html", "contracts.csv", "vendors.csv")
 _TEXT = ("contract", "vendor", "vendor_group")
 
 
-def load_book(table: str | Path, *, capacity: int | None = None) -> Book:
-    """Read and check a portfolio table (see ``data/portfolio.csv``); the book is named after the file."""
+def load_book(
+    table: str | Path,
+    *,
+    capacity: int | None = None,
+    register: bool = False,
+    mapping: str | Path | None = None,
+) -> Book:
+    """Read and check a portfolio table (see ``data/portfolio.csv``), or with ``register`` a DORA
+    register of information (a folder of its templates' CSV files) through ``mapping`` (default
+    ``data/register_mapping.toml``); the book is named after the file or folder."""
+    if register:
+        from ..io.register import load_mapping, register_rows
+
+        rows = register_rows(table, load_mapping(mapping))
+        return book_from_table(rows, capacity=capacity, name=f"Register of information: {Path(table).name}")
     frame = load_scenarios(table)
     return book_from_table(frame, capacity=capacity, name=f"Book of contracts: {Path(table).stem}")
 

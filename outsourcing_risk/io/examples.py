@@ -25,7 +25,14 @@ __all__ = [
     "report_notebook",
 ]
 
-DATA_FILES = ("defaults.toml", "scenarios.csv", "vendors.csv", "portfolio.csv", "portfolio_bank.csv")
+DATA_FILES = (
+    "defaults.toml",
+    "scenarios.csv",
+    "vendors.csv",
+    "portfolio.csv",
+    "portfolio_bank.csv",
+    "register_mapping.toml",
+)
 
 
 class ExampleError(Exception):

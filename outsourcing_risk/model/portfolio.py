@@ -416,7 +416,7 @@ def book_from_table(rows, *, capacity: int | None = None, name: str = "Book of c
     records = rows.to_dict("records") if hasattr(rows, "to_dict") else [dict(r) for r in rows]
     if not records:
         raise ScenarioError(["the table has no rows: add one row per contract"], "the portfolio table")
-    columns = list(records[0])
+    columns = list(dict.fromkeys(k for r in records for k in r))
     known = set(FIELDS) | set(CONTRACT_COLUMNS)
     problems = [f"unknown column {c!r}{did_you_mean(str(c), known)}" for c in columns if c not in known]
     problems += [f"the table needs a {c!r} column" for c in ("name", "vendor") if c not in columns]

@@ -128,3 +128,21 @@ def test_the_page_fits_a_phone_and_prints_whole(book_run):
             "() => Array.from(document.querySelectorAll('.or-table-box')).map(b => getComputedStyle(b).overflowX)"
         )
         assert set(overflow) == {"visible"}, "printed tables are not cut at a scroll box's edge"
+
+
+def test_a_register_of_information_is_a_book(tmp_path):
+    """`--register DIR` reads a DORA register through the mapping; its provider names are text
+    from outside, formula-guarded in the CSV."""
+    from outsourcing_risk.io.register import load_mapping
+
+    from ..io.test_register import write_register
+
+    register = tmp_path / "register"
+    register.mkdir()
+    write_register(register, load_mapping())
+    done = run_cli("portfolio", register, "--register", "--out", tmp_path / "out", "--trials", 1000, "--capacity", 1)
+    assert done.returncode == 0, done.stderr
+    contracts = pd.read_csv(tmp_path / "out" / "contracts.csv", keep_default_na=False)
+    assert list(contracts["contract"]) == ["ARR-1", "ARR-2", "ARR-3"]
+    assert "'=Beta Cloud" in set(contracts["vendor"])
+    assert "Register of information: register" in (tmp_path / "out" / "portfolio.html").read_text()
