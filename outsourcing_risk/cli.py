@@ -135,6 +135,12 @@ def _portfolio_command(sub) -> None:
         "--force", action="store_true", help="replace files in --out that this tool did not write"
     )
     book.add_argument(
+        "--scheduler",
+        help="run the blocks of trials on a dask cluster: 'local' (a LocalCluster here) or a scheduler's "
+        "address; the same numbers as one machine (needs outsourcing-risk[dask])",
+    )
+    book.add_argument("--workers", type=_positive_int, help="workers of --scheduler local (default 2)")
+    book.add_argument(
         "--register",
         action="store_true",
         help="TABLE is a folder holding a DORA register of information (its templates as CSV files)",
@@ -477,6 +483,8 @@ def _portfolio(args) -> int:
             seed=args.seed,
             stress_month=args.stress_month,
             force=args.force,
+            scheduler=args.scheduler,
+            workers=args.workers,
         )
     except KeyboardInterrupt:
         signum = stopped[0] if stopped else signal.SIGINT

@@ -14,6 +14,7 @@ import pandas as pd
 from ..model.portfolio import Book, BookResult, contract_seed, simulate_book
 from ..model.results import cvar_of
 from ..model.simulation import simulate
+from .parallel import as_executor
 
 __all__ = [
     "HIGHLY_CONCENTRATED",
@@ -161,7 +162,7 @@ def vendor_table(result: BookResult, stress: dict[str, tuple[float, float]] | No
 
 
 def stress_losses(
-    book: Book, n_trials: int, seed: int, month: int = STRESS_MONTH
+    book: Book, n_trials: int, seed: int, month: int = STRESS_MONTH, executor=None
 ) -> dict[str, tuple[float, float]]:
     """For each vendor, what the book loses on average when the vendor fails at the start of
     ``month`` in every future (its contracts only, with the same futures: paired), ± se."""
@@ -171,8 +172,8 @@ def stress_losses(
     for vendor in book.vendors:
         members = [i for i, c in enumerate(book.contracts) if c.vendor == vendor]
         part = book.subset(members)
-        base = simulate_book(part, n_trials, seed, split={vendor})
-        hit = simulate_book(part, n_trials, seed, force={vendor: month})
+        base = simulate_book(part, n_trials, seed, split={vendor}, executor=executor)
+        hit = simulate_book(part, n_trials, seed, force={vendor: month}, executor=executor)
         diff = base.npv - hit.npv
         out[vendor] = (
             float(diff.mean()),
@@ -201,7 +202,13 @@ def exit_plan_values(book: Book, n_trials: int, seed: int) -> dict[int, tuple[fl
 
 
 def diversify(
-    book: Book, contract: int | str, *, n_trials: int = 20_000, seed: int = 0, base: BookResult | None = None
+    book: Book,
+    contract: int | str,
+    *,
+    n_trials: int = 20_000,
+    seed: int = 0,
+    base: BookResult | None = None,
+    executor=None,
 ) -> dict:
     """The same book with one contract moved to a vendor of its own (new, independent, in no
     group), in the same futures: the change of the book's mean NPV (± se, paired) and of its
@@ -216,8 +223,8 @@ def diversify(
     while vendor in taken:
         vendor += "'"
     other = book.replace_contract(index, vendor=vendor, group="")
-    base = base or simulate_book(book, n_trials, seed)
-    moved = simulate_book(other, base.n_trials, seed)
+    base = base or simulate_book(book, n_trials, seed, executor=executor)
+    moved = simulate_book(other, base.n_trials, seed, executor=executor)
     diff = moved.npv - base.npv
     rng = np.random.default_rng(seed)
     boot = [
@@ -249,17 +256,20 @@ def _diversification_candidate(book: Book) -> int | None:
 
 
 def analyse_portfolio(
-    book: Book, *, n_trials: int = 20_000, seed: int = 0, stress_month: int = STRESS_MONTH
+    book: Book, *, n_trials: int = 20_000, seed: int = 0, stress_month: int = STRESS_MONTH, executor=None
 ) -> PortfolioAnalysis:
     """Everything the portfolio report shows. The stress runs use a quarter of the trials (at
-    least 2,000): a paired difference of one forced event needs fewer."""
-    result = simulate_book(book, n_trials, seed)
+    least 2,000): a paired difference of one forced event needs fewer. ``executor``: a
+    ``concurrent.futures`` executor or a dask ``Client`` that runs the blocks of trials (the
+    numbers are the same wherever they run)."""
+    executor = as_executor(executor) if executor is not None else None
+    result = simulate_book(book, n_trials, seed, executor=executor)
     fewer = min(n_trials, max(2_000, n_trials // 4))
-    stress = stress_losses(book, fewer, seed, stress_month)
+    stress = stress_losses(book, fewer, seed, stress_month, executor=executor)
     plans = exit_plan_values(book, fewer, seed)
     candidate = _diversification_candidate(book)
     moved = (
-        diversify(book, candidate, n_trials=n_trials, seed=seed, base=result)
+        diversify(book, candidate, n_trials=n_trials, seed=seed, base=result, executor=executor)
         if candidate is not None
         else None
     )

@@ -34,7 +34,7 @@ from .local_pool import LocalPool, StopOnSignals, stop_all_rows
 from .report_row import RowResult
 from .scratch import remove_orphans, scratch_folder
 
-__all__ = ["DaskPool", "SchedulerError", "run_row"]
+__all__ = ["DaskPool", "SchedulerError", "cluster_session", "connect", "run_row"]
 
 
 class SchedulerError(Exception):
@@ -85,7 +85,7 @@ def _close_kept(pool: LocalPool, root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
 
 
-def _connect(scheduler: str, workers: int):
+def connect(scheduler: str, workers: int):
     """A dask client: on a new LocalCluster (``"local"``) or on the scheduler at an address."""
     try:
         from distributed import Client, LocalCluster
@@ -119,6 +119,23 @@ def _connect(scheduler: str, workers: int):
             f"the dask scheduler at {scheduler} has no workers: start some with `dask worker {scheduler}`"
         )
     return client, None
+
+
+@contextlib.contextmanager
+def cluster_session(scheduler: str, workers: int):
+    """A dask client for the length of a ``with`` block (a new LocalCluster for ``"local"``), its
+    logs quiet, everything closed at the end."""
+    levels = _quiet_logs()
+    client, cluster = connect(scheduler, workers)
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            client.close()
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close()
+        _restore_logs(levels)
 
 
 def _failure(future) -> RowResult:
@@ -177,7 +194,7 @@ class DaskPool(StopOnSignals):
             import distributed  # noqa: F401
         self._levels = _quiet_logs()
         try:
-            self.client, self.cluster = _connect(scheduler, workers)
+            self.client, self.cluster = connect(scheduler, workers)
         except BaseException:
             _restore_logs(self._levels)
             raise

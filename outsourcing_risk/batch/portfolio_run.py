@@ -5,6 +5,7 @@ text cells formula-safe, names escaped in the page."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from pathlib import Path
 
@@ -59,14 +60,26 @@ def run_portfolio(
     seed: int = 0,
     stress_month: int = STRESS_MONTH,
     force: bool = False,
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> PortfolioAnalysis:
     """Analyse ``book`` and write its report and tables into ``out_dir``. The folder is claimed
     before the simulation (files there that this tool did not write are refused unless
-    ``force``); a run stopped before writing leaves the folder as it was."""
+    ``force``); a run stopped before writing leaves the folder as it was. ``scheduler``: run the
+    blocks of trials on a dask cluster ("local" for a LocalCluster of ``workers`` processes, or a
+    scheduler's address); the numbers are those of one machine."""
     folder = OutputFolder(out_dir, force=force)
     try:
         folder.claim(PORTFOLIO_FILES)
-        analysis = analyse_portfolio(book, n_trials=n_trials, seed=seed, stress_month=stress_month)
+        with contextlib.ExitStack() as stack:
+            executor = None
+            if scheduler:
+                from .dask_pool import cluster_session
+
+                executor = stack.enter_context(cluster_session(scheduler, workers or 2))
+            analysis = analyse_portfolio(
+                book, n_trials=n_trials, seed=seed, stress_month=stress_month, executor=executor
+            )
         folder.write("contracts.csv", _csv(contracts_frame(analysis)))
         folder.write("vendors.csv", _csv(vendors_frame(analysis)))
         folder.write("portfolio.html", portfolio_html(analysis))

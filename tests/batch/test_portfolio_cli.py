@@ -140,9 +140,37 @@ def test_a_register_of_information_is_a_book(tmp_path):
     register = tmp_path / "register"
     register.mkdir()
     write_register(register, load_mapping())
-    done = run_cli("portfolio", register, "--register", "--out", tmp_path / "out", "--trials", 1000, "--capacity", 1)
+    done = run_cli(
+        "portfolio", register, "--register", "--out", tmp_path / "out", "--trials", 1000, "--capacity", 1
+    )
     assert done.returncode == 0, done.stderr
     contracts = pd.read_csv(tmp_path / "out" / "contracts.csv", keep_default_na=False)
     assert list(contracts["contract"]) == ["ARR-1", "ARR-2", "ARR-3"]
     assert "'=Beta Cloud" in set(contracts["vendor"])
     assert "Register of information: register" in (tmp_path / "out" / "portfolio.html").read_text()
+
+
+def test_a_dask_cluster_gives_the_numbers_of_one_machine(book_run, tmp_path):
+    """--scheduler local runs the blocks of trials on a LocalCluster: contracts.csv and vendors.csv
+    are byte-identical to one machine's (two blocks of trials, the stress and diversifying too)."""
+    pytest.importorskip("distributed")
+    _, _, table = book_run
+    here = run_cli("portfolio", table, "--out", tmp_path / "here", "--trials", 12_000, "--capacity", 1)
+    there = run_cli(
+        "portfolio",
+        table,
+        "--out",
+        tmp_path / "there",
+        "--trials",
+        12_000,
+        "--capacity",
+        1,
+        "--scheduler",
+        "local",
+        "--workers",
+        2,
+    )
+    assert here.returncode == 0, here.stderr
+    assert there.returncode == 0, there.stderr
+    for name in ("contracts.csv", "vendors.csv"):
+        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "there" / name).read_bytes(), name
