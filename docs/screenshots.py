@@ -92,6 +92,47 @@ def main() -> int:
                 clip={"x": 0, "y": 0, "width": 390, "height": 1900},
             )
             print(f"wrote {IMG / 'report-phone.png'}")
+            uncertain = out / summary.loc["Uncertain base case", "report"]
+            page.goto(uncertain.as_uri())
+            page.wait_for_selector(".or-sobol")
+            page.wait_for_timeout(800)
+            top = page.locator("h2", has_text="Which uncertainty matters").evaluate(
+                "e => e.getBoundingClientRect().top + window.scrollY"
+            )
+            bottom = page.locator("h2", has_text="Value of an exit strategy").evaluate(
+                "e => e.getBoundingClientRect().top + window.scrollY"
+            )
+            page.screenshot(
+                path=str(IMG / "which-uncertainty.png"),
+                full_page=True,
+                clip={"x": 0, "y": top - 10, "width": 1280, "height": bottom - top},
+            )
+            print(f"wrote {IMG / 'which-uncertainty.png'}")
+            book = Path(tmp) / "book"
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "outsourcing_risk.cli",
+                    "portfolio",
+                    str(ROOT / "data" / "portfolio_bank.csv"),
+                    "--out",
+                    str(book),
+                    "--capacity",
+                    "2",
+                ],
+                check=True,
+                capture_output=True,
+            )
+            page.goto((book / "portfolio.html").as_uri())
+            page.wait_for_selector(".js-plotly-plot .main-svg")
+            page.wait_for_timeout(800)
+            page.screenshot(
+                path=str(IMG / "portfolio.png"),
+                full_page=True,
+                clip={"x": 0, "y": 0, "width": 1280, "height": 1400},
+            )
+            print(f"wrote {IMG / 'portfolio.png'}")
             _app_screenshot(browser)
             browser.close()
         _printed_page(out / summary.loc[REPORT, "report"].replace(".html", ".pdf"))

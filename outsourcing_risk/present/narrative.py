@@ -26,6 +26,7 @@ __all__ = [
     "loss_driver",
     "policy_sentence",
     "portfolio_conclusion",
+    "sobol_against_information",
     "sobol_sentence",
     "verdict",
 ]
@@ -255,6 +256,31 @@ def information_sentence(
             text += f"; it costs {money(cost, currency)}, {verdict} it is worth"
         text += "."
     return text
+
+
+def sobol_against_information(indices: pd.DataFrame, information: pd.DataFrame, currency: str = "USD") -> str:
+    """One sentence when the input that drives most of the spread (Sobol, total) is not the one most
+    worth learning (EVPPI): the two answer different questions, and a reader seeing both should be
+    told why they disagree. Empty when they agree or the indices do not apply."""
+    if indices.attrs.get("note"):
+        return ""
+    inputs = indices.drop(index=CHANCE, errors="ignore")
+    learnable = information.drop(index="all", errors="ignore")
+    learnable = learnable[learnable.index.isin(inputs.index)]
+    if inputs.empty or learnable.empty:
+        return ""
+    spread, worth = str(inputs["total"].idxmax()), str(learnable["value"].idxmax())
+    if spread == worth:
+        return ""
+
+    def name(n: str) -> str:
+        return param_label(n, currency, unit=False).lower()
+
+    return (
+        f"{name(spread).capitalize()} drives more of the spread than {name(worth)}, yet learning it is worth "
+        "less: what learning is worth depends on whether knowing the input could change the decision, "
+        "not on how far it moves the outcome."
+    )
 
 
 def sobol_sentence(table: pd.DataFrame, currency: str = "USD") -> str:

@@ -465,7 +465,7 @@ def sobol_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
         barmode="group",
         xaxis=percent_axis(title="Share of the variance of the saving (NPV)", rangemode="tozero"),
         height=max(340, 160 + 60 * len(rows)),
-        legend=dict(orientation="h", y=-0.25),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
     )
     return fig
 

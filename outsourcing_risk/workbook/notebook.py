@@ -161,7 +161,7 @@ def show_information(result, interview_cost: float | None = None):
     from ..analyses.sobol import sobol_indices
     from ..analyses.value_of_information import QUALITY, evppi_table, interview_from_result, learnable_inputs
     from ..present import plots
-    from ..present.narrative import information_sentence, sobol_sentence
+    from ..present.narrative import information_sentence, sobol_against_information, sobol_sentence
 
     scenario = result.scenario
     learn = learnable_inputs(result)
@@ -199,7 +199,8 @@ def show_information(result, interview_cost: float | None = None):
         display(
             HTML(
                 '<p class="or-sobol" style="font-size:16px;line-height:1.45;max-width:60em">'
-                f"{html.escape(sobol_sentence(indices, scenario.currency))}</p>"
+                f"{html.escape(sobol_sentence(indices, scenario.currency))} "
+                f"{html.escape(sobol_against_information(indices, table, scenario.currency))}</p>"
             )
         )
         plots.sobol_chart(indices, scenario.currency).show()

@@ -137,3 +137,18 @@ def test_the_sentence_never_says_alone_exceeds_in_all(indices):
     assert "alone" not in text
     table.loc["vendor_monthly_fee", ["first", "total"]] = [0.2, 0.45]
     assert "with its interactions, 20.0% alone" in sobol_sentence(table)
+
+
+def test_a_word_of_why_when_spread_and_worth_disagree(indices):
+    """The input driving most of the spread is not always the one most worth learning: the report
+    says why when they differ, and nothing when they agree."""
+    from outsourcing_risk.present.narrative import sobol_against_information
+
+    top = str(indices.drop(index="chance")["total"].idxmax())
+    other = next(n for n in indices.index if n not in (top, "chance"))
+    info = pd.DataFrame({"value": [900.0, 100.0, 500.0]}, index=["all", top, other])
+    text = sobol_against_information(indices, info)
+    assert "yet learning it is worth less" in text
+    assert "could change the decision" in text
+    agree = pd.DataFrame({"value": [900.0, 500.0, 100.0]}, index=["all", top, other])
+    assert sobol_against_information(indices, agree) == ""
