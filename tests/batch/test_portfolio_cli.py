@@ -89,6 +89,15 @@ def test_a_bad_table_or_a_foreign_file_changes_nothing(book_run, tmp_path):
     assert "vendors.csv" in done.stderr
     assert (mine / "vendors.csv").read_text() == "my own vendor table\n"
     assert not (mine / "portfolio.html").exists()
+    planted = tmp_path / "o4"
+    planted.mkdir()
+    target = tmp_path / "not-ours.txt"
+    target.write_text("someone else's file\n")
+    (planted / "portfolio.html").symlink_to(target)
+    done = run_cli("portfolio", table, "--out", planted, "--trials", 500)
+    assert done.returncode == 2
+    assert target.read_text() == "someone else's file\n"
+    assert (planted / "portfolio.html").is_symlink()
     done = run_cli("portfolio", table, "--out", tmp_path / "o3", "--stress-month", 61)
     assert done.returncode == 2
     assert "--stress-month must lie within the horizon, 1..60 (got 61)" in done.stderr
