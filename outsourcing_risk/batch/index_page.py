@@ -168,7 +168,9 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
 <p class="note">{len(outcomes)} scenarios: {html.escape(tally)}. Made {when}. Press a column heading to sort
 (Enter or Space from the keyboard); open a scenario for its full report (a single file that works offline).
 Each report is interactive: its <b>what if?</b> section lets you move trust, the vendor's failure
-probability and the switching cost and see the figures follow, in the browser, without Python.</p>
+probability and the switching cost and see the figures follow, in the browser, without Python.
+<b>Worth learning before signing</b>: what knowing every uncertain input before signing would be worth,
+and the input most worth learning on its own; "—" where a scenario's inputs are all single numbers.</p>
 <div class="or-table-box"><table id="kpis"><thead><tr><th scope="col" aria-sort="none"><button type="button">Scenario</button></th>{header}
 <th scope="col" aria-sort="none"><button type="button">Status</button></th>
 <th scope="col" aria-sort="none"><button type="button">Error</button></th></tr></thead>
