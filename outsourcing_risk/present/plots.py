@@ -419,7 +419,7 @@ def interview_chart(
             annotation_position="top left",
         )
     fig.update_layout(
-        xaxis=percent_axis(title="Accuracy of the interview", range=[0, 1]),
+        xaxis=percent_axis(title="Accuracy of the interview", range=[-0.03, 1.03]),
         yaxis=money_axis(currency, title=f"Expected value ({currency})", rangemode="tozero"),
         height=450,
     )
