@@ -229,18 +229,28 @@ def interview_from_result(result: SimulationResult, accuracies: Sequence[float] 
         )
     levels = _accuracies(accuracies)
     seed = result.seed
-    z = result.first_quality
-    noise = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, 7))).standard_normal(z.size)
+    readings = _interview(result)
     rows = {}
     for a in levels:
-        reading = math.sqrt(a) * z + math.sqrt(1 - a) * noise
-        value, se, _ = value_from_samples(result.npv, {"interview": reading}, seed=seed)
+        value, se, _ = value_from_samples(result.npv, {"interview": readings(a)}, seed=seed)
         rows[a] = (value, se)
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "se"])
     table.index.name = "accuracy"
     table.attrs["evppi"] = rows[1.0][0] if 1.0 in rows else math.nan
     table.attrs["currency"] = result.scenario.currency
     return table
+
+
+def _interview(result: SimulationResult):
+    """The interview of the result's first vendor as a function of its accuracy a: the reading
+    X = √a·Z + √(1 − a)·ε per trial, ε drawn once from ``SeedSequence(result.seed, spawn_key=(0, 7))``
+    (docs/model.md), so that every accuracy reads the same futures with the same noise."""
+    z = result.first_quality
+    assert z is not None  # vendors differ: checked by every caller
+    noise = np.random.default_rng(np.random.SeedSequence(result.seed, spawn_key=(0, 7))).standard_normal(
+        z.size
+    )
+    return lambda a: math.sqrt(a) * z + math.sqrt(1 - a) * noise
 
 
 def choice_value(
@@ -286,18 +296,13 @@ def choice_value(
         )
         for j, s in enumerate(candidates)
     ]
-    noise = [
-        np.random.default_rng(np.random.SeedSequence(r.seed, spawn_key=(0, 7))).standard_normal(n_trials)
-        for r in results
-    ]
+    interviews = [_interview(r) for r in results]
     rng = np.random.default_rng(seed)
     rows = {}
     for a in levels:
-        fits = []
-        for r, eps in zip(results, noise, strict=True):
-            quality = r.first_quality
-            assert quality is not None  # vendors differ: checked above
-            fits.append(_fit(r.npv, _natural_spline(math.sqrt(a) * quality + math.sqrt(1 - a) * eps)))
+        fits = [
+            _fit(r.npv, _natural_spline(readings(a))) for r, readings in zip(results, interviews, strict=True)
+        ]
         value = _gain(np.vstack([f[0] for f in fits]))
         draws = [
             rng.multivariate_normal(beta, cov, size=_SE_DRAWS, method="cholesky", check_valid="ignore")

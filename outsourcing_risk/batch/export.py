@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 from ..present.page_fit import page_fit_html
-from ..present.plotlyjs import declared_types, script_tag, trace_types
+from ..present.plotlyjs import chart_div, declared_types, script_tag, trace_types
 
 __all__ = ["PLOTLY_MIME", "export_html"]
 
@@ -23,17 +23,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _figure_html(figure: dict, number: int) -> str:
-    import plotly.io as pio
-
-    return pio.to_html(
-        figure,
-        full_html=False,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        div_id=f"figure-{number}-{uuid.uuid4().hex[:8]}",
-        validate=False,
-        config={"displaylogo": False, "responsive": True},
-    )
+    return chart_div(figure, f"figure-{number}-{uuid.uuid4().hex[:8]}")
 
 
 def charts_to_html(nb: nbformat.NotebookNode) -> int:

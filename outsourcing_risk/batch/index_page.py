@@ -15,7 +15,7 @@ from ..present import plots
 from ..present.formatting import money, month, param_label, percent
 from ..present.kpis import HEADLINE_KPIS, headline_label
 from ..present.page_fit import page_fit_html
-from ..present.plotlyjs import script_tag, trace_types
+from ..present.plotlyjs import chart_div, script_tag, trace_types
 from ..present.plots import QUALITY_LABEL
 
 __all__ = ["index_html"]
@@ -190,10 +190,4 @@ def _chart(ok) -> str:
     frame = pd.DataFrame([o.summary for o in ok], index=[o.job.name for o in ok])
     currencies = {o.job.currency for o in ok}
     fig = plots.kpi_comparison_chart(frame, currencies.pop() if len(currencies) == 1 else "")
-    return script_tag(trace_types([fig.to_plotly_json()])) + fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        div_id="comparison",
-        config={"displaylogo": False, "responsive": True},
-    )
+    return script_tag(trace_types([fig.to_plotly_json()])) + chart_div(fig, "comparison")

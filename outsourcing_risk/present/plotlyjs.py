@@ -18,6 +18,7 @@ __all__ = [
     "BUNDLE_VERSION",
     "DECLARED",
     "bundle_for",
+    "chart_div",
     "declared_types",
     "plotlyjs_for",
     "script_tag",
@@ -51,6 +52,23 @@ def trace_types(figures: Iterable[dict]) -> set[str]:
 def declared_types(html: str) -> set[str]:
     """The trace types an HTML fragment declares it draws (see :data:`DECLARED`)."""
     return {t for match in DECLARED.finditer(html) for t in match.group(1).split()}
+
+
+def chart_div(figure, div_id: str) -> str:
+    """One chart as an element of an offline page that embeds plotly.js once (:func:`script_tag`):
+    no plotly.js or MathJax of its own, no logo, resizing with the page. ``figure`` is a
+    ``go.Figure`` or its JSON (not validated again)."""
+    import plotly.io as pio
+
+    return pio.to_html(
+        figure,
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        div_id=div_id,
+        validate=False,
+        config={"displaylogo": False, "responsive": True},
+    )
 
 
 def script_tag(types: Iterable[str]) -> str:

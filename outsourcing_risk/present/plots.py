@@ -446,27 +446,11 @@ def sobol_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
         fig.add_annotation(text=_wrap(note, 60), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
         fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), height=320)
         return fig
-    for column, name, colour in (
-        ("total", "total (with interactions)", GAIN),
-        ("first", "first order (alone)", ACCENT),
-    ):
-        fig.add_trace(
-            go.Bar(
-                x=rows[column].clip(lower=0),
-                y=labels,
-                orientation="h",
-                name=name,
-                marker_color=colour,
-                error_x=dict(type="data", array=rows[f"{column}_conf"], color=MUTED),
-                hovertemplate="%{y}: %{x:.0%} " + name + "<extra></extra>",
-            )
-        )
-    fig.update_layout(
-        barmode="group",
-        xaxis=percent_axis(title="Share of the variance of the saving (NPV)", rangemode="tozero"),
-        height=max(340, 160 + 60 * len(rows)),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+    bars = (("total", "total (with interactions)", GAIN), ("first", "first order (alone)", ACCENT))
+    _share_bars(
+        fig, rows.clip(lower=0), labels, bars, "Share of the variance of the saving (NPV)", errors=rows
     )
+    fig.update_layout(height=max(340, 160 + 60 * len(rows)))
     return fig
 
 
@@ -888,10 +872,22 @@ def vendor_share_chart(vendors: pd.DataFrame) -> go.Figure:
         "Who the book depends on",
         "Share of the annual spend, and share of how far the worst 5 % of futures fall below the mean.",
     )
-    for column, name, colour in (
-        ("spend_share", "share of spend", MUTED),
-        ("worst5_share", "share of the worst 5 %", LOSS),
-    ):
+    bars = (("spend_share", "share of spend", MUTED), ("worst5_share", "share of the worst 5 %", LOSS))
+    _share_bars(fig, rows, labels, bars, "Share of the book")
+    fig.update_layout(height=max(340, 150 + 46 * len(rows)))
+    return fig
+
+
+def _share_bars(fig: go.Figure, rows: pd.DataFrame, labels, bars, title: str, errors=None) -> None:
+    """Horizontal bars of shares side by side, one pair per row of ``rows``: ``bars`` are
+    (column, name, colour); with ``errors``, each column's ``<column>_conf`` is its whisker. The
+    legend goes above the plot, clear of the axis title."""
+    for column, name, colour in bars:
+        whisker = (
+            {}
+            if errors is None
+            else {"error_x": dict(type="data", array=errors[f"{column}_conf"], color=MUTED)}
+        )
         fig.add_trace(
             go.Bar(
                 x=rows[column],
@@ -900,15 +896,14 @@ def vendor_share_chart(vendors: pd.DataFrame) -> go.Figure:
                 name=name,
                 marker_color=colour,
                 hovertemplate="%{y}: %{x:.0%} " + name + "<extra></extra>",
+                **whisker,
             )
         )
     fig.update_layout(
         barmode="group",
-        xaxis=percent_axis(title="Share of the book", rangemode="tozero"),
-        height=max(340, 150 + 46 * len(rows)),
+        xaxis=percent_axis(title=title, rangemode="tozero"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
     )
-    return fig
 
 
 def stress_chart(vendors: pd.DataFrame, currency: str = "USD", month_: int = 12) -> go.Figure:

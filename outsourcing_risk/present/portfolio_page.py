@@ -14,7 +14,7 @@ from . import plots
 from .formatting import money, percent
 from .narrative import portfolio_conclusion
 from .page_fit import page_fit_html
-from .plotlyjs import script_tag, trace_types
+from .plotlyjs import chart_div, script_tag, trace_types
 
 __all__ = ["contracts_frame", "portfolio_html", "vendors_frame"]
 
@@ -168,13 +168,13 @@ switching capacity: {html.escape(capacity_text)}. Made {when}. How the book is s
 "A book of contracts" (<code>outsourcing-risk docs model</code>).</p>
 {script_tag(trace_types([f.to_plotly_json() for f in figures]))}
 <h2>The book's outcome</h2>
-{_chart(figures[0], 0)}
+{chart_div(figures[0], "or-book-0")}
 <h2>Concentration by vendor</h2>
 <p class="note">A vendor's share of the worst 5 %: in the 5 % of futures where the book does worst, how far its
 contracts fall below their own average, as a share of how far the whole book falls below its average.
 A vendor with a larger share of the worst futures than of the spend concentrates risk.</p>
-{_chart(figures[1], 1)}
-{_chart(figures[2], 2)}
+{chart_div(figures[1], "or-book-1")}
+{chart_div(figures[2], "or-book-2")}
 {_table(vendors_frame(analysis)[vendor_columns], currency)}
 <h2>Each contract</h2>
 <p class="note">Exit within notice: the share of the contract's switches whose disruption, waiting for a free
@@ -186,13 +186,3 @@ own with its plan, less without one, in the same futures.</p>
 {page_fit_html()}
 </body></html>
 """
-
-
-def _chart(fig, i: int) -> str:
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        div_id=f"or-book-{i}",
-        config={"displaylogo": False, "responsive": True},
-    )

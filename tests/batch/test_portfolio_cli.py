@@ -1,8 +1,6 @@
 """`outsourcing-risk portfolio` end to end: files, numbers, safety, and the page in a browser."""
 
 import csv
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -12,6 +10,7 @@ from outsourcing_risk.batch.output_folder import LOCK, MANIFEST
 from outsourcing_risk.batch.portfolio_run import load_book
 
 from ..browser import browser_page
+from .test_batch import run_cli
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TABLE = f"""# a small book with a hostile contract name and a vendor named like a formula
@@ -20,16 +19,6 @@ Service desk,=cmd|' /C calc'!A0,,,no,3,1,46500.5,0.05,4,0.3
 Payroll,=cmd|' /C calc'!A0,,,yes,6,0.5,31000,0.05,6,0.5
 {HOSTILE},Stratus,Region,0.02,yes,2,0.25,41000,0.0333,5,0
 """
-
-
-def run_cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "outsourcing_risk.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
