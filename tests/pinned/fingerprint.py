@@ -24,6 +24,22 @@ TRIALS = 12_000  # two blocks of 10,000: the second block's streams are pinned t
 SEED = 2026
 
 
+#: The columns pinned of each analysis's table (today's): new columns may be added freely.
+POLICY_COLUMNS = (
+    "mean_npv", "se_npv", "p_loss", "cvar5", "p_voluntary_exit", "mean_trust", "p_failure", "gain", "se_gain",
+)
+VENDOR_COLUMNS = (
+    "contracts", "critical_contracts", "annual_spend", "spend_share", "hhi_part", "p_vendor_fails",
+    "worst5_share", "stress_loss", "stress_loss_se",
+)
+CONTRACT_COLUMNS = (
+    "critical", "annual_spend", "mean_npv", "se_npv", "p_loss", "p_failure", "expected_switches",
+    "notice_months", "p_exit_within_notice", "rto_months", "p_disruption_over_rto", "exit_plan_value",
+    "exit_plan_value_se",
+)
+BOOK_SUMMARY = ("mean_npv", "se_npv", "p_loss", "cvar5", "p5", "p50", "p95", "hhi", "contracts", "vendors")
+
+
 def digest(*arrays) -> str:
     h = hashlib.sha256()
     for a in arrays:
@@ -33,9 +49,9 @@ def digest(*arrays) -> str:
     return h.hexdigest()[:24]
 
 
-def frame_digest(frame: pd.DataFrame) -> str:
-    numeric = frame.select_dtypes("number")
-    return digest(numeric.to_numpy(dtype=float), np.asarray([str(c) for c in numeric.columns]))
+def frame_digest(frame: pd.DataFrame, columns) -> str:
+    """The named columns only: an analysis may gain columns without changing its numbers."""
+    return digest(frame[list(columns)].to_numpy(dtype=float), np.asarray([str(i) for i in frame.index]))
 
 
 def _result_digest(result) -> str:
@@ -98,17 +114,22 @@ def compute() -> dict[str, str]:
         out[f"book/{table}"] = digest(r.npv, r.vendor_npv, r.first_failure, r.collapse)
         a = analyse_portfolio(book, n_trials=4_000, seed=SEED)
         out[f"book-analysis/{table}"] = digest(
-            np.asarray([a.summary[k] for k in sorted(a.summary) if isinstance(a.summary[k], (int, float))]),
-            a.vendors.select_dtypes("number").to_numpy(dtype=float),
-            a.contracts.select_dtypes("number").to_numpy(dtype=float),
+            np.asarray([a.summary[k] for k in BOOK_SUMMARY], dtype=float),
+            a.vendors[list(VENDOR_COLUMNS)].to_numpy(dtype=float),
+            a.contracts[list(CONTRACT_COLUMNS)].to_numpy(dtype=float),
         )
     grid = grid_numbers(scenarios[1], 2_000, SEED)
     out["whatif/Nearshore"] = hashlib.sha256(json.dumps(grid, sort_keys=True, default=str).encode()).hexdigest()[:24]
     s = scenarios[0]
-    out["tornado/Offshore"] = frame_digest(tornado(s, n_trials=2_000, seed=SEED, progress=False))
-    out["exit/Offshore"] = frame_digest(exit_strategy_value(s, 1.0, n_trials=2_000, seed=SEED, progress=False))
+    out["tornado/Offshore"] = frame_digest(
+        tornado(s, n_trials=2_000, seed=SEED, progress=False), ("value", "low", "high", "npv_low", "npv_high", "swing")
+    )
+    out["exit/Offshore"] = frame_digest(
+        exit_strategy_value(s, 1.0, n_trials=2_000, seed=SEED, progress=False),
+        ("mean_npv", "p_loss", "cvar5", "p5", "value", "se_value"),
+    )
     policies = compare_policies(adaptive_worlds()["spread"], n_trials=4_000, seed=SEED)
-    out["policies/spread"] = frame_digest(policies)
+    out["policies/spread"] = frame_digest(policies, POLICY_COLUMNS)
     return out
 
 
