@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from numbers import Real
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +15,30 @@ from ..model.scenario import Scenario, require_scenario
 from ..model.simulation import simulate
 from .sweeps import positions_with
 
-__all__ = ["exit_strategy_value"]
+__all__ = ["ReadinessRun", "exit_strategy_value", "exit_table", "readiness_levels", "readiness_trials"]
+
+
+@dataclass(frozen=True)
+class ReadinessRun:
+    """What a run at one readiness level keeps: its summary, each trial's NPV and whether the
+    trial saw a vendor failure (for paired comparisons; the paths are not kept)."""
+
+    summary: pd.Series
+    npv: np.ndarray
+    failed: np.ndarray
+
+
+def readiness_trials(
+    scenario: Scenario, levels: Sequence[float], *, n_trials: int, seed: int, **simulate_kwargs
+) -> dict[float, ReadinessRun]:
+    """The scenario simulated at each exit-readiness level of ``levels`` on common random
+    numbers (each level validated as the scenario would be)."""
+    scenarios = {float(r): scenario.replace(exit_readiness=r) for r in levels}
+    out = {}
+    for level, s in scenarios.items():
+        result = simulate(s, n_trials=n_trials, seed=seed, **simulate_kwargs)
+        out[level] = ReadinessRun(result.summary(), result.npv, result.failure_count > 0)
+    return out
 
 
 def exit_strategy_value(
@@ -46,34 +71,47 @@ def exit_strategy_value(
             "the levels to compare go in levels=[...]"
         )
     try:
-        base_levels = np.linspace(0, 1, 11) if levels is None else np.asarray(levels, dtype=float).reshape(-1)
+        grid_levels = readiness_levels(readiness, levels)
     except (TypeError, ValueError):
         raise TypeError(f"levels must be a list of readiness levels in [0, 1] (got {levels!r})") from None
-    grid_levels = positions_with(readiness, [0.0, *base_levels.tolist()], digits=10)
-    scenarios = [scenario.replace(exit_readiness=r) for r in grid_levels]  # validates every level
-    baseline = simulate(scenarios[0], n_trials=n_trials, seed=seed, **simulate_kwargs)
+    trials = readiness_trials(scenario, grid_levels, n_trials=n_trials, seed=seed, **simulate_kwargs)
+    return exit_table(trials, readiness)
+
+
+def readiness_levels(readiness: float, levels=None) -> list[float]:
+    """The levels an exit-plan table shows: ``levels`` (default 0, 0.1, …, 1), 0 and ``readiness``
+    itself, exactly as given."""
+    base = np.linspace(0, 1, 11) if levels is None else np.asarray(levels, dtype=float).reshape(-1)
+    return positions_with(readiness, [0.0, *base.tolist()], digits=10)
+
+
+def exit_table(trials: dict[float, ReadinessRun], readiness: float) -> pd.DataFrame:
+    """The table of :func:`exit_strategy_value` from runs at each level (0 among them)."""
+    levels = sorted(trials)
+    baseline = trials[0.0].npv
     rows = []
-    for level, s in zip(grid_levels, scenarios, strict=True):
-        result = baseline if level == 0 else simulate(s, n_trials=n_trials, seed=seed, **simulate_kwargs)
-        diff = result.npv - baseline.npv
-        summary = result.summary()
+    for level in levels:
+        run = trials[level]
+        diff = run.npv - baseline
         rows.append(
             {
-                "mean_npv": summary["mean_npv"],
-                "p_loss": summary["p_loss"],
-                "cvar5": summary["cvar5"],
-                "p5": summary["p5"],
+                "mean_npv": run.summary["mean_npv"],
+                "p_loss": run.summary["p_loss"],
+                "cvar5": run.summary["cvar5"],
+                "p5": run.summary["p5"],
                 "value": diff.mean(),
                 "se_value": diff.std(ddof=1) / math.sqrt(diff.size) if diff.size > 1 else math.nan,
             }
         )
-    table = pd.DataFrame(rows, index=pd.Index(grid_levels, name="exit_readiness"))
-    at = table.loc[float(readiness)]
+    table = pd.DataFrame(rows, index=pd.Index(levels, name="exit_readiness"))
+    at: Any = table.loc[float(readiness)]
+    best_mean: Any = table["mean_npv"].idxmax()
+    best_tail: Any = table["cvar5"].idxmax()
     table.attrs.update(
         readiness=float(readiness),
         value=float(at["value"]),
         se_value=float(at["se_value"]),
-        best_for_mean=float(table["mean_npv"].idxmax()),
-        best_for_cvar=float(table["cvar5"].idxmax()),
+        best_for_mean=float(best_mean),
+        best_for_cvar=float(best_tail),
     )
     return table

@@ -24,6 +24,9 @@ __all__ = [
     "book_summary",
     "contract_table",
     "diversify",
+    "group_of",
+    "group_table",
+    "prepare_exit",
     "vendor_table",
 ]
 
@@ -45,6 +48,7 @@ class PortfolioAnalysis:
     contracts: pd.DataFrame
     vendors: pd.DataFrame
     diversification: dict | None
+    groups: pd.DataFrame | None = None
 
 
 def book_summary(result: BookResult) -> dict:
@@ -63,12 +67,54 @@ def book_summary(result: BookResult) -> dict:
         "p50": float(np.quantile(npv, 0.5)),
         "p95": float(np.quantile(npv, 0.95)),
         "hhi": float(10_000 * np.sum(shares**2)),
+        "hhi_group": _group_hhi(result.book),
         "contracts": len(result.book.contracts),
         "vendors": len(result.book.vendors),
         "capacity": result.book.capacity,
         "n_trials": n,
         "seed": result.seed,
     }
+
+
+def group_of(book: Book, vendor: str) -> str:
+    """The group a vendor is counted in for concentration: its declared group, else itself."""
+    group = next(c.group for c in book.contracts if c.vendor == vendor)
+    return group or vendor
+
+
+def _group_spend(book: Book) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for v, spend in zip(book.vendors, _vendor_spend(book), strict=True):
+        out[group_of(book, v)] = out.get(group_of(book, v), 0.0) + float(spend)
+    return out
+
+
+def _group_hhi(book: Book) -> float:
+    spend = np.array(list(_group_spend(book).values()))
+    shares = spend / spend.sum() if spend.sum() > 0 else spend
+    return float(10_000 * np.sum(shares**2))
+
+
+def group_table(result: BookResult, vendors: pd.DataFrame) -> pd.DataFrame:
+    """Concentration by group (a declared ``vendor_group``, else the vendor alone): vendors,
+    contracts, annual spend, its share and part of the group HHI, and the group's share of the
+    book's worst 5 % (the sum of its vendors')."""
+    book = result.book
+    rows: dict[str, dict] = {}
+    for vendor, row in vendors.iterrows():
+        g = group_of(book, str(vendor))
+        r = rows.setdefault(
+            g, {"group": g, "vendors": 0, "contracts": 0, "annual_spend": 0.0, "worst5_share": 0.0}
+        )
+        r["vendors"] += 1
+        r["contracts"] += int(row["contracts"])
+        r["annual_spend"] += float(row["annual_spend"])
+        r["worst5_share"] += float(row["worst5_share"])
+    table = pd.DataFrame(list(rows.values())).set_index("group")
+    total = table["annual_spend"].sum()
+    table["spend_share"] = table["annual_spend"] / total if total > 0 else 0.0
+    table["hhi_part"] = 10_000 * table["spend_share"] ** 2
+    return table
 
 
 def _vendor_spend(book: Book) -> np.ndarray:
@@ -81,8 +127,9 @@ def contract_table(
     """One row per contract: its vendor, group, whether critical, annual spend; mean NPV (± se),
     P(loss), P(failure), expected switches; P(an exit completes within the notice period), the
     share of its switches whose disruption, waiting included, lasts at most ``notice_months``;
-    P(a disruption longer than the recovery-time objective) in the horizon; the value of its exit
-    plan (NaN without one)."""
+    P(a disruption longer than the recovery-time objective) in the horizon, and
+    ``rto_breach_share``, the share of its futures with a failure in which a disruption exceeds the
+    objective (1: every failure breaches it); the value of its exit plan (NaN without one)."""
     book = result.book
     n = result.n_trials
     sums = result.sums
@@ -113,6 +160,9 @@ def contract_table(
                 "rto_months": c.rto_months,
                 "p_disruption_over_rto": sums["over_rto"][i] / n
                 if not math.isnan(c.rto_months)
+                else math.nan,
+                "rto_breach_share": sums["over_rto"][i] / sums["failed"][i]
+                if sums["failed"][i] and not math.isnan(c.rto_months)
                 else math.nan,
                 "exit_plan_value": plan[0],
                 "exit_plan_value_se": plan[1],
@@ -213,46 +263,87 @@ def diversify(
     """The same book with one contract moved to a vendor of its own (new, independent, in no
     group), in the same futures: the change of the book's mean NPV (± se, paired) and of its
     worst-5 % average (± a bootstrap se)."""
-    names = [c.name for c in book.contracts]
-    index = names.index(contract) if isinstance(contract, str) else int(contract)
-    if not 0 <= index < len(names):
-        raise ValueError(f"contract must name one of the book's contracts (got {contract!r})")
-    moved_to = f"{book.contracts[index].vendor} → a vendor of its own"
+    index = _contract_index(book, contract)
     taken = set(book.vendors)
     vendor = "new vendor"
     while vendor in taken:
         vendor += "'"
     other = book.replace_contract(index, vendor=vendor, group="")
+    return _book_change(book, other, index, "move", n_trials, seed, base, executor)
+
+
+def prepare_exit(
+    book: Book,
+    contract: int | str,
+    readiness: float = 1.0,
+    *,
+    n_trials: int = 20_000,
+    seed: int = 0,
+    base: BookResult | None = None,
+    executor=None,
+) -> dict:
+    """The same book with one contract's exit plan made ready to ``readiness``, in the same
+    futures: the change of the book's mean NPV (± se, paired) and worst-5 % average (± se)."""
+    index = _contract_index(book, contract)
+    c = book.contracts[index]
+    other = book.replace_contract(index, scenario=c.scenario.replace(exit_readiness=readiness))
+    return _book_change(book, other, index, "exit plan", n_trials, seed, base, executor, readiness=readiness)
+
+
+def _contract_index(book: Book, contract: int | str) -> int:
+    names = [c.name for c in book.contracts]
+    if isinstance(contract, str):
+        if contract not in names:
+            raise ValueError(f"contract must name one of the book's contracts (got {contract!r})")
+        return names.index(contract)
+    index = int(contract)
+    if not 0 <= index < len(names):
+        raise ValueError(f"contract must name one of the book's contracts (got {contract!r})")
+    return index
+
+
+def _book_change(book, other, index, kind, n_trials, seed, base, executor, **extra) -> dict:
     base = base or simulate_book(book, n_trials, seed, executor=executor)
-    moved = simulate_book(other, base.n_trials, seed, executor=executor)
-    diff = moved.npv - base.npv
+    changed = simulate_book(other, base.n_trials, seed, executor=executor)
+    diff = changed.npv - base.npv
     rng = np.random.default_rng(seed)
     boot = [
-        cvar_of(moved.npv[idx], 0.05) - cvar_of(base.npv[idx], 0.05)
+        cvar_of(changed.npv[idx], 0.05) - cvar_of(base.npv[idx], 0.05)
         for idx in (rng.integers(0, diff.size, diff.size) for _ in range(100))
     ]
+    c = book.contracts[index]
     return {
-        "contract": names[index],
-        "from_vendor": book.contracts[index].vendor,
-        "moved_to": moved_to,
+        "kind": kind,
+        "contract": c.name,
+        "from_vendor": c.vendor,
+        "moved_to": f"{c.vendor} → a vendor of its own" if kind == "move" else c.vendor,
+        "readiness_before": float(c.scenario.exit_readiness)
+        if not hasattr(c.scenario.exit_readiness, "ppf")
+        else math.nan,
         "mean_gain": float(diff.mean()),
         "mean_gain_se": float(diff.std(ddof=1) / math.sqrt(diff.size)) if diff.size > 1 else math.nan,
-        "cvar_gain": float(cvar_of(moved.npv, 0.05) - cvar_of(base.npv, 0.05)),
+        "cvar_gain": float(cvar_of(changed.npv, 0.05) - cvar_of(base.npv, 0.05)),
         "cvar_gain_se": float(np.std(boot, ddof=1)),
-        "hhi_after": book_summary(moved)["hhi"],
+        "hhi_after": book_summary(changed)["hhi"],
+        **extra,
     }
 
 
-def _diversification_candidate(book: Book) -> int | None:
-    """The contract a committee would move first: the largest of the vendor with the largest
-    spend among vendors running several contracts."""
-    spend = dict(zip(book.vendors, _vendor_spend(book), strict=True))
-    many = [v for v in book.vendors if sum(c.vendor == v for c in book.contracts) > 1]
-    if not many:
-        return None
-    top = max(many, key=lambda v: spend[v])
-    members = [i for i, c in enumerate(book.contracts) if c.vendor == top]
-    return max(members, key=lambda i: (book.contracts[i].annual_spend, -i))
+def _diversification_candidate(book: Book, vendors: pd.DataFrame) -> tuple[str, int] | None:
+    """The change a committee would make first, aimed at the vendor that drives most of the
+    book's worst-5 % shortfall: move its largest contract to a vendor of its own when it runs
+    several; when it runs one (moving it spreads nothing), prepare that contract's exit plan
+    fully, if it is not already; else the largest contract of the next such vendor."""
+    shares = vendors["worst5_share"].fillna(0.0).to_dict()
+    for top in sorted(book.vendors, key=lambda v: (-shares.get(v, 0.0), book.vendors.index(v))):
+        members = [i for i, c in enumerate(book.contracts) if c.vendor == top]
+        largest = max(members, key=lambda i: (book.contracts[i].annual_spend, -i))
+        if len(members) > 1:
+            return "move", largest
+        readiness = book.contracts[largest].scenario.exit_readiness
+        if not hasattr(readiness, "ppf") and float(readiness) < 1.0:
+            return "exit plan", largest
+    return None
 
 
 def analyse_portfolio(
@@ -267,12 +358,12 @@ def analyse_portfolio(
     fewer = min(n_trials, max(2_000, n_trials // 4))
     stress = stress_losses(book, fewer, seed, stress_month, executor=executor)
     plans = exit_plan_values(book, fewer, seed)
-    candidate = _diversification_candidate(book)
-    moved = (
-        diversify(book, candidate, n_trials=n_trials, seed=seed, base=result, executor=executor)
-        if candidate is not None
-        else None
-    )
+    vendors = vendor_table(result, stress)
+    candidate = _diversification_candidate(book, vendors)
+    moved = None
+    if candidate is not None:
+        change = diversify if candidate[0] == "move" else prepare_exit
+        moved = change(book, candidate[1], n_trials=n_trials, seed=seed, base=result, executor=executor)
     summary = book_summary(result)
     summary["stress_month"] = stress_month
     return PortfolioAnalysis(
@@ -280,6 +371,7 @@ def analyse_portfolio(
         result=result,
         summary=summary,
         contracts=contract_table(result, plans),
-        vendors=vendor_table(result, stress),
+        vendors=vendors,
         diversification=moved,
+        groups=group_table(result, vendors),
     )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..model.distributions import Distribution, centre
 from ..model.parameters import spec
 from ..model.scenario import Scenario, require_scenario
-from .parallel import summaries
+from .claims import mean_se
+from .parallel import pair_differences, summaries
 from .sweeps import check_parameter
 
 __all__ = ["BAND", "DEFAULT_TORNADO_INPUTS", "default_inputs", "tornado"]
@@ -115,22 +119,27 @@ def tornado(
     P10–P90 of a distribution); other inputs keep their values in ``scenario``, distributions
     included; all runs share their random numbers. Columns: ``value`` (the scenario's value, or
     its distribution's median), ``low``, ``high``, ``rule``, ``npv_low``, ``npv_high``,
-    ``swing`` = |npv_high − npv_low|; ``.attrs["base_mean_npv"]`` is the scenario's mean NPV
+    ``swing`` = |npv_high − npv_low| with ``swing_se``, its standard error from the paired trials,
+    and ``lead_se``, the standard error of a bar's lead over the next one (NaN for the last), so
+    that "moves the mean most" is claimed only where the lead is beyond its error;
+    ``.attrs["base_mean_npv"]`` is the scenario's mean NPV
     and ``.attrs["currency"]`` its currency. ``executor`` (a ``concurrent.futures`` executor or a
     dask ``Client``) runs the simulations on its workers, with identical numbers.
     """
     require_scenario(scenario)
     names = _names(parameters, ranges, scenario)
     ranges_of = {name: input_range(scenario, name, ranges) for name in names}
-    runs = [scenario] + [scenario.replace(**{n: v}) for n in names for v in ranges_of[n][:2]]
-    npvs = [
-        row["mean_npv"]
-        for row in summaries(
-            runs, n_trials=n_trials, seed=seed, executor=executor, simulate_kwargs=simulate_kwargs
-        )
+    pairs = [
+        (scenario.replace(**{n: ranges_of[n][0]}), scenario.replace(**{n: ranges_of[n][1]})) for n in names
     ]
+    base = summaries(
+        [scenario], n_trials=n_trials, seed=seed, executor=executor, simulate_kwargs=simulate_kwargs
+    )
+    done = pair_differences(
+        pairs, n_trials=n_trials, seed=seed, executor=executor, simulate_kwargs=simulate_kwargs
+    )
     rows = []
-    for i, name in enumerate(names):
+    for name, (low_summary, high_summary, _) in zip(names, done, strict=True):
         low, high, rule = ranges_of[name]
         rows.append(
             {
@@ -139,17 +148,24 @@ def tornado(
                 "low": low,
                 "high": high,
                 "rule": rule,
-                "npv_low": npvs[1 + 2 * i],
-                "npv_high": npvs[2 + 2 * i],
+                "npv_low": low_summary["mean_npv"],
+                "npv_high": high_summary["mean_npv"],
             }
         )
     columns = ["parameter", "value", "low", "high", "rule", "npv_low", "npv_high"]
     table = pd.DataFrame(rows, columns=columns).set_index("parameter")
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
-    table = table.sort_values("swing", ascending=False, kind="stable")
-    table.attrs["base_mean_npv"] = float(npvs[0])
+    # The swing's error and the error of its lead over the next bar, from the paired trials.
+    signed = {name: np.sign(d.mean()) * d for name, (_, _, d) in zip(names, done, strict=True)}
+    table["swing_se"] = [mean_se(signed[name]) for name in names]
+    order = table.sort_values("swing", ascending=False, kind="stable").index
+    gap_se = {a: mean_se(signed[a] - signed[b]) for a, b in itertools.pairwise(order)}
+    table["lead_se"] = [gap_se.get(name, math.nan) for name in table.index]
+    table = table.loc[order]
+    table.attrs["base_mean_npv"] = float(base[0]["mean_npv"])
     table.attrs["currency"] = scenario.currency
     table.attrs["band"] = BAND
+    table.attrs["n_trials"], table.attrs["seed"] = int(n_trials), int(seed)
     return table
 
 

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from ..io.data import default_values
-from ..model.results import SimulationResult
+from ..model.results import SimulationResult, cvar_of
 from ..model.scenario import RAMP_FIELDS, Scenario, require_scenario
 from ..model.simulation import simulate
+from .claims import tail_mean_se
 
 __all__ = [
     "FIXED_TRUST_GRID",
@@ -130,7 +131,9 @@ def compare_policies(
     trigger``. Columns: ``short`` and ``setting`` (the policy in a few words and in full), ``mean_npv``, ``se_npv``, ``p_loss``, ``cvar5``,
     ``p_voluntary_exit``, ``p_left_good``, ``p_kept_bad``, ``mean_trust``, ``p_failure``, and
     ``gain`` = mean NPV minus the best fixed trust's on the same trials, with ``se_gain`` its
-    standard error. The search runs ``search_trials`` trials (default an eighth of ``n_trials``,
+    standard error, and ``gain_vs_given`` ± ``se_vs_given``, the same against the scenario as given
+    (what moving to that policy would change), and ``cvar_vs_given`` ± ``cvar_se_vs_given``, the
+    change of the worst-5 % average against the scenario as given (a paired bootstrap). The search runs ``search_trials`` trials (default an eighth of ``n_trials``,
     at least 2,000) with seed ``seed + 1``; the table is the check run, ``n_trials`` with ``seed``.
     ``.attrs``: ``winner`` (a row, or None when no policy beats the best fixed trust by more
     than :data:`WIN_SE` standard errors), ``spread`` (the scenario's vendor quality spread) and
@@ -175,10 +178,10 @@ def compare_policies(
     for c in (as_given, fixed, ramp, trigger):
         own = given if c is as_given and reuse else None
         results[c.label] = own if own is not None else simulate(c.scenario, n_trials=n_trials, seed=seed)
-    base = results["best fixed trust"].npv
+    base, given_npv = results["best fixed trust"].npv, results["as given"].npv
     rows = {}
     for c in (as_given, fixed, ramp, trigger):
-        rows[c.label] = {"short": c.short, **_row(c.setting, results[c.label], base)}
+        rows[c.label] = {"short": c.short, **_row(c.setting, results[c.label], base, given_npv)}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.attrs["spread"] = scenario.vendor_quality_spread
     table.attrs["winner"] = _winner(table)
@@ -199,10 +202,11 @@ def _given_setting(s: Scenario) -> str:
     return f"{trust}; {_trigger_setting(s)}"
 
 
-def _row(setting: str, result: SimulationResult, base: np.ndarray) -> dict:
+def _row(setting: str, result: SimulationResult, base: np.ndarray, given: np.ndarray) -> dict:
     summary, policy = result.summary(), result.policy_summary()
     diff = result.npv - base
     n = diff.size
+    against_given = result.npv - given
     return {
         "setting": setting,
         "mean_npv": summary["mean_npv"],
@@ -216,6 +220,10 @@ def _row(setting: str, result: SimulationResult, base: np.ndarray) -> dict:
         "p_failure": policy["p_failure"],
         "gain": float(diff.mean()),
         "se_gain": float(diff.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan,
+        "gain_vs_given": float(against_given.mean()),
+        "se_vs_given": float(against_given.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan,
+        "cvar_vs_given": float(summary["cvar5"] - cvar_of(given)),
+        "cvar_se_vs_given": tail_mean_se(given, result.npv, seed=result.seed),
     }
 
 

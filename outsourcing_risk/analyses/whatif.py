@@ -68,6 +68,19 @@ def _multiples(base: float, high: float) -> list[float]:
     return [*below, base, *above]
 
 
+def _round_number(x: float) -> float:
+    """The round number nearest ``x`` (by ratio) among 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k:
+    0.1665 → 0.15, 280,000 → 300,000. The positions around an uncertain input are multiples of it.
+
+    >>> _round_number(0.1665), _round_number(280_000.0), _round_number(0.068)
+    (0.15, 300000.0, 0.06)
+    """
+    power = 10.0 ** math.floor(math.log10(x))
+    steps = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+    best = min(steps, key=lambda m: abs(math.log(x / (m * power))))
+    return significant(best * power, 6)
+
+
 def _distinct_above(base: float, values: list[float]) -> list[float]:
     key = significant(base, _DIGITS)
     return sorted({significant(v, _DIGITS) for v in values} - {key})
@@ -92,10 +105,13 @@ def lever_positions(scenario: Scenario) -> list[LeverPositions]:
         else:
             base = middle if middle > 0 else (0.05 if name == "vendor_failure_prob_annual" else 100_000.0)
             high = 1.0 if name == "vendor_failure_prob_annual" else 1e12
+            if isinstance(own, Distribution):  # round numbers around it: its median is no setting of its own
+                base = _round_number(base)
             candidates = _multiples(base, high)
+            if isinstance(own, Distribution):
+                candidates = [significant(c, 2) for c in candidates]
         if isinstance(own, Distribution):  # the scenario's own uncertainty is a position of its own
-            extra = {round(middle, 6)} if name != "trust" else set()
-            numbers = sorted({round(c, 6) for c in candidates} | extra)
+            numbers = sorted({round(c, 6) for c in candidates})
             values: list = list(numbers)
             start = int(np.searchsorted(numbers, middle))
             values.insert(start, own)

@@ -29,7 +29,7 @@ table { border-collapse: collapse; width: 100%; margin: 1em 0; }
 .or-table-box table { display: table; }
 @media (max-width: 600px) { body { margin: 1em auto; padding: 0 6px; } th, td { padding: 5px 6px; } }
 th, td { padding: 6px 10px; border-bottom: 1px solid #ecf0f1; text-align: right; vertical-align: top; }
-th:first-child, td:first-child, td.status, td.error { text-align: left; }
+th:first-child, td:first-child, td.status, td.error, td.verdict { text-align: left; }
 th { background: #f4f6f8; font-weight: 600; }
 th button { font: inherit; background: none; border: 0; padding: 0; cursor: pointer; color: inherit;
             text-align: inherit; }
@@ -99,29 +99,58 @@ def _horizon(outcomes) -> int | None:
     return horizons.pop() if len(horizons) == 1 else None
 
 
+def _leader(ok, key: str, se_key: str) -> tuple[list, float, float]:
+    """The scenarios that lead on ``key`` (highest): the best, and those within the margin of two
+    standard errors of it (unpaired, so a conservative margin: the rows share their seed)."""
+    ranked = sorted(ok, key=lambda o: o.summary[key], reverse=True)
+    best = ranked[0]
+    tied = [best]
+    for o in ranked[1:]:
+        gap = best.summary[key] - o.summary[key]
+        se = math.hypot(best.summary.get(se_key) or 0.0, o.summary.get(se_key) or 0.0)
+        if gap <= 2 * se:
+            tied.append(o)
+    return tied, best.summary[key], 0.0
+
+
 def best_scenarios(ok) -> str:
-    """One line naming the best scenario by mean saving and by worst-5 % average (escaped)."""
+    """One line naming the best scenario by mean saving and by worst-5 % average (escaped), or the
+    scenarios that share the lead within their margins of error."""
     if not ok:
         return "No scenario produced a report."
-    best_mean = max(ok, key=lambda o: o.summary["mean_npv"])
-    best_tail = max(ok, key=lambda o: o.summary["cvar5"])
 
     def named(o, key):
         return f"<b>{html.escape(o.job.name)}</b> ({html.escape(money(o.summary[key], o.job.currency, compact=True))})"
 
-    if best_mean is best_tail:
-        text = (
-            f"{named(best_mean, 'mean_npv')} has the best mean saving and also the best worst-5 % "
-            f"average ({html.escape(money(best_tail.summary['cvar5'], best_tail.job.currency, compact=True))})."
+    def lead(key: str, se_key: str, what: str) -> str:
+        tied, _, _ = _leader(ok, key, se_key)
+        if len(tied) == 1:
+            return f"{what}: {named(tied[0], key)}."
+        return (
+            f"{what}, within their margins of error of each other: "
+            + ", ".join(named(o, key) for o in tied)
+            + "."
         )
-    else:
-        text = (
-            f"Best mean saving: {named(best_mean, 'mean_npv')}. Best worst-5 % average, the safest "
-            f"choice: {named(best_tail, 'cvar5')}."
-        )
+
+    text = (
+        lead("mean_npv", "se_npv", "Best mean saving")
+        + " "
+        + lead("cvar5", "cvar5_se", "Best worst-5 % average, the safest choice")
+    )
     if len({o.job.currency for o in ok}) > 1:
         text += " The scenarios use different currencies: compare their money figures with care."
     return text
+
+
+def _verdict_cell(o) -> str:
+    verdict = o.summary.get("verdict") or ("—" if o.status == "ok" else "")
+    order = {
+        "within your risk appetite": 0,
+        "at the edge of your risk appetite": 1,
+        "outside your risk appetite": 2,
+        "not worth it": 3,
+    }.get(verdict, 4)
+    return f'<td class="verdict" data-sort="{order}">{html.escape(verdict)}</td>'
 
 
 def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, chart: bool = True) -> str:
@@ -141,7 +170,7 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
         cells += _information_cell(o)
         status = html.escape(o.status)
         rows.append(
-            f'<tr class="{status}"><td data-sort="{name}">{link}</td>{cells}'
+            f'<tr class="{status}"><td data-sort="{name}">{link}</td>{_verdict_cell(o)}{cells}'
             f'<td class="status" data-sort="{status}">{status}</td>'
             f'<td class="error" data-sort="{html.escape(o.error)}">{html.escape(o.error)}</td></tr>'
         )
@@ -169,9 +198,12 @@ def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, c
 (Enter or Space from the keyboard); open a scenario for its full report (a single file that works offline).
 Each report is interactive: its <b>what if?</b> section lets you move trust, the vendor's failure
 probability and the switching cost and see the figures follow, in the browser, without Python.
+<b>Verdict</b>: each scenario against the risk appetite its report states (at most a 20 % chance of a loss and
+a 50 % chance of a vendor failure, unless the table says otherwise).
 <b>Worth learning before signing</b>: what knowing every uncertain input before signing would be worth,
 and the input most worth learning on its own; "—" where a scenario's inputs are all single numbers.</p>
-<div class="or-table-box"><table id="kpis"><thead><tr><th scope="col" aria-sort="none"><button type="button">Scenario</button></th>{header}
+<div class="or-table-box"><table id="kpis"><thead><tr><th scope="col" aria-sort="none"><button type="button">Scenario</button></th>
+<th scope="col" aria-sort="none" title="Against the risk appetite each report states"><button type="button">Verdict</button></th>{header}
 <th scope="col" aria-sort="none"><button type="button">Status</button></th>
 <th scope="col" aria-sort="none"><button type="button">Error</button></th></tr></thead>
 <tbody>

@@ -45,7 +45,7 @@ _MANIFEST_MAX = 8 << 20
 #: The names a batch writes: the index, the summary, and per row a slug with an 8-digit hash
 #: followed by the report, the notebook or an image; and the portfolio report's three files.
 _BATCH_NAME = re.compile(
-    r"(index\.html|summary\.csv|portfolio\.html|contracts\.csv|vendors\.csv"
+    r"(index\.html|summary\.csv|claims\.csv|portfolio\.html|contracts\.csv|vendors\.csv"
     r"|[a-z0-9-]+-[0-9a-f]{8}(\.html|\.ipynb|-(fan|npv)\.(png|svg)))"
 )
 

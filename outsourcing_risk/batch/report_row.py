@@ -46,7 +46,10 @@ def _summary_of(nb) -> dict | None:
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if SUMMARY_MIME in out.get("data", {}):
-                found = {**(found or {}), **out["data"][SUMMARY_MIME]["summary"]}
+                payload = out["data"][SUMMARY_MIME]
+                found = {**(found or {}), **payload["summary"]}
+                if "claims" in payload:
+                    found["claims"] = payload["claims"]
     return found
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from ..analyses.appetite import APPETITE_FIELDS, appetite_from_values
 from ..analyses.vendors import SCORECARD, read_scorecard, selection_score
 from ..io.data import load_scenarios
 from ..io.environment import progress_disabled
@@ -70,9 +71,12 @@ KPI_COLUMNS = (
 #: information"): the value of learning every uncertain input, its error, and the input most
 #: worth learning (empty when none is alone).
 INFORMATION_COLUMNS = ("evpi", "evpi_se", "top_input")
+#: What each report concluded: its verdict against the reader's risk appetite and the input that
+#: moves the mean saving most (docs/analyses.md, "The verdict").
+STORY_COLUMNS = ("verdict", "top_driver")
 TEXT_COLUMNS = ("scenario", "status", "error", "report", "notebook")
 #: Columns of a table that are the report's own settings rather than the scenario's.
-REPORT_COLUMNS = ("interview_cost",)
+REPORT_COLUMNS = ("interview_cost", "appetite_p_loss", "appetite_p_failure", "appetite_worst5")
 #: A formula's first character at the start of a cell or of a line in it (full-width forms too).
 _FORMULA = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r＝＋－＠])")
 
@@ -200,6 +204,11 @@ def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
     else:
         if cost is not None:
             parameters["interview_cost"] = cost
+    try:
+        appetite_from_values(row)  # checked here, so that a bad limit fails its row before it runs
+    except ScenarioError as exc:
+        error = "; ".join(filter(None, [error, *exc.problems]))
+    parameters.update({k: row[k] for k in APPETITE_FIELDS if k in row and not is_blank(row[k])})
     return Job(
         row=i,
         name=name,
@@ -286,7 +295,12 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
     try:
         folder = OutputFolder(out_dir, force=force)
         folder.claim(
-            ["index.html", "summary.csv", *(n for job in jobs for n in _files_of(job, images, pdf=bool(pdf)))]
+            [
+                "index.html",
+                "summary.csv",
+                "claims.csv",
+                *(n for job in jobs for n in _files_of(job, images, pdf=bool(pdf))),
+            ]
         )
     except BaseException:
         if cluster is not None:
@@ -423,6 +437,7 @@ def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> No
     try:
         # Every text cell quoted: a bare CR in a name then stays inside its cell in any reader.
         folder.write("summary.csv", summary_frame(ordered).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
+        folder.write("claims.csv", claims_frame(ordered).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
         try:
             folder.write("index.html", index_html(ordered))
         except OutputError:
@@ -527,5 +542,37 @@ def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:
         row.update({k: o.summary.get(k) for k in KPI_COLUMNS})
         row.update({k: o.summary.get(k) for k in INFORMATION_COLUMNS})
         row["top_input"] = csv_text(row["top_input"]) if row["top_input"] else ""
+        row.update({k: csv_text(o.summary.get(k) or "") for k in STORY_COLUMNS})
         rows.append(row)
-    return pd.DataFrame(rows, columns=["row", *TEXT_COLUMNS, *KPI_COLUMNS, *INFORMATION_COLUMNS])
+    columns = ["row", *TEXT_COLUMNS, *KPI_COLUMNS, *INFORMATION_COLUMNS, *STORY_COLUMNS]
+    return pd.DataFrame(rows, columns=columns)
+
+
+#: The columns of ``claims.csv``: one row per claim of every report (docs/analyses.md, "Claims").
+CLAIM_COLUMNS = (
+    "key",
+    "kind",
+    "subject",
+    "value",
+    "se",
+    "unit",
+    "direction",
+    "section",
+    "evidence",
+    "detail",
+    "basis",
+)
+
+
+def claims_frame(outcomes: list[Outcome]) -> pd.DataFrame:
+    """Every claim every finished report made, with its evidence, for audit (``claims.csv``);
+    text cells guarded against formulas as in ``summary.csv``."""
+    rows = []
+    for o in outcomes:
+        for claim in o.summary.get("claims") or []:
+            row = {"row": o.job.row, "scenario": csv_text(o.job.name)}
+            for k in CLAIM_COLUMNS:
+                value = claim.get(k)
+                row[k] = value if k in ("value", "se") else csv_text(value if value is not None else "")
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["row", "scenario", *CLAIM_COLUMNS])

@@ -66,14 +66,15 @@ def _compact(value: float) -> str:
 
 
 def money(value, currency: str = "", *, compact: bool = False, per_month: bool = False) -> str:
-    """``USD 125,000`` (``USD 125k`` compact); ``n/a`` when missing. Negative: ``USD -40,000``.
+    """``USD 125,000`` (``USD 125k`` compact); ``n/a`` when missing. Negative: ``USD −40,000``,
+    with a true minus (U+2212) as the charts write it, never a hyphen.
 
     Examples
     --------
     >>> money(125_400.4, "usd")
     'USD 125,400'
     >>> money(-1_234_567, "EUR", compact=True)
-    'EUR -1.23M'
+    'EUR −1.23M'
     >>> money(70_000, "€", per_month=True)
     '€ 70,000/month'
     """
@@ -82,6 +83,7 @@ def money(value, currency: str = "", *, compact: bool = False, per_month: bool =
     number = _compact(float(value)) if compact else f"{float(value):,.0f}"
     if number in ("-0", "-0k"):
         number = number[1:]
+    number = number.replace("-", "\u2212")
     cur = _currency(currency)
     text = f"{cur} {number}" if cur else number
     return text + ("/month" if per_month else "")
@@ -156,7 +158,7 @@ _UNITS = {
     "incidents/month": "per month",
     "months": "months",
     "incidents": "incidents",
-    "log-sd": "log-sd",
+    "log-sd": "",
 }
 
 
@@ -175,7 +177,8 @@ def param_label(p: ParamSpec | str, currency: str = "USD", *, unit: bool = True)
     'Vendor failure probability (% per year)'
     """
     p = spec(p) if isinstance(p, str) else p
-    return f"{p.label} ({param_unit(p, currency)})" if unit else p.label
+    shown = param_unit(p, currency)
+    return f"{p.label} ({shown})" if unit and shown else p.label
 
 
 def param_value(p: ParamSpec | str, value, currency: str = "USD") -> str:
@@ -243,7 +246,7 @@ def _plain(p: ParamSpec, value, currency: str, with_unit: bool = False) -> str:
         count = round(float(value))
         return f"{count} incident{'s' if count != 1 else ''}" if with_unit else f"{count}"
     if unit == "log-sd":
-        return f"{float(value):g} (log-sd)" if with_unit else f"{float(value):g}"
+        return f"{float(value):g}"
     return f"{float(value):g} per month" if with_unit else f"{float(value):g}"
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..model.parameters import PARAMETERS
 from ..model.scenario import Scenario
-from .formatting import money, month, param_label, param_value, percent, value_in_words
+from .formatting import money, month, param_label, percent, value_in_words
 from .narrative import horizon_words
 
 __all__ = [
@@ -215,8 +215,8 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
     rows = [
         {
             "Parameter": param_label(p, scenario.currency, unit=False),
-            "Value": param_value(p, getattr(scenario, p.name), scenario.currency),
-            "Default": param_value(p, getattr(defaults, p.name), scenario.currency),
+            "Value": value_in_words(p, getattr(scenario, p.name), scenario.currency),
+            "Default": value_in_words(p, getattr(defaults, p.name), scenario.currency),
             "What it means": p.help,
             "Name": p.name,
         }

@@ -236,8 +236,11 @@ def npv_title(result: SimulationResult, summary: pd.Series | None = None) -> str
     return f"Present value of savings — {label(result.scenario.name)}: chance of a loss {percent(summary['p_loss'])}"
 
 
-def exceedance_chart(result: SimulationResult) -> go.Figure:
-    """Exceedance curve: the chance that the NPV of savings is at least x."""
+def exceedance_chart(result: SimulationResult, appetite=None) -> go.Figure:
+    """Exceedance curve: the chance that the NPV of savings is at least x. With ``appetite`` (a
+    :class:`~outsourcing_risk.analyses.appetite.RiskAppetite`), the reader's limits drawn as a
+    tolerance: the chance of saving at least 0 that the limit on a loss asks for, and the worst-5 %
+    average it accepts."""
     npv = np.sort(result.npv)
     prob = 1.0 - np.arange(npv.size) / npv.size
     step = max(1, npv.size // 2000)  # a smooth curve without shipping every trial
@@ -258,8 +261,37 @@ def exceedance_chart(result: SimulationResult) -> go.Figure:
     fig.add_vline(
         x=0, line=dict(color=LOSS, dash="dash"), annotation_text="NPV = 0", annotation_position="top right"
     )
+    if appetite is not None and appetite.p_loss is not None:
+        need = 1 - appetite.p_loss
+        fig.add_trace(
+            _line(
+                [npv[0], 0.0],
+                [need, need],
+                "your risk appetite",
+                f"your risk appetite: a saving in at least {need:.0%} of futures<extra></extra>",
+                width=1.5,
+                dash="dot",
+                color="#2c3e50",
+            )
+        )
+        fig.add_annotation(
+            x=0,
+            y=need,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"your appetite: saving in ≥ {need:.0%} of futures",
+            font=dict(size=11, color="#2c3e50"),
+        )
+    if appetite is not None and appetite.worst5 is not None:
+        fig.add_vline(
+            x=appetite.worst5,
+            line=dict(color="#2c3e50", dash="dot"),
+            annotation_text="your limit on the worst-5 % average",
+            annotation_position="bottom right",
+        )
     fig.update_layout(
-        xaxis=money_axis(cur, title=f"Present value of savings, x ({cur})"),
+        xaxis=money_axis(cur, title=f"Present value of savings ({cur})"),
         yaxis=percent_axis(title="Chance", range=[0, 1.02]),
         showlegend=False,
     )
@@ -436,7 +468,7 @@ def sobol_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
     indices do not apply (correlated inputs), the chart says why instead."""
     fig = _figure(
         "Which uncertainty drives the spread of the result",
-        "Share of the outcome's variance: alone (first order) and with its interactions (total); "
+        "Share of the outcome's variance each causes: alone, and with its interactions; "
         "whiskers are 95 % intervals.",
     )
     rows = table[::-1]
@@ -446,7 +478,7 @@ def sobol_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
         fig.add_annotation(text=_wrap(note, 60), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
         fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), height=320)
         return fig
-    bars = (("total", "total (with interactions)", GAIN), ("first", "first order (alone)", ACCENT))
+    bars = (("total", "with its interactions", GAIN), ("first", "alone", ACCENT))
     _share_bars(
         fig, rows.clip(lower=0), labels, bars, "Share of the variance of the saving (NPV)", errors=rows
     )
@@ -604,19 +636,11 @@ def _param_axis(name: str, currency: str, **axis) -> dict:
 
 
 def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
-    """Mean NPV and the worst-5 % average against exit readiness, with the value of the chosen level."""
+    """Mean NPV and the worst-5 % average against exit readiness (what a plan changes is said in
+    words by the report's exit-plan section, from its claims)."""
     r = table.index.to_numpy(dtype=float)
-    value = table.attrs.get("value", float("nan"))
-    readiness = table.attrs.get("readiness", 1.0)
-    tail = (
-        float(table.loc[readiness, "cvar5"] - table["cvar5"].iloc[0])
-        if readiness in table.index
-        else float("nan")
-    )
     fig = _figure(
-        f"An exit plan at {readiness:.0%} readiness changes the mean saving by {money(value, currency)} "
-        f"(± {money(table.attrs.get('se_value', float('nan')), currency)}) and the worst-5 % average by "
-        f"{'+' if tail >= 0 else ''}{money(tail, currency)}",
+        "Mean saving and worst-5 % average by exit-plan readiness",
         "Both lines come from the same simulated futures, so their differences are due to the plan alone: "
         "a plan costs money in most futures and pays in the worst ones.",
     )

@@ -11,8 +11,8 @@ import time
 import pandas as pd
 
 from . import plots
+from .book_story import book_html
 from .formatting import money, percent
-from .narrative import portfolio_conclusion
 from .page_fit import page_fit_html
 from .plotlyjs import chart_div, script_tag, trace_types
 
@@ -122,7 +122,9 @@ def portfolio_html(analysis, title: str | None = None) -> str:
         plots.vendor_share_chart(analysis.vendors),
         plots.stress_chart(analysis.vendors, currency, summary["stress_month"]),
     ]
-    conclusion = "".join(f"<p>{html.escape(text)}</p>" for text in portfolio_conclusion(analysis))
+    from ..analyses.book_claims import book_claims
+
+    conclusion = book_html(analysis, book_claims(analysis))
     vendor_columns = [
         "vendor",
         "vendor_group",

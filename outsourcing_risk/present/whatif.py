@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..analyses.whatif import grid_numbers, lever_positions
 from ..model.distributions import Distribution
 from ..model.scenario import Scenario, require_scenario
-from .formatting import param_label, param_value
+from .formatting import param_label, param_value, value_in_words
 
 __all__ = ["Axis", "axes_for", "whatif_grid"]
 
@@ -33,7 +33,7 @@ def axes_for(scenario: Scenario) -> list[Axis]:
     for lever in lever_positions(scenario):
         own = getattr(scenario, lever.name)
         texts = tuple(
-            f"{param_value(lever.name, v, scenario.currency)} (as given)"
+            f"{value_in_words(lever.name, v, scenario.currency)} (as given)"
             if v is own and isinstance(own, Distribution)
             else param_value(lever.name, v, scenario.currency)
             for v in lever.values

@@ -19,16 +19,16 @@ from ..present.kpis import (
     kpi_cards_html,
     kpi_table,
     parameter_table,
-    policy_table,
     ranking_table,
 )
-from ..present.narrative import conclusion, failure_explained, verdict
+from ..present.tables import table_html
 from .papermill import (
     SUMMARY_MIME,
     papermill_command,
-    publish_information,
+    publish_report,
     publish_summary,
     read_amount,
+    read_appetite,
     read_flag,
     report_parameters,
     scenario_from_parameters,
@@ -36,25 +36,30 @@ from .papermill import (
 
 __all__ = [
     "SUMMARY_MIME",
+    "analyse",
     "analyst_section",
     "changed_parameters",
+    "claims_table",
     "format_kpi",
     "kpi_cards_html",
     "kpi_table",
     "papermill_command",
     "parameter_table",
-    "publish_information",
+    "publish_report",
     "publish_summary",
     "ranking_table",
     "read_amount",
+    "read_appetite",
     "read_flag",
     "report_header",
     "report_parameters",
     "scenario_from_parameters",
+    "section_text",
     "setup_plotly",
-    "show_information",
     "show_parameters",
-    "show_trust_over_time",
+    "show_section",
+    "show_sections",
+    "show_spread",
     "show_whatif",
     "versions",
 ]
@@ -69,39 +74,145 @@ def setup_plotly() -> None:
     pio.renderers.default = "plotly_mimetype"
 
 
-#: The verdict's mark: red for a risk to read first, amber for care, green for a go.
+#: The verdict's mark: red outside the reader's risk appetite, amber at its edge, green within.
 _VERDICT_COLOURS = {
     "not worth it": "#c0392b",
-    "risky": "#c0392b",
-    "worth it with care": "#e67e22",
-    "worth it": "#27ae60",
+    "outside your risk appetite": "#c0392b",
+    "at the edge of your risk appetite": "#e67e22",
+    "within your risk appetite": "#27ae60",
 }
 
 
-def report_header(result):
-    """The report's first screen: the scenario's name, its notes, a plain-language conclusion
-    from the numbers, and the KPI cards. Everything that came from users is escaped."""
+def analyse(result, *, interview_cost=None, appetite=None, only=None):
+    """Every section of the report on ``result`` (:func:`~outsourcing_risk.analyses.sections.analyse_report`);
+    ``only``: some sections (with the outcome's)."""
+    from ..analyses.sections import analyse_report
+
+    return analyse_report(result, appetite=appetite, interview_cost=interview_cost, only=only)
+
+
+def section_text(report, key: str) -> str:
+    """The sentences of section ``key`` as plain text, one a line (for a notebook's checked output)."""
+    import re
+
+    from ..present.sections import render_section
+
+    texts = [x for x in render_section(report, key) if isinstance(x, str) and "data-claims" in x]
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "", t)) for t in texts)
+
+
+def book_conclusion(analysis) -> str:
+    """The book's conclusion as plain text, one sentence a line, from its claims."""
+    from ..analyses.book_claims import book_claims
+    from ..present.book_story import book_sentences
+
+    return "\n".join(text for text, _ in book_sentences(analysis, book_claims(analysis)))
+
+
+def report_header(report):
+    """The report's first screen, from its claims: the scenario's name and notes, the verdict
+    against the reader's risk appetite, what to do, what to learn before signing, the conclusion,
+    the KPI cards and why the chance of a failure is what it is. Everything from users is escaped;
+    every sentence names the claims it renders (``data-claims``)."""
     from IPython.display import HTML
 
-    scenario = result.scenario
-    summary = result.summary()
+    from ..present import story
+    from ..present.wording import sentence
+
+    result = report.run.result
+    scenario, summary = result.scenario, result.summary()
     notes = f'<p class="or-notes">{html.escape(scenario.notes)}</p>' if scenario.notes else ""
     changed = "; ".join(html.escape(text) for text in changed_parameters(scenario).values())
-    level, verdict_text = verdict(summary, scenario.horizon_months, scenario.currency)
+    level, verdict_text, verdict_claims = story.verdict(report)
     colour = _VERDICT_COLOURS[level]
-    return HTML(
-        f'<h1 class="or-title">{html.escape(scenario.name)}</h1>{notes}'
-        f'<p class="or-verdict" data-verdict="{level}" style="font-size:17px;font-weight:600;'
-        f'padding:8px 12px;border-left:5px solid {colour};background:#f8f9fa;max-width:60em">'
-        f"{html.escape(verdict_text)}</p>"
-        f'<p class="or-conclusion" style="font-size:17px;line-height:1.45;max-width:60em">'
-        f"{html.escape(conclusion(result))}</p>"
-        f"{kpi_cards_html(summary, scenario.currency, scenario.horizon_months)}"
-        f'<p class="or-why-failure" style="color:#34495e;font-size:14px;max-width:60em">'
-        f"{html.escape(failure_explained(result))}</p>"
-        f'<p class="or-run" style="color:#566573;font-size:13px">Based on {result.n_trials:,} simulated '
-        f"futures. Changed from the sourced defaults: {changed or 'nothing'}.</p>"
-    )
+    parts = [
+        f'<h1 class="or-title">{html.escape(scenario.name)}</h1>{notes}',
+        sentence(
+            verdict_text,
+            ["story/verdict", *verdict_claims],
+            css="or-verdict",
+            style=f"font-size:17px;font-weight:600;padding:8px 12px;border-left:5px solid {colour};"
+            "background:#f8f9fa;max-width:60em",
+        ).replace("<p ", f'<p data-verdict="{level}" ', 1),
+        (
+            f'<p class="or-appetite" style="color:#566573;font-size:13px;max-width:60em">'
+            f"{html.escape(story.appetite_line(report))}</p>"
+        ),
+        _top_list("What to do", "or-actions", *story.actions(report)),
+        _top_list("What to learn before signing", "or-learn", *story.learning(report), ""),
+        sentence(
+            *story.conclusion(report),
+            css="or-conclusion",
+            style="font-size:17px;line-height:1.45;max-width:60em",
+        ),
+        kpi_cards_html(summary, scenario.currency, scenario.horizon_months),
+        sentence(
+            *story.failure_why(report),
+            css="or-why-failure",
+            style="color:#34495e;font-size:14px;max-width:60em",
+        ),
+        (
+            f'<p class="or-run" style="color:#566573;font-size:13px">Based on {result.n_trials:,} simulated '
+            f"futures. Changed from the sourced defaults: {changed or 'nothing'}. “±” is a margin of two standard "
+            "errors: a difference within it is not claimed.</p>"
+        ),
+    ]
+    return HTML("".join(parts))
+
+
+def _top_list(title: str, css: str, lines, claims, empty: str) -> str:
+    """A short list at the top of the report, each line naming its claims; ``empty`` when none."""
+    from ..present.wording import sentence
+
+    if not lines:
+        if not empty:
+            return ""
+        body = sentence(empty, ["story/actions"], css=f"{css}-none")
+    else:
+        items = "".join(sentence(text, used, tag="li") for text, used in zip(lines, claims, strict=True))
+        tag = "ol" if css == "or-actions" else "ul"
+        body = f'<{tag} class="{css}" style="max-width:60em;line-height:1.45">{items}</{tag}>'
+    return f'<h3 class="{css}-title" style="margin:12px 0 4px">{html.escape(title)}</h3>{body}'
+
+
+def show_section(report, key: str) -> None:
+    """Display section ``key`` of ``report``: its heading, how to read it, its sentences and charts
+    (:mod:`outsourcing_risk.present.sections`)."""
+    from ..present.sections import render_section
+
+    _display(render_section(report, key))
+
+
+def show_spread(report) -> None:
+    """The spread of the outcome: its sentence against the risk appetite and its two charts."""
+    from ..present.sections.outcome import render_spread
+
+    _display(render_spread(report))
+
+
+def show_sections(report, *, skip=("outcome",), whatif: bool = True) -> None:
+    """Every section of the report in the registry's order, but those in ``skip`` (and the
+    what-if section unless ``whatif``)."""
+    for key in report.sections:
+        if key in skip or (key == "whatif" and not whatif):
+            continue
+        show_section(report, key)
+
+
+def _display(items) -> None:
+    from IPython.display import HTML, display
+
+    from ..present.sections.whatif import WhatIfPage
+    from .whatif_page import whatif_html
+
+    for item in items:
+        if isinstance(item, str):
+            if item:
+                display(HTML(item))
+        elif isinstance(item, WhatIfPage):
+            display(HTML(whatif_html(item.scenario, item.n_trials, item.seed)))
+        else:
+            item.show()
 
 
 def show_whatif(scenario: Scenario, n_trials: int, seed: int):
@@ -113,141 +224,85 @@ def show_whatif(scenario: Scenario, n_trials: int, seed: int):
     return HTML(whatif_html(scenario, n_trials, seed))
 
 
-def show_trust_over_time(result, n_trials: int, seed: int) -> None:
-    """The report's section "Building trust over time": the policies compared in a sentence, the
-    trust path by month as a fan (this scenario's ramp, or the best ramp when it keeps trust
-    fixed) and the policy table (docs/model.md, "Comparing policies")."""
-    from IPython.display import HTML, display
-
-    from ..analyses.trust_policy import compare_policies
-    from ..present import plots
-    from ..present.narrative import policy_sentence
-
-    scenario = result.scenario
-    table = compare_policies(scenario, n_trials=n_trials, seed=seed, given=result)
-    display(
-        HTML(
-            '<p class="or-policy-sentence" style="font-size:16px;line-height:1.45;max-width:60em">'
-            f"{html.escape(policy_sentence(table, scenario.currency))}</p>"
-        )
-    )
-    paths = table.attrs["trust_paths"]
-    if scenario.trust_policy == "ramp":
-        shown, title, subtitle = paths["as given"], "Trust by month under this scenario's ramp", ""
-    else:
-        shown, title = paths["best ramp"], "Trust by month under the best ramp"
-        subtitle = (
-            f"This scenario keeps trust at {scenario.trust:.0%}" if isinstance(scenario.trust, float) else ""
-        )
-        subtitle += (
-            ". " if subtitle else ""
-        ) + "The band holds 80 % of futures with a vendor; the line is the median."
-    plots.trust_path_chart(shown, title, subtitle).show()
-    display(HTML(_table_html(policy_table(table, scenario.currency).reset_index(), "or-policies")))
-
-
-def show_information(result, interview_cost: float | None = None):
-    """The report's section "Which uncertainty matters", after the tornado: what knowing each
-    uncertain input before signing is worth (EVPPI) and everything (EVPI), in a sentence and a
-    chart; with vendors that differ, what an interview about the vendor is worth by its accuracy,
-    next to ``interview_cost`` when given; and the Sobol indices of the outcome (SALib), which
-    share of its spread each uncertain input and chance cause. A scenario whose inputs are all
-    single numbers gets one line saying there is nothing to learn.
-
-    Returns the EVPPI table (None when there is nothing to learn), for :func:`publish_information`.
-    """
-    from IPython.display import HTML, display
-
-    from ..analyses.sobol import sobol_indices
-    from ..analyses.value_of_information import QUALITY, evppi_table, interview_from_result, learnable_inputs
-    from ..present import plots
-    from ..present.narrative import information_sentence, sobol_against_information, sobol_sentence
-
-    scenario = result.scenario
-    learn = learnable_inputs(result)
-    if interview_cost is not None and QUALITY not in learn:
-        display(
-            HTML(
-                '<p class="or-interview-cost">The interview\'s cost '
-                f"({html.escape(money(interview_cost, scenario.currency))}) cannot be weighed here: this "
-                "scenario takes every vendor to be alike (vendor_quality_spread 0), so an interview has "
-                "nothing to tell apart. Say how much vendors differ to value it.</p>"
-            )
-        )
-    if not learn:
-        display(
-            HTML(
-                '<p class="or-information">Every input of this scenario is a single number, so there is '
-                "nothing uncertain left to learn before signing. Give an input as a range (low, most "
-                "likely, high) to see what learning it would be worth.</p>"
-            )
-        )
-        return None
-    table = evppi_table(result.npv, learn, currency=scenario.currency, seed=result.seed)
-    interview = interview_from_result(result) if QUALITY in learn else None
-    display(
-        HTML(
-            '<p class="or-information" style="font-size:16px;line-height:1.45;max-width:60em">'
-            f"{html.escape(information_sentence(table, interview, interview_cost))}</p>"
-        )
-    )
-    plots.information_chart(table, scenario.currency).show()
-    if interview is not None:
-        plots.interview_chart(interview, scenario.currency, interview_cost).show()
-    if scenario.uncertain:
-        indices = sobol_indices(scenario, seed=result.seed)
-        display(
-            HTML(
-                '<p class="or-sobol" style="font-size:16px;line-height:1.45;max-width:60em">'
-                f"{html.escape(sobol_sentence(indices, scenario.currency))} "
-                f"{html.escape(sobol_against_information(indices, table, scenario.currency))}</p>"
-            )
-        )
-        plots.sobol_chart(indices, scenario.currency).show()
-    return table
-
-
 def show_parameters(scenario: Scenario):
     """The parameter table as HTML for the report: nothing cut short, text aligned to the left."""
     from IPython.display import HTML
 
-    return HTML(_table_html(parameter_table(scenario).drop(columns="Name").reset_index(), "or-parameters"))
+    return HTML(table_html(parameter_table(scenario).drop(columns="Name").reset_index(), "or-parameters"))
 
 
-def _table_html(table: pd.DataFrame, css_class: str) -> str:
-    """A table for a report: every cell escaped, nothing cut short, text aligned to the left."""
-    return (
-        table.to_html(index=False, escape=True, classes=css_class, border=0, justify="left")
-        .replace("<td>", '<td style="text-align:left;vertical-align:top">')
-        .replace('<th style="text-align: left;">', '<th style="text-align:left">')
-    )
-
-
-def analyst_section(result):
+def analyst_section(report):
     """The report's last cell: what an analyst needs and a manager does not, in a closed section:
-    the run (trials, seed, the standard error of the mean saving), each parameter's name and value
-    as papermill and the API take them, the command that makes this report again, and the
-    versions of the packages behind the numbers."""
+    the run (trials, seed, the standard error of the mean saving), every claim the report makes
+    with its evidence (how to recompute it), each parameter's name and value as papermill and the
+    API take them, the command that makes this report again, and the versions of the packages
+    behind the numbers."""
     from IPython.display import HTML
 
+    result = report.run.result
     scenario = result.scenario
     summary = result.summary()
     given = scenario.to_dict()
     names = pd.DataFrame({"Name": list(given), "Value as given": [str(v) for v in given.values()]})
-    command = papermill_command(report_parameters(scenario, result.n_trials, result.seed, changed_only=True))
+    extra = {**report.run.appetite.as_parameters(), "interview_cost": report.run.interview_cost}
+    parameters = {
+        **report_parameters(scenario, result.n_trials, result.seed, changed_only=True),
+        **{
+            k: v
+            for k, v in extra.items()
+            if v is not None and not (k.startswith("appetite") and report.run.appetite.is_default)
+        },
+    }
+    command = papermill_command(parameters)
     found = versions().reset_index()
     return HTML(
         '<details class="or-analysts"><summary style="cursor:pointer;font-weight:600">For analysts: the run, '
-        "the parameters' names, the versions</summary>"
+        "every claim and its evidence, the parameters' names, the versions</summary>"
         f"<p>{result.n_trials:,} simulated futures, seed {result.seed} (the same seed gives the same numbers "
         f"on any machine). Mean saving (NPV) {html.escape(money(summary['mean_npv'], scenario.currency))} "
         f"± {html.escape(money(summary['se_npv'], scenario.currency))} (Monte Carlo standard error); the "
         "worst-5 % average is the CVaR 5 %.</p>"
-        f"{_table_html(names, 'or-analyst-parameters')}"
+        "<p>Every sentence above is rendered from one of these claims; a difference is claimed only beyond two "
+        "standard errors. <code>outsourcing_risk.analyses.claims.recheck</code> recomputes any of them from its "
+        "evidence.</p>"
+        f"{table_html(claims_table(report), 'or-claims')}"
+        f"{table_html(names, 'or-analyst-parameters')}"
         "<p>This report again (papermill; edit a value to try another):</p>"
         f'<pre style="white-space:pre-wrap">{html.escape(command)}</pre>'
-        f"{_table_html(found, 'or-versions')}</details>"
+        f"{table_html(found, 'or-versions')}</details>"
     )
+
+
+def claims_table(report) -> pd.DataFrame:
+    """The report's claims for a reader of the analysts' section: what, size, standard error,
+    direction, where shown, and the evidence (the method, the statistic and what the evidence's
+    runs change from the scenario)."""
+    base = report.run.scenario.to_dict()
+    rows = []
+    for c in report.claims:
+        ev = dict(c.evidence)
+        changes = {}
+        for side in ("scenario", "a", "b"):
+            if side in ev:
+                diff = {k: v for k, v in dict(ev[side]).items() if base.get(k) != v}
+                if diff:
+                    changes[side] = diff
+        rows.append(
+            {
+                "Claim": c.key,
+                "About": c.subject,
+                "Value": "" if c.kind == "note" else f"{c.value:.6g}",
+                "Standard error": "" if c.kind == "note" or c.se != c.se else f"{c.se:.3g}",
+                "Direction": c.direction,
+                "Shown in": c.section,
+                "Evidence": "; ".join(
+                    [f"{k}={ev[k]}" for k in ("method", "stat", "input", "n_trials", "seed") if k in ev]
+                    + [f"{side} changes {d}" for side, d in changes.items()]
+                )
+                or "stands on " + ", ".join(c.basis),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def versions() -> pd.DataFrame:

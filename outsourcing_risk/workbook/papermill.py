@@ -14,9 +14,10 @@ __all__ = [
     "SUMMARY_MIME",
     "as_parameters",
     "papermill_command",
-    "publish_information",
+    "publish_report",
     "publish_summary",
     "read_amount",
+    "read_appetite",
     "read_flag",
     "report_parameters",
     "scenario_from_parameters",
@@ -150,26 +151,37 @@ def papermill_command(parameters: dict, notebook="scenario_report.ipynb", output
     return " ".join(["papermill", shlex.quote(str(notebook)), shlex.quote(str(output)), *flags])
 
 
-def publish_information(table) -> None:
-    """Record the value of information for the batch runner beside the summary: ``evpi`` (with
-    ``evpi_se``) and ``top_input``, the input most worth learning (empty when none is worth it
-    alone within its error). ``table`` is :func:`~outsourcing_risk.analyses.value_of_information.evppi_table`'s,
-    or None when the scenario has nothing uncertain (the figures are then left empty)."""
+def read_appetite(namespace: dict):
+    """The reader's risk appetite from a notebook's parameters ``appetite_p_loss``,
+    ``appetite_p_failure`` and ``appetite_worst5`` (None keeps a default; text as papermill may
+    hand it over; see :func:`~outsourcing_risk.analyses.appetite.appetite_from_values`)."""
+    from ..analyses.appetite import APPETITE_FIELDS, appetite_from_values
+
+    return appetite_from_values({k: namespace.get(k) for k in APPETITE_FIELDS})
+
+
+def publish_report(report) -> None:
+    """Record the report for the batch runner (invisible in the HTML report): the summary, what
+    every section adds to ``summary.csv`` (the verdict, the value of information, the top driver)
+    and every claim with its evidence (``claims.csv``)."""
     from IPython.display import display
 
-    values: dict = {"evpi": None, "evpi_se": None, "top_input": ""}
-    if table is not None:
-        inputs = table.drop(index="all")
-        top = str(inputs["value"].idxmax()) if not inputs.empty else ""
-        worth = top and inputs.loc[top, "value"] > 2 * inputs.loc[top, "se"]
-        values = {
-            "evpi": float(table.loc["all", "value"]),
-            "evpi_se": float(table.loc["all", "se"]),
-            "top_input": top if worth else "",
-        }
-    payload = {"summary": values}
+    result = report.run.result
+    values = {**result.summary().to_dict(), **report.columns()}
+    summary = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in values.items()}
+    claims = [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in c.to_row().items()}
+        for c in report.claims
+    ]
+    payload = {
+        "scenario": result.scenario.name,
+        "n_trials": result.n_trials,
+        "seed": result.seed,
+        "summary": summary,
+        "claims": claims,
+    }
     display(
-        {SUMMARY_MIME: payload, "text/plain": "value of information recorded for the batch index"}, raw=True
+        {SUMMARY_MIME: payload, "text/plain": "summary and claims recorded for the batch index"}, raw=True
     )
 
 

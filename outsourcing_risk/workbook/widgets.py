@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import re
 import time
 
 import ipywidgets as w
@@ -18,6 +17,7 @@ import ipywidgets as w
 from ..analyses.clarity import CHECKLIST, clarity_from_checklist
 from ..io.data import default_values, defaults_table
 from ..io.examples import report_notebook
+from ..io.numbers import typed_number
 from ..model.distributions import Distribution, Pert, ThreePoint, centre
 from ..model.parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec
 from ..model.scenario import AFTER_FAILURE, RAMP_FIELDS, TRUST_POLICIES, Scenario, ScenarioError
@@ -119,8 +119,6 @@ class TypedValue:
     outside the rule is refused with a message in words beside the field, which keeps the
     shown value."""
 
-    _SUFFIX = (("bn", 1e9), ("k", 1e3), ("m", 1e6))
-
     def __init__(self, p: ParamSpec, slider: w.Widget, currency: str = "USD"):
         self.p, self.slider, self.currency = p, slider, currency
         self.percent = _percent(p)
@@ -152,44 +150,7 @@ class TypedValue:
 
     def read(self, text: str) -> tuple[float | None, str]:
         """(the number in ``text`` in the slider's units, "") or (None, why it is refused)."""
-        shown = text.strip()
-        body, problem = self._without_currency(shown)
-        if problem:
-            return None, problem
-        body = body.replace(" ", "").replace("\u00a0", "").replace("'", "")
-        factor, lowered = 1.0, body.lower()
-        for suffix, size in self._SUFFIX:
-            if lowered.endswith(suffix):
-                body, factor = body[: -len(suffix)], size
-                break
-        percent_sign = body.endswith("%")
-        body = body.rstrip("%")
-        number, problem = _plain_number(body, shown, factor)
-        if problem:
-            return None, problem
-        if self.percent:
-            if not percent_sign and "." in body and 0 < number <= 1:
-                return None, (
-                    f'"{shown}" could be {_pct(number)} or {_pct(number * 100)}: this field is in percent; '
-                    f"type {_pct(number * 100)} or {_pct(number)}"
-                )
-            number /= 100
-        elif percent_sign:
-            return None, f'"{shown}": this field is not a percentage ({self.p.unit})'
-        return number, ""
-
-    def _without_currency(self, text: str) -> tuple[str, str]:
-        """``text`` without its currency, or a refusal when the currency is not the scenario's."""
-        match = re.fullmatch(r"(?P<cur>[A-Za-z]{3}|[$€£¥])\s*(?P<rest>.+)", text) or re.fullmatch(
-            r"(?P<rest>.+?)\s*(?P<cur>[A-Za-z]{3}|[$€£¥])", text
-        )
-        if match is None:
-            return text, ""
-        code = match.group("cur")
-        code = _SYMBOLS.get(code, code).upper()
-        if code == self.currency.upper() or _SYMBOLS.get(self.currency) == code:
-            return match.group("rest"), ""
-        return text, f'"{text}" is in {code}; this scenario is in {self.currency}: convert it first'
+        return typed_number(text, percent=self.percent, currency=self.currency, unit=self.p.unit)
 
     def _typed(self, change) -> None:
         if getattr(self, "_showing", False):
@@ -212,48 +173,8 @@ class TypedValue:
 #: The class of cards and charts that show an older setting than the controls.
 _STALE = "or-stale"
 
+
 #: Currency symbols and the code each stands for.
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-
-
-def _pct(value: float) -> str:
-    return f"{value:g}%"
-
-
-def _plain_number(body: str, shown: str, factor: float) -> tuple[float, str]:
-    """A number written with English separators (commas between thousands, a point before the
-    decimals); anything that reads two ways is refused, naming both readings."""
-    if not body or not re.fullmatch(r"[+-]?[\d.,]+", body):
-        return 0.0, f'"{shown}" is not a number'
-    if "," in body and "." in body and body.rfind(",") > body.rfind("."):
-        english = body.replace(".", "").replace(",", ".")
-        return 0.0, (
-            f'"{shown}" reads as {float(english) * factor:,.10g} with a decimal comma; '
-            "write it with a point for the decimals (1234.5) or with no separators"
-        )
-    if "," in body and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", body):
-        decimal = float(body.replace(",", ".", 1)) if body.count(",") == 1 else None
-        joined = float(body.replace(",", ""))
-        other = f"{decimal * factor:,.10g} (a decimal comma) or " if decimal is not None else ""
-        return (
-            0.0,
-            f'"{shown}" could be {other}{joined * factor:,.10g}: write it without doubt, e.g. 1.2M or 1,200,000',
-        )
-    if "," not in body and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", body):
-        point = float(body)
-        return 0.0, (
-            f'"{shown}" could be {point * factor:,.10g} or {float(body.replace(".", "")) * factor:,.10g} '
-            "(a point between thousands): write it without doubt"
-        )
-    try:
-        number = float(body.replace(",", "")) * factor
-    except ValueError:
-        return 0.0, f'"{shown}" is not a number'
-    if not math.isfinite(number):
-        return 0.0, f'"{shown}" is too large a number'
-    return number, ""
-
-
 def _percent(p: ParamSpec) -> bool:
     return p.unit.startswith(("fraction", "probability"))
 

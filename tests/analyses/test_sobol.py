@@ -121,34 +121,43 @@ def test_simulate_inputs_refuses_values_out_of_range():
 
 def test_the_sentence_never_says_alone_exceeds_in_all(indices):
     """When the first-order estimate is at or above the total within their intervals, the sentence
-    gives one share, not 'x % with its interactions, more alone'."""
-    from outsourcing_risk.present.narrative import sobol_sentence
+    gives one share, not 'x % with its interactions, more alone'; when the interactions are beyond
+    their margin, both."""
+    from outsourcing_risk.analyses.sections import sobol as section
+    from outsourcing_risk.present.sections import sobol as words
 
-    table = indices.copy()
-    table.attrs = dict(indices.attrs)
-    table.loc["vendor_monthly_fee", ["first", "total", "first_conf", "total_conf"]] = [
-        0.333,
-        0.330,
-        0.01,
-        0.005,
-    ]
-    text = sobol_sentence(table)
-    assert "on its own." in text
-    assert "alone" not in text
-    table.loc["vendor_monthly_fee", ["first", "total"]] = [0.2, 0.45]
-    assert "with its interactions, 20.0% alone" in sobol_sentence(table)
+    def sentence_for(first, total, first_conf, total_conf):
+        table = indices.copy()
+        table.attrs = dict(indices.attrs)
+        table.loc["vendor_monthly_fee", ["first", "total", "first_conf", "total_conf"]] = [
+            first,
+            total,
+            first_conf,
+            total_conf,
+        ]
+        table.loc[[n for n in table.index if n not in ("vendor_monthly_fee", "chance")], "total"] = 0.01
+        run = _Run(UNCERTAIN, 0)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(section, "sobol_indices", lambda *a, **k: table)
+            result = section.compute(run)
+        return next(x for x in words.render(result, _Report(run, result)) if "data-claims" in x)
+
+    text = sentence_for(0.333, 0.330, 0.01, 0.005)
+    assert "alone and with its interactions alike" in text
+    assert "with its interactions, 20% alone" in sentence_for(0.2, 0.45, 0.01, 0.01)
 
 
-def test_a_word_of_why_when_spread_and_worth_disagree(indices):
-    """The input driving most of the spread is not always the one most worth learning: the report
-    says why when they differ, and nothing when they agree."""
-    from outsourcing_risk.present.narrative import sobol_against_information
+class _Run:
+    """What a section needs of a report's run, for a test that supplies the analysis."""
 
-    top = str(indices.drop(index="chance")["total"].idxmax())
-    other = next(n for n in indices.index if n not in (top, "chance"))
-    info = pd.DataFrame({"value": [900.0, 100.0, 500.0]}, index=["all", top, other])
-    text = sobol_against_information(indices, info)
-    assert "yet learning it is worth less" in text
-    assert "could change the decision" in text
-    agree = pd.DataFrame({"value": [900.0, 500.0, 100.0]}, index=["all", top, other])
-    assert sobol_against_information(indices, agree) == ""
+    def __init__(self, scenario, seed):
+        self.scenario, self.seed, self.n_trials = scenario, seed, 1_000
+
+    def evidence(self, method, **more):
+        return {"method": method, "scenario": self.scenario.to_dict(), "seed": self.seed, **more}
+
+
+class _Report:
+    def __init__(self, run, result):
+        self.run = run
+        self.claims = result.claims

@@ -10,7 +10,6 @@ from outsourcing_risk.analyses.trust_policy import (
     policy_scenario,
     trust_quantiles,
 )
-from outsourcing_risk.present.narrative import policy_sentence
 
 #: The documented scenario where learning pays: the defaults with vendors that differ.
 DIFFERENT_VENDORS = Scenario(name="Vendors differ", vendor_quality_spread=1.0)
@@ -39,7 +38,6 @@ def test_with_vendors_that_differ_a_policy_beats_the_best_fixed_trust_by_more_th
     assert winner in ("best ramp", "ramp + trigger")
     row = wide.loc[winner]
     assert row["gain"] > 4 * row["se_gain"]
-    assert policy_sentence(wide).startswith(f"The {winner} does best")
 
 
 def test_the_table_is_paired_on_the_check_run(wide):
@@ -55,11 +53,9 @@ def test_the_table_is_paired_on_the_check_run(wide):
     assert (wide.loc[["as given", "best fixed trust", "best ramp"], "p_voluntary_exit"] == 0).all()
 
 
-def test_vendors_alike_say_there_is_nothing_to_learn():
+def test_vendors_alike_a_trigger_costs_money():
     table = compare_policies(Scenario(), n_trials=6_000, seed=2)
     assert table.loc["ramp + trigger", "gain"] < 0
-    if table.attrs["winner"] is None:
-        assert "nothing for a ramp or a trigger to learn" in policy_sentence(table)
 
 
 def test_the_search_does_not_reuse_the_check_run():

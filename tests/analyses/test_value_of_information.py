@@ -105,24 +105,6 @@ def test_bad_input_names_what_is_wrong(call, message):
         call()
 
 
-def test_the_sentence_names_the_input_most_worth_learning_and_weighs_the_interview(table):
-    from outsourcing_risk.present.narrative import information_sentence
-
-    curve = interview_value(UNCERTAIN, accuracies=[0, 0.5, 1], n_trials=20_000, seed=1)
-    worth = curve.loc[0.5, "value"]
-    cheap = information_sentence(table, curve, cost=worth / 2)
-    dear = information_sentence(table, curve, cost=worth * 2)
-    assert "the one most worth learning is vendor monthly fee" in cheap
-    assert "less than it is worth" in cheap
-    assert "more than it is worth" in dear
-    sure = value_of_information(
-        Scenario(vendor_monthly_fee="pert(20000, 25000, 30000)", vendor_failure_prob_annual=0.01),
-        n_trials=5_000,
-        seed=2,
-    )
-    assert information_sentence(sure).startswith("Learning more before signing would not change the decision")
-
-
 #: Two candidates that differ in price and in how much their vendors differ, away from round numbers.
 CANDIDATES = [
     Scenario(

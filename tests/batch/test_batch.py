@@ -90,7 +90,7 @@ def test_the_value_of_information_reaches_the_summary_and_the_index(batch):
 
     _, out, _ = batch
     summary = pd.read_csv(out / "summary.csv", keep_default_na=False).set_index("scenario")
-    assert list(summary.columns[-3:]) == ["evpi", "evpi_se", "top_input"]
+    assert list(summary.columns[-5:]) == ["evpi", "evpi_se", "top_input", "verdict", "top_driver"]
     assert summary.loc["Cautious", "evpi"] == ""
     assert summary.loc["Cautious", "top_input"] == ""
     hostile = Scenario(

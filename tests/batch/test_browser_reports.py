@@ -197,7 +197,7 @@ def test_every_report_reads_cleanly_for_its_recipient(reports):
             assert conclusion.inner_text().startswith("Outsourcing "), name
             card = page.locator('.or-kpi[data-kpi="mean_npv"] .or-kpi-value').first
             assert card.bounding_box()["y"] + card.bounding_box()["height"] <= 900, name
-            assert re.fullmatch(r"USD -?[\d,]+", card.inner_text()), card.inner_text()
+            assert re.fullmatch(r"USD [-−]?[\d,]+", card.inner_text()), card.inner_text()
             shown = float(card.inner_text().split()[1].replace(",", ""))
             assert shown == pytest.approx(summary.loc[name, "mean_npv"], abs=0.5)
             assert page.console_errors == [], name

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import fingerprint  # noqa: E402
+import fingerprint
 
 
 def test_every_pinned_number_is_unchanged():

@@ -33,7 +33,7 @@ def test_notebook_is_thin_and_follows_the_house_layout(path):
     assert any(ln.startswith("n_trials: int") for ln in lines)
     assert any(ln.startswith("seed: int") for ln in lines)
     # the last cell shows the package versions (the report's, in its closed section for analysts)
-    assert code[-1].source == "versions()" or code[-1].source.startswith("analyst_section(result)")
+    assert code[-1].source == "versions()" or code[-1].source.startswith("analyst_section(report)")
     assert "scenario_from_parameters(" in code[2].source, "parameters are validated right after"
     for cell in code:
         if "NBVAL_CHECK_OUTPUT" not in cell.source:

@@ -6,9 +6,9 @@
   var sliders = Array.prototype.slice.call(root.querySelectorAll('input[type=range]'));
   var sizes = data.axes.map(function (a) { return a.texts.length; });
   var cur = data.currency ? data.currency + ' ' : '';
-  function money(v) {
+  function money(v) {  // as outsourcing_risk.present.formatting.money: USD −40,000 (a true minus)
     var r = Math.round(v);
-    return cur + (r === 0 ? 0 : r).toLocaleString('en-US');
+    return cur + (r < 0 ? '\u2212' : '') + Math.abs(r).toLocaleString('en-US');
   }
   function percent(p) { return (100 * p).toFixed(1) + '%'; }
   function month(m) { return m === null ? 'not within ' + data.horizon + ' months' : 'month ' + m; }

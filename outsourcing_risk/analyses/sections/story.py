@@ -1,0 +1,149 @@
+"""The story told at the top of a report, from the sections' claims only (docs/analyses.md, "The
+top of a report"): is it worth it against the reader's risk appetite, what to do, what to learn
+before signing, and what drives the result in the three senses a reader meets on the page."""
+
+from __future__ import annotations
+
+import math
+
+from ..claims import Claim, against_limit, difference, note
+from .base import Run, SectionResult  # the story stands on the sections: it imports them, never the reverse
+
+__all__ = ["ACTION_ORDER", "VERDICTS", "tell", "verdict_level"]
+
+#: The verdict's levels, best first (the page's ``data-verdict`` and the index's column).
+VERDICTS = (
+    "within your risk appetite",
+    "at the edge of your risk appetite",
+    "outside your risk appetite",
+    "not worth it",
+)
+
+#: The actions a report can propose, in the order ties are broken.
+ACTION_ORDER = ("action/trust", "action/policy", "action/exit", "action/exit_tail", "action/interview")
+
+_LIMITS = (
+    # appetite field, claim it judges, the side that is bad, unit
+    ("p_loss", "outcome/p_loss", "above", "chance"),
+    ("p_failure", "outcome/p_failure", "above", "chance"),
+    ("worst5", "outcome/cvar5", "below", "money"),
+)
+
+
+def _find(results: dict[str, SectionResult], key: str) -> Claim | None:
+    for r in results.values():
+        found = r.claim(key)
+        if found is not None:
+            return found
+    return None
+
+
+def verdict_level(claims: dict[str, Claim]) -> str:
+    """The verdict from the story's claims: ``not worth it`` when the mean saving is not above 0
+    beyond its error; else outside the appetite when a limit is broken beyond its error, at its
+    edge when one is within error of a limit, within it otherwise."""
+    mean = claims["appetite/mean"]
+    if mean.direction != "higher":
+        return VERDICTS[3]
+    sides = [c.direction for k, c in claims.items() if k.startswith("appetite/") and c.kind == "limit"]
+    if "outside" in sides:
+        return VERDICTS[2]
+    if "at the edge" in sides:
+        return VERDICTS[1]
+    return VERDICTS[0]
+
+
+def _appetite_claims(run: Run, results) -> list[Claim]:
+    mean = _find(results, "outcome/mean")
+    assert mean is not None  # the outcome section always runs
+    out = [
+        difference(
+            "appetite/mean",
+            "mean_npv",
+            mean.value,
+            mean.se,
+            "money",
+            section="outcome",
+            evidence=mean.evidence,
+        )
+    ]
+    for field, key, bad, unit in _LIMITS:
+        limit = getattr(run.appetite, field)
+        figure = _find(results, key)
+        if limit is None or figure is None:
+            continue
+        out.append(
+            against_limit(
+                f"appetite/{field}",
+                figure.subject,
+                figure.value,
+                figure.se,
+                unit,
+                limit=limit,
+                bad=bad,
+                section="outcome",
+                evidence=figure.evidence,
+            )
+        )
+    return out
+
+
+def _actions(results, appetite_claims: list[Claim]) -> list[Claim]:
+    """The actions worth taking, best first: each raises the mean saving beyond its error; an
+    exit plan chosen for the tail is listed when the worst-5 % average or the chance of a loss is
+    outside (or at the edge of) the appetite and the plan lifts the tail beyond its error."""
+    found = [c for key in ACTION_ORDER if (c := _find(results, key)) is not None]
+    tail_breached = any(
+        c.key in ("appetite/worst5", "appetite/p_loss") and c.direction in ("outside", "at the edge")
+        for c in appetite_claims
+    )
+    chosen = [c for c in found if c.key != "action/exit_tail" and c.direction == "higher"]
+    tail = next((c for c in found if c.key == "action/exit_tail"), None)
+    mean_exit = next((c for c in chosen if c.key == "action/exit"), None)
+    same_plan = mean_exit is not None and tail is not None and mean_exit.detail["to"] == tail.detail["to"]
+    if tail is not None and tail_breached and tail.direction == "higher" and not same_plan:
+        chosen.append(tail)
+    return sorted(chosen, key=lambda c: -c.value if c.key != "action/exit_tail" else math.inf)
+
+
+def _drivers_note(results) -> list[Claim]:
+    """What drives the result, in the three senses, said once: what moves the mean over its
+    plausible range (tornado), what causes the spread (Sobol), what is worth learning (value of
+    information). When they name different inputs, the note says why they may."""
+    mean = _find(results, "driver/mean")
+    spread = _find(results, "driver/spread")
+    learn = _find(results, "learn/top")
+    basis = tuple(c.key for c in (mean, spread, learn) if c is not None)
+    if not basis:
+        return []
+    names = {
+        "mean": mean.subject if mean is not None else None,
+        "spread": spread.subject if spread is not None else None,
+        "learn": learn.subject if learn is not None and learn.significant else None,
+    }
+    named = {v for v in names.values() if v}
+    return [note("story/drivers", "drivers", section="drivers", basis=basis, differ=len(named) > 1, **names)]
+
+
+def tell(run: Run, results: dict[str, SectionResult]) -> SectionResult:
+    """The story at the top of the report, from the sections' claims."""
+    appetite = _appetite_claims(run, results)
+    by_key = {c.key: c for c in appetite}
+    level = verdict_level(by_key)
+    actions = _actions(results, appetite)
+    story = SectionResult("story", "The story")
+    story.claims = [
+        *appetite,
+        note("story/verdict", "verdict", section="outcome", basis=tuple(by_key), level=level),
+        note(
+            "story/actions",
+            "actions",
+            section="outcome",
+            basis=tuple(c.key for c in actions) or ("appetite/mean",),
+            actions=[c.key for c in actions],
+        ),
+        *_drivers_note(results),
+    ]
+    story.columns = {"verdict": level}
+    story.tables["actions"] = actions
+    return story

@@ -1,0 +1,188 @@
+"""The book's conclusion in words, from its claims (:mod:`outsourcing_risk.analyses.book_claims`),
+most important first, as a risk officer reads it: what the book saves and how badly it can go; how
+concentrated it is by vendor and by group, against the threshold named; who drives the worst
+futures and what that vendor's failure in month 12 would do to the book's saving; which contracts
+lose money on average (critical first); how many breach their recovery-time objective on every
+failure; which critical contracts could not be exited within notice; what moving one contract away
+would change."""
+
+from __future__ import annotations
+
+from ..analyses.claims import Claim
+from ..analyses.portfolio import HIGHLY_CONCENTRATED
+from .formatting import money
+from .narrative import horizon_words
+from .wording import chance, margin, sentence, signed_money, size
+
+__all__ = ["book_sentences"]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def book_sentences(analysis, claims: list[Claim]) -> list[tuple[str, list[Claim]]]:
+    """(sentence, the claims it renders) for the book's conclusion."""
+    c = {x.key: x for x in claims}
+    book = analysis.book
+    cur, years = book.currency, horizon_words(book.horizon_months)
+    out: list[tuple[str, list[Claim]]] = []
+    mean, p_loss, cvar = c["book/mean"], c["book/p_loss"], c["book/cvar5"]
+    n_c, n_v = len(book.contracts), len(analysis.vendors)
+    saves = (
+        f"saves about {size(mean, cur, compact=True)} ({margin(mean, cur)}) over {years} against running everything in-house"
+        if mean.value >= 0
+        else f"loses about {size(mean, cur, compact=True)} ({margin(mean, cur)}) over {years} against running everything in-house"
+    )
+    tail = (
+        f"lose {size(cvar, cur, compact=True)} on average"
+        if cvar.value < 0
+        else f"still save {size(cvar, cur, compact=True)} on average"
+    )
+    out.append(
+        (
+            (
+                f"The book of {_plural(n_c, 'contract')} with {_plural(n_v, 'vendor')} {saves}; it loses money in "
+                f"{chance(p_loss.value)} of futures, and the worst 5 % of futures {tail}."
+            ),
+            [mean, p_loss, cvar],
+        )
+    )
+    out.append(_concentration(c))
+    out.append(_tail_and_stress(c, cur))
+    losing = [
+        x
+        for x in claims
+        if x.key.startswith("contract/") and x.key.endswith("/mean") and x.direction == "lower"
+    ]
+    losing.sort(key=lambda x: (not x.detail["critical"], x.value))
+    if losing:
+        critical = sum(x.detail["critical"] for x in losing)
+        names = ", ".join(f"{x.subject}{' (critical)' if x.detail['critical'] else ''}" for x in losing)
+        out.append(
+            (
+                (
+                    f"{_plural(len(losing), 'contract')} of {n_c} ({critical} critical) lose money on average, beyond "
+                    f"their margins: {names}."
+                ),
+                losing,
+            )
+        )
+    else:
+        all_means = [x for x in claims if x.key.startswith("contract/") and x.key.endswith("/mean")]
+        out.append(("No contract loses money on average beyond its margin.", all_means))
+    rto = c["contracts/rto_always"]
+    if rto.detail["of"]:
+        out.append(
+            (
+                f"{int(rto.value)} of the {rto.detail['of']} contracts with a recovery-time objective breach it on "
+                "every failure: their switch takes longer than the objective allows."
+                if rto.value
+                else f"None of the {rto.detail['of']} contracts with a recovery-time objective breaches it on every failure.",
+                [rto],
+            )
+        )
+    notice = [x for x in claims if x.key.endswith("/notice")]
+    late = [x for x in notice if x.value < 0.5 and x.value + 2 * x.se < 0.5]
+    if notice:
+        if late:
+            named = ", ".join(f"{x.subject} ({chance(x.value)})" for x in late)
+            out.append(
+                (
+                    (
+                        f"Of the {len(notice)} critical contracts with a notice period, {len(late)} would usually not be "
+                        f"exited within it (the share of exits that complete in time): {named}."
+                    ),
+                    late,
+                )
+            )
+        else:
+            out.append(
+                (
+                    f"Every critical contract's exit usually completes within its notice period ({len(notice)} checked).",
+                    notice,
+                )
+            )
+    if "move/mean" in c:
+        out.append(_move(c, cur))
+    return out
+
+
+def _concentration(c: dict[str, Claim]) -> tuple[str, list[Claim]]:
+    vendor = c["concentration/vendor"]
+    words = {
+        "outside": "highly concentrated",
+        "within": "not highly concentrated",
+        "at the edge": "at the threshold",
+    }
+    text = (
+        f"By vendor its spend is {words[vendor.direction]}: an HHI of {vendor.value:,.0f} of 10,000, against "
+        f"{HIGHLY_CONCENTRATED:,} above which a market is called highly concentrated (U.S. Merger Guidelines 2023, "
+        "§2.1; a threshold we borrow for a book)"
+    )
+    used = [vendor]
+    group = c.get("concentration/group")
+    if group is not None:
+        used.append(group)
+        text += (
+            f". Counting the declared groups of connected vendors as one, it is {words[group.direction]} "
+            f"(HHI {group.value:,.0f})"
+        )
+    return text + ".", used
+
+
+def _tail_and_stress(c: dict[str, Claim], cur: str) -> tuple[str, list[Claim]]:
+    top, stress = c["tail/top"], c["stress/top"]
+    d = stress.detail
+    text = (
+        f"{top.subject} runs {_plural(top.detail['contracts'], 'contract')} with {chance(top.detail['spend_share'])} of "
+        f"the spend and accounts for {chance(top.value)} of the shortfall in the worst 5 % of futures; if it failed "
+        f"in month {d['month']}, the book would save "
+    )
+    if stress.direction == "lower":
+        text += (
+            f"{size(stress, cur, compact=True)} less ({margin(stress, cur)}): about {money(d['after'], cur, compact=True)} "
+            f"instead of {money(d['before'], cur, compact=True)}."
+        )
+    elif stress.direction == "higher":
+        text += (
+            f"{size(stress, cur)} more ({margin(stress, cur)}), because a forced collapse in month {d['month']} "
+            "replaces later, costlier ones."
+        )
+    else:
+        text += (
+            f"about the same, within its margin ({signed_money(stress.value, cur)}, {margin(stress, cur)})."
+        )
+    return text, [top, stress]
+
+
+def _move(c: dict[str, Claim], cur: str) -> tuple[str, list[Claim]]:
+    mean, cvar = c["move/mean"], c["move/cvar"]
+    d = mean.detail
+    head = (
+        f"Moving {d['contract']} from {d['from_vendor']} to a vendor of its own"
+        if d["kind"] == "move"
+        else f"{d['from_vendor']} runs this one contract, so moving it spreads nothing; preparing its exit plan "
+        f"fully (now {chance(d['readiness_before'])} ready)"
+    )
+    if not mean.significant and not cvar.significant:
+        return (
+            (
+                f"{head} would change neither the mean saving nor the worst-5 % average beyond their margins "
+                f"(HHI {d['hhi_after']:,.0f} after)."
+            ),
+            [mean, cvar],
+        )
+    return (
+        (
+            f"{head} would change the mean saving by {signed_money(mean.value, cur)} ({margin(mean, cur)}) and the "
+            f"worst-5 % average by {signed_money(cvar.value, cur)} ({margin(cvar, cur)}), bringing the HHI to "
+            f"{d['hhi_after']:,.0f}."
+        ),
+        [mean, cvar],
+    )
+
+
+def book_html(analysis, claims: list[Claim]) -> str:
+    """The conclusion as HTML paragraphs, each naming its claims."""
+    return "".join(sentence(text, used) for text, used in book_sentences(analysis, claims))

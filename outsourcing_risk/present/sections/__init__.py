@@ -1,0 +1,39 @@
+"""The words and charts of each report section, one module per section of
+:mod:`outsourcing_risk.analyses.sections` (the same names), each with the same shape:
+``HEADING`` (the section's title, or ``None`` for a part of the section before it), ``INTRO``
+(how to read it) and ``render(result, report)``, which returns the section's elements in order:
+HTML strings (each sentence naming the claims it renders) and plotly figures.
+
+:func:`render_section` finds the module of a section by its key, as the report notebook asks.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+__all__ = ["GROUPS", "presenter", "render_section"]
+
+#: Sections shown under one heading: the drivers are read once, in one place.
+GROUPS = {"tornado": "drivers", "sobol": "drivers", "information": "drivers"}
+
+
+def presenter(key: str) -> ModuleType:
+    """The module that renders section ``key``."""
+    try:
+        return importlib.import_module(f"{__name__}.{key}")
+    except ModuleNotFoundError:
+        raise KeyError(f"no words or charts for report section {key!r}") from None
+
+
+def render_section(report, key: str) -> list:
+    """The elements of section ``key`` of ``report`` (HTML strings and figures), heading first."""
+    module = presenter(key)
+    result = report.sections[key]
+    items: list = []
+    if getattr(module, "HEADING", None):
+        items.append(f'<h2 id="{key}">{module.HEADING}</h2>')
+    if getattr(module, "INTRO", ""):
+        items.append(f'<p class="or-intro">{module.INTRO}</p>')
+    items.extend(module.render(result, report))
+    return items
