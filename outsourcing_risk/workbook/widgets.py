@@ -18,6 +18,7 @@ import ipywidgets as w
 from ..analyses.clarity import CHECKLIST, clarity_from_checklist
 from ..io.data import default_values, defaults_table
 from ..io.examples import report_notebook
+from ..io.numbers import plain_number as _plain_number
 from ..model.distributions import Distribution, Pert, ThreePoint, centre
 from ..model.parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec
 from ..model.scenario import AFTER_FAILURE, RAMP_FIELDS, TRUST_POLICIES, Scenario, ScenarioError
@@ -218,40 +219,6 @@ _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 def _pct(value: float) -> str:
     return f"{value:g}%"
-
-
-def _plain_number(body: str, shown: str, factor: float) -> tuple[float, str]:
-    """A number written with English separators (commas between thousands, a point before the
-    decimals); anything that reads two ways is refused, naming both readings."""
-    if not body or not re.fullmatch(r"[+-]?[\d.,]+", body):
-        return 0.0, f'"{shown}" is not a number'
-    if "," in body and "." in body and body.rfind(",") > body.rfind("."):
-        english = body.replace(".", "").replace(",", ".")
-        return 0.0, (
-            f'"{shown}" reads as {float(english) * factor:,.10g} with a decimal comma; '
-            "write it with a point for the decimals (1234.5) or with no separators"
-        )
-    if "," in body and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", body):
-        decimal = float(body.replace(",", ".", 1)) if body.count(",") == 1 else None
-        joined = float(body.replace(",", ""))
-        other = f"{decimal * factor:,.10g} (a decimal comma) or " if decimal is not None else ""
-        return (
-            0.0,
-            f'"{shown}" could be {other}{joined * factor:,.10g}: write it without doubt, e.g. 1.2M or 1,200,000',
-        )
-    if "," not in body and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", body):
-        point = float(body)
-        return 0.0, (
-            f'"{shown}" could be {point * factor:,.10g} or {float(body.replace(".", "")) * factor:,.10g} '
-            "(a point between thousands): write it without doubt"
-        )
-    try:
-        number = float(body.replace(",", "")) * factor
-    except ValueError:
-        return 0.0, f'"{shown}" is not a number'
-    if not math.isfinite(number):
-        return 0.0, f'"{shown}" is too large a number'
-    return number, ""
 
 
 def _percent(p: ParamSpec) -> bool:
