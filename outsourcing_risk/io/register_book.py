@@ -154,44 +154,19 @@ def _money(records, m: RegisterMapping, problems: Problems) -> tuple[dict[str, f
 
 def build(records: dict, m: RegisterMapping, reference: date | None, problems: Problems) -> Built | None:
     """The book table, facts and terms from a register's records (None when a problem was found)."""
-    found, fs, svc, assessed = (
-        records["providers"],
-        records["functions"],
-        records["services"],
-        records["assessed"],
-    )
+    svc, assessed = records["services"], records["assessed"]
     refs = list(svc)
     money, book_currency = _money({r: records["arrangements"][r] for r in refs}, m, problems)
     codes = list(dict.fromkeys(svc[r].provider for r in refs))
-    names, groups = _vendor_names(codes, found), _groups(codes, found)
-    a = m.assumptions
+    vendors = (_vendor_names(codes, records["providers"]), _groups(codes, records["providers"]))
     rows, facts, terms, stuck = [], [], [], 0
     for ref in refs:
         s = svc[ref]
-        mine = [fs[k] for k in s.functions]
-        criticality = _critical(mine)
-        critical = criticality == "yes" or (criticality == "not_assessed" and a["not_assessed_is_critical"])
-        rtos = [f.rto_hours for f in mine if f.rto_hours is not None]
-        fee = money.get(ref)
-        exit_, no_way = exit_cells(assessed.get(ref), a)
+        mine = [records["functions"][k] for k in s.functions]
+        exit_, no_way = exit_cells(assessed.get(ref), m.assumptions)
         stuck += no_way
-        group = groups.get(s.provider, "")
-        notice = s.one("notice_days")
-        row = {
-            "name": ref,
-            "vendor": names[s.provider],
-            "vendor_group": group,
-            "group_shock_prob_annual": str(a["group_shock_prob_annual"]) if group else "",
-            "critical": "yes" if critical else "no",
-            "notice_months": _months(notice, DAYS_PER_MONTH),
-            "rto_months": _months(min(rtos) if rtos else None, HOURS_PER_MONTH),
-            "currency": book_currency,
-            "vendor_monthly_fee": "" if fee is None else f"{fee / 12:.2f}",
-            "inhouse_monthly_cost": "" if fee is None else f"{fee / 12 / a['fee_to_inhouse']:.2f}",
-            **exit_,
-        }
-        rows.append(row)
-        facts.append(_facts(ref, s, mine, criticality, assessed.get(ref), records["arrangements"][ref], m))
+        rows.append({**_row(ref, s, mine, vendors, money.get(ref), book_currency, m.assumptions), **exit_})
+        facts.append(_facts(ref, s, mine, assessed.get(ref), records["arrangements"][ref]))
         terms.append([ref, *_term(s, reference), reference.isoformat() if reference else ""])
     if problems.found:
         return None
@@ -204,7 +179,28 @@ def build(records: dict, m: RegisterMapping, reference: date | None, problems: P
     )
 
 
-def _facts(ref, s: Service, mine: list[Function], criticality, a: Assessment | None, arrangement, m) -> dict:
+def _row(ref: str, s: Service, mine: list[Function], vendors, fee, currency: str, a: dict) -> dict[str, str]:
+    """A contract's cells of the book table, but those of :func:`exit_cells`."""
+    names, groups = vendors
+    criticality = _critical(mine)
+    critical = criticality == "yes" or (criticality == "not_assessed" and a["not_assessed_is_critical"])
+    rtos = [f.rto_hours for f in mine if f.rto_hours is not None]
+    group = groups.get(s.provider, "")
+    return {
+        "name": ref,
+        "vendor": names[s.provider],
+        "vendor_group": group,
+        "group_shock_prob_annual": str(a["group_shock_prob_annual"]) if group else "",
+        "critical": "yes" if critical else "no",
+        "notice_months": _months(s.one("notice_days"), DAYS_PER_MONTH),
+        "rto_months": _months(min(rtos) if rtos else None, HOURS_PER_MONTH),
+        "currency": currency,
+        "vendor_monthly_fee": "" if fee is None else f"{fee / 12:.2f}",
+        "inhouse_monthly_cost": "" if fee is None else f"{fee / 12 / a['fee_to_inhouse']:.2f}",
+    }
+
+
+def _facts(ref: str, s: Service, mine: list[Function], a: Assessment | None, arrangement) -> dict:
     """What the register says of a contract that the book does not take (yet)."""
     rpos = [f.rpo_hours for f in mine if f.rpo_hours is not None]
     reliance = [r for r in s.reliance if r is not None]
@@ -213,7 +209,7 @@ def _facts(ref, s: Service, mine: list[Function], criticality, a: Assessment | N
         "contract": ref,
         "provider_code": s.provider,
         "functions": "; ".join(dict.fromkeys(f for f, _ in s.functions)),
-        "criticality": criticality,
+        "criticality": _critical(mine),
         "reliance": max(reliance, key=order.index) if reliance else "",
         "entity_notice_days": s.one("entity_notice_days"),
         "notice_days": s.one("notice_days"),
