@@ -33,13 +33,14 @@ def load_book(
     mapping: str | Path | None = None,
 ) -> Book:
     """Read and check a portfolio table (see ``data/portfolio.csv``), or with ``register`` a DORA
-    register of information (a folder of its templates' CSV files) through ``mapping`` (default
-    ``data/register_mapping.toml``); the book is named after the file or folder."""
+    register of information (its report package, a ZIP, or a folder of its templates' CSV files)
+    through ``mapping`` (default ``data/register_mapping.toml``); the book is named after the file
+    or folder."""
     if register:
-        from ..io.register import load_mapping, register_rows
+        from ..io.register import load_mapping, read_register
 
-        rows = register_rows(table, load_mapping(mapping))
-        return book_from_table(rows, capacity=capacity, name=f"Register of information: {Path(table).name}")
+        reading = read_register(table, load_mapping(mapping))
+        return book_from_table(reading.book, capacity=capacity, name=reading.name)
     frame = load_scenarios(table)
     return book_from_table(frame, capacity=capacity, name=f"Book of contracts: {Path(table).stem}")
 

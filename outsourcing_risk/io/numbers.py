@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["CURRENCY_SYMBOLS", "NumberError", "read_number", "typed_number"]
+__all__ = ["CURRENCY_SYMBOLS", "NumberError", "plain_number", "read_number", "typed_number"]
 
 #: Currency symbols a typed amount may carry, and the code each stands for.
 CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
@@ -107,6 +107,19 @@ def _without_currency(text: str, currency: str) -> tuple[str, str]:
 
 def _pct(value: float) -> str:
     return f"{value:g}%"
+
+
+def plain_number(body: str, shown: str | None = None, factor: float = 1.0) -> tuple[float, str]:
+    """``(the number × factor, "")``, or ``(0.0, why it is refused)`` when ``body`` is not a
+    number written without doubt (English separators only: commas between thousands, a point before
+    the decimals). ``shown`` is the text as the user gave it, for the message.
+
+    >>> plain_number("1,200,000")
+    (1200000.0, '')
+    >>> plain_number("350.000")[1]
+    '"350.000" could be 350 or 350,000 (a point between thousands): write it without doubt'
+    """
+    return _plain_number(body, body if shown is None else shown, factor)
 
 
 def _plain_number(body: str, shown: str, factor: float) -> tuple[float, str]:

@@ -1,210 +1,236 @@
-"""A DORA register of information (Implementing Regulation (EU) 2024/2956) read into a portfolio
-table, through a column mapping a user can edit (``data/register_mapping.toml``, whose header says
-what was and was not verified).
+"""A DORA register of information (Implementing Regulation (EU) 2024/2956) read into a book of
+contracts, through a mapping a user can edit (``data/register_mapping.toml``, which names the EBA
+file and date each code was checked against).
 
-One portfolio row per contractual arrangement of B_02.02 (its first function when it lists
-several): its name is the arrangement's reference, its vendor the provider's legal name, its group
-the provider's ultimate parent, its fee the arrangement's annual expense / 12; whether it is
-critical, its notice period and recovery-time objective from B_02.02 and B_06.01; how long a switch
-takes and how ready an exit plan is, from B_07.01 through the mapping's stated assumptions.
+One contract per contractual arrangement that B_02.02 ties to a provider and a function: its name
+is the arrangement's reference (B_02.01 c0010), its vendor the provider's legal name (B_05.01
+c0050), its group the provider's ultimate parent (B_05.01 c0110) when the book has two or more of
+that parent's providers; its fee the annual expense (B_02.01 c0050) / 12 in the arrangement's
+currency (c0040; one currency per book); critical when any function it supports is (B_06.01
+c0050); its notice period the provider's (B_02.02 c0110, days); its recovery time objective the
+strictest of its functions' (B_06.01 c0080, hours); what happens after a failure and how long it
+takes from the assessment (B_07.01): see :func:`exit_cells`. The dates (remaining term) and the
+supply chain (B_05.02) are read whole and carried beside the book for the model's next rules.
 """
 
 from __future__ import annotations
 
-import math
-import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
-from .data import data_dir
-from .tables import TableError, read_table
+import pandas as pd
 
-__all__ = ["DAYS_PER_MONTH", "HOURS_PER_MONTH", "load_mapping", "register_rows"]
+from .register_book import DAYS_PER_MONTH, HOURS_PER_MONTH, build
+from .register_cells import Problems, day
+from .register_mapping import RegisterMapping, load_mapping
+from .register_package import RegisterFiles, open_register
+from .register_templates import arrangements, assessments, functions, providers, services, supply_chain
+from .tables import TableError
 
-DAYS_PER_MONTH = 30.4375  # 365.25 / 12
-HOURS_PER_MONTH = 730.5  # 24 x 30.4375
-
-_NEEDED = {
-    "files": ("arrangements", "specific", "providers", "functions"),
-    "arrangements": ("reference", "annual_expense"),
-    "specific": ("reference", "provider", "function", "notice_days"),
-    "providers": ("id", "name"),
-    "functions": ("id", "critical", "rto_hours"),
-}
-
-
-def load_mapping(path: str | Path | None = None) -> dict:
-    """The column mapping (default ``data/register_mapping.toml``), checked for what the reader needs."""
-    path = Path(path) if path else data_dir() / "register_mapping.toml"
-    try:
-        mapping = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f"no mapping at {path}: give the path of a register mapping (.toml)"
-        ) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise TableError(f"{path} is not a valid TOML file: {exc}") from None
-    missing = [
-        f"[{part}] {key}"
-        for part, keys in _NEEDED.items()
-        for key in keys
-        if key not in mapping.get(part, {})
-    ]
-    if missing:
-        raise TableError(f"{path} lacks {', '.join(missing)}: see data/register_mapping.toml for every entry")
-    return mapping
+__all__ = [
+    "DAYS_PER_MONTH",
+    "HOURS_PER_MONTH",
+    "RegisterReading",
+    "load_mapping",
+    "read_register",
+    "register_rows",
+]
 
 
-def _template(folder: Path, name: str, required: bool = True):
-    found = {p.name.lower(): p for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
-    path = found.get(name.lower())
-    if path is None:
-        if not required:
-            return None
-        raise FileNotFoundError(
-            f"the register {folder} has no {name} (file names are set in the mapping's [files])"
-        )
-    return read_table(path)
+@dataclass(frozen=True)
+class RegisterReading:
+    """A register read whole: the book table and what travels beside it.
 
+    - ``book``: one row per contract in ``book_from_table``'s columns (text cells; blank: the
+      scenario's default).
+    - ``facts``: per contract, what the register says that the book does not take yet: the
+      criticality as filed (``yes``, ``no``, ``not_assessed``), the functions, the level of
+      reliance (the highest of its services), the firm's own notice period and the provider's
+      (days), the strictest RPO (hours), the assessment's answers, the expense and currency as filed.
+    - ``terms``: per contract, its start and end dates and the remaining term in months from the
+      register's reference date (``term_months``; NaN when open-ended or without a reference date).
+    - ``supply_chain``: B_05.02's links: contract, provider, rank (1 is the direct provider),
+      recipient, by legal name and code.
+    """
 
-def _column(frame, path_name: str, code: str, what: str):
-    if code not in frame.columns:
-        raise TableError(
-            f"{path_name} has no column {code!r} ({what}): check the code against the register's templates and "
-            "edit the mapping (--mapping FILE)"
-        )
-    return frame[code]
+    name: str
+    book: pd.DataFrame
+    facts: pd.DataFrame
+    terms: pd.DataFrame
+    supply_chain: pd.DataFrame
+    currency: str
+    taxonomy: str
+    reference_date: str
+    skipped: int  # arrangements of B_02.01 that B_02.02 ties to no provider and function
+    stuck: int  # contracts with neither an alternative provider nor a way back in-house
+    unassessed_critical: bool  # functions not assessed read as critical (the mapping's assumption)
 
+    def shared_subcontractors(self) -> pd.DataFrame:
+        """Subcontractors (rank ≥ 2) in the chains of two or more direct providers: each with the
+        providers and contracts that depend on it (a shared failure the book does not model yet)."""
+        chain = self.supply_chain
+        direct = dict(zip(self.book["name"], self.book["vendor"], strict=True))
+        sub = chain[(chain["rank"] >= 2) & chain["contract"].isin(direct)]
+        rows = []
+        for name, links in sub.groupby("provider", sort=True):
+            providers = sorted({direct[c] for c in links["contract"]})
+            if len(providers) > 1:
+                rows.append([name, "; ".join(providers), "; ".join(dict.fromkeys(links["contract"]))])
+        return pd.DataFrame(rows, columns=["subcontractor", "providers", "contracts"])
 
-def register_rows(folder: str | Path, mapping: dict | None = None) -> list[dict]:
-    """Portfolio rows (text cells, as a portfolio table's) from the register in ``folder``."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"no register folder at {folder}: give a folder of the register's CSV files")
-    m = mapping or load_mapping()
-    files = m["files"]
-    frames = {key: _template(folder, files[key]) for key in _NEEDED["files"]}
-    assessment = _template(folder, files["assessment"], required=False) if "assessment" in files else None
+    def proposed_book(self) -> pd.DataFrame:
+        """The book table with the two columns proposed for the model's next rules: ``term_months``
+        (the remaining term) and ``subcontractors`` (the contract's rank ≥ 2 providers, "; "-joined)."""
+        chain = self.supply_chain[self.supply_chain["rank"] >= 2]
+        subs = chain.groupby("contract")["provider"].agg(lambda p: "; ".join(dict.fromkeys(p)))
+        book = self.book.copy()
+        book["term_months"] = list(self.terms["term_months"])
+        book["subcontractors"] = [subs.get(n, "") for n in book["name"]]
+        return book
 
-    def col(part: str, key: str, what: str):
-        return list(_column(frames[part], files[part], m[part][key], what))
-
-    expense = dict(
-        zip(
-            col("arrangements", "reference", "reference"),
-            col("arrangements", "annual_expense", "annual expense"),
-            strict=True,
-        )
-    )
-    names = dict(
-        zip(col("providers", "id", "provider code"), col("providers", "name", "provider name"), strict=True)
-    )
-    parents = (
-        dict(
-            zip(
-                col("providers", "id", "provider code"),
-                col("providers", "parent", "ultimate parent"),
-                strict=True,
+    def summary(self) -> str:
+        """One line: what was read."""
+        n, v = len(self.book), self.book["vendor"].nunique()
+        groups = self.book.loc[self.book["vendor_group"] != "", "vendor_group"].nunique()
+        critical = int((self.book["critical"] == "yes").sum())
+        unassessed = int((self.facts["criticality"] == "not_assessed").sum())
+        parts = [
+            f"{self.name}: {n} contract{'s' if n != 1 else ''} with {v} provider{'s' if v != 1 else ''}"
+            + (f" in {groups} group{'s' if groups != 1 else ''}" if groups else ""),
+            f"in {self.currency}",
+            f"DORA taxonomy {self.taxonomy}",
+            f"{critical} critical"
+            + (
+                f" ({unassessed} not assessed, read as {'critical' if critical >= unassessed else 'not critical'})"
+                if unassessed
+                else ""
+            ),
+        ]
+        if self.skipped:
+            parts.append(
+                f"{self.skipped} arrangement{'s' if self.skipped != 1 else ''} with no function left out"
             )
+        if self.stuck:
+            parts.append(f"{self.stuck} with no alternative and no way back in-house, read as replace")
+        return "; ".join(parts)
+
+    def unmodelled(self) -> str:
+        """One line: what was read but is not yet modelled."""
+        ends = int((self.terms["end_date"] != "").sum())
+        terms = f"{ends} with an end date" + (
+            "" if self.reference_date else ", no reference date to count from"
         )
-        if "parent" in m["providers"]
-        else {}
+        shared = self.shared_subcontractors()
+        subs = f"{len(shared)} subcontractor{'s' if len(shared) != 1 else ''} shared by several providers"
+        if len(shared):
+            subs += f": {', '.join(shared['subcontractor'][:3])}{', ...' if len(shared) > 3 else ''}"
+        links = int((self.supply_chain["rank"] >= 2).sum())
+        return (
+            f"read but not yet modelled: the remaining terms ({terms}), the supply chain "
+            f"({links} subcontracting link{'s' if links != 1 else ''}, {subs}), the level of reliance, "
+            "the firm's own notice periods and the RPOs"
+        )
+
+
+def read_register(source: str | Path, mapping: RegisterMapping | None = None) -> RegisterReading:
+    """The register at ``source`` (a ZIP report package, or a folder) read through ``mapping``
+    (default ``data/register_mapping.toml``). Raises :class:`~outsourcing_risk.io.tables.TableError`
+    naming every problem (file, row's key, column code) and ``FileNotFoundError`` for a path that
+    does not exist."""
+    m = mapping if mapping is not None else load_mapping()
+    if not isinstance(m, RegisterMapping):
+        raise TypeError(f"mapping must be a RegisterMapping from load_mapping() (got {type(m).__name__})")
+    files = open_register(source)
+    _check_taxonomy(files, m)
+    frames = _frames(files, m)
+    problems = Problems()
+    records = _records(frames, m, problems)
+    problems.raise_any()
+    reference = _reference_date(files, problems)
+    built = build(records, m, reference, problems)
+    problems.raise_any()
+    assert built is not None
+    if built.book.empty:
+        raise TableError(
+            f"the register {files.label}: {m.files['specific']} ties no arrangement to a provider"
+        )
+    names = {c: p.name for c, p in records["providers"].items()}
+    chain = records["chain"].assign(
+        provider=[names.get(c, c) for c in records["chain"]["provider_code"]],
+        recipient=[names.get(c, c) for c in records["chain"]["recipient_code"]],
     )
-    critical_words = {str(v).lower() for v in m["functions"].get("critical_values", ["yes"])}
-    functions = {
-        f: (str(c).strip().lower() in critical_words, r)
-        for f, c, r in zip(
-            col("functions", "id", "function id"),
-            col("functions", "critical", "criticality"),
-            col("functions", "rto_hours", "recovery time objective"),
-            strict=True,
+    return RegisterReading(
+        name=f"Register of information: {Path(files.label).name}",
+        book=built.book,
+        facts=built.facts,
+        terms=built.terms,
+        supply_chain=chain,
+        currency=built.currency,
+        taxonomy=m.taxonomy,
+        reference_date=reference.isoformat() if reference else "",
+        skipped=len(set(records["arrangements"]) - set(records["services"])),
+        stuck=built.stuck,
+        unassessed_critical=m.assumptions["not_assessed_is_critical"],
+    )
+
+
+def register_rows(source: str | Path, mapping: RegisterMapping | None = None) -> list[dict]:
+    """The book table of :func:`read_register` as a list of rows (for ``book_from_table``)."""
+    return read_register(source, mapping).book.to_dict("records")
+
+
+def _check_taxonomy(files: RegisterFiles, m: RegisterMapping) -> None:
+    """A package that extends another taxonomy module than the mapping's is refused."""
+    modules = files.modules()
+    if modules and m.modules and not set(modules) & set(m.modules):
+        raise TableError(
+            f"{files.label} follows {', '.join(modules)} (report.json), but the mapping {m.source} follows DORA "
+            f"taxonomy {m.taxonomy} ({', '.join(m.modules)}): pass a mapping for that version with --mapping FILE"
         )
-    }
-    assumptions = m.get("assumptions", {})
-    switching = {str(k).lower(): v for k, v in assumptions.get("switching_months", {}).items()}
-    readiness = {str(k).lower(): v for k, v in assumptions.get("exit_readiness", {}).items()}
-    assessed: dict[str, tuple[str, str]] = {}
-    if assessment is not None:
-        a = m["assessment"]
-        refs = list(_column(assessment, files["assessment"], a["reference"], "reference"))
-        subs = list(_column(assessment, files["assessment"], a["substitutability"], "substitutability"))
-        plans = list(_column(assessment, files["assessment"], a["exit_plan"], "exit plan"))
-        assessed = {r: (s, p) for r, s, p in zip(refs, subs, plans, strict=True)}
-    ratio = float(assumptions.get("fee_to_inhouse", 0.7))
-    shock = assumptions.get("group_shock_prob_annual", 0.0)
-
-    rows, seen, problems = [], set(), []
-    for i, (ref, provider, function, notice) in enumerate(
-        zip(
-            col("specific", "reference", "reference"),
-            col("specific", "provider", "provider code"),
-            col("specific", "function", "function id"),
-            col("specific", "notice_days", "notice period"),
-            strict=True,
-        ),
-        start=1,
-    ):
-        if ref in seen:  # one contract per arrangement: its first function
-            continue
-        seen.add(ref)
-        where = f"{files['specific']} row {i} ({ref!r})"
-        if ref not in expense:
-            problems.append(f"{where}: arrangement {ref!r} is not in {files['arrangements']}")
-            continue
-        if provider not in names:
-            problems.append(f"{where}: provider {provider!r} is not in {files['providers']}")
-            continue
-        if function not in functions:
-            problems.append(f"{where}: function {function!r} is not in {files['functions']}")
-            continue
-        fee = _amount(expense[ref])
-        if fee is None or fee <= 0:
-            problems.append(f"{where}: the annual expense must be an amount > 0 (got {expense[ref]!r})")
-            continue
-        critical, rto = functions[function]
-        row = {
-            "name": ref,
-            "vendor": names[provider],
-            "vendor_group": parents.get(provider, "") or "",
-            "critical": "yes" if critical else "no",
-            "notice_months": _converted(notice, DAYS_PER_MONTH),
-            "rto_months": _converted(rto, HOURS_PER_MONTH),
-            "vendor_monthly_fee": f"{fee / 12:.2f}",
-            "inhouse_monthly_cost": f"{fee / 12 / ratio:.2f}",
-        }
-        if row["vendor_group"]:
-            row["group_shock_prob_annual"] = str(shock)
-        if ref in assessed:
-            sub, plan = (str(x).strip().lower() for x in assessed[ref])
-            if sub and sub in switching:
-                row["switching_months"] = str(switching[sub])
-            elif sub:
-                problems.append(
-                    f"{files['assessment']} ({ref!r}): substitutability {sub!r} is not in the mapping's "
-                    f"[assumptions.switching_months] ({', '.join(switching)})"
-                )
-            if plan in readiness:
-                row["exit_readiness"] = str(readiness[plan])
-        rows.append(row)
-    if problems:
-        raise TableError("the register: " + "; ".join(problems))
-    if not rows:
-        raise TableError(f"the register: {files['specific']} lists no contractual arrangement")
-    return rows
 
 
-def _amount(value) -> float | None:
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+def _frames(files: RegisterFiles, m: RegisterMapping) -> dict[str, pd.DataFrame | None]:
+    """Each mapped template's table, and every missing file or column named at once."""
+    frames: dict[str, pd.DataFrame | None] = {}
+    missing: list[str] = []
+    absent = files.not_reported()
+    for part, name in m.files.items():
+        frame = files.table(name)
+        if frame is None:
+            if part in ("supply_chain", "assessment") or name.casefold() in absent:
+                frames[part] = None
+                continue
+            missing.append(f"no {name} (the mapping's [files] {part})")
+            continue
+        frames[part] = frame
+        gone = [c for c in m.columns[part].values() if c not in frame.columns and not frame.empty]
+        missing += [f"{files.found[name.casefold()]} has no column {c!r}" for c in gone]
+    if missing:
+        raise TableError(
+            f"the register {files.label}: {'; '.join(missing)}: check the codes against the register's "
+            "templates and edit the mapping (--mapping FILE)"
+        )
+    return frames
 
 
-def _converted(value, per_month: float) -> str:
-    """A number of days or hours as months (text); blank stays blank, so the row reads as 'not given'."""
-    number = _amount(value)
-    if str(value).strip() == "":
-        return ""
-    if number is None:
-        return str(value)  # the portfolio table refuses it with the row named
-    return f"{number / per_month:.4f}"
+def _records(frames: dict, m: RegisterMapping, problems: Problems) -> dict:
+    known: dict = {}
+    known["providers"] = providers(_table(frames, "providers"), m, problems)
+    known["arrangements"] = arrangements(_table(frames, "arrangements"), m, problems)
+    known["functions"] = functions(_table(frames, "functions"), m, problems)
+    known["services"] = services(_table(frames, "specific"), m, known, problems)
+    known["assessed"] = assessments(frames.get("assessment"), m, known, problems)
+    known["chain"] = supply_chain(frames.get("supply_chain"), m, known, problems)
+    return known
+
+
+def _table(frames: dict, part: str) -> pd.DataFrame:
+    frame = frames.get(part)
+    return frame if frame is not None else pd.DataFrame(dtype=str)
+
+
+def _reference_date(files: RegisterFiles, problems: Problems):
+    text = files.reference_date()
+    return (
+        day(text, f"{files.label} parameters.csv refPeriod", "the reference date", problems) if text else None
+    )

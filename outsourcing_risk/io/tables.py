@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["TableError", "read_table"]
+__all__ = ["TABLE_MAX_BYTES", "TableError", "parse_table", "read_bounded", "read_table"]
 
 
 class TableError(ValueError):
@@ -30,40 +30,46 @@ class TableError(ValueError):
 TABLE_MAX_BYTES = 64 << 20
 
 
-def _text(path: Path) -> str:
+def read_bounded(
+    path: Path, limit: int = TABLE_MAX_BYTES, what: str = "a CSV file", kind: str = "a table of scenarios"
+) -> bytes:
+    """The bytes of the regular file ``path``, refused in one line when it is a folder, a device or
+    a pipe (``/dev/zero`` is never read), larger than ``limit`` bytes (``kind`` names what could not
+    be that large), or unreadable."""
     try:
         info = path.stat()
         if path.is_dir():
-            raise TableError(f"{path} is a folder: give the path of a CSV file")
+            raise TableError(f"{path} is a folder: give the path of {what}")
         if not path.is_file():
+            raise TableError(f"{path} is not a regular file (a device or a pipe): give the path of {what}")
+        if info.st_size > limit:
             raise TableError(
-                f"{path} is not a regular file (a device or a pipe): give the path of a CSV file"
-            )
-        if info.st_size > TABLE_MAX_BYTES:
-            raise TableError(
-                f"{path} is {info.st_size / 1e6:.0f} MB, more than a table of scenarios can be "
-                f"({TABLE_MAX_BYTES >> 20} MB at most): is it the right file?"
+                f"{path} is {info.st_size / 1e6:.0f} MB, more than {kind} can be "
+                f"({limit >> 20} MB at most): is it the right file?"
             )
         with path.open("rb") as fh:
-            raw = fh.read(TABLE_MAX_BYTES + 1)
+            raw = fh.read(limit + 1)
     except PermissionError:
         raise TableError(f"cannot read {path}: permission denied") from None
     except OSError as exc:
         raise TableError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > TABLE_MAX_BYTES:
-        raise TableError(
-            f"{path} grew past {TABLE_MAX_BYTES >> 20} MB while being read: is it the right file?"
-        )
+    if len(raw) > limit:
+        raise TableError(f"{path} grew past {limit >> 20} MB while being read: is it the right file?")
+    return raw
+
+
+def _decoded(raw: bytes, where) -> str:
+    """The text of a table's bytes: UTF-8 (with or without a byte-order mark), nothing else."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise TableError(f"{path} is UTF-16 text: save the table as 'CSV UTF-8' and run again")
+        raise TableError(f"{where} is UTF-16 text: save the table as 'CSV UTF-8' and run again")
     if b"\x00" in raw:
-        raise TableError(f"{path} is not a text table (it holds binary data): give a CSV file")
+        raise TableError(f"{where} is not a text table (it holds binary data): give a CSV file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise TableError(
-            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}): "
+            f"{where} is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}): "
             "save the table as 'CSV UTF-8' and run again"
         ) from None
 
@@ -97,7 +103,7 @@ def _without_comments(lines: list[str]) -> list[str]:
     return kept
 
 
-def _records(path: Path, text: str) -> list[tuple[int, list[str]]]:
+def _records(path, text: str) -> list[tuple[int, list[str]]]:
     """(line number, fields) of every non-comment, non-blank record, quotes honoured."""
     lines = _without_comments(_lines(text))
     reader = csv.reader(lines, strict=True, skipinitialspace=True)
@@ -118,7 +124,7 @@ def _records(path: Path, text: str) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _comment_rows(path: Path, text: str, width: int) -> None:
+def _comment_rows(path, text: str, width: int) -> None:
     """A comment line that holds as many fields as the header looks like a row whose name starts
     with ``#``: refuse it, rather than drop a row without a word."""
     for number, line in enumerate(_lines(text), start=1):
@@ -138,38 +144,55 @@ def read_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no table at {path}: give the path of a CSV file")
-    text = _text(path)
+    return parse_table(read_bounded(path), path)
+
+
+def parse_table(raw: bytes, where, *, allow_empty: bool = False) -> pd.DataFrame:
+    """The table in ``raw`` (the bytes of a CSV file, named ``where`` in messages), checked as
+    :func:`read_table` checks a file. ``allow_empty``: a header with no rows (or an empty file) is
+    an empty table rather than a mistake, as in a register's template that holds nothing.
+    """
+    text = _decoded(raw, where)
     if not text.strip():
-        raise TableError(f"{path} is empty: it needs a header line (name,...) and one row per scenario")
-    records = _records(path, text)
+        if allow_empty:
+            return pd.DataFrame(dtype=str)
+        raise TableError(f"{where} is empty: it needs a header line (name,...) and one row per scenario")
+    records = _records(where, text)
     if not records:
-        raise TableError(f"{path} holds only comments: add a header line (name,...) and rows")
+        if allow_empty:
+            return pd.DataFrame(dtype=str)
+        raise TableError(f"{where} holds only comments: add a header line (name,...) and rows")
     (header_line, header), rows = records[0], records[1:]
     header = [h.strip() for h in header]
+    _check_header(where, header_line, header)
+    _comment_rows(where, text, len(header))
+    if not rows:
+        if allow_empty:
+            return pd.DataFrame(columns=header, dtype=str)
+        raise TableError(f"{where} has a header but no rows: add one row per scenario under it")
+    for number, (line, fields) in enumerate(rows, start=1):
+        if len(fields) != len(header):
+            raise TableError(
+                f"{where}, row {number} (line {line}): {len(fields)} fields but the header has "
+                f'{len(header)} — a value with commas must be quoted, e.g. "pert(0.2, 0.5, 0.9)"'
+            )
+    return pd.DataFrame([[f.strip() for f in fields] for _, fields in rows], columns=header, dtype=str)
+
+
+def _check_header(where, header_line: int, header: list[str]) -> None:
     if len(header) == 1 and "\t" in header[0]:
         raise TableError(
-            f"{path} looks tab-separated: save it with commas as separators (in a spreadsheet: CSV, "
+            f"{where} looks tab-separated: save it with commas as separators (in a spreadsheet: CSV, "
             "comma-delimited)"
         )
     if len(header) == 1 and ";" in header[0]:
         raise TableError(
-            f"{path} looks semicolon-separated (header {header[0]!r}): save it with commas as "
+            f"{where} looks semicolon-separated (header {header[0]!r}): save it with commas as "
             "separators (in a spreadsheet: CSV, comma-delimited)"
         )
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise TableError(f"{path}, line {header_line}: column {dupes[0]!r} appears more than once")
+        raise TableError(f"{where}, line {header_line}: column {dupes[0]!r} appears more than once")
     blank = [i + 1 for i, h in enumerate(header) if not h]
     if blank:
-        raise TableError(f"{path}, line {header_line}: column {blank[0]} has no name in the header")
-    _comment_rows(path, text, len(header))
-    if not rows:
-        raise TableError(f"{path} has a header but no rows: add one row per scenario under it")
-    for number, (line, fields) in enumerate(rows, start=1):
-        if len(fields) != len(header):
-            raise TableError(
-                f"{path}, row {number} (line {line}): {len(fields)} fields but the header has "
-                f'{len(header)} — a value with commas must be quoted, e.g. "pert(0.2, 0.5, 0.9)"'
-            )
-    frame = pd.DataFrame([[f.strip() for f in fields] for _, fields in rows], columns=header, dtype=str)
-    return frame
+        raise TableError(f"{where}, line {header_line}: column {blank[0]} has no name in the header")

@@ -129,23 +129,54 @@ def test_the_page_fits_a_phone_and_prints_whole(book_run):
 
 
 def test_a_register_of_information_is_a_book(tmp_path):
-    """`--register DIR` reads a DORA register through the mapping; its provider names are text
-    from outside, formula-guarded in the CSV."""
-    from outsourcing_risk.io.register import load_mapping
-
-    from ..io.test_register import write_register
+    """`--register` reads a DORA register (the filed ZIP, or a loose folder) through the mapping,
+    says in two lines what it read and what is not modelled yet; its provider names are text from
+    outside, formula-guarded in the CSV; the book is in the register's currency."""
+    from ..io.test_register import PACKAGE, ROOT, write_register, zipped
 
     register = tmp_path / "register"
     register.mkdir()
-    write_register(register, load_mapping())
+    write_register(register)
     done = run_cli(
         "portfolio", register, "--register", "--out", tmp_path / "out", "--trials", 1000, "--capacity", 1
     )
     assert done.returncode == 0, done.stderr
     contracts = pd.read_csv(tmp_path / "out" / "contracts.csv", keep_default_na=False)
-    assert list(contracts["contract"]) == ["ARR-1", "ARR-2", "ARR-3"]
-    assert "'=Beta Cloud" in set(contracts["vendor"])
+    assert list(contracts["contract"]) == ["CA-001", "CA-002", "CA-003", "CA-004", "CA-005"]
+    assert "'=Beta Cloud SA" in set(contracts["vendor"])
     assert "Register of information: register" in (tmp_path / "out" / "portfolio.html").read_text()
+    assert "EUR" in done.stdout
+    assert "USD" not in done.stdout
+    package = zipped(PACKAGE, tmp_path / f"{ROOT}.zip")
+    done = run_cli("portfolio", package, "--register", "--out", tmp_path / "zip", "--trials", 1000)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(
+        f"Register of information: {ROOT}.zip: 5 contracts with 4 providers in 1 group"
+    )
+    assert lines[1].startswith("read but not yet modelled: the remaining terms (4 with an end date)")
+
+
+def test_a_mapping_without_a_register_or_a_book_too_big_is_refused_before_anything_is_written(tmp_path):
+    from outsourcing_risk import cli
+
+    from ..io.test_register import PACKAGE
+
+    done = run_cli("portfolio", PACKAGE, "--mapping", tmp_path / "m.toml", "--out", tmp_path / "a")
+    assert done.returncode == 2
+    assert "--mapping is the mapping of a register: add --register" in done.stderr
+    assert not (tmp_path / "a").exists()
+    book = load_book(PACKAGE, register=True)
+    assert cli._book_too_big(book, 20_000) == "", "five contracts fit anywhere"
+    real = cli._memory_free
+    try:
+        cli._memory_free = lambda: 1_000_000
+        why = cli._book_too_big(book, 20_000)
+        assert why.startswith("the book's 5 contracts at 10,000 trials a block need about 0.0 GB")
+        assert cli.main(["portfolio", str(PACKAGE), "--register", "--out", str(tmp_path / "b")]) == 2
+    finally:
+        cli._memory_free = real
+    assert not (tmp_path / "b").exists(), "no manifest, no lock: the folder was never made"
 
 
 def test_a_dask_cluster_gives_the_numbers_of_one_machine(book_run, tmp_path):
