@@ -174,7 +174,6 @@ class TypedValue:
 _STALE = "or-stale"
 
 
-#: Currency symbols and the code each stands for.
 def _percent(p: ParamSpec) -> bool:
     return p.unit.startswith(("fraction", "probability"))
 
