@@ -147,7 +147,9 @@ def amount_chart(fit: IncidentFit, what: str = "durations") -> go.Figure:
         f"{'How long incidents last' if durations else 'What an incident costs'}: {label(_whose(fit))}",
         f"The share of the {part.obs.n} incidents above each {'length' if durations else 'cost'}: the data "
         "(step line, 95 % band) and each fitted family (curves)"
-        + (f".<br>The {still} still open count as lasting at least as long as so far." if still else "."),
+        + (
+            f".<br>Still open: {still}, each counted as lasting at least as long as so far." if still else "."
+        ),
     )
     band_x, band_low = _steps(x, np.nan_to_num(low, nan=0.0), end)
     _band(
@@ -245,7 +247,8 @@ def _amount(part: AmountFit, unit) -> str:
 
 
 def _hours(h: float) -> str:
-    return f"{h:,.3g} h"
+    """Hours to three significant digits, whole hours from 100 on: ``8.25 h``, ``1,087 h``."""
+    return f"{h:,.0f} h" if abs(h) >= 100 else f"{h:.3g} h"
 
 
 def duration_sentence(fit: IncidentFit) -> str:
