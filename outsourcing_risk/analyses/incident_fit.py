@@ -17,7 +17,16 @@ from ..io.incident_log import MONTH_DAYS, IncidentLog, IncidentLogError, read_in
 from ..model.distributions import LogNormal, Pert
 from ..model.monthly import monthly_terms
 from ..model.scenario import Scenario, ScenarioError
-from .fitting import CountFits, FamilyFit, Observations, band_agreement, fit_counts, fit_family, rank_families
+from .fitting import (
+    CountFit,
+    CountFits,
+    FamilyFit,
+    Observations,
+    band_agreement,
+    fit_counts,
+    fit_family,
+    rank_families,
+)
 
 __all__ = [
     "LEVERS",
@@ -108,37 +117,17 @@ class IncidentFit:
 
     def candidates(self) -> pd.DataFrame:
         """Every family fitted, by quantity: parameters, log-likelihood, AIC, ΔAIC, mean ± se."""
-        rows = []
-        for fit in (self.frequency.poisson, self.frequency.negative_binomial):
-            size = "" if math.isinf(fit.size) else f"size {fit.size:.3g}"
-            rows.append(
-                (
-                    "incidents per vendor-month",
-                    fit.family,
-                    size,
-                    fit.n_params,
-                    fit.loglik,
-                    fit.aic,
-                    fit.mean,
-                    fit.mean_se,
-                )
-            )
-        for part in (self.durations, self.costs):
-            for fam in part.fits:
-                rows.append(
-                    (
-                        part.what,
-                        fam.family,
-                        fam.parameters(),
-                        fam.n_params,
-                        fam.loglik,
-                        fam.aic,
-                        fam.mean,
-                        fam.mean_se,
-                    )
-                )
+        counts = [
+            (f, "" if math.isinf(f.size) else f"size {f.size:.3g}")
+            for f in (self.frequency.poisson, self.frequency.negative_binomial)
+        ]
+        rows: list[tuple[str, CountFit | FamilyFit, str]] = [
+            ("incidents per vendor-month", f, w) for f, w in counts
+        ]
+        rows += [(part.what, f, f.parameters()) for part in (self.durations, self.costs) for f in part.fits]
         table = pd.DataFrame(
-            rows, columns=["quantity", "family", "parameters", "n_params", "loglik", "aic", "mean", "mean_se"]
+            [(q, f.family, words, f.n_params, f.loglik, f.aic, f.mean, f.mean_se) for q, f, words in rows],
+            columns=["quantity", "family", "parameters", "n_params", "loglik", "aic", "mean", "mean_se"],
         )
         table["delta_aic"] = table["aic"] - table.groupby("quantity")["aic"].transform("min")
         table["chosen"] = table["delta_aic"] == 0
@@ -365,11 +354,14 @@ def fit_incident_log(
     no costs. ``levers``: ``trust``, ``goal_clarity``, ``selection_score``, ``clarity_weight``,
     ``selection_weight`` in force while the log was kept (default: data/defaults.toml). ``seed``,
     ``resamples``: the goodness-of-fit test's resamples.
+
+    >>> from outsourcing_risk.io.data import data_dir
+    >>> fit = fit_incident_log(data_dir() / "incident_log_example.csv", as_of="2025-06-30", months=36, resamples=99)
+    >>> fit.columns, fit.frequency.chosen.family
+    ({'incident_rate_max': 'lognormal(1.947, 2.286)', 'incident_cost': 6574.0}, 'negative binomial')
     """
     _check_settings(levers, cost_per_hour, currency)
-    log = (
-        source if isinstance(source, IncidentLog) else read_incident_log(source, vendors=vendors, as_of=as_of)
-    )
+    log = _read(source, vendors, as_of)
     if cost_per_hour is not None and log.has_costs:
         rule = "leave out the cost per hour (it is for a log without costs)"
         raise IncidentLogError([f"it has a cost column, whose costs are fitted: {rule}"], log.source)
@@ -401,6 +393,15 @@ def fit_incident_log(
         estimates,
         currency,
     )
+
+
+def _read(source, vendors, as_of) -> IncidentLog:
+    """The log, read and checked unless it already was (then with its own as-of and vendors)."""
+    if not isinstance(source, IncidentLog):
+        return read_incident_log(source, vendors=vendors, as_of=as_of)
+    if as_of is not None or vendors is not None:
+        raise TypeError("as_of and vendors are read with the log: give them to read_incident_log, not here")
+    return source
 
 
 def _check_settings(levers: dict, cost_per_hour, currency: str) -> None:

@@ -254,7 +254,10 @@ def test_per_vendor_months_count_a_vendor_without_incidents():
     fit = fit_incident_log(log, as_of=AS_OF, months={"A": 24, "B": 24, "C": 24, "D": 12}, resamples=9)
     assert fit.window.set_index("vendor").loc["D", "incidents"] == 0
     assert fit.frequency.counts.size == 84
-    with pytest.raises(IncidentLogError, match="months observed are stated for 'A' but not for 'B', 'C': state every vendor's months, or none"):
+    with pytest.raises(
+        IncidentLogError,
+        match="months observed are stated for 'A' but not for 'B', 'C': state every vendor's months, or none",
+    ):
         fit_incident_log(log, as_of=AS_OF, months={"A": 24})
 
 
@@ -294,3 +297,12 @@ def test_a_cost_per_hour_beside_a_cost_column_is_refused_not_ignored():
         IncidentLogError, match="it has a cost column, whose costs are fitted: leave out the cost per hour"
     ):
         fit_incident_log(log, as_of=AS_OF, months=12, cost_per_hour=100.0)
+
+
+def test_a_log_already_read_takes_no_second_as_of_or_vendor_list():
+    from outsourcing_risk.io.incident_log import read_incident_log
+
+    log = read_incident_log(simulate_incident_log({"A": 2.0}, 12, seed=1), as_of=AS_OF)
+    assert fit_incident_log(log, months=12, resamples=9).log is log
+    with pytest.raises(TypeError, match="as_of and vendors are read with the log"):
+        fit_incident_log(log, months=12, as_of=AS_OF)
