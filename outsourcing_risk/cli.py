@@ -100,7 +100,69 @@ def _parser() -> argparse.ArgumentParser:
     _app_command(sub)
     _report_command(sub)
     _portfolio_command(sub)
+    _fit_command(sub)
     return parser
+
+
+def _fit_command(sub) -> None:
+    fit = sub.add_parser(
+        "fit",
+        help="fit incident_rate_max and incident_cost to an incident log; writes a scenario row",
+        description="Fit the scenario's incident inputs to a log of incidents (id, vendor, opened, closed: empty "
+        "while still open, optional cost; ISO dates, one format): incidents per vendor-month (Poisson or "
+        "negative binomial, by AIC, with a goodness-of-fit test) give incident_rate_max, the rate at full trust; "
+        "the costs (or the lengths, with --cost-per-hour) give incident_cost. Prints every fit in words and "
+        "writes a scenario row that `outsourcing-risk report` reads. See data/incident_log_example.csv and "
+        "docs/model.md, 'Inputs from an incident log'.",
+        formatter_class=_Defaults,
+    )
+    fit.add_argument("log", metavar="LOG", help="CSV of incidents (see data/incident_log_example.csv)")
+    fit.add_argument("--vendor", help="fit this vendor's incidents only (default: every vendor's, pooled)")
+    fit.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="when the log was read: open incidents are open until then (a date alone is the end of that day; "
+        "default: the log's last date)",
+    )
+    fit.add_argument(
+        "--months",
+        action="append",
+        metavar="N|VENDOR=N",
+        help="months each vendor was observed, ending on the as-of date: one number for all, or VENDOR=N "
+        "once per vendor (default: the log's span, from its first incident)",
+    )
+    fit.add_argument(
+        "--vendors", metavar="TABLE", help="a vendor table: a vendor of the log not named in it is refused"
+    )
+    for name, words in (
+        ("trust", "trust"),
+        ("goal-clarity", "goal clarity"),
+        ("selection-score", "selection score"),
+        ("clarity-weight", "clarity weight"),
+        ("selection-weight", "selection weight"),
+    ):
+        fit.add_argument(
+            f"--{name}",
+            metavar="X",
+            help=f"the {words} in force while the log was kept (default: data/defaults.toml)",
+        )
+    fit.add_argument(
+        "--cost-per-hour",
+        type=_positive_number("currency", 1e12, "10^12"),
+        metavar="AMOUNT",
+        help="what an hour of an incident costs: incident_cost = mean length × this, for a log without costs",
+    )
+    fit.add_argument("--currency", default="USD", help="currency of the costs")
+    fit.add_argument(
+        "--name", help="the scenario's name in the row (default: the vendor, or 'Fitted from LOG')"
+    )
+    fit.add_argument(
+        "--out", metavar="FILE.csv", help="write the scenario row to this file (default: print it)"
+    )
+    fit.add_argument(
+        "--fits", metavar="FILE.csv", help="also write every candidate fit (family, AIC, mean ± se)"
+    )
+    fit.add_argument("--seed", type=_seed, default=2026, help="seed of the goodness-of-fit test's resamples")
 
 
 def _portfolio_command(sub) -> None:
@@ -581,6 +643,71 @@ def _register_book(args):
     print(_safe(reading.unmodelled()))
     return book
 
+def _fit(args) -> int:
+    """``outsourcing-risk fit``: fit, print the fits in words, then write every file whole."""
+    import textwrap
+
+    from .analyses.incident_fit import fit_incident_log
+    from .io.atomic import write_atomic
+    from .io.incident_log import parse_months
+    from .present.fit_report import fit_sentences
+
+    targets = [Path(p).resolve() for p in (args.out, args.fits) if p]
+    if Path(args.log).resolve() in targets or len(set(targets)) < len(targets):
+        print(
+            "outsourcing-risk: --out and --fits must name new files, not LOG nor each other", file=sys.stderr
+        )
+        return 2
+    levers = ("trust", "goal_clarity", "selection_score", "clarity_weight", "selection_weight")
+    fit = fit_incident_log(
+        args.log,
+        vendor=args.vendor,
+        as_of=args.as_of,
+        months=parse_months(args.months),
+        vendors=_vendor_names(args.vendors) if args.vendors else None,
+        cost_per_hour=args.cost_per_hour,
+        currency=args.currency,
+        seed=args.seed,
+        **{k: getattr(args, k) for k in levers},
+    )
+    row, fits = _fit_tables(fit, args.name)
+    for sentence in fit_sentences(fit):
+        print(_safe(textwrap.fill(sentence, 100)), end="\n\n")
+    files = {Path(p): text for p, text in ((args.out, row), (args.fits, fits)) if p}
+    try:
+        for path, text in files.items():
+            write_atomic(path, text)
+    except OSError as exc:
+        print(_safe(f"outsourcing-risk: cannot write {exc.filename}: {exc.strerror}"), file=sys.stderr)
+        return 1
+    if not args.out:
+        print(_safe(row), end="")
+    for path in files:
+        print(_safe(f"wrote {path}"))
+    return 0
+
+
+def _vendor_names(path: str) -> list[str]:
+    """The ``name`` column of a vendor table: the vendors a log may name."""
+    from .io.tables import TableError, read_table
+
+    table = read_table(path)
+    if "name" not in table.columns:
+        raise TableError(f"{path} has no 'name' column naming the vendors")
+    return list(table["name"])
+
+
+def _fit_tables(fit, name: str | None) -> tuple[str, str]:
+    """The scenario row and the candidate fits as CSV text, every text cell formula-guarded as
+    summary.csv's are."""
+    from .batch.runner import csv_text
+    from .present.fit_report import candidates_table, scenario_table
+
+    def guarded(frame) -> str:
+        return frame.map(lambda v: csv_text(v) if isinstance(v, str) else v).to_csv(index=False)
+
+    return guarded(scenario_table(fit, name)), guarded(candidates_table(fit))
+
 
 def main(argv: list[str] | None = None) -> int:
     from .io.environment import skip_slow_optional_import
@@ -595,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
         "docs": _docs,
         "example": _example,
         "app": _app,
+        "fit": _fit,
     }
     try:
         return commands[args.command](args)

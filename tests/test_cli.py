@@ -55,3 +55,145 @@ def test_the_command_and_the_batch_hold_the_same_longest_timeout(capsys):
         with pytest.raises(SystemExit):
             main(["report", "t.csv", "--timeout", bad])
         assert "--timeout: must be a" in capsys.readouterr().err
+
+
+# ----- outsourcing-risk fit: the incident inputs from an incident log -------------------------
+
+EXAMPLE_MONTHS = [
+    "--months",
+    "Acme Offshore=36",
+    "--months",
+    "Beta Nearshore=36",
+    "--months",
+    "Gamma Boutique=24",
+]
+
+
+def _example_log():
+    from outsourcing_risk.io.data import data_dir
+
+    return str(data_dir() / "incident_log_example.csv")
+
+
+def test_fit_writes_a_scenario_row_that_the_report_command_runs(capsys, tmp_path):
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    row, fits = tmp_path / "fitted.csv", tmp_path / "fits.csv"
+    code = main(
+        [
+            "fit",
+            _example_log(),
+            "--as-of",
+            "2025-07-01T00:00",
+            *EXAMPLE_MONTHS,
+            "--out",
+            str(row),
+            "--fits",
+            str(fits),
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "incidents in 96 vendor-months (3 vendors pooled)" in out
+    assert "incident_rate_max" in out
+    assert f"wrote {row}" in out
+    table = pd.read_csv(row)
+    assert list(table.columns) == ["name", "notes", "incident_rate_max", "incident_cost", "currency"]
+    assert table["name"][0] == "Fitted from incident_log_example.csv"
+    assert set(pd.read_csv(fits)["quantity"]) == {
+        "incidents per vendor-month",
+        "hours an incident lasts",
+        "cost of an incident (USD)",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "outsourcing_risk.cli", "report", str(row), "--out", str(tmp_path / "reports"),
+         "--trials", "2000", "--no-whatif", "--quiet", "--workers", "1"],
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = pd.read_csv(tmp_path / "reports" / "summary.csv")
+    assert list(summary["status"]) == ["ok"]
+
+
+def test_fit_refuses_a_bad_log_with_exit_2_naming_the_row_and_writes_nothing(capsys, tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("id,vendor,opened,closed\nA1,Acme,2024-01-05,2024-01-03\nA2,Acme,2024-01-06,\n")
+    out = tmp_path / "row.csv"
+    assert main(["fit", str(log), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("outsourcing-risk: ")
+    assert "row 1 (id 'A1'): closed '2024-01-05' is before" not in err
+    assert "row 1 (id 'A1'): closed '2024-01-03' is before opened '2024-01-05'" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [log]  # no temporary file left either
+
+
+def test_fit_says_too_few_incidents_instead_of_fitting(capsys, tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "id,vendor,opened,closed\n" + "".join(f"A{i},Acme,2024-0{i}-05,2024-0{i}-06\n" for i in range(1, 8))
+    )
+    assert main(["fit", str(log), "--out", str(tmp_path / "row.csv")]) == 2
+    assert "7 incidents are too few to fit: at least 10 are needed" in capsys.readouterr().err
+    assert not (tmp_path / "row.csv").exists()
+
+
+def test_fit_refuses_a_vendor_not_in_the_vendor_table(capsys, tmp_path):
+    from outsourcing_risk.io.data import data_dir
+
+    log = tmp_path / "log.csv"
+    log.write_text("id,vendor,opened,closed\nA1,Acme Offshore,2024-01-05,\nA2,Acme Ofshore,2024-01-06,\n")
+    assert main(["fit", str(log), "--vendors", str(data_dir() / "vendors.csv")]) == 2
+    assert (
+        "row 2 (id 'A2'): vendor 'Acme Ofshore' is not in the vendor list (did you mean 'Acme Offshore'?)"
+        in (capsys.readouterr().err)
+    )
+
+
+def test_fit_guards_the_row_against_spreadsheet_formulas_and_prints_it_without_out(capsys, tmp_path):
+    import csv
+    import io
+
+    from outsourcing_risk.analyses.incident_simulation import simulate_incident_log
+
+    log = tmp_path / "log.csv"
+    simulate_incident_log({'=HYPERLINK("x")': 2.0}, 12, seed=1).to_csv(log, index=False)
+    assert (
+        main(["fit", str(log), "--vendor", '=HYPERLINK("x")', "--months", "12", "--as-of", "2025-07-01"]) == 0
+    )
+    out = capsys.readouterr().out
+    header = out.index("name,notes,incident_rate_max")
+    (row,) = csv.DictReader(io.StringIO(out[header:]))
+    assert row["name"] == '\'=HYPERLINK("x")'
+    assert row["currency"] == "USD"
+
+
+def test_fit_refuses_to_write_over_its_own_log(capsys, tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("id,vendor,opened,closed\n")
+    assert main(["fit", str(log), "--out", str(log)]) == 2
+    assert "--out and --fits must name new files, not LOG nor each other" in capsys.readouterr().err
+    assert log.read_text() == "id,vendor,opened,closed\n"
+
+
+def test_fit_help_documents_the_command(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["fit", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for option in (
+        "--vendor",
+        "--as-of",
+        "--months",
+        "--trust",
+        "--goal-clarity",
+        "--cost-per-hour",
+        "--out",
+        "--fits",
+    ):
+        assert option in out
+    assert "Inputs from an incident log" in " ".join(out.split())

@@ -32,6 +32,7 @@ DATA_FILES = (
     "portfolio.csv",
     "portfolio_bank.csv",
     "register_mapping.toml",
+    "incident_log_example.csv",
 )
 
 
