@@ -84,7 +84,7 @@ def book_claims(analysis: PortfolioAnalysis) -> list[Claim]:
             "book/cvar5",
             "cvar5",
             s["cvar5"],
-            tail_mean_se(analysis.result.npv, seed=s["seed"]),
+            tail_mean_se(analysis.result.npv),
             "money",
             section="book",
             evidence=ev("cvar5"),
@@ -243,7 +243,7 @@ def _book(ev) -> tuple:
     if stat == "p_loss":
         return s["p_loss"], binomial_se(s["p_loss"], n)
     if stat == "cvar5":
-        return s["cvar5"], tail_mean_se(a.result.npv, seed=s["seed"])
+        return s["cvar5"], tail_mean_se(a.result.npv)
     if stat in ("hhi", "hhi_group"):
         return s[stat], 0.0
     if stat == "worst5_share":

@@ -63,7 +63,7 @@ def _summary(ev: Mapping) -> tuple[float, float]:
     if stat == "mean_npv":
         return value, float(s["se_npv"])
     if stat == "cvar5":
-        return value, tail_mean_se(r.npv, seed=r.seed)
+        return value, tail_mean_se(r.npv)
     if stat.startswith("p_"):
         return value, binomial_se(value, n)
     return value, math.nan
@@ -114,7 +114,7 @@ def paired_difference(a_npv, b_npv, stat: str, seed: int, a_failed=None, b_faile
         return float(d.mean()), mean_se(d), {"before": float(a_npv.mean()), "after": float(b_npv.mean())}
     if stat == "cvar5":
         before, after = cvar_of(a_npv), cvar_of(b_npv)
-        return after - before, tail_mean_se(a_npv, b_npv, seed=seed), {"before": before, "after": after}
+        return after - before, tail_mean_se(a_npv, b_npv), {"before": before, "after": after}
     if stat == "p_loss":
         ia, ib = a_npv < 0, b_npv < 0
     elif stat == "p_failure":

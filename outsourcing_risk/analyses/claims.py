@@ -222,27 +222,33 @@ def binomial_se(p: float, n: int) -> float:
     return math.sqrt(max(p * (1 - p), 0.0) / n) if n > 0 else math.nan
 
 
-#: Bootstrap resamples behind the standard error of a worst-5 % average, and their stream.
-TAIL_RESAMPLES = 200
-TAIL_STREAM = (0, 11)
+def tail_mean_se(npv, other=None, *, level: float = 0.05, seed: int | None = None) -> float:
+    """The standard error of the worst-``level`` average of ``npv`` (CVaR, the mean of its ⌈level·n⌉
+    lowest values), or of the paired difference of two runs' worst averages (``other`` − ``npv``,
+    trial for trial), by the influence function of the expected shortfall (the delta method):
+    each trial contributes IF = q + (x − q)·1{x ≤ q}/p − CVaR, with q the k-th lowest value and
+    p = k/n, and the error is the sample standard deviation of IF (of IF_other − IF for a
+    difference) over √n. It agrees with a bootstrap of the trials within a few per cent and costs
+    one partial sort. ``seed`` is accepted and ignored (the estimate draws nothing).
 
-
-def tail_mean_se(npv, other=None, *, level: float = 0.05, seed: int = 0) -> float:
-    """The bootstrap standard error of the worst-``level`` average of ``npv`` (CVaR), or of the
-    paired difference of two runs' worst averages (``other`` − ``npv``, trial for trial):
-    :data:`TAIL_RESAMPLES` resamples of the trials, the same resamples for both runs."""
-    from ..model.results import cvar_of
-
+    >>> import numpy as np
+    >>> x = np.random.default_rng(1).normal(size=20_000)
+    >>> round(tail_mean_se(x), 3)
+    0.017
+    """
     a = np.asarray(npv, dtype=float)
-    b = None if other is None else np.asarray(other, dtype=float)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=TAIL_STREAM))
-    values = []
-    for _ in range(TAIL_RESAMPLES):
-        idx = rng.integers(0, a.size, a.size)
-        values.append(
-            cvar_of(a[idx], level) if b is None else cvar_of(b[idx], level) - cvar_of(a[idx], level)
-        )
-    return float(np.std(values, ddof=1))
+    d = _tail_influence(a, level)
+    if other is not None:
+        d = _tail_influence(np.asarray(other, dtype=float), level) - d
+    return float(d.std(ddof=1) / math.sqrt(a.size)) if a.size > 1 else math.nan
+
+
+def _tail_influence(x: np.ndarray, level: float) -> np.ndarray:
+    n = x.size
+    k = max(1, math.ceil(level * n))
+    part = np.partition(x, k - 1)
+    q, cvar = part[k - 1], part[:k].mean()
+    return q + (x - q) * (x <= q) / (k / n) - cvar
 
 
 def claims_frame(claims: Iterable[Claim]):

@@ -14,6 +14,7 @@ import pandas as pd
 from ..model.portfolio import Book, BookResult, contract_seed, simulate_book
 from ..model.results import cvar_of
 from ..model.simulation import simulate
+from .claims import tail_mean_se
 from .parallel import as_executor
 
 __all__ = [
@@ -306,11 +307,6 @@ def _book_change(book, other, index, kind, n_trials, seed, base, executor, **ext
     base = base or simulate_book(book, n_trials, seed, executor=executor)
     changed = simulate_book(other, base.n_trials, seed, executor=executor)
     diff = changed.npv - base.npv
-    rng = np.random.default_rng(seed)
-    boot = [
-        cvar_of(changed.npv[idx], 0.05) - cvar_of(base.npv[idx], 0.05)
-        for idx in (rng.integers(0, diff.size, diff.size) for _ in range(100))
-    ]
     c = book.contracts[index]
     return {
         "kind": kind,
@@ -323,7 +319,7 @@ def _book_change(book, other, index, kind, n_trials, seed, base, executor, **ext
         "mean_gain": float(diff.mean()),
         "mean_gain_se": float(diff.std(ddof=1) / math.sqrt(diff.size)) if diff.size > 1 else math.nan,
         "cvar_gain": float(cvar_of(changed.npv, 0.05) - cvar_of(base.npv, 0.05)),
-        "cvar_gain_se": float(np.std(boot, ddof=1)),
+        "cvar_gain_se": tail_mean_se(base.npv, changed.npv),
         "hhi_after": book_summary(changed)["hhi"],
         **extra,
     }

@@ -223,7 +223,7 @@ def _row(setting: str, result: SimulationResult, base: np.ndarray, given: np.nda
         "gain_vs_given": float(against_given.mean()),
         "se_vs_given": float(against_given.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan,
         "cvar_vs_given": float(summary["cvar5"] - cvar_of(given)),
-        "cvar_se_vs_given": tail_mean_se(given, result.npv, seed=result.seed),
+        "cvar_se_vs_given": tail_mean_se(given, result.npv),
     }
 
 

@@ -72,7 +72,7 @@ def compute(run: Run) -> SectionResult:
     claims = [
         figure("outcome/mean", "mean_npv", s["mean_npv"], s["se_npv"], "money"),
         figure("outcome/p_loss", "p_loss", s["p_loss"], binomial_se(s["p_loss"], n), "chance"),
-        figure("outcome/cvar5", "cvar5", s["cvar5"], tail_mean_se(r.npv, seed=r.seed), "money"),
+        figure("outcome/cvar5", "cvar5", s["cvar5"], tail_mean_se(r.npv), "money"),
         figure("outcome/p_failure", "p_failure", s["p_failure"], binomial_se(s["p_failure"], n), "chance"),
         figure("outcome/breakeven", "breakeven_month", s["breakeven_month"], math.nan, "month"),
     ]
