@@ -13,12 +13,11 @@ import math
 from ..analyses.claims import Claim
 from ..analyses.sections import Report
 from ..analyses.sections.story import VERDICTS
-from .formatting import chance_in_words, month, percent
+from .formatting import chance_in_words, month
 from .narrative import horizon_words
 from .wording import chance, input_name, margin, setting_words, signed_money, size
 
 __all__ = [
-    "SECTION_TITLES",
     "actions",
     "appetite_line",
     "conclusion",
@@ -26,18 +25,6 @@ __all__ = [
     "learning",
     "verdict",
 ]
-
-#: Where each claim's evidence is shown: the section titles a reader finds below.
-SECTION_TITLES = {
-    "outcome": "Cumulative savings by month",
-    "spread": "Spread of the outcome",
-    "tornado": "What drives the result",
-    "information": "What drives the result",
-    "sobol": "What drives the result",
-    "drivers": "What drives the result",
-    "exit_plan": "Value of an exit strategy",
-    "trust": "Building trust over time",
-}
 
 
 def _claims(report: Report) -> dict[str, Claim]:
@@ -119,62 +106,14 @@ def appetite_line(report: Report) -> str:
     return f"Risk appetite: {_joined(parts)} ({whose})."
 
 
-_TAIL_OF = {"action/trust": "trust/tail", "action/policy": "policy/tail", "action/exit": "exit/best_cvar"}
-
-
-def _tail_words(c: Claim | None, cur: str) -> str:
-    """What an action does to the worst-5 % average, when that is beyond its margin."""
-    if c is None or not c.significant:
-        return ""
-    verb = "rises" if c.direction == "higher" else "falls"
-    return f"; the worst-5 % average {verb} by {size(c, cur)} ({margin(c, cur)})"
-
-
-def _exit_move(d) -> str:
-    to, now = d["to"], d["now"]
-    if to > now:
-        return f"Prepare an exit plan to {percent(to, 0)} readiness (now {percent(now, 0)})"
-    if to == 0:
-        return f"Drop the exit plan (now {percent(now, 0)} readiness)"
-    return f"Scale the exit plan back to {percent(to, 0)} readiness (now {percent(now, 0)})"
-
-
 def _action_words(c: Claim, claims: dict[str, Claim], cur: str) -> str:
-    d = c.detail
-    where = SECTION_TITLES.get(c.section, "")
+    """One line of "What to do": the section that proposes the action words it
+    (``action_words(claim, claims, currency)`` in its module of :mod:`.sections`), then where to see it."""
+    from .sections import heading_of, presenter
+
+    where = heading_of(c.section)
     see = f" See “{where}”." if where else ""
-    tail = _tail_words(claims.get(_TAIL_OF.get(c.key, "")), cur)
-    if c.key == "action/trust":
-        best = d["setting"].removeprefix("trust ")
-        now = d["now"].split(";")[0].removeprefix("trust ")
-        return f"Set trust to {best} (now {now}): the mean saving rises by {size(c, cur)} ({margin(c, cur)}){tail}.{see}"
-    if c.key == "action/policy":
-        return (
-            f"Adopt the {d['policy']} ({d['setting']}): the mean saving rises by {size(c, cur)} "
-            f"({margin(c, cur)}){tail}.{see}"
-        )
-    if c.key == "action/exit":
-        return f"{_exit_move(d)}: the mean saving rises by {size(c, cur)} ({margin(c, cur)}){tail}.{see}"
-    if c.key == "action/exit_tail":
-        mean = claims.get("exit/tail_mean")
-        cost = ""
-        if mean is not None:
-            cost = (
-                f"; on average the saving changes by {signed_money(mean.value, cur)} ({margin(mean, cur)})"
-                if mean.significant
-                else "; the mean saving stays where it is, within its margin"
-            )
-        return (
-            f"{_exit_move(d)} to protect the worst futures: the worst-5 % average rises by {size(c, cur)} "
-            f"({margin(c, cur)}){cost}.{see}"
-        )
-    if c.key == "action/interview":
-        return (
-            f"Interview the vendor or check its references before signing: an interview that halves your "
-            f"uncertainty about its quality is worth {money_words(d['worth'], cur)}, {size(c, cur)} more than its "
-            f"cost of {money_words(d['cost'], cur)} ({margin(c, cur)}).{see}"
-        )
-    raise KeyError(c.key)
+    return presenter(c.section).action_words(c, claims, cur) + see
 
 
 def money_words(value: float, currency: str) -> str:
@@ -189,29 +128,15 @@ def actions(report: Report) -> tuple[list[str], list[list[Claim]], str]:
     cur = report.run.scenario.currency
     chosen = [c[k] for k in c["story/actions"].detail["actions"]]
     lines = [_action_words(a, c, cur) for a in chosen]
-    used = [
-        [
-            a,
-            *(
-                c[k]
-                for k in (_TAIL_OF.get(a.key), "exit/tail_mean" if a.key == "action/exit_tail" else None)
-                if k in c
-            ),
-        ]
-        for a in chosen
-    ]
-    tried = [k for k in ("action/trust", "action/policy", "action/exit", "action/interview") if k in c]
+    used = [[a, *(c[k] for k in a.detail.get("also", ()) if k in c)] for a in chosen]
     none = ""
     if not chosen:
-        names = {
-            "action/trust": "another fixed trust",
-            "action/policy": "a trust ramp",
-            "action/exit": "an exit plan",
-            "action/interview": "an interview",
-        }
+        tried = [
+            x.detail["tried"] for x in report.claims if x.key.startswith("action/") and x.detail.get("tried")
+        ]
         none = (
             "None of the levers tried ("
-            + _joined([names[k] for k in tried] or ["none applies"])
+            + _joined(tried or ["none applies"])
             + ") raises the mean saving beyond its margin of error: the scenario as given is as good as we can tell."
         )
     return lines, used, none

@@ -24,6 +24,7 @@ __all__ = [
     "setting_words",
     "signed_money",
     "size",
+    "tail_words",
 ]
 
 #: The minus sign of text, cards and charts alike (U+2212), not a hyphen.
@@ -107,3 +108,12 @@ def sentence(text: str, claims, css: str = "", tag: str = "p", style: str = "") 
     cls = f' class="{css}"' if css else ""
     st = f' style="{style}"' if style else ""
     return f'<{tag}{cls}{st} data-claims="{html.escape(keys)}">{html.escape(text)}</{tag}>'
+
+
+def tail_words(c: Claim | None, currency: str = "USD") -> str:
+    """What an action does to the worst-5 % average, ``; the worst-5 % average rises by USD 24,106
+    (± USD 7,319)``, when that change is beyond its margin; empty otherwise."""
+    if c is None or not c.significant or c.unit != "money":
+        return ""
+    verb = "rises" if c.direction == "higher" else "falls"
+    return f"; the worst-5 % average {verb} by {size(c, currency)} ({margin(c, currency)})"

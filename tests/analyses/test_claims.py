@@ -136,7 +136,17 @@ def test_every_claim_of_a_random_report_holds_against_the_api(scenario, seed):
 
 def test_the_registry_finds_every_section_in_report_order():
     keys = [s.key for s in SECTIONS]
-    assert keys == ["outcome", "tornado", "information", "sobol", "exit_plan", "trust", "whatif"]
+    assert keys == ["outcome", "tornado", "information", "sobol", "exit_plan", "clarity", "trust", "whatif"]
+
+
+def test_clear_goals_are_an_action_when_they_pay(risky):
+    """Mistake 1: the Risky bid's goals are not written down (clarity 40 %); agreeing them in full is
+    the largest action of its report, and lowers the chance of a failure (clarity acts on the hazard)."""
+    c = {x.key: x for x in risky.claims}
+    assert c["action/clarity"].direction == "higher"
+    assert c["story/actions"].detail["actions"][0] == "action/clarity"
+    assert c["clarity/p_failure"].direction == "lower"
+    assert "Agree the goals in full before signing (goal clarity 100%, now 40%)" in _render_top(risky)
 
 
 # --- the issue's cases, on the shipped scenarios ------------------------------------------------

@@ -66,9 +66,19 @@ def compute(run: Run) -> SectionResult:
 
     searched = {"search_trials": search_trials(n), "search_seed": seed + 1, "levels": levels}
     out.claims += [
-        paired("action/exit", best_mean, "mean_npv", chosen_for="mean", **searched),
+        paired(
+            "action/exit",
+            best_mean,
+            "mean_npv",
+            aim="mean",
+            also=("exit/best_cvar",),
+            tried="an exit plan",
+            **searched,
+        ),
         paired("exit/best_cvar", best_mean, "cvar5"),
-        paired("action/exit_tail", best_tail, "cvar5", chosen_for="tail", **searched),
+        paired(
+            "action/exit_tail", best_tail, "cvar5", aim="tail", also=("exit/tail_mean",), tried="", **searched
+        ),
         paired("exit/tail_p_loss", best_tail, "p_loss"),
         paired("exit/tail_mean", best_tail, "mean_npv"),
     ]

@@ -101,6 +101,9 @@ def compute(run: Run) -> SectionResult:
                     evidence=run.evidence("interview", accuracy=HALF, cost=run.interview_cost),
                     cost=run.interview_cost,
                     worth=value,
+                    aim="mean",
+                    also=(),
+                    tried="an interview",
                 )
             )
     return out

@@ -4,12 +4,10 @@ before signing, and what drives the result in the three senses a reader meets on
 
 from __future__ import annotations
 
-import math
-
 from ..claims import Claim, against_limit, difference, note
 from .base import Run, SectionResult  # the story stands on the sections: it imports them, never the reverse
 
-__all__ = ["ACTION_ORDER", "VERDICTS", "tell", "verdict_level"]
+__all__ = ["ACTION", "VERDICTS", "tell", "verdict_level"]
 
 #: The verdict's levels, best first (the page's ``data-verdict`` and the index's column).
 VERDICTS = (
@@ -19,8 +17,10 @@ VERDICTS = (
     "not worth it",
 )
 
-#: The actions a report can propose, in the order ties are broken.
-ACTION_ORDER = ("action/trust", "action/policy", "action/exit", "action/exit_tail", "action/interview")
+#: An action is a claim whose key starts with this (docs/analyses.md, "The top of a report"): a
+#: section proposes one by making it, with ``aim`` ("mean" or "tail"), ``also`` (the claims its line
+#: quotes besides) and ``tried`` (how the page names the lever when no action passes).
+ACTION = "action/"
 
 _LIMITS = (
     # appetite field, claim it judges, the side that is bad, unit
@@ -89,21 +89,23 @@ def _appetite_claims(run: Run, results) -> list[Claim]:
 
 
 def _actions(results, appetite_claims: list[Claim]) -> list[Claim]:
-    """The actions worth taking, best first: each raises the mean saving beyond its error; an
-    exit plan chosen for the tail is listed when the worst-5 % average or the chance of a loss is
-    outside (or at the edge of) the appetite and the plan lifts the tail beyond its error."""
-    found = [c for key in ACTION_ORDER if (c := _find(results, key)) is not None]
+    """The actions worth taking, best first: each one aimed at the mean raises the mean saving
+    beyond its error; one aimed at the tail (the worst-5 % average) is listed when the worst-5 %
+    average or the chance of a loss is outside (or at the edge of) the appetite, it lifts the tail
+    beyond its error, and its section proposes no mean action to the same setting."""
+    found = [c for r in results.values() for c in r.claims if c.key.startswith(ACTION)]
     tail_breached = any(
         c.key in ("appetite/worst5", "appetite/p_loss") and c.direction in ("outside", "at the edge")
         for c in appetite_claims
     )
-    chosen = [c for c in found if c.key != "action/exit_tail" and c.direction == "higher"]
-    tail = next((c for c in found if c.key == "action/exit_tail"), None)
-    mean_exit = next((c for c in chosen if c.key == "action/exit"), None)
-    same_plan = mean_exit is not None and tail is not None and mean_exit.detail["to"] == tail.detail["to"]
-    if tail is not None and tail_breached and tail.direction == "higher" and not same_plan:
-        chosen.append(tail)
-    return sorted(chosen, key=lambda c: -c.value if c.key != "action/exit_tail" else math.inf)
+    chosen = [c for c in found if c.detail.get("aim") == "mean" and c.direction == "higher"]
+    for c in found:
+        if c.detail.get("aim") != "tail" or not tail_breached or c.direction != "higher":
+            continue
+        same = any(m.section == c.section and m.detail.get("to") == c.detail.get("to") for m in chosen)
+        if not same:
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: (c.detail.get("aim") == "tail", -c.value))
 
 
 def _drivers_note(results) -> list[Claim]:

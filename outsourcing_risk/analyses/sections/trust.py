@@ -77,6 +77,9 @@ def compute(run: Run) -> SectionResult:
             "as given",
             now=str(table.loc["as given", "setting"]),
             same=bool(same),
+            aim="mean",
+            also=("trust/tail",),
+            tried="another fixed trust",
         )
     )
     out.claims.append(tail("trust/tail", "best fixed trust"))
@@ -84,7 +87,9 @@ def compute(run: Run) -> SectionResult:
     out.claims.append(vs("trust/trigger", "ramp + trigger", "best fixed trust"))
     winner = table.attrs.get("winner")
     if winner is not None:
-        out.claims.append(vs("action/policy", winner, "as given"))
+        out.claims.append(
+            vs("action/policy", winner, "as given", aim="mean", also=("policy/tail",), tried="a trust ramp")
+        )
         out.claims.append(tail("policy/tail", winner))
     trig = table.loc["ramp + trigger"]
     out.claims.append(

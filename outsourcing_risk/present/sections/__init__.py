@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["GROUPS", "presenter", "render_section"]
+__all__ = ["GROUPS", "heading_of", "presenter", "render_section"]
 
 #: Sections shown under one heading: the drivers are read once, in one place.
 GROUPS = {"tornado": "drivers", "sobol": "drivers", "information": "drivers"}
@@ -24,6 +24,15 @@ def presenter(key: str) -> ModuleType:
         return importlib.import_module(f"{__name__}.{key}")
     except ModuleNotFoundError:
         raise KeyError(f"no words or charts for report section {key!r}") from None
+
+
+def heading_of(key: str) -> str:
+    """The heading a reader finds section ``key`` under (its group's, for a part of a group)."""
+    try:
+        module = presenter(GROUPS.get(key, key) if GROUPS.get(key) != "drivers" else "tornado")
+    except KeyError:
+        return ""
+    return getattr(module, "HEADING", "") or ""
 
 
 def render_section(report, key: str) -> list:

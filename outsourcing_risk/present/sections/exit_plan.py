@@ -7,9 +7,9 @@ import html
 
 from .. import plots
 from ..formatting import percent
-from ..wording import chance, margin, sentence, signed_money, size
+from ..wording import chance, margin, sentence, signed_money, size, tail_words
 
-__all__ = ["HEADING", "INTRO", "render"]
+__all__ = ["HEADING", "INTRO", "action_words", "render"]
 
 HEADING = "Value of an exit strategy"
 INTRO = (
@@ -73,3 +73,31 @@ def render(result, report) -> list:
         items.append(sentence(words, [best], css="or-exit-best"))
     items.append(plots.exit_strategy_chart(result.tables["exit"], cur))
     return items
+
+
+def _move(d) -> str:
+    to, now = d["to"], d["now"]
+    if to > now:
+        return f"Prepare an exit plan to {percent(to, 0)} readiness (now {percent(now, 0)})"
+    if to == 0:
+        return f"Drop the exit plan (now {percent(now, 0)} readiness)"
+    return f"Scale the exit plan back to {percent(to, 0)} readiness (now {percent(now, 0)})"
+
+
+def action_words(c, claims: dict, cur: str) -> str:
+    """The line of "What to do" for the readiness that does best on average, or that protects the
+    worst futures when the appetite is broken there."""
+    also = claims.get(c.detail["also"][0]) if c.detail.get("also") else None
+    if c.detail.get("aim") == "mean":
+        return f"{_move(c.detail)}: the mean saving rises by {size(c, cur)} ({margin(c, cur)}){tail_words(also, cur)}."
+    cost = ""
+    if also is not None:
+        cost = (
+            f"; on average the saving changes by {signed_money(also.value, cur)} ({margin(also, cur)})"
+            if also.significant
+            else "; the mean saving stays where it is, within its margin"
+        )
+    return (
+        f"{_move(c.detail)} to protect the worst futures: the worst-5 % average rises by {size(c, cur)} "
+        f"({margin(c, cur)}){cost}."
+    )

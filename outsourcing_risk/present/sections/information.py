@@ -9,7 +9,7 @@ from .. import plots
 from ..formatting import money
 from ..wording import input_name, margin, sentence, size
 
-__all__ = ["HEADING", "render"]
+__all__ = ["HEADING", "action_words", "render"]
 
 HEADING = None  # under "What drives the result"
 
@@ -82,3 +82,12 @@ def render(result, report) -> list:
             "much vendors differ to value it.</p>"
         )
     return items
+
+
+def action_words(c, claims: dict, cur: str) -> str:
+    """The line of "What to do" for an interview worth more than its cost."""
+    return (
+        "Interview the vendor or check its references before signing: an interview that halves your "
+        f"uncertainty about its quality is worth {money(c.detail['worth'], cur)}, {size(c, cur)} more than its "
+        f"cost of {money(c.detail['cost'], cur)} ({margin(c, cur)})."
+    )

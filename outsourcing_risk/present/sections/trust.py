@@ -8,9 +8,9 @@ import html
 from .. import plots
 from ..kpis import policy_table
 from ..tables import table_html
-from ..wording import chance, margin, sentence, size
+from ..wording import chance, margin, sentence, size, tail_words
 
-__all__ = ["HEADING", "INTRO", "render"]
+__all__ = ["HEADING", "INTRO", "action_words", "render"]
 
 HEADING = "Building trust over time"
 INTRO = (
@@ -86,3 +86,16 @@ def render(result, report) -> list:
     items.append(plots.trust_path_chart(shown, title, subtitle))
     items.append(table_html(policy_table(table, cur).reset_index(), "or-policies"))
     return items
+
+
+def action_words(c, claims: dict, cur: str) -> str:
+    """The line of "What to do" for fixed trust at its best, or a ramp or trigger that wins."""
+    tail = tail_words(claims.get(c.detail["also"][0]) if c.detail.get("also") else None, cur)
+    if c.key == "action/trust":
+        best = c.detail["setting"].removeprefix("trust ")
+        now = c.detail["now"].split(";")[0].removeprefix("trust ")
+        return f"Set trust to {best} (now {now}): the mean saving rises by {size(c, cur)} ({margin(c, cur)}){tail}."
+    return (
+        f"Adopt the {c.detail['policy']} ({c.detail['setting']}): the mean saving rises by {size(c, cur)} "
+        f"({margin(c, cur)}){tail}."
+    )
