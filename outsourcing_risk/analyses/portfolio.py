@@ -14,6 +14,7 @@ import pandas as pd
 from ..model.portfolio import Book, BookResult, contract_seed, simulate_book
 from ..model.results import cvar_of
 from ..model.simulation import simulate
+from ..model.streams import generator
 from .parallel import as_executor
 
 __all__ = [
@@ -226,7 +227,7 @@ def diversify(
     base = base or simulate_book(book, n_trials, seed, executor=executor)
     moved = simulate_book(other, base.n_trials, seed, executor=executor)
     diff = moved.npv - base.npv
-    rng = np.random.default_rng(seed)
+    rng = generator(seed, "bootstrap")
     boot = [
         cvar_of(moved.npv[idx], 0.05) - cvar_of(base.npv[idx], 0.05)
         for idx in (rng.integers(0, diff.size, diff.size) for _ in range(100))

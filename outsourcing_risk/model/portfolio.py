@@ -36,9 +36,10 @@ from .rules import (
     switch_order,
     take_slots,
 )
-from .sampling import BLOCK, FAILURE_STREAM, INCIDENT_STREAM, block_rng, sample_parameters
+from .sampling import BLOCK, sample_parameters
 from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
 from .simulation import active_months, settle
+from .streams import generator
 
 __all__ = [
     "CONTRACT_COLUMNS",
@@ -60,10 +61,6 @@ CONTRACT_COLUMNS = (
     "rto_months",
 )
 _TRUE, _FALSE = ("yes", "y", "true", "1", "critical"), ("no", "n", "false", "0", "")
-
-#: Streams of the book's own draws, after the single model's (0-2, 7-9 and 100+ per parameter):
-#: a vendor's collapse, its failure probability when uncertain, a group's shock.
-VENDOR_STREAM, VENDOR_PROB_STREAM, GROUP_STREAM = 40, 41, 42
 
 
 @dataclass(frozen=True)
@@ -279,9 +276,7 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
     group_month = {}
     for g_i, group in enumerate(book.groups):
         p_g = book.group_shocks.get(group, 0.0)
-        e_g = np.random.default_rng(
-            np.random.SeedSequence(seed, spawn_key=(b, GROUP_STREAM, g_i))
-        ).standard_exponential(n)
+        e_g = generator(seed, "group_shock", block=b, group=g_i).standard_exponential(n)
         group_month[group] = collapse_month(e_g, collapse_rate(p_g), horizon)
     for v_i, vendor in enumerate(vendors):
         if not shared[vendor]:
@@ -289,14 +284,10 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
         lead = next(c for c in book.contracts if c.vendor == vendor)
         prob = lead.scenario.vendor_failure_prob_annual
         if isinstance(prob, Distribution):
-            u = np.random.default_rng(
-                np.random.SeedSequence(seed, spawn_key=(b, VENDOR_PROB_STREAM, v_i))
-            ).random(n)
+            u = generator(seed, "vendor_failure_prob", block=b, vendor=v_i).random(n)
             prob = prob.ppf(np.clip(u, 1e-12, 1 - 1e-12))
         vendor_prob[vendor] = prob
-        e_v = np.random.default_rng(
-            np.random.SeedSequence(seed, spawn_key=(b, VENDOR_STREAM, v_i))
-        ).standard_exponential(n)
+        e_v = generator(seed, "vendor_collapse", block=b, vendor=v_i).standard_exponential(n)
         month = collapse_month(e_v, collapse_rate(prob), horizon)
         if lead.group in group_month:
             month = np.minimum(month, group_month[lead.group])
@@ -316,7 +307,7 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
             p["vendor_failure_prob_annual"] = vendor_prob[contract.vendor]
         t = monthly_terms(p, months)
         cum = hazard_curve(p, t.quality, months)
-        rng_fail = block_rng(c_seed, b, FAILURE_STREAM)
+        rng_fail = generator(c_seed, "failures", block=b)
         e0 = rng_fail.standard_exponential(n)
         rows = np.arange(n)
         if shared[contract.vendor]:
@@ -386,7 +377,7 @@ def _settle_contract(book: Book, i: int, st: dict, b: int, lo: int, n: int, out:
     order = np.argsort(when, kind="stable")[::-1]  # the earliest month written last: it wins
     first_failure[idx[order]] = when[order]
     s = np.empty((n, horizon))
-    active_months(s, t.active_saving, p, t.quality, block_rng(st["c_seed"], b, INCIDENT_STREAM))
+    active_months(s, t.active_saving, p, t.quality, generator(st["c_seed"], "incidents", block=b))
     events = [(idx, when)] if idx.size else []
     npv = settle(contract.scenario, p, t, s, events, [length] if idx.size else [], first_failure)
     window = slice(lo, lo + n)

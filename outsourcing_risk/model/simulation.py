@@ -34,16 +34,9 @@ from .rules import (
     poisson_terms,
     replacement_start,
 )
-from .sampling import (
-    BLOCK,
-    FAILURE_STREAM,
-    INCIDENT_STREAM,
-    QUALITY_STREAM,
-    Correlation,
-    block_rng,
-    sample_parameters,
-)
+from .sampling import BLOCK, Correlation, sample_parameters
 from .scenario import Scenario, ScenarioError, did_you_mean
+from .streams import fresh_seed, generator
 
 __all__ = ["simulate", "simulate_inputs"]
 
@@ -287,7 +280,7 @@ def simulate(
         raise TypeError(
             f"simulate needs a Scenario (got {type(scenario).__name__}); build one with Scenario(...)"
         )
-    seed = int(np.random.SeedSequence().entropy) if seed is None else _check_seed(seed)  # type: ignore[arg-type]
+    seed = fresh_seed() if seed is None else _check_seed(seed)
     horizon = scenario.horizon_months
     corr = None if correlation is None else Correlation(correlation, scenario)
     if target_se is None:
@@ -448,11 +441,11 @@ def _run(
 def _block(scenario: Scenario, p: dict, size: int, seed: int, b: int, path, shared) -> _Block:
     """Block ``b``: the original engine, or the month-by-month one when the scenario uses the
     rules of "Trust over time" (which ``shared`` cannot help: trust changes every month's money)."""
-    rng_fail, rng_inc = block_rng(seed, b, FAILURE_STREAM), block_rng(seed, b, INCIDENT_STREAM)
+    rng_fail, rng_inc = generator(seed, "failures", block=b), generator(seed, "incidents", block=b)
     if not scenario.adaptive:
         return _simulate_block(scenario, p, size, rng_fail, rng_inc, path, shared, b)
     a = simulate_adaptive_block(
-        scenario, p, size, rng_fail, rng_inc, block_rng(seed, b, QUALITY_STREAM), path
+        scenario, p, size, rng_fail, rng_inc, generator(seed, "quality", block=b), path
     )
     inputs = {name: p[name] for name in scenario.uncertain}
     return _Block(a.npv, a.first_failure, a.switches, a.switching_spend, a.upfront, inputs, a.events, a)
