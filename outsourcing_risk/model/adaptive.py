@@ -28,6 +28,7 @@ from .rules import (
     hazard_increment,
     hazard_level,
     incident_count,
+    incident_loss,
     incident_rate,
     is_bad,
     is_good,
@@ -247,7 +248,7 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
         incidents = incident_count(u, rates, p0, cdf1, term1)  # months without a vendor: p0 = 2, none
         row = u  # the uniforms are used: the row takes the month's savings
         row[...] = vendor_month(_month(t.inhouse, c), _month(t.fee, c), share, upkeep)
-        row -= incidents * cost
+        row -= incident_loss(incidents, cost)
         if c < overlap_months:
             row -= first_vendor * _month(t.overlap, c)
         everyone_served = active.all()

@@ -52,7 +52,9 @@ def expected_npv(s: Scenario) -> float:
     serves = np.cumprod(1 - h)  # S_t
     fails = np.concatenate([[1.0], serves[:-1]]) * h  # S_{K-1} h_K
     d = rules.discount_factors(s.discount_rate_annual, months)
-    incidents = rules.incident_rate(s.incident_rate_max, s.trust, t.quality) * s.incident_cost
+    incidents = rules.incident_loss(
+        rules.incident_rate(s.incident_rate_max, s.trust, t.quality), s.incident_cost
+    )
     active = float(np.sum(d * serves * (t.active_saving - incidents)))
     lost = d * t.disrupt_saving  # a disruption month's discounted saving (a loss)
     ends = np.minimum(months + t.disruption - 1, s.horizon_months)

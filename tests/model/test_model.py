@@ -60,7 +60,7 @@ def test_zero_hazard_matches_the_closed_form_exactly():
 def test_closed_form_refuses_scenarios_it_does_not_cover():
     with pytest.raises(ValueError, match=r"after_failure must be 'insource' \(got 'replace'\)"):
         expected_npv(Scenario())
-    with pytest.raises(ValueError, match="uncertain: trust.*Trust over time"):
+    with pytest.raises(ValueError, match=r"uncertain: trust.*Trust over time"):
         expected_npv(Scenario(after_failure="insource", trust=Pert(0.2, 0.5, 0.9), vendor_quality_spread=0.5))
 
 

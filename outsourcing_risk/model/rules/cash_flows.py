@@ -26,6 +26,7 @@ __all__ = [
     "governance",
     "hazard",
     "hazard_level",
+    "incident_loss",
     "incident_rate",
     "monthly_terms",
     "quality",
@@ -99,6 +100,13 @@ def incident_rate(incident_rate_max, trust, quality_, multiplier=None):
     incidents a month with a vendor, Poisson ("Cash flows")."""
     rate = incident_rate_max * trust**2 * quality_
     return rate if multiplier is None else rate * multiplier
+
+
+def incident_loss(incidents, incident_cost):
+    """What a month's incidents cost: N_t·``incident_cost`` ("Month by month, exactly"; with N_t
+    at its mean λ in the closed form). The bulk engine subtracts the same product in place, one
+    incident and then the rest (:func:`~.month_by_month.incident_count`)."""
+    return incidents * incident_cost
 
 
 def base_hazard(vendor_failure_prob_annual):
