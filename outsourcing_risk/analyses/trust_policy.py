@@ -128,7 +128,8 @@ def compare_policies(
 
     Rows: ``as given`` (the scenario itself), ``best fixed trust``, ``best ramp`` and ``ramp +
     trigger``. Columns: ``short`` and ``setting`` (the policy in a few words and in full), ``mean_npv``, ``se_npv``, ``p_loss``, ``cvar5``,
-    ``p_voluntary_exit``, ``p_left_good``, ``p_kept_bad``, ``mean_trust``, ``p_failure``, and
+    ``p_voluntary_exit``, ``p_left_good``, ``p_kept_bad`` (NaN with a spread of 0: vendors are all
+    alike), ``mean_trust``, ``p_failure``, and
     ``gain`` = mean NPV minus the best fixed trust's on the same trials, with ``se_gain`` its
     standard error. The search runs ``search_trials`` trials (default an eighth of ``n_trials``,
     at least 2,000) with seed ``seed + 1``; the table is the check run, ``n_trials`` with ``seed``.

@@ -206,6 +206,7 @@ def simulate_book(
         raise ValueError(f"n_trials must be a whole number ≥ 1 (got {n_trials!r})")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
+    check_book(book)
     vendors = book.vendors
     unknown = sorted(set(force or {}) - set(vendors))
     if unknown:
@@ -531,8 +532,10 @@ def _unsupported(scenario: Scenario) -> list[str]:
 
 
 def check_book(book: Book) -> None:
-    """What the joint model needs of a book; a :class:`ScenarioError` naming each problem."""
-    problems = []
+    """What the joint model needs of a book, however it was built (a table, or contracts in code);
+    a :class:`ScenarioError` naming each problem: one horizon, one currency, no rule of "Trust
+    over time" (which the book does not simulate: it would be ignored)."""
+    problems = [f"contract {c.name!r}: {p}" for c in book.contracts for p in _unsupported(c.scenario)]
     horizons = {c.scenario.horizon_months for c in book.contracts}
     if len(horizons) > 1:
         problems.append(f"every contract needs the same horizon_months (got {sorted(horizons)})")
