@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import special
 
 from .parameters import PARAMETERS
+from .rules import whole_months
 from .scenario import Scenario, ScenarioError
 from .streams import parameter_generator
 
@@ -126,7 +127,7 @@ def sample_parameters(
 def _to_values(name: str, dist, normals: np.ndarray) -> np.ndarray:
     draws = dist.ppf(special.ndtr(normals))
     if name in _INTEGER:
-        draws = np.floor(draws + 0.5)
+        draws = whole_months(draws)
     draws.flags.writeable = False  # shared between runs: nobody may change them
     return draws
 

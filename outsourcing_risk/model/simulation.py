@@ -33,6 +33,7 @@ from .rules import (
     monthly_terms,
     poisson_terms,
     replacement_start,
+    whole_months,
 )
 from .sampling import BLOCK, Correlation, sample_parameters
 from .scenario import Scenario, ScenarioError, did_you_mean
@@ -346,7 +347,7 @@ def simulate_inputs(scenario: Scenario, values: Mapping[str, np.ndarray], seed: 
             continue
         p = spec(name)
         if p.integer:
-            arrays[name] = a = np.floor(a + 0.5)
+            arrays[name] = a = whole_months(a)
         bad = a[~((a >= p.low) & (a <= p.high))]
         if bad.size:
             problems.append(f"{name} must be {p.bounds()} (got {float(bad[0])!r})")

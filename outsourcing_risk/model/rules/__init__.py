@@ -39,6 +39,7 @@ from .cash_flows import (
     upfront,
     vendor_month,
     vendor_upkeep,
+    whole_months,
 )
 from .month_by_month import (
     extra_incidents,
@@ -105,5 +106,6 @@ __all__ = [
     "vendor_month",
     "vendor_quality",
     "vendor_upkeep",
+    "whole_months",
     "window_incidents",
 ]

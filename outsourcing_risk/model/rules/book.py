@@ -22,7 +22,7 @@ __all__ = [
 def collapse_rate(prob_annual):
     """λ = −ln(1 − h) of the constant monthly hazard h = 1 − (1 − p)^(1/12) of an annual chance
     ``prob_annual``: the cumulative hazard of one month of a vendor's collapse (λ_v) or of a
-    group's shock."""
+    group's shock ("A book of contracts")."""
     with np.errstate(divide="ignore"):
         return -np.log1p(-np.asarray(prob_annual, dtype=float)) / 12
 
@@ -30,7 +30,7 @@ def collapse_rate(prob_annual):
 def collapse_month(e: np.ndarray, rate, horizon: int) -> np.ndarray:
     """The month of a collapse drawn from the exponential ``e``: the first month a whose
     cumulative hazard a·λ exceeds it, ⌊e/λ⌋ + 1; H + 1 (never) when that is past the horizon
-    or λ = 0.
+    or λ = 0 ("A book of contracts": a vendor's collapse, a group's shock).
 
     >>> collapse_month(np.array([0.5, 5.0]), 0.1, 24).tolist()
     [6, 25]
@@ -43,7 +43,8 @@ def collapse_month(e: np.ndarray, rate, horizon: int) -> np.ndarray:
 def relationship_age(cum: np.ndarray, prob_annual, e: np.ndarray, months: np.ndarray) -> np.ndarray:
     """The first age a whose cumulative relationship hazard P(a) = Λ(a) − a·λ_v (the contract's
     cumulative hazard ``cum`` less its vendor's collapse, ``prob_annual`` its vendor's annual
-    chance) exceeds ``e``: when the relationship breaks down on its own."""
+    chance) exceeds ``e``: when the relationship breaks down on its own ("A book of contracts":
+    a contract's first failure)."""
     rate = collapse_rate(prob_annual)
     if cum.ndim == 1 and np.ndim(rate) == 0:
         return np.searchsorted(cum - months * rate, e, side="right") + 1
@@ -56,13 +57,15 @@ def relationship_age(cum: np.ndarray, prob_annual, e: np.ndarray, months: np.nda
 
 def annual_spend(vendor_monthly_fee) -> float:
     """What a contract costs a year at its first-year fee: 12 × the fee, or 12 × its median when
-    the fee is a distribution (its centre, :func:`~..distributions.centre`)."""
+    the fee is a distribution (its centre, :func:`~..distributions.centre`); it orders switches
+    and weighs concentration ("A book of contracts")."""
     return 12 * float(centre(vendor_monthly_fee))
 
 
 def switch_order(critical, spend) -> list[int]:
     """The order in which switches of one month take the free slots: critical contracts first,
-    then the larger annual spend, then the table's order (contracts 0-based).
+    then the larger annual spend, then the table's order (contracts 0-based; "A book of
+    contracts": switching capacity).
 
     >>> switch_order([False, True, False], [10.0, 5.0, 20.0])
     [1, 2, 0]
@@ -74,7 +77,8 @@ def take_slots(free: np.ndarray, idx: np.ndarray, month: int, length) -> np.ndar
     """Switches at the start of ``month`` of the trials ``idx`` (one contract), each needing a
     slot for ``length`` months (``free``: per trial, the month each of the firm's slots is free
     again; changed in place). Each takes the slot free soonest (the lowest-numbered on a tie) and
-    starts when it is free; a switch of 0 months needs none. ``length``: one per trial of ``idx``.
+    starts when it is free; a switch of 0 months needs none ("A book of contracts": switching
+    capacity). ``length``: one per trial of ``idx``.
     Returns the months each waits, W."""
     slot = free[idx].argmin(axis=1)
     ready = free[idx, slot]

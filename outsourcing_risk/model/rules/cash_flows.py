@@ -35,6 +35,7 @@ __all__ = [
     "upfront",
     "vendor_month",
     "vendor_upkeep",
+    "whole_months",
 ]
 
 
@@ -156,6 +157,16 @@ def disruption_months(switching_months, exit_time_reduction, exit_readiness):
     """
     d = np.floor(np.asarray(switching_months) * (1 - exit_time_reduction * exit_readiness) + 0.5)
     return d.astype(np.int64) if d.ndim else int(d)
+
+
+def whole_months(value):
+    """A draw of a whole-month parameter (``transition_months``, ``switching_months``) rounded half
+    up, before anything else uses it ("Uncertainty and random numbers").
+
+    >>> whole_months(np.array([2.5, 2.49])).tolist()
+    [3.0, 2.0]
+    """
+    return np.floor(value + 0.5)
 
 
 def disruption_saving(inhouse, disruption_premium):

@@ -22,7 +22,8 @@ __all__ = [
 
 
 def hazard_increment(h):
-    """−ln(1 − h): what a month of hazard h adds to the cumulative hazard Λ (infinite at h = 1)."""
+    """−ln(1 − h): what a month of hazard h adds to the cumulative hazard Λ (infinite at h = 1;
+    "Month by month, exactly": failure at the start of a month)."""
     with np.errstate(divide="ignore"):
         return -np.log1p(-h)
 
@@ -30,7 +31,8 @@ def hazard_increment(h):
 def hazard_curve(p: dict, quality_, months: np.ndarray) -> np.ndarray:
     """By age a of a vendor (``months`` = 1..H) at the scenario's trust, for the parameters ``p``:
     the cumulative hazard Λ(a) (months,) when it is the same for every trial; otherwise each trial's
-    survival curve exp(−Λ(a)) = Π(1 − h_i) (trials, months), far cheaper than n x H logs."""
+    survival curve exp(−Λ(a)) = Π(1 − h_i) (trials, months), far cheaper than n x H logs ("Month by
+    month, exactly": failure at the start of a month)."""
     level = hazard_level(
         base_hazard(p["vendor_failure_prob_annual"]), quality_, p["trust"], p["tension_weight"]
     )
@@ -61,7 +63,8 @@ def replacement_start(month, length):
 
 def poisson_terms(rate):
     """P(N = 0), P(N ≤ 1) and P(N = 1) of a Poisson count of mean ``rate``: where the inverse
-    transform of a month's uniform starts (see :func:`incident_count`)."""
+    transform of a month's uniform starts (see :func:`incident_count`; "Month by month, exactly":
+    incidents of a month)."""
     p0 = np.exp(-rate)
     return p0, p0 * (1 + rate), p0 * rate
 
@@ -74,7 +77,8 @@ _DIRECT_RATE = 30.0
 def extra_incidents(u, lam, cdf, term):
     """Incidents beyond the first, continuing the Poisson inverse CDF from P(N ≤ 1) (``cdf``, with
     ``term`` = P(N = 1)): for the uniforms ``u`` above P(N ≤ 1), the smallest k with
-    P(N ≤ k) ≥ u, less 1. The same inverse transform at every rate."""
+    P(N ≤ k) ≥ u, less 1. The same inverse transform at every rate ("Month by month, exactly":
+    incidents of a month)."""
     count = np.zeros(u.size)
     lam = np.broadcast_to(lam, u.shape)
     high = lam > _DIRECT_RATE
