@@ -23,7 +23,7 @@ from .rules import (
     calendar,
     creep,
     finish,
-    governance,
+    governance_factor,
     hazard,
     hazard_increment,
     hazard_level,
@@ -150,7 +150,7 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
     strain = np.empty(n)  # the hazard before scope creep
     hazard_term = np.empty(n)  # -ln(1 - hazard), when the hazard does not grow with age
     p0, cdf1, term1 = np.empty(n), np.empty(n), np.empty(n)  # P(N = 0), P(N ≤ 1), P(N = 1)
-    share = np.empty(n)  # governance, a share of the fee
+    fee_factor = np.empty(n)  # 1 + governance, per unit of fee
     rates = np.empty(n)
 
     def refresh(idx) -> None:
@@ -165,7 +165,9 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
         rate = incident_rate(at(p["incident_rate_max"], idx), tr, at(t.quality, idx), multiplier[idx])
         rates[idx] = rate
         p0[idx], cdf1[idx], term1[idx] = poisson_terms(rate)
-        share[idx] = governance(at(p["governance_min"], idx), at(p["micromanagement_overhead"], idx), tr)
+        fee_factor[idx] = governance_factor(
+            at(p["governance_min"], idx), at(p["micromanagement_overhead"], idx), tr
+        )
 
     def sign(idx: np.ndarray, month: int) -> None:
         """A new vendor for trials ``idx``, serving from ``month``; its age is 1 as
@@ -225,7 +227,7 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
         leaving = exit_next
         if leaving.any():
             at_risk &= ~leaving
-        term = hazard_term if ageless else hazard_increment(hazard(strain, growth, m - hazard_start + 1))
+        term = hazard_term if ageless else hazard_increment(hazard(strain, growth, m, hazard_start))
         cum_hazard += np.where(at_risk, term, 0.0)
         failing = at_risk & (cum_hazard > e)
         switching = failing | leaving
@@ -247,7 +249,7 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
         u = uniforms[c]
         incidents = incident_count(u, rates, p0, cdf1, term1)  # months without a vendor: p0 = 2, none
         row = u  # the uniforms are used: the row takes the month's savings
-        row[...] = vendor_month(_month(t.inhouse, c), _month(t.fee, c), share, upkeep)
+        vendor_month(_month(t.inhouse, c), _month(t.fee, c), fee_factor, upkeep, out=row)
         row -= incident_loss(incidents, cost)
         if c < overlap_months:
             row -= first_vendor * _month(t.overlap, c)
@@ -266,9 +268,8 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
             exit_next = np.zeros(n, dtype=bool) if switched else exit_next
         if ramp:
             milestone_incidents += incidents
-            judging = milestone_reached(due, active, milestone)
-            if judging.any():
-                judged = np.flatnonzero(judging)
+            judged = milestone_reached(due, active, milestone)
+            if judged.size:
                 clean = milestone_incidents[judged] == 0
                 trust[judged] = milestone_trust(trust[judged], clean, step, cut, at(ceiling, judged))
                 milestone_incidents[judged] = 0.0

@@ -23,7 +23,7 @@ __all__ = [
     "disruption_months",
     "disruption_saving",
     "escalated",
-    "governance",
+    "governance_factor",
     "hazard",
     "hazard_level",
     "incident_loss",
@@ -64,10 +64,15 @@ def escalated(amount, annual_growth, months):
     return col(amount) * (1 + col(annual_growth)) ** ((months - 1) / 12.0)
 
 
-def governance(governance_min, micromanagement_overhead, trust):
-    """G_t as a share of the fee: ``governance_min`` + ``micromanagement_overhead``·(1 − τ)²
-    ("Cash flows"; with the trust in force, "Trust over time")."""
-    return governance_min + micromanagement_overhead * (1 - trust) ** 2
+def governance_factor(governance_min, micromanagement_overhead, trust):
+    """1 + G_t/F_t, what a month of the fee costs with its governance per unit of fee: governance
+    is the share ``governance_min`` + ``micromanagement_overhead``·(1 − τ)² of the fee ("Cash
+    flows"; with the trust in force, "Trust over time").
+
+    >>> float(governance_factor(0.03, 0.12, 0.5))
+    1.06
+    """
+    return 1 + (governance_min + micromanagement_overhead * (1 - trust) ** 2)
 
 
 def vendor_upkeep(exit_readiness, exit_plan_monthly_cost):
@@ -77,11 +82,24 @@ def vendor_upkeep(exit_readiness, exit_plan_monthly_cost):
     return exit_readiness * exit_plan_monthly_cost
 
 
-def vendor_month(inhouse, fee, governance_share, upkeep):
+def vendor_month(inhouse, fee, fee_factor, upkeep, out=None):
     """The saving of a month with a vendor (any vendor) before incidents and the transition:
-    B_t − F_t·(1 + G_t) − upkeep ("Month by month, exactly": a month with a vendor). Months,
-    governance and upkeep shaped alike (columns against months, or one month's trials)."""
-    return inhouse - fee * (1 + governance_share) - upkeep
+    B_t − F_t·(1 + G_t/F_t) − upkeep, ``fee_factor`` from :func:`governance_factor` ("Month by
+    month, exactly": a month with a vendor). Months, factor and upkeep shaped alike (columns
+    against months, or one month's trials); ``out``: an array to write it into (the month-by-month
+    engine's row).
+
+    >>> float(vendor_month(100.0, 50.0, 1.5, 2.0))
+    23.0
+    """
+    if out is None:
+        saving = inhouse - fee * fee_factor
+    else:
+        saving = np.multiply(fee, fee_factor, out=out)
+        np.subtract(inhouse, saving, out=saving)
+    if isinstance(upkeep, np.ndarray) or upkeep != 0:  # x − 0 is x: the same number either way
+        saving = np.subtract(saving, upkeep, out=out)
+    return saving
 
 
 def transition_overlap(inhouse, months, transition_months, transition_overlap):
@@ -131,15 +149,16 @@ def hazard_level(h0, quality_, trust, tension_weight, multiplier=None):
     return level * (1 + tension_weight * (1 - trust) ** 2)
 
 
-def hazard(level, creep_, age):
-    """h_a = min(1, level·(1 + creep·(a − 1)/12)) at the vendor's age a (1 in its first month):
+def hazard(level, creep_, month, age_one=1):
+    """h_a = min(1, level·(1 + creep·(a − 1)/12)) in calendar month ``month`` of a vendor whose age
+    a is 1 in month ``age_one`` (so a − 1 = month − age_one; the first vendor's age is the month):
     the monthly hazard of "Cash flows", ``level`` from :func:`hazard_level`, ``creep_`` from
     :func:`creep`.
 
-    >>> round(float(hazard(0.01, 0.1, 13)), 12), float(hazard(0.5, 1.0, 25))
+    >>> round(float(hazard(0.01, 0.1, 13)), 12), float(hazard(0.5, 1.0, 30, age_one=6))
     (0.011, 1.0)
     """
-    return np.minimum(1.0, level * (1 + creep_ * (age - 1) / 12.0))
+    return np.minimum(1.0, level * (1 + creep_ * (month - age_one) / 12.0))
 
 
 def switching_cost(switching_cost, exit_cost_reduction, exit_readiness):
@@ -208,13 +227,13 @@ def monthly_terms(p: dict, months: np.ndarray) -> Terms:
     eps = p["exit_readiness"]
     inhouse = escalated(p["inhouse_monthly_cost"], p["inhouse_escalation_annual"], months)
     fee = escalated(p["vendor_monthly_fee"], p["fee_escalation_annual"], months)
-    share = governance(p["governance_min"], p["micromanagement_overhead"], p["trust"])
+    factor = governance_factor(p["governance_min"], p["micromanagement_overhead"], p["trust"])
     overlap = transition_overlap(inhouse, months, p["transition_months"], p["transition_overlap"])
     upkeep = vendor_upkeep(eps, p["exit_plan_monthly_cost"])
     return Terms(
         inhouse=inhouse,
         fee=fee,
-        active_saving=vendor_month(inhouse, fee, col(share), col(upkeep)) - overlap,
+        active_saving=vendor_month(inhouse, fee, col(factor), col(upkeep)) - overlap,
         overlap=overlap,
         disrupt_saving=disruption_saving(inhouse, p["disruption_premium"]),
         quality=quality(p["clarity_weight"], p["goal_clarity"], p["selection_weight"], p["selection_score"]),

@@ -109,7 +109,7 @@ def incident_count(u, rate, p0, cdf1, term1):
     Poisson(``rate``) ("Uncertainty and random numbers": an incident count is the Poisson inverse
     CDF of a fixed uniform); ``p0``, ``cdf1``, ``term1`` from :func:`poisson_terms`. A ``p0`` above
     every uniform (2, say) gives none. The bulk engine applies the same two steps in place."""
-    count = (u > p0).astype(float)
+    count = np.greater(u, p0, out=np.empty(np.shape(u)))  # 1.0 for at least one, in one pass
     several = u > cdf1
     if several.any():  # two or more: rare
         multi = np.flatnonzero(several)

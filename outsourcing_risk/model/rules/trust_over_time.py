@@ -48,20 +48,20 @@ def is_bad(z):
 
 
 def milestone_reached(due, serving, milestone_months):
-    """One more month of service for the trials ``serving`` (booleans): which of them end a
-    milestone with it. Milestone j is judged at the end of the vendor's service month j·M, M =
-    ``milestone_months``; ``due`` (integers, changed in place) counts each trial's months of
+    """One more month of service for the trials ``serving`` (booleans): the trials (indices) that
+    end a milestone with it. Milestone j is judged at the end of the vendor's service month j·M,
+    M = ``milestone_months``; ``due`` (integers, changed in place) counts each trial's months of
     service left until its next milestone: M when a vendor is signed, M again after a milestone.
     Months without a vendor count towards none ("Trust over time": milestones).
 
     >>> due = np.array([1, 2, 1])
     >>> milestone_reached(due, np.array([True, True, False]), 3).tolist(), due.tolist()
-    ([True, False, False], [3, 1, 1])
+    ([0], [3, 1, 1])
     """
     due -= serving
-    judging = due == 0
-    due[judging] = milestone_months
-    return judging
+    judged = np.flatnonzero(due == 0)
+    due[judged] = milestone_months
+    return judged
 
 
 def milestone_trust(trust, clean, trust_step, trust_cut, trust_ceiling):
