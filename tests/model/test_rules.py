@@ -35,8 +35,8 @@ def test_the_rule_names_its_section(name):
 FORMULAS = {
     "the base hazard h0": r"expm1\(\s*np\.log1p\(",
     "the cumulative hazard −ln(1 − h)": r"-\s*np\.log1p\(\s*-",
-    "governance (1 − τ)²": r"\(1 - [\w\[\]\"']*trust[\w\[\]\"']*\) \*\* 2",
-    "the incident rate τ²": r"trust[\w\[\]\"']*\s*\*\*\s*2\s*\*",
+    "governance or tension (1 − τ)²": r"\(1 - [\w\[\]\"'.]+\) \*\* 2",
+    "the incident rate τ²": r"\b(trust|tr|tau)\b[\w\[\]\"']*\s*\*\*\s*2\s*\*",
     "a vendor's quality exp(s·Z − s²/2)": r"np\.exp\([^)]*spread",
     "half up (D, whole months)": r"\+ 0\.5\)",
     "the instant replacement max(D, 1)": r"np\.maximum\([^)]*, 1\)",
