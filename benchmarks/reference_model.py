@@ -14,10 +14,12 @@ import math
 ACTIVE, DISRUPTED, INHOUSE = 0, 1, 2
 
 
-def npv_one_trial(p: dict, rng) -> float:
+def npv_one_trial(p: dict, rng, record: dict | None = None) -> float:
     """NPV of savings of one trial; ``p`` holds point values, ``rng`` a numpy Generator.
 
     The keys of "Trust over time" may be missing (then: fixed trust, no trigger, a spread of 0).
+    ``record``, when given, receives the trial's ``path`` (cumulative nominal savings at the end
+    of months 1..H, up-front costs from month 1 on), ``switches`` and ``exits`` (voluntary ones).
     """
     horizon = int(p["horizon_months"])
     d = (1 + p["discount_rate_annual"]) ** (-1 / 12)
@@ -47,6 +49,7 @@ def npv_one_trial(p: dict, rng) -> float:
 
     vendor = new_vendor()
     state, hazard_start, first_vendor, left, leave_next = ACTIVE, 1, True, 0, False
+    cumulative, path, switches, exits = npv, [], 0, 0
     for t in range(1, horizon + 1):
         years = (t - 1) / 12
         inhouse = p["inhouse_monthly_cost"] * (1 + p["inhouse_escalation_annual"]) ** years
@@ -58,6 +61,7 @@ def npv_one_trial(p: dict, rng) -> float:
             base = h0 * q * vendor["Q"] * (1 + p["tension_weight"] * (1 - tau) ** 2)
             if leave_next or rng.random() < min(1.0, base * (1 + creep * (age - 1) / 12)):
                 saving -= switch_cost
+                switches, exits = switches + 1, exits + leave_next
                 first_vendor, leave_next = False, False
                 if disruption > 0:
                     state, left = DISRUPTED, disruption
@@ -96,6 +100,10 @@ def npv_one_trial(p: dict, rng) -> float:
                     state, hazard_start = ACTIVE, t + 1
                     vendor = new_vendor()
         npv += d**t * saving
+        cumulative += saving
+        path.append(cumulative)
+    if record is not None:
+        record.update(path=path, switches=switches, exits=exits)
     return npv
 
 

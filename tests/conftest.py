@@ -2,7 +2,8 @@ import pytest
 
 from outsourcing_risk import Scenario
 
-#: The conditions under which the model gives E[NPV] in closed form (docs/model.md).
+#: A simple corner of the closed form (docs/model.md, "Checks"): a constant hazard, no incidents,
+#: no escalation, no transition. The closed form itself needs only insource and point values.
 CLOSED_FORM = dict(
     goal_clarity=1,
     selection_score=1,

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, special, stats
 
+from ..model.streams import generator
+
 __all__ = [
     "FAMILIES",
     "CountFit",
@@ -347,7 +349,7 @@ def fit_counts(counts, *, seed: int = 0, n_resamples: int = 499) -> CountFits:
     chosen = nb if nb.aic < poisson.aic else poisson
     top = max(int(counts.max()), 1)
     observed = _pearson(counts, chosen, top)
-    rng = np.random.default_rng(seed)
+    rng = generator(seed, "count_fit_resamples")
     exceed = 0
     for _ in range(n_resamples):
         sample = _draw(chosen, counts.size, rng)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..io.incident_log import MONTH_DAYS, IncidentLog, IncidentLogError, read_incident_log
 from ..model.distributions import LogNormal, Pert
-from ..model.monthly import monthly_terms
+from ..model.rules import monthly_terms
 from ..model.scenario import Scenario, ScenarioError
 from .fitting import (
     CountFit,
@@ -136,7 +136,7 @@ class IncidentFit:
 
 def _factor(levers: dict[str, float]) -> float:
     """τ²·q: what the model multiplies ``incident_rate_max`` by at these levers (docs/model.md,
-    "Cash flows"; q from :func:`~outsourcing_risk.model.monthly.monthly_terms`)."""
+    "Cash flows"; q from :func:`~outsourcing_risk.model.rules.monthly_terms`)."""
     p = Scenario(**levers).to_dict()
     quality = monthly_terms(p, np.array([1.0])).quality
     return levers["trust"] ** 2 * float(quality)

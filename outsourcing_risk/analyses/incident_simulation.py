@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from ..io.incident_log import MONTH_DAYS
+from ..model.streams import generator
 
 __all__ = ["EXAMPLE", "example_incident_log", "simulate_incident_log"]
 
@@ -54,7 +55,7 @@ def simulate_incident_log(
     >>> list(log.columns), len(log)
     (['id', 'vendor', 'opened', 'closed'], 25)
     """
-    rng = np.random.default_rng(seed)
+    rng = generator(seed, "incident_log")
     durations = durations if durations is not None else stats.lognorm(0.8, scale=24.0)
     end = pd.Timestamp(as_of)
     month = pd.Timedelta(days=MONTH_DAYS)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..model.scenario import Scenario, ScenarioError, require_scenario
 from ..model.simulation import simulate_inputs
+from ..model.streams import generator, sequence
 
 __all__ = ["CHANCE", "INDEPENDENCE_NOTE", "TARGET_WIDTH", "sobol_from_model", "sobol_indices"]
 
@@ -75,7 +76,12 @@ def sobol_from_model(
         values = {name: np.asarray(quantiles[name](u[:, m, i]), dtype=float) for i, name in enumerate(names)}
         out[:, m] = evaluate(values, stream)
     found = analyze.analyze(
-        problem, out.reshape(-1), calc_second_order=False, num_resamples=resamples, conf_level=0.95, seed=seed
+        problem,
+        out.reshape(-1),
+        calc_second_order=False,
+        num_resamples=resamples,
+        conf_level=0.95,
+        seed=generator(seed, "sobol_bootstrap"),  # SALib takes a seed of 0 for none: numpy's global state
     )
     table = pd.DataFrame(
         {
@@ -138,7 +144,7 @@ def sobol_indices(
         table.attrs.update(note=INDEPENDENCE_NOTE, n_base=0, runs=0, width=np.nan)
         return table
     quantiles = {name: getattr(scenario, name).ppf for name in names}
-    streams = [int(x) for x in np.random.SeedSequence(seed, spawn_key=(0, 8)).generate_state(2)]
+    streams = [int(x) for x in sequence(seed, "sobol_chance").generate_state(2)]
 
     def evaluate(values: dict[str, np.ndarray], stream: int) -> np.ndarray:
         return simulate_inputs(scenario, values, seed=streams[stream]).npv

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..model import rules
 from ..model.distributions import expected
 from ..model.parameters import PARAMETERS
 from ..model.scenario import Scenario, ScenarioError, did_you_mean, require_scenario
@@ -125,21 +126,21 @@ def design_optimum(s: Scenario) -> float:
     """
     if s.tension_weight != 0:
         return float("nan")
-    mean = expected  # τ* is a formula in expected values: the inputs' means, not their centres
-    quality = (1 + mean(s.clarity_weight) * (1 - mean(s.goal_clarity))) * (
-        1 + mean(s.selection_weight) * (1 - mean(s.selection_score))
+    p = {name: expected(getattr(s, name)) for name in _NUMERIC}  # the inputs' means, not their centres
+    q = rules.quality(p["clarity_weight"], p["goal_clarity"], p["selection_weight"], p["selection_score"])
+    months = rules.calendar(s.horizon_months)
+    level = rules.hazard_level(
+        rules.base_hazard(p["vendor_failure_prob_annual"]), q, p["trust"], p["tension_weight"]
     )
-    months = np.arange(1, s.horizon_months + 1)
-    h0 = 1 - (1 - mean(s.vendor_failure_prob_annual)) ** (1 / 12)
-    creep = mean(s.scope_creep_annual) * mean(s.creep_strain)
-    hazard = np.minimum(1.0, h0 * quality * (1 + creep * (months - 1) / 12))
+    hazard = rules.hazard(level, rules.creep(p["scope_creep_annual"], p["creep_strain"]), months)
     # With a replacement there is almost always a vendor; after insourcing only until the failure.
     present = np.cumprod(1 - hazard) if s.after_failure == "insource" else 1.0
-    weight = (1 + mean(s.discount_rate_annual)) ** (-months / 12) * present
-    fee = mean(s.vendor_monthly_fee) * (1 + mean(s.fee_escalation_annual)) ** ((months - 1) / 12)
-    average_fee = float(weight @ fee / weight.sum()) if weight.sum() > 0 else mean(s.vendor_monthly_fee)
-    fm = average_fee * mean(s.micromanagement_overhead)
-    cost = mean(s.incident_cost) * mean(s.incident_rate_max) * quality
+    weight = rules.discount_factors(p["discount_rate_annual"], months) * present
+    fee = rules.escalated(p["vendor_monthly_fee"], p["fee_escalation_annual"], months)
+    average_fee = float(weight @ fee / weight.sum()) if weight.sum() > 0 else p["vendor_monthly_fee"]
+    fm = average_fee * p["micromanagement_overhead"]
+    # d/dτ of the trust costs: governance F·m·(1 − τ)² and incidents c·λ′·τ² (rules.incident_rate at τ = 1)
+    cost = p["incident_cost"] * rules.incident_rate(p["incident_rate_max"], 1.0, q)
     return float(fm / (fm + cost)) if fm + cost > 0 else float("nan")
 
 

@@ -129,7 +129,8 @@ def compare_policies(
 
     Rows: ``as given`` (the scenario itself), ``best fixed trust``, ``best ramp`` and ``ramp +
     trigger``. Columns: ``short`` and ``setting`` (the policy in a few words and in full), ``mean_npv``, ``se_npv``, ``p_loss``, ``cvar5``,
-    ``p_voluntary_exit``, ``p_left_good``, ``p_kept_bad``, ``mean_trust``, ``p_failure``, and
+    ``p_voluntary_exit``, ``p_left_good``, ``p_kept_bad`` (NaN with a spread of 0: vendors are all
+    alike), ``mean_trust``, ``p_failure``, and
     ``gain`` = mean NPV minus the best fixed trust's on the same trials, with ``se_gain`` its
     standard error, and ``gain_vs_given`` ± ``se_vs_given``, the same against the scenario as given
     (what moving to that policy would change), and ``cvar_vs_given`` ± ``cvar_se_vs_given``, the

@@ -24,6 +24,7 @@ import pandas as pd
 from ..model.results import SimulationResult
 from ..model.scenario import Scenario, ScenarioError, require_scenario
 from ..model.simulation import simulate
+from ..model.streams import generator, sequence
 
 __all__ = [
     "QUALITY",
@@ -109,7 +110,7 @@ def value_from_samples(
         return 0.0, 0.0, 0.0
     fitted, beta, cov, design = _fit(y, basis)
     value = _gain(fitted)
-    rng = np.random.default_rng(seed)
+    rng = generator(seed, "regression_coefficients")
     draws = rng.multivariate_normal(beta, cov, size=_SE_DRAWS, method="cholesky", check_valid="ignore")
     spread = np.std([_gain(design @ b) for b in draws], ddof=1)
     explained = 1 - float(np.var(y - fitted)) / float(np.var(y)) if np.var(y) > 0 else 0.0
@@ -247,9 +248,7 @@ def _interview(result: SimulationResult):
     (docs/model.md), so that every accuracy reads the same futures with the same noise."""
     z = result.first_quality
     assert z is not None  # vendors differ: checked by every caller
-    noise = np.random.default_rng(np.random.SeedSequence(result.seed, spawn_key=(0, 7))).standard_normal(
-        z.size
-    )
+    noise = generator(result.seed, "interview_noise").standard_normal(z.size)
     return lambda a: math.sqrt(a) * z + math.sqrt(1 - a) * noise
 
 
@@ -292,12 +291,12 @@ def choice_value(
         simulate(
             s,
             n_trials=n_trials,
-            seed=int(np.random.SeedSequence(seed, spawn_key=(0, 9, j)).generate_state(1)[0]),
+            seed=int(sequence(seed, "candidate_seed", candidate=j).generate_state(1)[0]),
         )
         for j, s in enumerate(candidates)
     ]
     interviews = [_interview(r) for r in results]
-    rng = np.random.default_rng(seed)
+    rng = generator(seed, "regression_coefficients")
     rows = {}
     for a in levels:
         fits = [

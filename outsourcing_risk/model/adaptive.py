@@ -7,6 +7,7 @@ trials. It draws the same random numbers as :mod:`.simulation` for the same purp
 exponential per trial and vendor for failures, one uniform per trial and month for incidents)
 and one standard normal per trial and vendor from a stream of its own for the vendor's quality;
 so a ramp that never moves and a trigger that never fires give the original model's trials.
+Every rule of the spec comes from :mod:`.rules`; this module only walks them through the months.
 """
 
 from __future__ import annotations
@@ -15,13 +16,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .monthly import at, discounted, extra_incidents, monthly_terms
+from .rules import (
+    BAD_QUALITY,
+    at,
+    base_hazard,
+    calendar,
+    creep,
+    finish,
+    governance_factor,
+    hazard,
+    hazard_increment,
+    hazard_level,
+    incident_count,
+    incident_loss,
+    incident_rate,
+    is_bad,
+    is_good,
+    milestone_reached,
+    milestone_trust,
+    monthly_terms,
+    poisson_terms,
+    replacement_start,
+    trigger_fires,
+    vendor_month,
+    vendor_quality,
+    window_incidents,
+)
 
 __all__ = ["BAD_QUALITY", "AdaptiveBlock", "simulate_adaptive_block"]
-
-#: A vendor is "bad" when its quality's normal score is above this: the worst quarter,
-#: Φ⁻¹(0.75). "Good" is better than the median: a score below 0.
-BAD_QUALITY = 0.6744897501960817
 
 #: P(N = 0) of a trial without a vendor: above every uniform, so it has no incidents.
 _NEVER = 2.0
@@ -79,7 +101,7 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
     vendor changed: at a milestone or a signing. Each month then costs a few comparisons.
     """
     horizon = scenario.horizon_months
-    months = np.arange(1, horizon + 1)
+    months = calendar(horizon)
     t = monthly_terms(p, months)
     replace = scenario.after_failure == "replace"
     ramp = scenario.trust_policy == "ramp"
@@ -87,12 +109,10 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
     start, step, cut = p["trust"], p["trust_step"], p["trust_cut"]
     ceiling, milestone = p["trust_ceiling"], p["milestone_months"]
     spread = p["vendor_quality_spread"]
-    with np.errstate(divide="ignore"):
-        h0 = -np.expm1(np.log1p(-p["vendor_failure_prob_annual"]) / 12)
-    h0q = h0 * t.quality
-    creep = p["scope_creep_annual"] * p["creep_strain"]
-    ageless = np.ndim(creep) == 0 and creep == 0  # the hazard does not grow with the vendor's age
-    upkeep = p["exit_readiness"] * p["exit_plan_monthly_cost"]
+    h0 = base_hazard(p["vendor_failure_prob_annual"])
+    growth = creep(p["scope_creep_annual"], p["creep_strain"])
+    ageless = np.ndim(growth) == 0 and growth == 0  # the hazard does not grow with the vendor's age
+    upkeep = t.upkeep
     cost = p["incident_cost"]
     disruption = np.broadcast_to(t.disruption, (n,))
     switch_cost = np.broadcast_to(t.switch_cost, (n,)).astype(float)
@@ -111,10 +131,11 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
     generation = np.zeros(n, dtype=np.int64)
     e, z = vendors.draws(generation, everyone)
     first_quality = z.copy()
-    multiplier = np.exp(spread * z - spread**2 / 2)  # mean 1; exactly 1 when the spread is 0
+    multiplier = vendor_quality(spread, z)  # mean 1; exactly 1 when the spread is 0
     trust = np.broadcast_to(np.asarray(start, dtype=float), (n,)).copy()
     cum_hazard = np.zeros(n)
     hazard_start = np.ones(n, dtype=np.int64)  # month in which the vendor's age is 1
+    age_one = np.ones(n, dtype=np.int64)  # the same for the vendor signed after a switch
     due = np.full(n, milestone, dtype=np.int64)  # months of service until the next milestone
     milestone_incidents = np.zeros(n)
     first_vendor = np.ones(n, dtype=bool)
@@ -129,33 +150,34 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
     strain = np.empty(n)  # the hazard before scope creep
     hazard_term = np.empty(n)  # -ln(1 - hazard), when the hazard does not grow with age
     p0, cdf1, term1 = np.empty(n), np.empty(n), np.empty(n)  # P(N = 0), P(N ≤ 1), P(N = 1)
-    fee_factor = np.empty(n)  # 1 + governance
+    fee_factor = np.empty(n)  # 1 + governance, per unit of fee
     rates = np.empty(n)
 
     def refresh(idx) -> None:
         if idx.size > n // 4:  # cheaper for every trial than through an index; the same values
             idx = slice(None)
         tr = trust[idx]
-        strain[idx] = at(h0q, idx) * multiplier[idx] * (1 + at(p["tension_weight"], idx) * (1 - tr) ** 2)
+        strain[idx] = hazard_level(
+            at(h0, idx), at(t.quality, idx), tr, at(p["tension_weight"], idx), multiplier[idx]
+        )
         if ageless:
-            with np.errstate(divide="ignore"):
-                hazard_term[idx] = -np.log1p(-np.minimum(1.0, strain[idx]))
-        rate = at(p["incident_rate_max"], idx) * tr**2 * at(t.quality, idx) * multiplier[idx]
-        zero = np.exp(-rate)
-        rates[idx], p0[idx], cdf1[idx], term1[idx] = rate, zero, zero * (1 + rate), zero * rate
-        governance = at(p["governance_min"], idx) + at(p["micromanagement_overhead"], idx) * (1 - tr) ** 2
-        fee_factor[idx] = 1 + governance
+            hazard_term[idx] = hazard_increment(hazard(strain[idx], growth, 1))
+        rate = incident_rate(at(p["incident_rate_max"], idx), tr, at(t.quality, idx), multiplier[idx])
+        rates[idx] = rate
+        p0[idx], cdf1[idx], term1[idx] = poisson_terms(rate)
+        fee_factor[idx] = governance_factor(
+            at(p["governance_min"], idx), at(p["micromanagement_overhead"], idx), tr
+        )
 
-    def sign(idx: np.ndarray, month: int, serves_now: bool) -> None:
-        """A new vendor for trials ``idx``, serving from ``month``; its age is 1 in ``month``, or in
-        the next month when it takes over at once after a switch (it cannot fail the month it
-        is signed)."""
+    def sign(idx: np.ndarray, month: int) -> None:
+        """A new vendor for trials ``idx``, serving from ``month``; its age is 1 as
+        :func:`.rules.replacement_start` says (``age_one``, set when the last vendor left)."""
         generation[idx] += 1
         e[idx], z[idx] = vendors.draws(generation[idx], idx)
-        multiplier[idx] = np.exp(at(spread, idx) * z[idx] - at(spread, idx) ** 2 / 2)
+        multiplier[idx] = vendor_quality(at(spread, idx), z[idx])
         trust[idx] = at(start, idx)
         cum_hazard[idx] = 0.0
-        hazard_start[idx] = month + (1 if serves_now else 0)
+        hazard_start[idx] = age_one[idx]
         due[idx] = milestone
         milestone_incidents[idx] = 0.0
         if counted is not None:
@@ -170,12 +192,13 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
         first_vendor[idx] = False
         p0[idx] = cdf1[idx] = _NEVER  # no vendor, no incidents (a new one refreshes them)
         d = disruption[idx]
+        age_one[idx] = replacement_start(month, d)
         waits = d > 0
         resume[idx[waits]] = month + d[waits]
         now = idx[~waits]
         if now.size:
             if replace:
-                sign(now, month, serves_now=True)
+                sign(now, month)
             else:
                 pass  # in-house from now on: no vendor, no money
 
@@ -196,7 +219,7 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
             back = np.flatnonzero(ending)
             resume[back] = 0
             if replace:
-                sign(back, m, serves_now=False)
+                sign(back, m)
             else:
                 pass
         # 2. Switches at the start of the month: an exit decided last month, else a failure.
@@ -204,13 +227,7 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
         leaving = exit_next
         if leaving.any():
             at_risk &= ~leaving
-        if ageless:
-            term = hazard_term
-        else:
-            growth = 1 + creep * (m - hazard_start) / 12.0
-            hazard = np.minimum(1.0, strain * growth)
-            with np.errstate(divide="ignore"):
-                term = -np.log1p(-hazard)
+        term = hazard_term if ageless else hazard_increment(hazard(strain, growth, m, hazard_start))
         cum_hazard += np.where(at_risk, term, 0.0)
         failing = at_risk & (cum_hazard > e)
         switching = failing | leaving
@@ -224,20 +241,16 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
             if exit_idx.size:
                 exit_events.append((exit_idx, np.full(exit_idx.size, m, dtype=np.int64)))
                 exits[exit_idx] += 1
-                left_good[exit_idx] |= z[exit_idx] < 0
+                left_good[exit_idx] |= is_good(z[exit_idx])
             switches[idx] += 1
             spend[idx] += switch_cost[idx]
             leave(idx, m)
         # 3. The month's money.
         u = uniforms[c]
-        incidents = (u > p0).astype(float)  # months without a vendor have p0 = 2: none
-        several = u > cdf1
-        if several.any():  # two or more: rare
-            multi = np.flatnonzero(several)
-            incidents[multi] = 1 + extra_incidents(u[multi], rates[multi], cdf1[multi], term1[multi])
+        incidents = incident_count(u, rates, p0, cdf1, term1)  # months without a vendor: p0 = 2, none
         row = u  # the uniforms are used: the row takes the month's savings
-        np.subtract(_month(t.inhouse, c) - upkeep, _month(t.fee, c) * fee_factor, out=row)
-        row -= incidents * cost
+        vendor_month(_month(t.inhouse, c), _month(t.fee, c), fee_factor, upkeep, out=row)
+        row -= incident_loss(incidents, cost)
         if c < overlap_months:
             row -= first_vendor * _month(t.overlap, c)
         everyone_served = active.all()
@@ -250,31 +263,21 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
         # 4. The month's end: the trigger and the milestone judged.
         if counted is not None:
             np.add(counted[c], incidents, out=counted[m])
-            recent = counted[m] - np.maximum(counted[max(m - window, 0)], signed_at)
-            exit_next = (recent >= k) & active if m < horizon else np.zeros(n, dtype=bool)
+            exit_next = trigger_fires(window_incidents(counted, m, window, signed_at), k, m, horizon) & active
         else:
             exit_next = np.zeros(n, dtype=bool) if switched else exit_next
         if ramp:
             milestone_incidents += incidents
-            due -= active
-            judging = due == 0
-            if judging.any():
-                judged = np.flatnonzero(judging)
+            judged = milestone_reached(due, active, milestone)
+            if judged.size:
                 clean = milestone_incidents[judged] == 0
-                tr = trust[judged]
-                trust[judged] = np.where(
-                    clean, np.minimum(at(ceiling, judged), tr + step), np.maximum(0.0, tr - cut)
-                )
+                trust[judged] = milestone_trust(trust[judged], clean, step, cut, at(ceiling, judged))
                 milestone_incidents[judged] = 0.0
-                due[judged] = milestone
                 refresh(judged)
 
-    status_active = active
-    kept_bad = status_active & (z > BAD_QUALITY)
+    kept_bad = active & is_bad(z)  # a vendor serves month H, and it is of the worst quarter
     s[...] = uniforms.T
-    npv = discounted(s, p, months, t.upfront)
-    s[:, 0] -= t.upfront
-    np.cumsum(s, axis=1, out=s)
+    npv = finish(s, p["discount_rate_annual"], months, t.upfront)
     upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
     return AdaptiveBlock(
         npv=npv,

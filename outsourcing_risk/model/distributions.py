@@ -24,6 +24,7 @@ __all__ = [
     "Triangular",
     "Uniform",
     "centre",
+    "digits",
     "expected",
     "parse_value",
 ]
@@ -41,10 +42,19 @@ class Distribution:
     """
 
     def __post_init__(self) -> None:
+        kind = type(self).__name__.lower()
         for name, value in self.__dict__.items():
             if isinstance(value, bool) or not isinstance(value, Real):
-                kind = type(self).__name__.lower()
                 raise TypeError(f"{kind}(...): {name} must be a number (got {value!r})")
+            try:
+                float(value)
+            except OverflowError:  # a whole number beyond any double: 10**5000
+                size = (
+                    f"a {digits(value)}-digit whole number" if isinstance(value, int) else "a larger number"
+                )
+                raise ValueError(
+                    f"{kind}(...): {name} must be a number a double can hold, within ±1.8e308 (got {size})"
+                ) from None
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -87,6 +97,17 @@ def expected(value) -> float:
     """An input's expected value: a number is itself, a distribution its mean. For formulas in
     expected values (the model design's τ*), not for placing an input (see :func:`centre`)."""
     return value.mean() if isinstance(value, Distribution) else float(value)
+
+
+def digits(n: int) -> int:
+    """How many digits a whole number has, without writing it out (Python refuses to write one
+    of more than 4,300 digits).
+
+    >>> digits(10**5000), digits(-999)
+    (5001, 3)
+    """
+    n = abs(n)
+    return len(str(n)) if n < 10**4000 else math.floor(math.log10(n)) + 1
 
 
 def _fmt(v: float) -> str:

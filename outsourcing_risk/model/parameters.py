@@ -334,8 +334,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         high=1,
         label="Discount rate",
     ),
-    # --- trust over time (docs/model.md, "Trust over time"); appended last, so that the random
-    # streams of the parameters above keep their numbers (sampling._PARAM_STREAM is by position)
+    # --- trust over time (docs/model.md, "Trust over time"). A parameter's random stream follows
+    # its name (model/streams.py, PARAMETER_STREAMS), not its place in this list.
     ParamSpec(
         "trust_step",
         FRACTION,

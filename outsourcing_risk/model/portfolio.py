@@ -22,11 +22,24 @@ from typing import Any
 
 import numpy as np
 
-from .distributions import Distribution, centre
-from .monthly import monthly_terms
-from .sampling import BLOCK, FAILURE_STREAM, INCIDENT_STREAM, block_rng, sample_parameters
+from .distributions import Distribution
+from .rules import (
+    annual_spend,
+    calendar,
+    collapse_month,
+    collapse_rate,
+    failure_age,
+    hazard_curve,
+    monthly_terms,
+    relationship_age,
+    replacement_start,
+    switch_order,
+    take_slots,
+)
+from .sampling import BLOCK, sample_parameters
 from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
-from .simulation import active_months, failure_age, hazard_curve, settle
+from .simulation import active_months, settle
+from .streams import generator
 
 __all__ = [
     "CONTRACT_COLUMNS",
@@ -49,10 +62,6 @@ CONTRACT_COLUMNS = (
 )
 _TRUE, _FALSE = ("yes", "y", "true", "1", "critical"), ("no", "n", "false", "0", "")
 
-#: Streams of the book's own draws, after the single model's (0-2, 7-9 and 100+ per parameter):
-#: a vendor's collapse, its failure probability when uncertain, a group's shock.
-VENDOR_STREAM, VENDOR_PROB_STREAM, GROUP_STREAM = 40, 41, 42
-
 
 @dataclass(frozen=True)
 class Contract:
@@ -72,9 +81,8 @@ class Contract:
 
     @property
     def annual_spend(self) -> float:
-        """What the contract costs a year at its first-year fee (the centre of a range)."""
-        fee = self.scenario.vendor_monthly_fee
-        return 12 * float(centre(fee) if isinstance(fee, Distribution) else fee)
+        """What the contract costs a year at its first-year fee (:func:`.rules.annual_spend`)."""
+        return annual_spend(self.scenario.vendor_monthly_fee)
 
 
 @dataclass(frozen=True)
@@ -112,11 +120,8 @@ class Book:
 
     def priority(self) -> list[int]:
         """The order in which switches of one month take the free capacity: critical contracts
-        first, then the larger annual spend, then the table's order."""
-        return sorted(
-            range(len(self.contracts)),
-            key=lambda i: (not self.contracts[i].critical, -self.contracts[i].annual_spend, i),
-        )
+        first, then the larger annual spend, then the table's order (:func:`.rules.switch_order`)."""
+        return switch_order([c.critical for c in self.contracts], [c.annual_spend for c in self.contracts])
 
     def replace_contract(self, index: int, **changes) -> Book:
         """The same book with contract ``index`` changed (its vendor, group, scenario...)."""
@@ -201,6 +206,7 @@ def simulate_book(
         raise ValueError(f"n_trials must be a whole number ≥ 1 (got {n_trials!r})")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
+    check_book(book)
     vendors = book.vendors
     unknown = sorted(set(force or {}) - set(vendors))
     if unknown:
@@ -261,7 +267,7 @@ def _active(book: Book) -> list[int]:
 
 def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, force: dict, split: set) -> None:
     horizon = book.horizon_months
-    months = np.arange(1, horizon + 1)
+    months = calendar(horizon)
     vendors = book.vendors
     active = _active(book)
     shared = {v: book.shared(v) or v in force or v in split for v in vendors}
@@ -271,25 +277,19 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
     group_month = {}
     for g_i, group in enumerate(book.groups):
         p_g = book.group_shocks.get(group, 0.0)
-        e_g = np.random.default_rng(
-            np.random.SeedSequence(seed, spawn_key=(b, GROUP_STREAM, g_i))
-        ).standard_exponential(n)
-        group_month[group] = _first_month(e_g, _monthly_rate(p_g), horizon)
+        e_g = generator(seed, "group_shock", block=b, group=g_i).standard_exponential(n)
+        group_month[group] = collapse_month(e_g, collapse_rate(p_g), horizon)
     for v_i, vendor in enumerate(vendors):
         if not shared[vendor]:
             continue
         lead = next(c for c in book.contracts if c.vendor == vendor)
         prob = lead.scenario.vendor_failure_prob_annual
         if isinstance(prob, Distribution):
-            u = np.random.default_rng(
-                np.random.SeedSequence(seed, spawn_key=(b, VENDOR_PROB_STREAM, v_i))
-            ).random(n)
+            u = generator(seed, "vendor_failure_prob", block=b, vendor=v_i).random(n)
             prob = prob.ppf(np.clip(u, 1e-12, 1 - 1e-12))
         vendor_prob[vendor] = prob
-        e_v = np.random.default_rng(
-            np.random.SeedSequence(seed, spawn_key=(b, VENDOR_STREAM, v_i))
-        ).standard_exponential(n)
-        month = _first_month(e_v, _monthly_rate(prob), horizon)
+        e_v = generator(seed, "vendor_collapse", block=b, vendor=v_i).standard_exponential(n)
+        month = collapse_month(e_v, collapse_rate(prob), horizon)
         if lead.group in group_month:
             month = np.minimum(month, group_month[lead.group])
         if vendor in force:
@@ -308,12 +308,12 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
             p["vendor_failure_prob_annual"] = vendor_prob[contract.vendor]
         t = monthly_terms(p, months)
         cum = hazard_curve(p, t.quality, months)
-        rng_fail = block_rng(c_seed, b, FAILURE_STREAM)
+        rng_fail = generator(c_seed, "failures", block=b)
         e0 = rng_fail.standard_exponential(n)
         rows = np.arange(n)
         if shared[contract.vendor]:
             first = np.minimum(
-                _relationship_age(cum, p["vendor_failure_prob_annual"], e0, months), collapse[contract.vendor]
+                relationship_age(cum, p["vendor_failure_prob_annual"], e0, months), collapse[contract.vendor]
             )
         else:
             first = failure_age(cum, e0, rows)
@@ -326,34 +326,6 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
 
     for i in active:
         _settle_contract(book, i, state[i], b, lo, n, out, months)
-
-
-def _monthly_rate(prob) -> np.ndarray | float:
-    """λ = −ln(1 − h) of a constant monthly hazard h = 1 − (1 − p)^(1/12): the cumulative hazard
-    of a month."""
-    with np.errstate(divide="ignore"):
-        return -np.log1p(-np.asarray(prob, dtype=float)) / 12
-
-
-def _first_month(e: np.ndarray, rate, horizon: int) -> np.ndarray:
-    """The first month a whose cumulative hazard a·λ exceeds ``e``: ⌊e/λ⌋ + 1 (past the horizon
-    when λ = 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.floor(e / rate) + 1
-    return np.where(np.isfinite(a) & (a <= horizon), a, horizon + 1).astype(np.int64)
-
-
-def _relationship_age(cum: np.ndarray, prob, e: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """The first age whose cumulative relationship hazard, the contract's less the vendor's
-    collapse (Λ(a) − a·λ_v), exceeds ``e``."""
-    rate = _monthly_rate(prob)
-    if cum.ndim == 1 and np.ndim(rate) == 0:
-        return np.searchsorted(cum - months * rate, e, side="right") + 1
-    survival = cum if cum.ndim == 2 else np.exp(-cum)[None, :]
-    with np.errstate(over="ignore", invalid="ignore"):
-        relation = survival * np.exp(months * np.reshape(rate, (-1, 1)))
-    relation = np.nan_to_num(relation, nan=0.0)
-    return (relation >= np.exp(-e)[:, None]).sum(axis=1) + 1
 
 
 def _run_months(book: Book, active: list[int], state: dict, n: int, horizon: int) -> None:
@@ -370,21 +342,14 @@ def _run_months(book: Book, active: list[int], state: dict, n: int, horizon: int
             if idx.size == 0:
                 continue
             d = np.broadcast_to(np.asarray(st["t"].disruption), (n,))[idx].astype(np.int64)
-            wait = np.zeros(idx.size, dtype=np.int64)
-            if free is not None:
-                slot = free[idx].argmin(axis=1)
-                ready = free[idx, slot]
-                start = np.maximum(month, ready)
-                busy = d > 0  # an instant switch needs no one's time
-                wait = np.where(busy, start - month, 0).astype(np.int64)
-                free[idx, slot] = np.where(busy, start + d, ready)
+            wait = take_slots(free, idx, month, d) if free is not None else np.zeros(idx.size, dtype=np.int64)
             length = wait + d
             st["events"].append((idx, np.full(idx.size, month, dtype=np.int64), length))
             if book.contracts[i].scenario.after_failure == "insource":
                 st["next"][idx] = horizon + 1
                 continue
             # The replacement serves from month + length; its age is 1 then (or the next month).
-            start_month = month + np.maximum(length, 1)
+            start_month = replacement_start(month, length)
             st["next"][idx] = horizon + 1
             alive = idx[start_month <= horizon]
             if alive.size == 0:
@@ -413,7 +378,7 @@ def _settle_contract(book: Book, i: int, st: dict, b: int, lo: int, n: int, out:
     order = np.argsort(when, kind="stable")[::-1]  # the earliest month written last: it wins
     first_failure[idx[order]] = when[order]
     s = np.empty((n, horizon))
-    active_months(s, t.active_saving, p, t.quality, block_rng(st["c_seed"], b, INCIDENT_STREAM))
+    active_months(s, t.active_saving, p, t.quality, generator(st["c_seed"], "incidents", block=b))
     events = [(idx, when)] if idx.size else []
     npv = settle(contract.scenario, p, t, s, events, [length] if idx.size else [], first_failure)
     window = slice(lo, lo + n)
@@ -567,8 +532,10 @@ def _unsupported(scenario: Scenario) -> list[str]:
 
 
 def check_book(book: Book) -> None:
-    """What the joint model needs of a book; a :class:`ScenarioError` naming each problem."""
-    problems = []
+    """What the joint model needs of a book, however it was built (a table, or contracts in code);
+    a :class:`ScenarioError` naming each problem: one horizon, one currency, no rule of "Trust
+    over time" (which the book does not simulate: it would be ignored)."""
+    problems = [f"contract {c.name!r}: {p}" for c in book.contracts for p in _unsupported(c.scenario)]
     horizons = {c.scenario.horizon_months for c in book.contracts}
     if len(horizons) > 1:
         problems.append(f"every contract needs the same horizon_months (got {sorted(horizons)})")

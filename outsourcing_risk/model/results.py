@@ -115,9 +115,11 @@ class SimulationResult:
     exit_events : (trial indices, months)
         Every voluntary exit, as ``failures``.
     left_good : (n_trials,) bool
-        A voluntary exit left a vendor better than the median (quality score below 0).
+        A voluntary exit left a vendor better than the median (quality score below 0). With a
+        spread of 0 the scores are still drawn but mean nothing: the summary gives NaN.
     kept_bad : (n_trials,) bool
-        The vendor serving month H is in the worst quarter of quality.
+        A vendor serves month H and is in the worst quarter of quality (False when month H is a
+        disruption month or in-house). As ``left_good`` with a spread of 0.
     first_quality : (n_trials,) float
         The first vendor's quality as a standard normal score (higher is worse).
     trust_path : (n_trials, horizon_months) float
@@ -216,28 +218,31 @@ class SimulationResult:
     def policy_summary(self) -> pd.Series:
         """What a trust policy and an exit trigger did (docs/model.md, "Trust over time"):
         ``p_voluntary_exit`` (share of trials with at least one), ``expected_exits``,
-        ``p_left_good`` (a voluntary exit left a vendor better than the median), ``p_kept_bad``
-        (the vendor of month H is in the worst quarter), ``mean_trust`` (over every month with a
-        vendor) and ``p_failure`` (failures only). Zeros, and the scenario's trust, for a scenario
-        without those rules."""
+        ``p_left_good`` (share of trials in which a voluntary exit left a vendor better than the
+        median), ``p_kept_bad`` (share of trials whose month H is served by a vendor of the worst
+        quarter), ``mean_trust`` (pooled over every trial-month with a vendor) and ``p_failure``
+        (failures only). ``p_left_good`` and ``p_kept_bad`` are NaN where vendors cannot differ (a
+        spread of 0: no vendor is better or worse than another); a scenario without those rules
+        has no voluntary exits and the scenario's trust."""
         values: dict[str, float]
         if self.exits is None or self.left_good is None or self.kept_bad is None or self.trust_path is None:
             fixed = "trust" not in self.scenario.uncertain
             values = {
                 "p_voluntary_exit": 0.0,
                 "expected_exits": 0.0,
-                "p_left_good": 0.0,
+                "p_left_good": math.nan,
                 "p_kept_bad": math.nan,
                 "mean_trust": float(self.scenario.trust) if fixed else math.nan,
                 "p_failure": float(np.mean(self.switches > 0)),
             }
         else:
             served = np.isfinite(self.trust_path)
+            differ = self.scenario.vendors_differ
             values = {
                 "p_voluntary_exit": float(np.mean(self.exits > 0)),
                 "expected_exits": float(self.exits.mean()),
-                "p_left_good": float(np.mean(self.left_good)),
-                "p_kept_bad": float(np.mean(self.kept_bad)),
+                "p_left_good": float(np.mean(self.left_good)) if differ else math.nan,
+                "p_kept_bad": float(np.mean(self.kept_bad)) if differ else math.nan,
                 "mean_trust": float(self.trust_path[served].mean(dtype=float)) if served.any() else math.nan,
                 "p_failure": float(np.mean(self.failure_count > 0)),
             }

@@ -1,9 +1,10 @@
 """Random streams and parameter draws.
 
-All randomness comes from ``numpy.random.SeedSequence(seed, spawn_key=(block, stream))``: trials
-are simulated in blocks of :data:`BLOCK`, and each block has its own stream for each purpose
-(vendor failures, incidents, vendor quality, and one per parameter). So a parameter made uncertain or correlated
-never shifts another parameter's draws, and the same seed gives the same numbers in any process.
+All randomness comes from the streams of :mod:`.streams`, ``SeedSequence(seed, spawn_key=(block,
+stream))``: trials are simulated in blocks of :data:`BLOCK`, and each block has its own stream for
+each purpose (vendor failures, incidents, vendor quality, and one per parameter, by its name). So
+a parameter made uncertain or correlated never shifts another parameter's draws, and the same seed
+gives the same numbers in any process.
 
 Uncertain parameters are drawn as ``dist.ppf(Φ(z))`` from standard normals ``z``; a rank
 correlation mixes the ``z`` of the parameters it names (a Gaussian copula). With no correlation
@@ -20,30 +21,14 @@ import pandas as pd
 from scipy import special
 
 from .parameters import PARAMETERS
+from .rules import whole_months
 from .scenario import Scenario, ScenarioError
+from .streams import parameter_generator
 
-__all__ = [
-    "BLOCK",
-    "FAILURE_STREAM",
-    "INCIDENT_STREAM",
-    "QUALITY_STREAM",
-    "Correlation",
-    "block_rng",
-    "sample_parameters",
-]
+__all__ = ["BLOCK", "Correlation", "sample_parameters"]
 
 #: Trials per block. Part of the definition of the numbers: changing it changes every result.
 BLOCK = 10_000
-
-FAILURE_STREAM, INCIDENT_STREAM = 0, 1
-#: The vendors' own quality (docs/model.md, "Trust over time"): a stream no earlier run drew from.
-QUALITY_STREAM = 2
-_PARAM_STREAM = {p.name: 100 + i for i, p in enumerate(PARAMETERS)}
-
-
-def block_rng(seed: int, block: int, stream: int) -> np.random.Generator:
-    """The generator of one purpose (``stream``) in one block of trials."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, stream)))
 
 
 class Correlation:
@@ -132,7 +117,7 @@ def sample_parameters(
         for name in uncertain:
             values[name] = _draws(name, values[name], seed, block, size)
         return values
-    normals = {n: block_rng(seed, block, _PARAM_STREAM[n]).standard_normal(size) for n in uncertain}
+    normals = {n: parameter_generator(seed, block, n).standard_normal(size) for n in uncertain}
     correlation.apply(normals)
     for name in uncertain:
         values[name] = _to_values(name, values[name], normals[name])
@@ -142,7 +127,7 @@ def sample_parameters(
 def _to_values(name: str, dist, normals: np.ndarray) -> np.ndarray:
     draws = dist.ppf(special.ndtr(normals))
     if name in _INTEGER:
-        draws = np.floor(draws + 0.5)
+        draws = whole_months(draws)
     draws.flags.writeable = False  # shared between runs: nobody may change them
     return draws
 
@@ -151,7 +136,7 @@ def _to_values(name: str, dist, normals: np.ndarray) -> np.ndarray:
 def _draws(name: str, dist, seed: int, block: int, size: int) -> np.ndarray:
     """One uncertain parameter's draws in one block. Sweeps, tornados and the what-if grid run the
     same scenario many times with one lever changed, so the (slow) inverse CDFs are computed once."""
-    return _to_values(name, dist, block_rng(seed, block, _PARAM_STREAM[name]).standard_normal(size))
+    return _to_values(name, dist, parameter_generator(seed, block, name).standard_normal(size))
 
 
 _INTEGER = frozenset(p.name for p in PARAMETERS if p.integer)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..io.data import default_values, defaults_table
 from .currency import check_currency
-from .distributions import Distribution, parse_value
+from .distributions import Distribution, digits, parse_value
 from .parameters import PARAMETERS, ParamSpec
 
 __all__ = [
@@ -147,9 +147,9 @@ def _coerce_number(p: ParamSpec, raw, problems: list[str]):
     try:
         value = float(value)
     except OverflowError:  # a whole number too large for any float: 10**400
-        digits = len(str(abs(int(value))))
         problems.append(
-            f"{p.name} must be {p.bounds(math.inf if value > 0 else -math.inf)} (got a {digits}-digit number)"
+            f"{p.name} must be {p.bounds(math.inf if value > 0 else -math.inf)} "
+            f"(got a {digits(value)}-digit number)"
         )
         return None
     if not math.isfinite(value):

@@ -2,7 +2,8 @@
 
 One block of trials is simulated at a time; within a block every step is an array operation over
 ``(trials,)`` or ``(trials, months)``. Vendor failures are drawn by inverse transform of the
-cumulative hazard (one exponential per trial and vendor), so there is no loop over months.
+cumulative hazard (one exponential per trial and vendor), so there is no loop over months. Every
+rule of the spec comes from :mod:`.rules`; this module only arranges them over a block.
 """
 
 from __future__ import annotations
@@ -18,19 +19,25 @@ from tqdm import tqdm
 
 from ..io.environment import progress_disabled
 from .adaptive import simulate_adaptive_block
-from .monthly import at, col, discounted, extra_incidents, monthly_terms
 from .parameters import PARAMETERS, spec
 from .results import SimulationResult
-from .sampling import (
-    BLOCK,
-    FAILURE_STREAM,
-    INCIDENT_STREAM,
-    QUALITY_STREAM,
-    Correlation,
-    block_rng,
-    sample_parameters,
+from .rules import (
+    at,
+    calendar,
+    col,
+    extra_incidents,
+    failure_age,
+    finish,
+    hazard_curve,
+    incident_rate,
+    monthly_terms,
+    poisson_terms,
+    replacement_start,
+    whole_months,
 )
+from .sampling import BLOCK, Correlation, sample_parameters
 from .scenario import Scenario, ScenarioError, did_you_mean
+from .streams import fresh_seed, generator
 
 __all__ = ["simulate", "simulate_inputs"]
 
@@ -71,34 +78,9 @@ def _failures(policy: str, n: int, horizon: int, cum_hazard, disruption, rng):
         if policy == "insource":
             break
         # The replacement serves from month + D; it cannot fail before the next month begins.
-        hazard_start[idx] = month + np.maximum(at(disruption, idx), 1)
+        hazard_start[idx] = replacement_start(month, at(disruption, idx))
         alive = idx[hazard_start[idx] <= horizon]
     return events
-
-
-def failure_age(cum_hazard: np.ndarray, e: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """The age at which vendors fail: the first age whose cumulative hazard exceeds their
-    exponential ``e`` (one per trial of ``rows``); past the horizon when none does. ``cum_hazard``
-    is the cumulative hazard (months,), or each trial's survival curve (trials, months), as
-    :func:`hazard_curve` returns them."""
-    if cum_hazard.ndim == 2:  # survival S(a) here: Λ(a) ≤ E  ⇔  S(a) ≥ exp(-E)
-        return (cum_hazard[rows] >= np.exp(-e)[:, None]).sum(axis=1) + 1
-    return np.searchsorted(cum_hazard, e, side="right") + 1
-
-
-def hazard_curve(p: dict, quality, months: np.ndarray) -> np.ndarray:
-    """By month of the relationship: the cumulative hazard (months,) when it is the same for every
-    trial; otherwise each trial's survival curve (trials, months), far cheaper than n x H logs."""
-    with np.errstate(divide="ignore"):
-        h0 = -np.expm1(np.log1p(-p["vendor_failure_prob_annual"]) / 12)
-    base = h0 * quality * (1 + p["tension_weight"] * (1 - p["trust"]) ** 2)
-    creep = p["scope_creep_annual"] * p["creep_strain"]
-    hazard = np.minimum(1.0, col(base) * (1 + col(creep) * (months - 1) / 12.0))
-    if hazard.ndim == 1:
-        with np.errstate(divide="ignore"):
-            return np.cumsum(-np.log1p(-hazard))
-    np.subtract(1.0, hazard, out=hazard)
-    return np.cumprod(hazard, axis=1, out=hazard)
 
 
 def _tally(events, n: int, switch_cost):
@@ -121,7 +103,7 @@ def _simulate_block(
     (savings less incidents) for runs that differ only in the failure probability, which changes
     neither: the first run computes them, the others reuse them."""
     horizon = scenario.horizon_months
-    months = np.arange(1, horizon + 1)
+    months = calendar(horizon)
     kept = shared.get(b) if shared is not None else None
     t = monthly_terms(p, months) if kept is None else kept[0]
     cum_hazard = hazard_curve(p, t.quality, months)
@@ -154,7 +136,7 @@ def settle(scenario: Scenario, p: dict, t, s: np.ndarray, events, lengths, first
     cumulative savings path. Shared by :func:`simulate` and the book of contracts
     (:mod:`.portfolio`), so that a contract costs the same in either."""
     horizon = s.shape[1]
-    months = np.arange(1, horizon + 1)
+    months = calendar(horizon)
     _first_vendor_only(s, t.overlap, first_failure, p["transition_months"])
     if scenario.after_failure == "insource" and events:
         # In-house from the end of the disruption on: those months save nothing.
@@ -167,10 +149,7 @@ def settle(scenario: Scenario, p: dict, t, s: np.ndarray, events, lengths, first
         _disruptions(s, idx, month, d, t.disrupt_saving)
         flat[idx * horizon + month - 1] -= at(t.switch_cost, idx)
 
-    npv = discounted(s, p, months, t.upfront)
-    s[:, 0] -= t.upfront  # the path includes the up-front costs from month 1 on
-    np.cumsum(s, axis=1, out=s)
-    return npv
+    return finish(s, p["discount_rate_annual"], months, t.upfront)
 
 
 def _first_vendor_only(s, overlap, first_failure, transition_months):
@@ -207,16 +186,18 @@ def _disruptions(s, idx, month, d, disrupt_saving):
 def active_months(s, active_saving, p, quality, rng):
     """Savings of months with the vendor, less undetected problems (quality incidents).
 
-    Incidents are Poisson counts per month, by inverse transform of one uniform each. The
-    uniforms are drawn into ``s`` itself, a few hundred trials at a time so that every pass over
-    them stays in the CPU cache; the draws are the same as one draw of the whole block.
+    Incidents are Poisson counts per month, by inverse transform of one uniform each: the two
+    steps of :func:`.rules.incident_count` (one incident above P(N = 0), more above P(N ≤ 1)),
+    applied in place. The uniforms are drawn into ``s`` itself, a few hundred trials at a time so
+    that every pass over them stays in the CPU cache; the draws are the same as one draw of the
+    whole block.
     """
-    rate = p["incident_rate_max"] * p["trust"] ** 2 * quality
+    rate = incident_rate(p["incident_rate_max"], p["trust"], quality)
     if not np.any(rate > 0):
         s[...] = active_saving
         return
-    p0, cost = np.exp(-rate), p["incident_cost"]
-    cdf1 = p0 * (1 + rate)
+    p0, cdf1, term1 = poisson_terms(rate)
+    cost = p["incident_cost"]
     for lo in range(0, s.shape[0], _CHUNK):
         part = slice(lo, lo + _CHUNK)
         u = s[part]
@@ -228,7 +209,7 @@ def active_months(s, active_saving, p, quality, rng):
         u += active_saving[part] if np.ndim(active_saving) == 2 else active_saving
         if multi.size:
             rows += lo
-            extra = extra_incidents(u_multi, at(rate, rows), at(cdf1, rows), at(p0 * rate, rows))
+            extra = extra_incidents(u_multi, at(rate, rows), at(cdf1, rows), at(term1, rows))
             s[rows, cols] -= extra * at(cost, rows)
 
 
@@ -300,7 +281,7 @@ def simulate(
         raise TypeError(
             f"simulate needs a Scenario (got {type(scenario).__name__}); build one with Scenario(...)"
         )
-    seed = int(np.random.SeedSequence().entropy) if seed is None else _check_seed(seed)  # type: ignore[arg-type]
+    seed = fresh_seed() if seed is None else _check_seed(seed)
     horizon = scenario.horizon_months
     corr = None if correlation is None else Correlation(correlation, scenario)
     if target_se is None:
@@ -366,7 +347,7 @@ def simulate_inputs(scenario: Scenario, values: Mapping[str, np.ndarray], seed: 
             continue
         p = spec(name)
         if p.integer:
-            arrays[name] = a = np.floor(a + 0.5)
+            arrays[name] = a = whole_months(a)
         bad = a[~((a >= p.low) & (a <= p.high))]
         if bad.size:
             problems.append(f"{name} must be {p.bounds()} (got {float(bad[0])!r})")
@@ -461,11 +442,11 @@ def _run(
 def _block(scenario: Scenario, p: dict, size: int, seed: int, b: int, path, shared) -> _Block:
     """Block ``b``: the original engine, or the month-by-month one when the scenario uses the
     rules of "Trust over time" (which ``shared`` cannot help: trust changes every month's money)."""
-    rng_fail, rng_inc = block_rng(seed, b, FAILURE_STREAM), block_rng(seed, b, INCIDENT_STREAM)
+    rng_fail, rng_inc = generator(seed, "failures", block=b), generator(seed, "incidents", block=b)
     if not scenario.adaptive:
         return _simulate_block(scenario, p, size, rng_fail, rng_inc, path, shared, b)
     a = simulate_adaptive_block(
-        scenario, p, size, rng_fail, rng_inc, block_rng(seed, b, QUALITY_STREAM), path
+        scenario, p, size, rng_fail, rng_inc, generator(seed, "quality", block=b), path
     )
     inputs = {name: p[name] for name in scenario.uncertain}
     return _Block(a.npv, a.first_failure, a.switches, a.switching_spend, a.upfront, inputs, a.events, a)

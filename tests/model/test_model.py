@@ -21,6 +21,17 @@ CLOSED_FORM_CASES = [
     dict(vendor_failure_prob_annual=0.5, exit_readiness=1, exit_time_reduction=1, horizon_months=120),
     dict(vendor_failure_prob_annual=0.2, switching_months=30, horizon_months=36, discount_rate_annual=0.25),
 ]
+# The rules the closed form takes from model.rules beyond that corner, one set each: a hazard that
+# grows with age and strain, unclear goals, incidents, escalation and a transition cut short.
+RULE_CASES = {
+    "creep and tension": dict(scope_creep_annual=0.8, creep_strain=1.5, tension_weight=2, trust=0.3),
+    "clarity and selection": dict(goal_clarity=0.2, selection_score=0.4, incident_rate_max=0.4),
+    "incidents at blind trust": dict(trust=1.0, incident_rate_max=2.5, incident_cost=20_000),
+    "escalation": dict(
+        inhouse_escalation_annual=0.2, fee_escalation_annual=-0.1, vendor_failure_prob_annual=0.2
+    ),
+    "a transition cut short": dict(transition_months=9, vendor_failure_prob_annual=0.6, exit_readiness=0.4),
+}
 
 
 @pytest.mark.parametrize(
@@ -32,6 +43,13 @@ def test_mean_npv_agrees_with_the_closed_form(extra):
     assert abs(summary["mean_npv"] - expected_npv(s)) < 4 * summary["se_npv"]
 
 
+@pytest.mark.parametrize("changes", RULE_CASES.values(), ids=RULE_CASES.keys())
+def test_the_closed_form_holds_every_rule_of_the_first_vendor(changes):
+    s = Scenario(after_failure="insource", **changes)
+    summary = simulate(s, n_trials=40_000, seed=12).summary()
+    assert abs(summary["mean_npv"] - expected_npv(s)) < 4 * summary["se_npv"]
+
+
 def test_zero_hazard_matches_the_closed_form_exactly():
     s = Scenario(**CLOSED_FORM, vendor_failure_prob_annual=0, exit_readiness=0.4)
     npv = simulate(s, n_trials=1_000, seed=0).npv
@@ -40,8 +58,10 @@ def test_zero_hazard_matches_the_closed_form_exactly():
 
 
 def test_closed_form_refuses_scenarios_it_does_not_cover():
-    with pytest.raises(ValueError, match=r"incident_rate_max must be 0\.0"):
-        expected_npv(Scenario(**{**CLOSED_FORM, "incident_rate_max": 0.2}))
+    with pytest.raises(ValueError, match=r"after_failure must be 'insource' \(got 'replace'\)"):
+        expected_npv(Scenario())
+    with pytest.raises(ValueError, match=r"uncertain: trust.*Trust over time"):
+        expected_npv(Scenario(after_failure="insource", trust=Pert(0.2, 0.5, 0.9), vendor_quality_spread=0.5))
 
 
 def test_same_seed_same_numbers_in_another_process():

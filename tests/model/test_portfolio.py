@@ -225,6 +225,21 @@ def test_bad_tables_name_the_row_and_the_rule():
         book_from_table([{"name": "A", "vendor": "V"}], capacity=0)
 
 
+def test_a_book_built_in_code_is_held_to_the_tables_rules():
+    """Trust over time is refused however the book is built, not only from a table: the book's
+    engine would ignore a ramp, a trigger or a spread in silence."""
+    ramp = Contract(Scenario(name="Desk", trust_policy="ramp"), "V")
+    spread = Contract(Scenario(name="Hosting", vendor_quality_spread=0.5), "W")
+    with pytest.raises(ScenarioError) as err:
+        simulate_book(Book((ramp, spread)), 100, seed=1)
+    text = str(err.value)
+    assert "contract 'Desk': the book does not simulate trust over time yet" in text
+    assert "contract 'Hosting': the book does not simulate trust over time yet" in text
+    short = Contract(Scenario(name="Payroll", horizon_months=36), "V")
+    with pytest.raises(ScenarioError, match=r"the same horizon_months \(got \[36, 60\]\)"):
+        simulate_book(Book((Contract(Scenario(name="Desk"), "V"), short)), 100, seed=1)
+
+
 def test_the_example_books_read_and_the_bank_is_concentrated():
     small = book_from_table(load_scenarios(data_dir() / "portfolio.csv"))
     bank = book_from_table(load_scenarios(data_dir() / "portfolio_bank.csv"), capacity=2)

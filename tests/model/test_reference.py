@@ -78,12 +78,72 @@ CASES = {
 }
 
 
+#: Parameters no case sets: every case runs them at their default, and some case makes them act
+#: (the test below checks that each moves the NPV in some case), so the engine is held to the
+#: reference where they act. A new parameter goes into a case that sets it, or here.
+AT_THEIR_DEFAULT = (
+    "switching_cost",
+    "inhouse_monthly_cost",
+    "inhouse_escalation_annual",
+    "vendor_monthly_fee",
+    "fee_escalation_annual",
+    "transition_cost",
+    "transition_overlap",
+    "governance_min",
+    "micromanagement_overhead",
+    "incident_cost",
+    "tension_weight",
+    "goal_clarity",
+    "clarity_weight",
+    "selection_score",
+    "selection_weight",
+    "creep_strain",
+    "disruption_premium",
+    "exit_plan_upfront_cost",
+    "exit_plan_monthly_cost",
+    "exit_cost_reduction",
+    "exit_time_reduction",
+    "discount_rate_annual",
+)
+
+
+def _agree(ref: np.ndarray, engine: np.ndarray) -> None:
+    """Means within 4 standard errors of their difference."""
+    se = math.hypot(ref.std(ddof=1) / math.sqrt(ref.size), engine.std(ddof=1) / math.sqrt(engine.size))
+    assert abs(ref.mean() - engine.mean()) < 4 * max(se, 1e-9), (ref.mean(), engine.mean(), se)
+
+
 @pytest.mark.parametrize("changes", CASES.values(), ids=CASES.keys())
 def test_engine_mean_agrees_with_the_reference_implementation(changes):
+    """The NPV, the cumulative savings path (half-way and at the horizon) and the switches."""
     s = Scenario(**changes)
     params = s.to_dict()
     rng = np.random.default_rng(123)
-    ref = np.array([reference.npv_one_trial(params, rng) for _ in range(3_000)])
-    engine = simulate(s, n_trials=40_000, seed=5).summary()
-    se = math.hypot(ref.std(ddof=1) / math.sqrt(ref.size), engine["se_npv"])
-    assert abs(ref.mean() - engine["mean_npv"]) < 4 * se, (ref.mean(), engine["mean_npv"], se)
+    records = [{} for _ in range(3_000)]
+    ref = np.array([reference.npv_one_trial(params, rng, r) for r in records])
+    engine = simulate(s, n_trials=40_000, seed=5)
+    _agree(ref, engine.npv)
+    horizon = s.horizon_months
+    for month in (horizon // 2, horizon):
+        _agree(np.array([r["path"][month - 1] for r in records]), engine.path[:, month - 1])
+    _agree(np.array([r["switches"] for r in records]), engine.switches.astype(float))
+
+
+@pytest.mark.parametrize("name", AT_THEIR_DEFAULT)
+def test_a_parameter_at_its_default_acts_in_some_case(name):
+    from outsourcing_risk.io.data import defaults_table
+
+    low, high = defaults_table()[name]["range"]
+    for changes in CASES.values():
+        s = Scenario(**changes)
+        moved = s.replace(**{name: high if getattr(s, name) != high else low})
+        if simulate(s, n_trials=300, seed=1).npv.mean() != simulate(moved, n_trials=300, seed=1).npv.mean():
+            return
+    pytest.fail(f"{name} moves the NPV in no case of CASES: set it in a case where it acts")
+
+
+def test_every_parameter_is_set_by_a_case_or_acts_at_its_default():
+    from outsourcing_risk.model.parameters import PARAMETERS
+
+    set_by_a_case = {name for changes in CASES.values() for name in changes}
+    assert {p.name for p in PARAMETERS} - set_by_a_case - set(AT_THEIR_DEFAULT) == set()

@@ -146,6 +146,10 @@ def test_parameter_table_for_display():
             "switching_cost must be at most 10^12 (a trillion) (got a 401-digit number)",
         ),
         ({"horizon_months": "60.5"}, "(got 60.5)"),
+        (  # more digits than Python writes out (4,300): said, not a ValueError from str()
+            {"vendor_monthly_fee": 10**5000},
+            "vendor_monthly_fee must be at most 10^12 (a trillion) (got a 5001-digit number)",
+        ),
     ],
 )
 def test_a_refused_value_is_shown_as_given(values, message):
@@ -168,3 +172,24 @@ def test_a_distribution_of_things_that_are_not_numbers_says_so(build, message):
     with pytest.raises(TypeError) as info:
         build()
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: Pert(60_000, 70_000, 10**5000),
+            "pert(...): high must be a number a double can hold, within ±1.8e308 (got a 5001-digit whole number)",
+        ),
+        (
+            lambda: Uniform(-(10**400), 1),
+            "uniform(...): low must be a number a double can hold, within ±1.8e308 (got a 401-digit whole number)",
+        ),
+        (lambda: LogNormal(10**309, 10**310), "lognormal(...): median must be a number a double can hold"),
+    ],
+)
+def test_a_distribution_of_a_number_beyond_any_double_names_the_field(build, message):
+    """Found from outside (issue 33): Pert with a 5000-digit integer raised OverflowError."""
+    with pytest.raises(ValueError, match="must be a number a double can hold") as info:
+        build()
+    assert str(info.value).startswith(message)

@@ -170,6 +170,23 @@ def test_a_bad_vendor_is_left_more_often_than_a_good_one():
     assert first_exit[bad].mean() > 3 * first_exit[good].mean()
 
 
+def test_good_and_bad_vendors_are_not_counted_where_vendors_cannot_differ():
+    """With a spread of 0 no vendor is better or worse than another: the scores are drawn (the
+    stream is the same at every spread) but the summary does not count them."""
+    trigger = {"exit_trigger_incidents": 2, "exit_trigger_window": 6, "incident_rate_max": 0.9}
+    alike = simulate(Scenario(**trigger), n_trials=3_000, seed=6)
+    assert alike.exits.any()
+    assert alike.kept_bad.any()
+    summary = alike.policy_summary()
+    assert np.isnan(summary["p_left_good"])
+    assert np.isnan(summary["p_kept_bad"])
+    assert summary["p_voluntary_exit"] > 0
+    assert np.isnan(simulate(Scenario(), n_trials=100, seed=6).policy_summary()["p_left_good"])
+    differ = simulate(Scenario(**trigger, vendor_quality_spread=0.5), n_trials=3_000, seed=6)
+    assert differ.policy_summary()["p_kept_bad"] == np.mean(differ.kept_bad) > 0
+    assert differ.policy_summary()["p_left_good"] == np.mean(differ.left_good) > 0
+
+
 @pytest.mark.parametrize(
     ("changes", "named"),
     [
