@@ -10,7 +10,10 @@ The expected value of a decision given an input, E[NPV | input], is estimated fr
 simulation's own samples by regression (Strong, Oakley & Brennan, "Estimating multiparameter
 partial expected value of perfect information from a probabilistic sensitivity analysis sample:
 a nonparametric regression approach", Medical Decision Making 34(3), 2014): a natural cubic
-spline of each input, and for all inputs together their splines with the pairwise products.
+spline of each input, and for all inputs together their splines with the pairwise products. What
+acting on that regression is worth is estimated by cross-fitting, with a bootstrap standard error
+(:mod:`~outsourcing_risk.analyses.voi_estimator`), so that a value whose truth is 0 reads 0
+within its error.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ..model.results import SimulationResult
 from ..model.scenario import Scenario, ScenarioError, require_scenario
 from ..model.simulation import simulate
 from ..model.streams import generator, sequence
+from .voi_estimator import Estimate, decision_value, design
 
 __all__ = [
     "QUALITY",
@@ -39,54 +43,24 @@ __all__ = [
 
 #: The name of the first vendor's own quality among the learnable inputs.
 QUALITY = "vendor_quality"
-#: Knots of each input's natural cubic spline, at these quantiles of its draws.
-_KNOTS = (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95)
-#: Draws of the regression coefficients for the standard error of a value (Strong et al., 2014).
-_SE_DRAWS = 200
+#: A value rests on too few trials for its standard error to be trusted when the learned
+#: decision differs from the decision now in fewer trials than this (but in some).
+_FEW_CHANGED = 100
+#: The value of nothing to learn, or of a reading that carries no information (an interview of
+#: accuracy 0): exactly 0.
+_NOTHING = Estimate(0.0, 0.0, 0.0, 0)
 
 
-def _natural_spline(x: np.ndarray) -> np.ndarray:
-    """The columns of a natural cubic spline of ``x`` (linear beyond its outer knots), without
-    the constant: ``x`` and one column per inner knot (Hastie, Tibshirani & Friedman, The
-    Elements of Statistical Learning, eq. 5.4-5.5). An input with few distinct values (whole
-    months) gets fewer knots; one with a single value, none."""
-    x = np.asarray(x, dtype=float)
-    scale = x.std()
-    if not scale > 0:
-        return np.zeros((x.size, 0))
-    z = (x - x.mean()) / scale
-    knots = np.unique(np.quantile(z, _KNOTS))
-    if knots.size < 3:
-        return z[:, None]
-    last = knots[-1]
-
-    def d(k: float) -> np.ndarray:
-        return (np.maximum(z - k, 0) ** 3 - np.maximum(z - last, 0) ** 3) / (last - k)
-
-    before_last = d(knots[-2])
-    columns = [z] + [d(k) - before_last for k in knots[:-2]]
-    return np.column_stack(columns)
-
-
-def _fit(y: np.ndarray, basis: np.ndarray):
-    """Least squares of ``y`` on a constant and ``basis``: fitted values, coefficients, their
-    covariance and the design matrix."""
-    design = np.column_stack([np.ones(y.size), basis])
-    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
-    fitted = design @ beta
-    dof = max(y.size - design.shape[1], 1)
-    sigma2 = float(np.sum((y - fitted) ** 2) / dof)
-    cov = sigma2 * np.linalg.pinv(design.T @ design)
-    return fitted, beta, cov, design
-
-
-def _gain(fitted: np.ndarray) -> float:
-    """E[max(decide knowing, in-house 0)] − max(decide now): the value of what the fit knows.
-    ``fitted`` is one option's expected NPV per sample, or one row per option (the best is
-    taken, in-house 0 among them)."""
-    if fitted.ndim == 1:
-        return float(np.mean(np.maximum(fitted, 0.0)) - max(float(np.mean(fitted)), 0.0))
-    return float(np.mean(np.maximum(fitted.max(axis=0), 0.0)) - max(float(fitted.mean(axis=1).max()), 0.0))
+def _estimate(
+    net_benefit, inputs: Mapping[str, np.ndarray], *, interactions: bool = True, seed: int = 0
+) -> Estimate:
+    """:func:`~outsourcing_risk.analyses.voi_estimator.decision_value` of one option against 0,
+    learning ``inputs``; nothing to learn (no input with more than one value) is worth exactly 0."""
+    y = np.asarray(net_benefit, dtype=float)
+    basis = design(inputs, interactions=interactions) if inputs else np.ones((y.size, 1))
+    if basis.shape[1] == 1:  # the constant alone: nothing to learn
+        return _NOTHING
+    return decision_value([y], [basis], seed=seed)
 
 
 def value_from_samples(
@@ -94,27 +68,22 @@ def value_from_samples(
 ):
     """The value of learning ``inputs`` before a decision between an option with per-sample
     ``net_benefit`` and one worth 0: (value, standard error, share of the variance of the net
-    benefit that the inputs explain). With several inputs their pairwise products enter the
-    regression too (``interactions``). The standard error is that of the regression (coefficients
-    drawn from their sampling distribution, 200 times); it does not include the Monte Carlo error
-    of the samples themselves."""
-    y = np.asarray(net_benefit, dtype=float)
-    columns = [_natural_spline(np.asarray(v, dtype=float)) for v in inputs.values()]
-    if interactions and len(columns) > 1:
-        linear = [c[:, 0] for c in columns if c.shape[1]]
-        columns += [
-            (linear[i] * linear[j])[:, None] for i in range(len(linear)) for j in range(i + 1, len(linear))
-        ]
-    basis = np.column_stack(columns) if columns else np.zeros((y.size, 0))
-    if basis.shape[1] == 0:
-        return 0.0, 0.0, 0.0
-    fitted, beta, cov, design = _fit(y, basis)
-    value = _gain(fitted)
-    rng = generator(seed, "regression_coefficients")
-    draws = rng.multivariate_normal(beta, cov, size=_SE_DRAWS, method="cholesky", check_valid="ignore")
-    spread = np.std([_gain(design @ b) for b in draws], ddof=1)
-    explained = 1 - float(np.var(y - fitted)) / float(np.var(y)) if np.var(y) > 0 else 0.0
-    return value, float(spread), explained
+    benefit that the inputs explain out of fold). With several inputs their pairwise products
+    enter the regression too (``interactions``). The value is the cross-fitted estimate, taken as 0
+    where it falls below 0 (the value of information is never negative; an estimate below 0 is 0
+    within its error); the standard error is the bootstrap's, of the Monte Carlo error and the fit's
+    together (docs/model.md, "Value of information", "Its error"). ``seed`` seeds the bootstrap.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> noise = rng.standard_normal(10_000)  # an input that says nothing about the net benefit
+    >>> value, se, explained = value_from_samples(rng.normal(0.0, 1.0, 10_000), {"noise": noise})
+    >>> value <= 2 * se
+    True
+    """
+    est = _estimate(net_benefit, inputs, interactions=interactions, seed=seed)
+    return max(est.value, 0.0), est.se, est.explained
 
 
 def learnable_inputs(result: SimulationResult) -> dict[str, np.ndarray]:
@@ -144,12 +113,17 @@ def value_of_information(scenario: Scenario, *, n_trials: int = 20_000, seed: in
     """EVPI and each input's EVPPI for the decision to outsource under ``scenario`` or keep the
     service in-house, in the scenario's currency, from one simulation.
 
-    Returns a DataFrame indexed by input (``all`` first: the EVPI) with ``value``, ``se`` (of the
-    regression), ``explained`` (share of the NPV's variance the input explains) and
-    ``reliable`` (False when the regression explains less than 1 % of the variance while the
-    value is not 0 within two standard errors: a value then says more about the fit than about
-    the input). ``.attrs``: ``decision_now`` ("outsource" or "in-house"), ``mean_npv``,
-    ``currency``.
+    Returns a DataFrame indexed by input (``all`` first: the EVPI, then the inputs from the most
+    worth learning) with ``value`` (the estimate, 0 where it falls below 0), ``se`` (its bootstrap
+    standard error: the Monte Carlo error and the fit's together), ``explained`` (share of the
+    NPV's variance the input explains, out of fold), ``reliable`` (False when learning the input
+    changes the decision in some trials but fewer than 100: the value and its error then rest on
+    too few trials to be trusted), ``worth_learning`` (``value`` > 2 ``se``: a value within two
+    standard errors of 0 is not told apart from 0), ``estimate`` (the estimate before it is
+    taken as 0 below 0: it scatters around 0 where the truth is 0) and ``changed`` (in how many
+    trials the fit's choice differs from the decision now). ``.attrs``: ``decision_now``
+    ("outsource" or "in-house"), ``mean_npv``, ``currency``. docs/model.md, "Value of
+    information", says exactly how each is computed.
 
     Examples
     --------
@@ -171,12 +145,15 @@ def evppi_table(
     """The table of :func:`value_of_information` from samples: net benefits and the learnable
     inputs' draws."""
     y = np.asarray(net_benefit, dtype=float)
-    rows = {"all": value_from_samples(y, learn, seed=seed)}
+    rows = {"all": _estimate(y, learn, seed=seed)}
     for name, values in learn.items():
-        rows[name] = value_from_samples(y, {name: values}, seed=seed)
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "se", "explained"])
-    table["reliable"] = ~((table["explained"] < 0.01) & (table["value"] > 2 * table["se"]))
-    order = ["all", *table.drop(index="all").sort_values("value", ascending=False).index]
+        rows[name] = _estimate(y, {name: values}, seed=seed)
+    table = _table({k: (e.value, e.se) for k, e in rows.items()})
+    table.insert(2, "explained", [rows[k].explained for k in table.index])
+    changed = np.array([rows[k].changed for k in table.index])
+    table.insert(3, "reliable", (changed == 0) | (changed >= _FEW_CHANGED))
+    table["changed"] = changed
+    order = ["all", *table.drop(index="all").sort_values("value", ascending=False, kind="stable").index]
     table = table.loc[order]
     table.index.name = "input"
     table.attrs.update(
@@ -202,8 +179,10 @@ def interview_value(
     it removes. Its reading is X = √a·Z + √(1 − a)·ε, Z the vendor's quality score and ε
     independent noise (the same ε at every accuracy, so the curve is one interview made sharper).
 
-    Returns a DataFrame indexed by accuracy with ``value`` and ``se``; ``.attrs["evppi"]`` is the
-    value of learning the quality exactly (accuracy 1). Needs vendors that differ
+    Returns a DataFrame indexed by accuracy with ``value``, ``se``, ``worth_learning`` and
+    ``estimate`` as :func:`value_of_information`'s; at accuracy 0 the reading is noise independent
+    of everything, so its value is exactly 0 (± 0). ``.attrs["evppi"]`` is the value of learning
+    the quality exactly (accuracy 1). Needs vendors that differ
     (``vendor_quality_spread`` > 0): otherwise there is nothing for an interview to measure.
     """
     require_scenario(scenario)
@@ -233,11 +212,11 @@ def interview_from_result(result: SimulationResult, accuracies: Sequence[float] 
     readings = _interview(result)
     rows = {}
     for a in levels:
-        value, se, _ = value_from_samples(result.npv, {"interview": readings(a)}, seed=seed)
-        rows[a] = (value, se)
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "se"])
+        est = _estimate(result.npv, {"interview": readings(a)}, seed=seed) if a > 0 else _NOTHING
+        rows[a] = (est.value, est.se)
+    table = _table(rows)
     table.index.name = "accuracy"
-    table.attrs["evppi"] = rows[1.0][0] if 1.0 in rows else math.nan
+    table.attrs["evppi"] = max(rows[1.0][0], 0.0) if 1.0 in rows else math.nan
     table.attrs["currency"] = result.scenario.currency
     return table
 
@@ -265,7 +244,9 @@ def choice_value(
     ``scenarios``: one per candidate (e.g. from :func:`~outsourcing_risk.analyses.vendors.vendor_scenarios`),
     at least two, each with vendors that differ. Each candidate is simulated with its own seed, so
     the candidates' qualities are independent; the interview reads each one's quality with the
-    same accuracy. Returns a DataFrame indexed by accuracy with ``value`` and ``se``; ``.attrs``:
+    same accuracy. Returns a DataFrame indexed by accuracy with ``value``, ``se``,
+    ``worth_learning`` and ``estimate`` as :func:`value_of_information`'s (exactly 0 at accuracy 0,
+    where every reading is noise); ``.attrs``:
     ``choice_now`` (the best candidate on its mean, or "in-house"), ``means`` (each candidate's
     mean NPV), ``currency``.
     """
@@ -296,32 +277,31 @@ def choice_value(
         for j, s in enumerate(candidates)
     ]
     interviews = [_interview(r) for r in results]
-    rng = generator(seed, "regression_coefficients")
     rows = {}
     for a in levels:
-        fits = [
-            _fit(r.npv, _natural_spline(readings(a))) for r, readings in zip(results, interviews, strict=True)
-        ]
-        value = _gain(np.vstack([f[0] for f in fits]))
-        draws = [
-            rng.multivariate_normal(beta, cov, size=_SE_DRAWS, method="cholesky", check_valid="ignore")
-            for _, beta, cov, _ in fits
-        ]
-        spread = np.std(
-            [
-                _gain(np.vstack([f[3] @ d[i] for f, d in zip(fits, draws, strict=True)]))
-                for i in range(_SE_DRAWS)
-            ],
-            ddof=1,
-        )
-        rows[a] = (value, float(spread))
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "se"])
+        if a == 0:  # readings of pure noise: worth exactly nothing
+            rows[a] = (0.0, 0.0)
+            continue
+        bases = [design({"interview": readings(a)}) for readings in interviews]
+        est = decision_value([r.npv for r in results], bases, seed=seed)
+        rows[a] = (est.value, est.se)
+    table = _table(rows)
     table.index.name = "accuracy"
     means = {s.name: float(r.npv.mean()) for s, r in zip(candidates, results, strict=True)}
     best = max(means, key=means.__getitem__)
     table.attrs.update(
         choice_now=best if means[best] > 0 else "in-house", means=means, currency=candidates[0].currency
     )
+    return table
+
+
+def _table(rows: Mapping) -> pd.DataFrame:
+    """Estimates (estimate, se) by row as a table: ``value`` (the estimate, 0 below 0), ``se``,
+    ``worth_learning`` (``value`` > 2 ``se``) and ``estimate``."""
+    raw = pd.DataFrame.from_dict(dict(rows), orient="index", columns=["estimate", "se"])
+    table = pd.DataFrame({"value": raw["estimate"].clip(lower=0.0), "se": raw["se"]}, index=raw.index)
+    table["worth_learning"] = table["value"] > 2 * table["se"]
+    table["estimate"] = raw["estimate"]
     return table
 
 

@@ -49,7 +49,7 @@ STREAMS: dict[str, tuple[int | str, ...]] = {
     "group_shock": ("block", 42, "group"),  # standard_exponential(n): E_g
     # The seed's own stream, as np.random.default_rng(seed) draws it: only for draws that measure
     # an error, never for a future that is simulated.
-    "regression_coefficients": (),  # value of information: 200 draws of a regression's coefficients
+    "voi_bootstrap": (),  # value of information: the Bayesian bootstrap's block weights (200 draws)
     "count_fit_resamples": (),  # an incident log's count fit: the goodness-of-fit test's resamples
     "incident_log": (),  # an incident log simulated from known parameters (analyses.incident_simulation)
     "sobol_bootstrap": (),  # Sobol indices: SALib's resamples for the intervals

@@ -29,7 +29,7 @@ PINNED_STREAMS = {
     "vendor_collapse": ("block", 40, "vendor"),
     "vendor_failure_prob": ("block", 41, "vendor"),
     "group_shock": ("block", 42, "group"),
-    "regression_coefficients": (),
+    "voi_bootstrap": (),
     "count_fit_resamples": (),
     "incident_log": (),
     "sobol_bootstrap": (),
