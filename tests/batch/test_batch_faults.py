@@ -3,7 +3,8 @@ two runs at once, a rerun with fewer rows, fractional timeouts, progress-bar con
 
 Each test asserts what a user would notice: the exit code, the message, that every finished
 report is on disk and listed in index.html and summary.csv, that no process outlives the command,
-and that no temporary file is left.
+and that no temporary file is left. Every process a test starts has a temporary folder of its own
+(TMPDIR), so that what another process leaves in the shared one is never taken for a leak.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +26,15 @@ import pytest
 from outsourcing_risk.batch.output_folder import LOCK, MANIFEST
 
 NOISE = ("Traceback", "[IPKernelApp]", "ZMQError", "KeyboardInterrupt")
+
+
+@pytest.fixture(autouse=True)
+def own_tmp(tmp_path, monkeypatch) -> Path:
+    """The temporary folder of every process this test starts (TMPDIR, read by Python's tempfile)."""
+    where = tmp_path / "tmp"
+    where.mkdir()
+    monkeypatch.setenv("TMPDIR", str(where))
+    return where
 
 
 def cli(*args, env=None):
@@ -86,6 +95,11 @@ def _cmdline(p) -> list[str]:
 
 
 def finished_reports(out: Path) -> list[str]:
+    """The reports of rows finished so far: staged until the run moves its files in at the end."""
+    return [p.name for p in out.glob(".outsourcing-risk-stage-*/*.html")] + listed_reports(out)
+
+
+def listed_reports(out: Path) -> list[str]:
     with contextlib.suppress(OSError, ValueError):
         return [f for f in json.loads((out / MANIFEST).read_text())["files"] if f.endswith(".html")]
     return []
@@ -111,10 +125,9 @@ def gone(processes) -> bool:
 
 
 @pytest.fixture
-def temp_roots():
-    """The pool's temporary folders that exist before a test; any new one left after it is a leak."""
-    before = set(Path(tempfile.gettempdir()).glob("outsourcing-risk-*"))
-    return lambda: set(Path(tempfile.gettempdir()).glob("outsourcing-risk-*")) - before
+def temp_roots(own_tmp):
+    """The scratch folders left in the test's own temporary folder: any is a leak."""
+    return lambda: set(own_tmp.glob("outsourcing-risk-*"))
 
 
 def test_a_killed_worker_fails_its_row_and_the_batch_goes_on(tmp_path, temp_roots):
@@ -197,8 +210,8 @@ def test_ctrl_c_three_times_still_writes_the_index_and_summary(tmp_path, temp_ro
     assert temp_roots() == set()
 
 
-def test_the_temporary_folder_of_a_killed_batch_is_removed_by_the_next(tmp_path):
-    root = Path(tempfile.gettempdir())
+def test_the_temporary_folder_of_a_killed_batch_is_removed_by_the_next(tmp_path, own_tmp):
+    root = own_tmp
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
     )
@@ -388,3 +401,71 @@ def test_images_without_the_images_extra_are_refused_naming_it(tmp_path):
     assert done.returncode == 2
     assert 'pip install "outsourcing-risk[images]"' in done.stderr
     assert not out.exists() or not any(out.iterdir()), "nothing ran, nothing was written"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_batch_killed_outright_takes_its_workers_and_kernels_with_it(tmp_path, own_tmp, temp_roots):
+    """Found from outside: after SIGKILL of the command its worker and kernel ran on for 10–30 s,
+    finishing a report nobody would write. They now die with it, and the next run removes the
+    scratch folder it could not."""
+    proc = start(
+        "report", table(tmp_path, ["Orphan"]), "--out", tmp_path / "out", "--trials", 20_000, "--quiet"
+    )
+    kernels = wait_for(lambda: kernels_of(proc.pid))
+    family = descendants(proc.pid) + kernels
+    proc.kill()
+    proc.wait(timeout=10)
+    _gone, alive = psutil.wait_procs(family, timeout=5)
+    assert alive == [], "no worker or kernel outlives a batch killed outright"
+    assert temp_roots() != set(), "its scratch folder is left (nobody could remove it)..."
+    done = run("report", table(tmp_path, ["Next"]), "--out", tmp_path / "next", "--trials", 200, "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert temp_roots() == set(), "...until the next run"
+
+
+def test_pdf_with_a_browser_that_cannot_start_is_refused_before_the_rows(tmp_path, own_tmp, temp_roots):
+    """Found from outside: the rows ran, then the printing crashed with a 61-line traceback and
+    left no index or summary. The browser is now started before the rows, and refused in words."""
+    broken = tmp_path / "chromium"
+    broken.write_text('#!/bin/sh\necho "cannot open display" >&2\nexit 1\n')
+    broken.chmod(0o755)
+    out = tmp_path / "out"
+    done = run(
+        "report", table(tmp_path, ["A"]), "--out", out, "--pdf", "--quiet", env={"BROWSER_PATH": str(broken)}
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().startswith(
+        f"outsourcing-risk: --pdf: Chrome or Chromium ({broken}) could not start"
+    )
+    assert "cannot open display (exit code 1)" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not out.exists(), "nothing ran, nothing was written"
+    assert temp_roots() == set()
+    assert list(own_tmp.iterdir()) == [], "no browser profile left either"
+
+
+@pytest.mark.browser
+def test_ctrl_c_while_printing_stops_quietly_and_leaves_no_browser_behind(tmp_path, own_tmp, temp_roots):
+    """Found from outside: Ctrl-C while printing marked the row as failed with a Playwright error,
+    printed asyncio noise and left a Chromium profile in the temporary folder. The terminal's
+    Ctrl-C (sent to the command's process group) now stops the printing between two breaths."""
+    out = tmp_path / "out"
+    proc = start("report", table(tmp_path, ["Printed"]), "--out", out, "--trials", 300, "--pdf", "--quiet")
+    wait_for(lambda: finished_reports(out), 180)
+
+    def printing():
+        return [p for p in descendants(proc.pid) if "outsourcing_risk.batch.pdf" in " ".join(_cmdline(p))]
+
+    printer = wait_for(printing, 60, step=0.05)
+    family = [*printer, *(c for p in printer for c in p.children(recursive=True))]
+    os.killpg(proc.pid, signal.SIGINT)  # what a Ctrl-C at the terminal sends
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    for word in (*NOISE, "asyncio", "Playwright", "playwright"):
+        assert word not in err, err
+    summary = assert_consistent(out, ["Printed"])
+    assert list(summary.status) == ["ok"], "the row is not failed for a printing that was stopped"
+    _gone, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == []
+    assert temp_roots() == set()
+    assert [p.name for p in own_tmp.iterdir()] == [], "no Chromium profile is left"
