@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -89,11 +90,11 @@ def print_reports(
     problems: dict[str, str] = {}
     with _Printer(browser, paper, stop) as printer:
         for name, path in reports:
+            if stop():
+                break
             if printer.problem:
                 problems[name] = f"pdf: {printer.problem}"
                 continue
-            if stop():
-                break
             answer = printer.print(path)
             if answer is None:  # stopped
                 break
@@ -111,7 +112,7 @@ class _Printer:
     def __init__(self, browser: str, paper: str, stop: Callable[[], bool]):
         self.stop = stop
         self.problem = ""
-        self.folder = scratch_folder("print")
+        self.folder = scratch_folder("print", _short_temporary_folder())
         self.answers: queue.SimpleQueue = queue.SimpleQueue()
         env = {**os.environ, "TMPDIR": str(self.folder), "OUTSOURCING_RISK_PARENT_PID": str(os.getpid())}
         with open(self.folder / "printer.log", "wb") as log:
@@ -124,10 +125,8 @@ class _Printer:
                 start_new_session=True,
             )
         threading.Thread(target=self._read, daemon=True).start()
-        ready = self._answer(START_TIMEOUT)
-        if ready is None:
-            self.problem = self.problem or "printing was stopped"
-        elif "problem" in ready:
+        ready = self._answer(START_TIMEOUT)  # None: stopped, which print_reports sees itself
+        if ready is not None and "problem" in ready:
             self.problem = ready["problem"]
 
     def __enter__(self) -> Self:
@@ -177,6 +176,15 @@ class _Printer:
         data = target.read_bytes()
         target.unlink()
         return data
+
+
+def _short_temporary_folder() -> str | None:
+    """Where the printer's scratch folder goes: the temporary folder, unless its path is so long
+    that Chromium's socket inside it would pass the system's 107 characters (Chromium then dies:
+    "Socket path too long"); ``/tmp`` then."""
+    if len(tempfile.gettempdir()) <= 40 or not os.path.isdir("/tmp"):
+        return None
+    return "/tmp"
 
 
 def _kill_tree(proc: subprocess.Popen) -> None:
@@ -239,9 +247,13 @@ def _launch_problem(exc: BaseException) -> str:
 
     >>> _launch_problem(Exception("launch: closed\\n[pid=7][err] cannot open display\\n<process did exit: exitCode=1, signal=null>"))
     'cannot open display (exit code 1)'
+    >>> _launch_problem(Exception("[pid=7][err] [7:7:1203/1:FATAL:singleton.cc:315] Socket path too long: /x\\n[pid=7][err] [1203/1:ERROR:file_io.cc:145] open /sys/x: No such file"))
+    'Socket path too long: /x'
     """
     text = str(exc)
     said = re.findall(r"\[pid=\d+\]\[err\] (.+)", text)
+    fatal = [re.sub(r"^\[[^\]]*:FATAL:[^\]]*\]\s*", "", line) for line in said if ":FATAL:" in line]
+    said = fatal or said
     code = re.search(r"exitCode=(\d+)", text)
     if not said:
         return _first_line(exc)

@@ -451,13 +451,19 @@ def test_ctrl_c_while_printing_stops_quietly_and_leaves_no_browser_behind(tmp_pa
     Ctrl-C (sent to the command's process group) now stops the printing between two breaths."""
     out = tmp_path / "out"
     proc = start("report", table(tmp_path, ["Printed"]), "--out", out, "--trials", 300, "--pdf", "--quiet")
-    wait_for(lambda: finished_reports(out), 180)
+    wait_for(lambda: finished_reports(out) or proc.poll() is not None, 180)
+    assert proc.poll() is None, proc.communicate()
 
     def printing():
         return [p for p in descendants(proc.pid) if "outsourcing_risk.batch.pdf" in " ".join(_cmdline(p))]
 
-    printer = wait_for(printing, 60, step=0.05)
-    family = [*printer, *(c for p in printer for c in p.children(recursive=True))]
+    def rendering():  # the browser has opened its page: the report is being printed
+        printer = printing()
+        family = [*printer, *(c for p in printer for c in p.children(recursive=True))]
+        return family if any("--type=renderer" in " ".join(_cmdline(p)) for p in family) else None
+
+    family = wait_for(rendering, 60, step=0.05)
+    printer = printing()
     os.killpg(proc.pid, signal.SIGINT)  # what a Ctrl-C at the terminal sends
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -469,3 +475,7 @@ def test_ctrl_c_while_printing_stops_quietly_and_leaves_no_browser_behind(tmp_pa
     assert alive == []
     assert temp_roots() == set()
     assert [p.name for p in own_tmp.iterdir()] == [], "no Chromium profile is left"
+    # (With a temporary folder as long as pytest's, the printer works in /tmp: Chromium's socket
+    # path would be too long.)
+    assert not list(Path("/tmp").glob(f".outsourcing-risk-print-{printer[0].pid}-*"))
+    assert not list(out.glob("*.pdf"))

@@ -272,7 +272,7 @@ def test_a_scheduler_killed_mid_batch_fails_the_rows_left_and_writes_the_index(t
     table.write_text("name\n" + "".join(f"{n}\n" for n in names))
     proc = start("report", table, "--out", out, "--scheduler", address, "--trials", 20_000, "--quiet")
     try:
-        wait_for(lambda: list(out.glob("first-*.html")), 180)
+        wait_for(lambda: list(out.glob(".outsourcing-risk-stage-*/first-*.html")), 180)  # staged
         scheduler.kill()
         _, err = proc.communicate(timeout=120)
     finally:
