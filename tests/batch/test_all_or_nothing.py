@@ -115,9 +115,9 @@ def test_a_book_and_a_batch_in_one_folder_keep_each_others_files(book, tmp_path)
     after = contents(out)
     assert {n: after.get(n) for n in batch} == batch, "the book removed or changed none of the batch's files"
     assert set(listed(out)) == set(batch) | set(BOOK_FILES)
-    table.write_text("name\nOther\n")
+    table.write_text("name,trust\nKept,7\n")  # the row now fails (no worker needed): its report goes
     again = cli("report", table, "--out", out, "--trials", 200, "--no-whatif", "--quiet")
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == 1, again.stderr
     assert not [n for n in batch if n.startswith("kept-") and (out / n).exists()], (
         "the batch's own rerun tidies its own"
     )

@@ -406,8 +406,10 @@ def test_a_batch_killed_outright_takes_its_workers_and_kernels_with_it(tmp_path,
     assert left != set(), "its scratch folder is left (nobody could remove it)..."
     alive = own_tmp / f"outsourcing-risk-{os.getpid()}-alive"  # a running process's: not ours to remove
     (alive / "runtime").mkdir(parents=True)
-    done = run("report", table(tmp_path, ["Next"]), "--out", tmp_path / "next", "--trials", 200, "--quiet")
-    assert done.returncode == 0, done.stderr
+    bad = tmp_path / "bad.csv"  # the next batch (a row with a bad value: no worker needed)
+    bad.write_text("name,trust\nNext,7\n")
+    done = run("report", bad, "--out", tmp_path / "next", "--quiet")
+    assert done.returncode == 1, done.stderr
     assert temp_roots() == {alive}, "...until the next run, which leaves a live process's alone"
 
 

@@ -26,15 +26,40 @@ SEED = 2026
 
 #: The columns pinned of each analysis's table (today's): new columns may be added freely.
 POLICY_COLUMNS = (
-    "mean_npv", "se_npv", "p_loss", "cvar5", "p_voluntary_exit", "mean_trust", "p_failure", "gain", "se_gain",
+    "mean_npv",
+    "se_npv",
+    "p_loss",
+    "cvar5",
+    "p_voluntary_exit",
+    "mean_trust",
+    "p_failure",
+    "gain",
+    "se_gain",
 )
 VENDOR_COLUMNS = (
-    "contracts", "critical_contracts", "annual_spend", "spend_share", "hhi_part", "p_vendor_fails",
-    "worst5_share", "stress_loss", "stress_loss_se",
+    "contracts",
+    "critical_contracts",
+    "annual_spend",
+    "spend_share",
+    "hhi_part",
+    "p_vendor_fails",
+    "worst5_share",
+    "stress_loss",
+    "stress_loss_se",
 )
 CONTRACT_COLUMNS = (
-    "critical", "annual_spend", "mean_npv", "se_npv", "p_loss", "p_failure", "expected_switches",
-    "notice_months", "p_exit_within_notice", "rto_months", "p_disruption_over_rto", "exit_plan_value",
+    "critical",
+    "annual_spend",
+    "mean_npv",
+    "se_npv",
+    "p_loss",
+    "p_failure",
+    "expected_switches",
+    "notice_months",
+    "p_exit_within_notice",
+    "rto_months",
+    "p_disruption_over_rto",
+    "exit_plan_value",
     "exit_plan_value_se",
 )
 BOOK_SUMMARY = ("mean_npv", "se_npv", "p_loss", "cvar5", "p5", "p50", "p95", "hhi", "contracts", "vendors")
@@ -75,12 +100,19 @@ def adaptive_worlds():
 
     base = Scenario(name="world", vendor_monthly_fee=Pert(61_000, 68_500, 83_000), scope_creep_annual=0.17)
     return {
-        "ramp": base.replace(trust_policy="ramp", trust=0.35, trust_step=0.15, trust_cut=0.25, trust_ceiling=0.85),
+        "ramp": base.replace(
+            trust_policy="ramp", trust=0.35, trust_step=0.15, trust_cut=0.25, trust_ceiling=0.85
+        ),
         "trigger": base.replace(exit_trigger_incidents=3, exit_trigger_window=9, incident_rate_max=0.41),
         "spread": base.replace(vendor_quality_spread=0.8, after_failure="insource"),
         "all": base.replace(
-            trust_policy="ramp", trust=0.45, exit_trigger_incidents=2, exit_trigger_window=7,
-            vendor_quality_spread=1.1, switching_months=0, incident_rate_max=0.33,
+            trust_policy="ramp",
+            trust=0.45,
+            exit_trigger_incidents=2,
+            exit_trigger_window=7,
+            vendor_quality_spread=1.1,
+            switching_months=0,
+            incident_rate_max=0.33,
         ),
     }
 
@@ -102,7 +134,9 @@ def compute() -> dict[str, str]:
     uncertain = scenarios[-1]
     out["correlated"] = _result_digest(
         simulate(
-            uncertain, 3_000, 7,
+            uncertain,
+            3_000,
+            7,
             correlation={("vendor_monthly_fee", "vendor_failure_prob_annual"): -0.4},
         )
     )
@@ -119,10 +153,13 @@ def compute() -> dict[str, str]:
             a.contracts[list(CONTRACT_COLUMNS)].to_numpy(dtype=float),
         )
     grid = grid_numbers(scenarios[1], 2_000, SEED)
-    out["whatif/Nearshore"] = hashlib.sha256(json.dumps(grid, sort_keys=True, default=str).encode()).hexdigest()[:24]
+    out["whatif/Nearshore"] = hashlib.sha256(
+        json.dumps(grid, sort_keys=True, default=str).encode()
+    ).hexdigest()[:24]
     s = scenarios[0]
     out["tornado/Offshore"] = frame_digest(
-        tornado(s, n_trials=2_000, seed=SEED, progress=False), ("value", "low", "high", "npv_low", "npv_high", "swing")
+        tornado(s, n_trials=2_000, seed=SEED, progress=False),
+        ("value", "low", "high", "npv_low", "npv_high", "swing"),
     )
     out["exit/Offshore"] = frame_digest(
         exit_strategy_value(s, 1.0, n_trials=2_000, seed=SEED, progress=False),
