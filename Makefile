@@ -39,19 +39,21 @@ FILTER  := "$(abspath tools/nbstripout-filter)" "$(abspath $(PY))"
 REPO ?= .
 git-filter:
 	@git -C $(REPO) rev-parse --git-dir >/dev/null 2>&1 || { echo "not a git repository: no notebook filter installed"; exit 0; }
-	git -C $(REPO) config filter.nbstripout.clean '$(FILTER)'
-	git -C $(REPO) config filter.nbstripout.smudge cat
-	git -C $(REPO) config --unset filter.nbstripout.required || true
-	git -C $(REPO) config filter.nbstripout.extrakeys 'metadata.language_info'
-	git -C $(REPO) config diff.ipynb.textconv '$(NBSTRIP) -t'
+	@echo "== Setting up git for the notebooks: a filter that keeps their outputs out of commits, and a pre-commit hook (undo: make unset-git-filter)"
+	@git -C $(REPO) config filter.nbstripout.clean '$(FILTER)'
+	@git -C $(REPO) config filter.nbstripout.smudge cat
+	@git -C $(REPO) config --unset filter.nbstripout.required || true
+	@git -C $(REPO) config filter.nbstripout.extrakeys 'metadata.language_info'
+	@git -C $(REPO) config diff.ipynb.textconv '$(NBSTRIP) -t'
 	@hooks="$$(cd $(REPO) && git rev-parse --absolute-git-dir)/hooks" && mkdir -p "$$hooks" && \
 		install -m 0755 tools/pre-commit-notebooks "$$hooks/pre-commit"
 
-# Removes what the set-up made: the venv, and the notebook filter and hook that need it.
+# Removes what the set-up made: the notebook filter and the hook that needs it.
 unset-git-filter:
-	-@git config --remove-section filter.nbstripout 2>/dev/null
-	-@git config --remove-section diff.ipynb 2>/dev/null
-	-@hook=$$(git rev-parse --git-path hooks/pre-commit 2>/dev/null) && grep -q outsourcing-risk "$$hook" 2>/dev/null && rm -f "$$hook"
+	-@git -C $(REPO) config --remove-section filter.nbstripout 2>/dev/null
+	-@git -C $(REPO) config --remove-section diff.ipynb 2>/dev/null
+	-@hook=$$(git -C $(REPO) rev-parse --path-format=absolute --git-path hooks/pre-commit 2>/dev/null) && grep -q outsourcing-risk "$$hook" 2>/dev/null && rm -f "$$hook"
+	@echo "== The notebook filter and the pre-commit hook are removed"
 
 test: $(STAMP)
 	$(PY) -m pytest

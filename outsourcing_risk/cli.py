@@ -19,25 +19,25 @@ __all__ = ["main", "run"]
 # option answer at once.
 
 
-def simulate_table(table, n_trials: int, seed: int):
-    """Simulate every scenario of a table; one row of summary figures per scenario."""
-    import pandas as pd
+def _whole_number(least: int, why: str = ""):
+    """An argparse type: a whole number ≥ ``least``, refused in words (``why`` says the rule's reason)."""
 
-    from .model.scenario import scenarios_from_table
-    from .model.simulation import simulate
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be ≥ {least}{why} (got {value})")
+        return value
 
-    rows = [simulate(s, n_trials=n_trials, seed=seed).summary() for s in scenarios_from_table(table)]
-    return pd.DataFrame(rows)
+    return parse
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be ≥ 1 (got {value})")
-    return value
+_positive_int = _whole_number(1)
+#: A report's trials: the batch's ``MIN_REPORT_TRIALS`` (tests/test_cli.py holds the two equal).
+_MIN_REPORT_TRIALS = 2
+_report_trials = _whole_number(_MIN_REPORT_TRIALS, ": a report compares policies by their spread")
 
 
 #: The longest report, in seconds: the batch's ``MAX_TIMEOUT`` (not imported: the batch loads
@@ -273,6 +273,7 @@ def _app_command(sub) -> None:
         default=3.0,
         help="a closed or abandoned page's kernel is shut down after this many idle minutes",
     )
+    app.add_argument("--verbose", action="store_true", help="also print Voilà's own log (kernels, culling)")
 
 
 def _report_command(sub) -> None:
@@ -295,7 +296,7 @@ def _report_command(sub) -> None:
         help="replace files in --out that have the names of this run's files but were not written "
         "by outsourcing-risk (without it such a run stops before it starts and names them)",
     )
-    report.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per report")
+    report.add_argument("--trials", type=_report_trials, default=20_000, help="Monte Carlo trials per report")
     report.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
     report.add_argument(
         "--workers",
@@ -345,14 +346,24 @@ def _report_command(sub) -> None:
     bar.add_argument("--quiet", dest="progress", action="store_const", const=False, help="no progress bar")
 
 
+#: The figures ``kpis`` prints, each as the reports show it.
+_KPIS_SHOWN = ("mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month")
+
+
 def _print_kpis(args) -> int:
     import pandas as pd
 
     from .io.data import load_scenarios
+    from .model.scenario import scenarios_from_table
+    from .model.simulation import simulate
+    from .present.kpis import format_kpi
 
-    table = simulate_table(load_scenarios(args.table), args.trials, args.seed)
-    shown = table[["mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"]]
-    with pd.option_context("display.width", 140, "display.float_format", "{:,.3f}".format):
+    rows = {}
+    for s in scenarios_from_table(load_scenarios(args.table)):
+        summary = simulate(s, n_trials=args.trials, seed=args.seed).summary()
+        rows[s.name] = {k: format_kpi(k, summary[k], s.currency, s.horizon_months) for k in _KPIS_SHOWN}
+    shown = pd.DataFrame.from_dict(rows, orient="index", columns=list(_KPIS_SHOWN))
+    with pd.option_context("display.width", 160, "display.max_columns", None):
         print(_safe(shown.to_string()))
     return 0
 
@@ -406,6 +417,7 @@ def _app(args) -> int:
         browser=args.open,
         max_visitors=args.max_visitors,
         idle_seconds=60 * args.idle_minutes,
+        verbose=args.verbose,
     )
 
 
@@ -438,11 +450,11 @@ def _example(args) -> int:
 
 
 def _report(args) -> int:
-    from .batch.runner import signals_recorded
+    from .io.processes import stop_signals
 
     # Ctrl-C, SIGTERM and SIGHUP stop the rows (see run_batch); one that comes while the last
     # lines are printed changes nothing more.
-    with signals_recorded():
+    with stop_signals():
         return _run_report(args)
 
 
@@ -484,12 +496,11 @@ def _run_report(args) -> int:
         )
         return 128 + exc.signum
     except BatchWriteError as exc:
-        written = sum(bool(o.report) for o in exc.outcomes)
         print(_safe(f"outsourcing-risk: {exc}"), file=sys.stderr)
         print(
             _safe(
-                f"{written} reports were written to {out} before that; free some space (or fix the "
-                "folder) and run again."
+                f"Nothing new was written to {out}: what it held before is as it was. Free some space "
+                "(or fix the folder) and run again."
             ),
             file=sys.stderr,
         )
@@ -539,26 +550,20 @@ def _portfolio(args) -> int:
         print(_safe(f"outsourcing-risk: {too_big}"), file=sys.stderr)
         return 2
     out = Path(args.out).resolve()
-    stopped: list[int] = []
+    from .io.processes import stop_signals
 
-    def stop(signum, _frame):
-        stopped.append(signum)
-        raise KeyboardInterrupt
-
-    previous = {
-        n: signal.signal(getattr(signal, n), stop) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)
-    }
     try:
-        analysis = run_portfolio(
-            book,
-            args.out,
-            n_trials=args.trials,
-            seed=args.seed,
-            stress_month=args.stress_month,
-            force=args.force,
-            scheduler=args.scheduler,
-            workers=args.workers,
-        )
+        with stop_signals(interrupt=True) as stopped:  # the files move in whole, or none of them
+            analysis = run_portfolio(
+                book,
+                args.out,
+                n_trials=args.trials,
+                seed=args.seed,
+                stress_month=args.stress_month,
+                force=args.force,
+                scheduler=args.scheduler,
+                workers=args.workers,
+            )
     except KeyboardInterrupt:
         signum = stopped[0] if stopped else signal.SIGINT
         print(
@@ -568,14 +573,15 @@ def _portfolio(args) -> int:
             file=sys.stderr,
         )
         return 128 + signum
-    finally:
-        for name, handler in previous.items():
-            signal.signal(getattr(signal, name), handler)
+    from .present.formatting import money, percent
+
     summary = analysis.summary
+    contracts, vendors = int(summary["contracts"]), int(summary["vendors"])
     print(
         _safe(
-            f"{summary['contracts']} contracts, {summary['vendors']} vendors: mean saving "
-            f"{summary['mean_npv']:,.0f} {book.currency}, chance of a loss {summary['p_loss']:.1%}, HHI {summary['hhi']:,.0f}"
+            f"{contracts} contract{'s' * (contracts != 1)}, {vendors} vendor{'s' * (vendors != 1)}: mean "
+            f"saving {money(summary['mean_npv'], book.currency)}, chance of a loss "
+            f"{percent(summary['p_loss'])}, HHI {summary['hhi']:,.0f}"
         )
     )
     print(
@@ -761,19 +767,29 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from .io.examples import ExampleError
     from .io.tables import TableError
     from .model.scenario import ScenarioError
+    from .model.workload import TooMuchWork
     from .workbook.app import AppError
 
-    return (ScenarioError, TableError, OutputError, SchedulerError, FileNotFoundError, ExampleError, AppError)
+    return (
+        ScenarioError,
+        TableError,
+        OutputError,
+        SchedulerError,
+        FileNotFoundError,
+        ExampleError,
+        AppError,
+        TooMuchWork,
+    )
 
 
 def run() -> None:
     """The ``outsourcing-risk`` command: :func:`main`, then exit with its code. Once the command
     has said its last word, a late Ctrl-C, SIGTERM or SIGHUP (a third Ctrl-C after the batch has
     already stopped and written its index) changes nothing: the process is ending anyway."""
+    from .io.processes import ignore_stop_signals
+
     code = main()
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    ignore_stop_signals()
     sys.exit(code)
 
 

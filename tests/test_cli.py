@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from outsourcing_risk.cli import main
@@ -197,3 +199,153 @@ def test_fit_help_documents_the_command(capsys):
     ):
         assert option in out
     assert "Inputs from an incident log" in " ".join(out.split())
+
+
+def test_the_first_run_says_in_one_line_what_it_sets_up_in_git_and_how_to_undo_it(tmp_path):
+    """Found from outside: `make report` set git filters and installed a pre-commit hook in
+    silence (the README said so only far below)."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if shutil.which("make") is None or shutil.which("git") is None:
+        pytest.skip("needs make and git")
+    root = Path(__file__).resolve().parents[1]
+    venv = Path(sys.executable).parent.parent
+    subprocess.run(["git", "-C", str(tmp_path), "init", "-q"], check=True)
+
+    def make(target):
+        return subprocess.run(
+            ["make", "--no-print-directory", "-C", str(root), target, f"REPO={tmp_path}", f"VENV={venv}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+
+    def clean_filter():
+        return subprocess.run(
+            ["git", "-C", str(tmp_path), "config", "--get", "filter.nbstripout.clean"],
+            capture_output=True,
+            check=False,
+        ).returncode
+
+    said = make("git-filter")
+    assert len(said) == 1, said
+    assert "a filter that keeps their outputs out of commits, and a pre-commit hook" in said[0]
+    assert "undo: make unset-git-filter" in said[0]
+    assert clean_filter() == 0
+    assert (tmp_path / ".git" / "hooks" / "pre-commit").exists()
+    make("unset-git-filter")
+    assert clean_filter() == 1, "the undo it names undoes it"
+    assert not (tmp_path / ".git" / "hooks" / "pre-commit").exists()
+
+
+def test_kpis_prints_each_figure_as_the_reports_do(capsys, tmp_path):
+    """Found from outside: money with three decimals and "breakeven_month 12.000"."""
+    table = tmp_path / "s.csv"
+    table.write_text("name,currency\nCautious,EUR\n")
+    assert main(["kpis", str(table), "--trials", "2000", "--seed", "1"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Cautious"))
+    assert re.search(r"EUR -?[\d,]+ ", row), row
+    assert re.search(r"\d+\.\d%", row), row
+    assert re.search(r"month \d+", row), row
+    assert not re.search(r"\.\d{3}\b", row), "no figure with three decimals"
+
+
+def test_the_book_says_its_figures_as_the_reports_do(capsys, tmp_path):
+    """Found from outside: "1 contracts, 1 vendors" and "618,307 USD" where reports write "USD 618,307"."""
+    table = tmp_path / "book.csv"
+    table.write_text("name,vendor\nPayroll,Acme\n")
+    assert main(["portfolio", str(table), "--out", str(tmp_path / "out"), "--trials", "300"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert re.fullmatch(
+        r"1 contract, 1 vendor: mean saving USD -?[\d,]+, chance of a loss \d+\.\d%, HHI [\d,]+", first
+    ), first
+
+
+def test_a_report_needs_two_trials_and_the_command_says_so_first(capsys, tmp_path):
+    """Found from outside: --trials 1 passed the command's check, then every row failed with
+    "must be ≥ 2". One rule, checked once, before anything runs."""
+    from outsourcing_risk.batch.runner import MIN_REPORT_TRIALS, load_jobs
+    from outsourcing_risk.cli import _MIN_REPORT_TRIALS
+
+    assert _MIN_REPORT_TRIALS == MIN_REPORT_TRIALS == 2
+    with pytest.raises(SystemExit):
+        main(["report", "t.csv", "--trials", "1", "--out", str(tmp_path / "out")])
+    assert (
+        "--trials: must be ≥ 2: a report compares policies by their spread (got 1)" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ValueError, match=r"n_trials must be a whole number ≥ 2"):
+        load_jobs(tmp_path / "t.csv", 1, 0)
+
+
+def test_many_unknown_columns_are_summarised(capsys, tmp_path):
+    """Found from outside: 500 unknown columns printed 500 lines."""
+    table = tmp_path / "wide.csv"
+    columns = [f"col{i}" for i in range(500)]
+    table.write_text("name," + ",".join(columns) + "\nA," + ",".join("1" * 500) + "\n")
+    assert main(["report", str(table), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "500 problems in the table wide.csv" in err
+    assert "and 488 more" in err
+    assert len(err.splitlines()) < 20
+
+
+def test_names_and_notes_have_a_length_limit_in_every_table_and_the_api(capsys, tmp_path):
+    """Found from outside: a 10 MiB vendor name made a 64 MB page that Chromium could not load."""
+    from outsourcing_risk import Scenario
+    from outsourcing_risk.model.scenario import ScenarioError
+
+    table = tmp_path / "book.csv"
+    table.write_text("name,vendor\nPayroll," + "V" * (10 << 20) + "\n")
+    assert main(["portfolio", str(table), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "row 1 (line 2), column 'vendor': 10,485,760 characters, at most 200" in err
+    assert not (tmp_path / "out").exists()
+    table.write_text("name,notes\n" + "N" * 201 + ",fine\n")
+    assert main(["report", str(table), "--out", str(tmp_path / "out")]) == 2
+    assert "column 'name': 201 characters, at most 200" in capsys.readouterr().err
+    Scenario(name="N" * 200, notes="n" * 10_000)
+    with pytest.raises(ScenarioError, match=r"name must be at most 200 characters \(got 10,485,760\)"):
+        Scenario(name="N" * (10 << 20))
+
+
+def test_a_book_too_large_for_the_machine_is_refused_at_once_with_an_estimate(capsys, tmp_path):
+    """Found from outside: a book of 100,000 contracts ran past 240 s at 10 GB and growing. As a
+    2000 × 2000 grid, it is now refused in milliseconds with what it would cost."""
+    import time
+
+    from outsourcing_risk.io.data import data_dir
+    from outsourcing_risk.model.workload import TooMuchWork, check_book_workload
+
+    with pytest.raises(TooMuchWork, match=r"a book of 100,000 contracts .* about 80 GB of memory"):
+        check_book_workload(100_000, 1_000, 20_000)
+    began = time.perf_counter()
+    code = main(
+        [
+            "portfolio",
+            str(data_dir() / "portfolio.csv"),
+            "--out",
+            str(tmp_path / "out"),
+            "--trials",
+            "1000000000",
+        ]
+    )
+    assert code == 2
+    assert time.perf_counter() - began < 5
+    err = capsys.readouterr().err
+    assert re.search(
+        r"would take about [\d,]+ (hours|days) of one core and about [\d,]+ GB of memory", err
+    ), err
+    assert "use fewer trials, or split the book" in err
+    assert not (tmp_path / "out").exists(), "refused before the folder is claimed"
+
+
+def test_the_analyses_name_themselves_in_their_errors():
+    """Found from outside: trust_curve's errors named simulate()."""
+    from outsourcing_risk import Scenario, trust_curve
+
+    with pytest.raises(TypeError, match=r"^trust_curve\(\) got an unexpected keyword argument 'bogus'"):
+        trust_curve(Scenario(), [0.5], n_trials=100, bogus=1)

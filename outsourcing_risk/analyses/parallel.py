@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..model.scenario import Scenario
 from ..model.simulation import simulate
+from ..model.workload import refuse_beyond
 
 __all__ = ["MAX_FUTURES", "as_executor", "check_work", "pair_differences", "summaries"]
 
@@ -47,19 +48,21 @@ def as_executor(executor):
 #: one core at the engine's ~3 µs per 60-month future, far beyond any study in the notebooks.
 MAX_FUTURES = 4_000_000_000
 _SECONDS_PER_FUTURE = 3e-6
+#: What one setting costs besides its futures (the scenario, the run, its summary): ~3 ms, so that
+#: a grid of millions of settings at a few trials each is refused too.
+_SECONDS_PER_SETTING = 3e-3
 
 
 def check_work(settings: int, n_trials: int, what: str) -> None:
-    """Refuse, before anything is built, an analysis larger than :data:`MAX_FUTURES`, saying what
-    it would cost; a grid of 2,000 × 2,000 settings used to run for ever and fill the memory."""
+    """Refuse, before anything is built, an analysis longer than three hours of one core, saying
+    what it would cost (:func:`~outsourcing_risk.model.workload.refuse_beyond`); a grid of 2,000 ×
+    2,000 settings used to run for ever and fill the memory, at 100 trials for minutes in silence."""
     futures = settings * max(1, int(n_trials))
-    if futures > MAX_FUTURES:
-        hours = futures * _SECONDS_PER_FUTURE / 3600
-        raise ValueError(
-            f"{what} of {settings:,} settings at {n_trials:,} trials each is {futures:,} simulated "
-            f"futures, about {hours:,.0f} hours of one core: at most {MAX_FUTURES:,}. Use fewer "
-            "settings or trials, or spread it over a cluster in parts (executor=)"
-        )
+    refuse_beyond(
+        f"{what} of {settings:,} settings at {n_trials:,} trials each ({futures:,} simulated futures)",
+        settings * _SECONDS_PER_SETTING + futures * _SECONDS_PER_FUTURE,
+        advice="use fewer settings or trials, or spread it over a cluster in parts (executor=)",
+    )
 
 
 def summarise(scenario: Scenario, *, n_trials: int, seed: int, simulate_kwargs: dict) -> pd.Series:

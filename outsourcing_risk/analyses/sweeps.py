@@ -7,6 +7,7 @@ the parameter, not from noise.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -31,6 +32,24 @@ def check_parameter(name: str) -> str:
     if name not in _NUMERIC:
         raise ScenarioError([f"unknown parameter {name!r}{did_you_mean(name, _NUMERIC)}"], "the analysis")
     return name
+
+
+def check_simulate_kwargs(function: str, kwargs: Mapping) -> None:
+    """The keyword arguments an analysis passes on to :func:`simulate` must be simulate's own; any
+    other is refused naming the analysis the user called (not ``simulate()``, which they did not).
+
+    >>> check_simulate_kwargs("trust_curve", {"bogus": 1})
+    Traceback (most recent call last):
+    ...
+    TypeError: trust_curve() got an unexpected keyword argument 'bogus' (it passes correlation, max_trials, progress and target_se on to simulate())
+    """
+    known = sorted(set(inspect.signature(simulate).parameters) - {"scenario", "n_trials", "seed"})
+    for name in kwargs:
+        if name not in known:
+            raise TypeError(
+                f"{function}() got an unexpected keyword argument {name!r} (it passes "
+                f"{', '.join(known[:-1])} and {known[-1]} on to simulate())"
+            )
 
 
 def _values(name: str, values) -> list:
@@ -69,6 +88,7 @@ def sweep(
     [0.0, 0.5, 1.0]
     """
     require_scenario(scenario)
+    check_simulate_kwargs("sweep", simulate_kwargs)
     check_parameter(parameter)
     values = _values(parameter, values)
     scenarios = [scenario.replace(**{parameter: v}) for v in values]  # validate all before running
@@ -96,6 +116,7 @@ def trust_curve(
     ``executor`` runs the curve's points on its workers (the search itself runs here).
     """
     require_scenario(scenario)
+    check_simulate_kwargs("trust_curve", simulate_kwargs)
     points = np.linspace(0, 1, 21).tolist() if values is None else values
     curve = sweep(
         scenario, "trust", points, n_trials=n_trials, seed=seed, executor=executor, **simulate_kwargs
@@ -191,6 +212,7 @@ def grid(
     from ..io.data import defaults_table
 
     require_scenario(scenario)
+    check_simulate_kwargs("grid", simulate_kwargs)
     check_parameter(x)
     check_parameter(y)
     if x == y:

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from ..io.examples import report_notebook
+from ..io.processes import remove_orphans, scratch_folder
 from .local_pool import LocalPool, StopOnSignals, stop_all_rows
 from .report_row import RowResult
-from .scratch import remove_orphans, scratch_folder
 
 __all__ = ["DaskPool", "SchedulerError", "cluster_session", "connect", "run_row"]
 
@@ -60,7 +60,7 @@ def run_row(job, timeout: float, images: str | None = None, notebook: bytes | No
         try:
             path = tmp / "report.ipynb"
             path.write_bytes(notebook)
-            pool = LocalPool(1, timeout, tmp, die_with_parent=True)
+            pool = LocalPool(1, timeout, tmp)
             pool.run([(job, {**request, "notebook": path})], lambda _job, result: results.append(result))
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -69,7 +69,7 @@ def run_row(job, timeout: float, images: str | None = None, notebook: bytes | No
         if pool is None:
             remove_orphans()  # of this worker's predecessors on this machine, killed outright
             root = scratch_folder("worker")
-            pool = _KEPT.pool = LocalPool(1, timeout, root, die_with_parent=True, keep_workers=True)
+            pool = _KEPT.pool = LocalPool(1, timeout, root, keep_workers=True)
             atexit.register(_close_kept, pool, root)
         pool.timeout = timeout  # this batch's; the kept process and kernel serve any batch
         pool.run(
@@ -187,7 +187,6 @@ class DaskPool(StopOnSignals):
 
     def __init__(self, scheduler: str, workers: int, timeout: float, notebook: bytes | None = None):
         self.scheduler, self.timeout, self.notebook = scheduler, timeout, notebook
-        self.stop_signal: int | None = None
         # The client's own log lines (reconnection attempts with their tracebacks when the
         # scheduler dies) would bury the one line per row that says what happened.
         with contextlib.suppress(ImportError):  # its import sets its loggers' levels: first
@@ -200,9 +199,12 @@ class DaskPool(StopOnSignals):
             raise
 
     def run(self, items: list[tuple[Any, dict]], on_done: Callable[[Any, RowResult], None]) -> int | None:
+        with self._stopped_by_signals():
+            return self._run(items, on_done)
+
+    def _run(self, items: list[tuple[Any, dict]], on_done: Callable[[Any, RowResult], None]) -> int | None:
         from distributed import wait
 
-        previous = self._catch_signals()
         futures = {}
         try:
             for job, request in items:
@@ -237,7 +239,6 @@ class DaskPool(StopOnSignals):
                 with contextlib.suppress(Exception):
                     self.client.run(stop_all_rows)
         finally:
-            self._restore_signals(previous)
             self.close()
         return self.stop_signal
 

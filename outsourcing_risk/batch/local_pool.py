@@ -13,7 +13,9 @@ fresh kernel. The pool
   not finished are reported as not run, so the caller can still write its index.
 
 Processes are tracked as a tree (the worker and everything it started, snapshotted while it
-runs), so a kernel whose worker was killed is found and stopped too. With several workers, each
+runs), so a kernel whose worker was killed is found and stopped too. On Linux a worker dies with
+the process that started it, even when that one is killed outright (SIGKILL), and its kernel
+follows within a second: nothing of a killed batch goes on running. With several workers, each
 one's numerical libraries use their share of the cores (no oversubscription).
 """
 
@@ -38,6 +40,7 @@ from typing import Any, cast
 import psutil
 
 from ..io.environment import THREAD_VARIABLES
+from ..io.processes import stop_signals
 from .report_row import RowResult
 from .worker import frame, unframe
 
@@ -148,26 +151,22 @@ def stop_all_rows() -> int:
 
 
 class StopOnSignals:
-    """While a pool runs (in the main thread), SIGINT, SIGTERM and SIGHUP (where the platform has
-    it: a closed terminal or SSH session) set ``stop_signal`` instead of raising: the pool stops its
+    """While a pool runs (in the main thread), SIGINT, SIGTERM and SIGHUP set :attr:`stop_signal`
+    instead of raising (:func:`~outsourcing_risk.io.processes.stop_signals`): the pool stops its
     rows and returns, and the batch writes what finished."""
 
-    stop_signal: int | None = None
+    _received: list[int] = []  # noqa: RUF012 - replaced per run by the signals' own list
 
-    def _catch_signals(self):
-        if threading.current_thread() is not threading.main_thread():
-            return None
+    @property
+    def stop_signal(self) -> int | None:
+        """The first stop signal of this run, or None."""
+        return self._received[0] if self._received else None
 
-        def stop(signum, _frame):
-            self.stop_signal = signum
-
-        wanted = (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
-        return {s: signal.signal(s, stop) for s in wanted if s is not None}
-
-    @staticmethod
-    def _restore_signals(previous) -> None:
-        for s, handler in (previous or {}).items():
-            signal.signal(s, handler)
+    @contextlib.contextmanager
+    def _stopped_by_signals(self):
+        with stop_signals() as received:
+            self._received = received
+            yield
 
 
 @dataclass
@@ -214,16 +213,12 @@ class LocalPool(StopOnSignals):
         timeout: float,
         tmp_root: Path,
         *,
-        die_with_parent: bool = False,
         keep_workers: bool = False,
     ):
         self.workers = max(1, workers)
         self.timeout = timeout
         self.tmp_root = Path(tmp_root)
-        self.stop_signal: int | None = None
-        # Inside a dask worker: the row's process dies with the dask worker that started it, and
-        # the idle worker (with its kernel) is kept for the next task's row.
-        self.die_with_parent = die_with_parent
+        # Inside a dask worker the idle worker (with its kernel) is kept for the next task's row.
         self.keep_workers = keep_workers
         self._kept: dict[int, _Running] = {}
         self._started = 0
@@ -241,8 +236,7 @@ class LocalPool(StopOnSignals):
             share = str(max(1, (os.cpu_count() or 1) // self.workers))
             for name in THREAD_VARIABLES:
                 env.setdefault(name, share)
-        if self.die_with_parent:
-            env["OUTSOURCING_RISK_PARENT_PID"] = str(os.getpid())
+        env["OUTSOURCING_RISK_PARENT_PID"] = str(os.getpid())  # the worker dies with this process
         with open(log, "wb") as err:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "outsourcing_risk.batch.worker"],
@@ -295,19 +289,20 @@ class LocalPool(StopOnSignals):
         """
         run = _Rows(deque(items), {pid: w for pid, w in self._kept.items() if w.proc.poll() is None})
         self._kept = {}  # idle workers kept from the last run are used first
-        previous = self._catch_signals()
-        try:
-            while run.busy() and self.stop_signal is None:
-                self._start_rows(run)
-                self._collect_answers(run, on_done)
-                self._stop_overdue(run, on_done)
-        finally:
-            workers = run.workers
-            if self.keep_workers and self.stop_signal is None:
-                self._kept = {pid: w for pid, w in workers.items() if w.job is None and w.proc.poll() is None}
-                workers = {pid: w for pid, w in workers.items() if pid not in self._kept}
-            self._close(workers)
-            self._restore_signals(previous)
+        with self._stopped_by_signals():
+            try:
+                while run.busy() and self.stop_signal is None:
+                    self._start_rows(run)
+                    self._collect_answers(run, on_done)
+                    self._stop_overdue(run, on_done)
+            finally:
+                workers = run.workers
+                if self.keep_workers and self.stop_signal is None:
+                    self._kept = {
+                        pid: w for pid, w in workers.items() if w.job is None and w.proc.poll() is None
+                    }
+                    workers = {pid: w for pid, w in workers.items() if pid not in self._kept}
+                self._close(workers)
         return self.stop_signal
 
     def _start_rows(self, run: _Rows) -> None:

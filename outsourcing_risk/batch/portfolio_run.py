@@ -13,15 +13,17 @@ import pandas as pd
 
 from ..analyses.portfolio import STRESS_MONTH, PortfolioAnalysis, analyse_portfolio
 from ..io.data import load_scenarios
+from ..io.processes import remove_orphans
 from ..model.portfolio import Book, book_from_table
+from ..model.workload import check_book_workload
 from ..present.portfolio_page import contracts_frame, portfolio_html, vendors_frame
-from .output_folder import OutputFolder
+from .output_folder import BOOK_FILES, OutputError, OutputFolder
 from .runner import csv_text
 
 __all__ = ["PORTFOLIO_FILES", "load_book", "run_portfolio"]
 
 #: What a portfolio run writes into ``--out``.
-PORTFOLIO_FILES = ("portfolio.html", "contracts.csv", "vendors.csv")
+PORTFOLIO_FILES = BOOK_FILES
 _TEXT = ("contract", "vendor", "vendor_group")
 
 
@@ -68,8 +70,13 @@ def run_portfolio(
     before the simulation (files there that this tool did not write are refused unless
     ``force``); a run stopped before writing leaves the folder as it was. ``scheduler``: run the
     blocks of trials on a dask cluster ("local" for a LocalCluster of ``workers`` processes, or a
-    scheduler's address); the numbers are those of one machine."""
-    folder = OutputFolder(out_dir, force=force)
+    scheduler's address); the numbers are those of one machine. The three files move in together
+    at the end (a failure or a signal before that leaves the folder as it was), and a report
+    batch's files in the same folder are left alone."""
+    # The whole analysis simulates the book about three times over (the stress, the diversifying).
+    check_book_workload(len(book.contracts), len(book.vendors), n_trials, runs=3)
+    remove_orphans()  # the scratch folders of batches, books and apps killed outright
+    folder = OutputFolder(out_dir, force=force, kind="book")
     try:
         folder.claim(PORTFOLIO_FILES)
         with contextlib.ExitStack() as stack:
@@ -81,11 +88,14 @@ def run_portfolio(
             analysis = analyse_portfolio(
                 book, n_trials=n_trials, seed=seed, stress_month=stress_month, executor=executor
             )
-        folder.write("contracts.csv", _csv(contracts_frame(analysis)))
-        folder.write("vendors.csv", _csv(vendors_frame(analysis)))
-        folder.write("portfolio.html", portfolio_html(analysis))
+        try:
+            folder.write("contracts.csv", _csv(contracts_frame(analysis)))
+            folder.write("vendors.csv", _csv(vendors_frame(analysis)))
+            folder.write("portfolio.html", portfolio_html(analysis))
+            folder.close()  # stop signals wait until the three files are in place
+        except OutputError as exc:
+            raise OutputError(f"{exc}; nothing new was written to {folder.path}") from None
     except BaseException:
         folder.abandon()
         raise
-    folder.close()
     return analysis

@@ -5,21 +5,21 @@ The table is read and checked before anything runs (:mod:`outsourcing_risk.io.ta
 worker processes (:mod:`outsourcing_risk.batch.local_pool`): a row that fails — a bad value, a failing
 cell, a timeout, a worker that dies — is recorded with its reason and the others go on. On Ctrl-C
 or SIGTERM the batch stops within seconds and still writes the index and summary of the rows that
-finished. The output folder is locked, written atomically and kept consistent
-(:mod:`outsourcing_risk.batch.output_folder`).
+finished. The output folder is locked, and a run's files move in together at its end
+(:mod:`outsourcing_risk.batch.output_folder`): a run that fails to write its index leaves the
+previous run's set as it was.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import importlib.util
+import numbers
 import os
 import re
 import shutil
 import signal
-import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,13 +33,13 @@ from ..analyses.vendors import SCORECARD, read_scorecard, selection_score
 from ..io.data import load_scenarios
 from ..io.environment import progress_disabled
 from ..io.examples import report_notebook
+from ..io.processes import remove_orphans, scratch_folder, stop_signals
 from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
 from ..workbook.papermill import as_parameters, read_amount
 from .local_pool import LocalPool
 from .output_folder import OutputError, OutputFolder
 from .pools import RowPool
 from .report_row import RowResult
-from .scratch import remove_orphans, scratch_folder
 
 __all__ = [
     "BatchInterrupted",
@@ -82,7 +82,8 @@ _FORMULA = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r＝＋－＠])")
 
 
 class BatchWriteError(OutputError):
-    """The rows ran but the summary or index could not be written (disk full, folder gone)."""
+    """The rows ran but the summary or index could not be written (disk full, folder gone): nothing
+    of this run was moved into the output folder, which keeps the previous run's files."""
 
     def __init__(self, message: str, outcomes: list):
         super().__init__(message)
@@ -136,6 +137,11 @@ def slugify(name: str) -> str:
     return f"{stem}-{digest}"
 
 
+#: The fewest trials a report runs: it compares policies by their spread (tests/test_cli.py holds
+#: the command's check to the same number).
+MIN_REPORT_TRIALS = 2
+
+
 def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = True) -> list[Job]:
     """Read and check a scenario or vendor table; one :class:`Job` per row.
 
@@ -143,8 +149,18 @@ def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = Tru
     raises :class:`~outsourcing_risk.io.tables.TableError` or :class:`ScenarioError`. A row with a
     bad value becomes a job that carries its error. A table with scorecard columns (see
     ``data/vendors.csv``) is a vendor table: each vendor's scorecard gives its ``selection_score``.
-    ``whatif=False`` leaves the interactive what-if section out of the reports.
+    ``whatif=False`` leaves the interactive what-if section out of the reports. ``n_trials`` must be
+    a whole number ≥ :data:`MIN_REPORT_TRIALS` (a ``ValueError`` before the table is read).
     """
+    if (
+        isinstance(n_trials, bool)
+        or not isinstance(n_trials, numbers.Integral)
+        or n_trials < MIN_REPORT_TRIALS
+    ):
+        raise ValueError(
+            f"n_trials must be a whole number ≥ {MIN_REPORT_TRIALS}: a report compares policies by their "
+            f"spread (got {n_trials!r})"
+        )
     frame = load_scenarios(table)
     vendors = any(c in SCORECARD for c in frame.columns)
     known = set(FIELDS) | set(REPORT_COLUMNS) | (set(SCORECARD) if vendors else set())
@@ -275,7 +291,7 @@ def run_batch(
     reader's Ctrl+P does (:mod:`~outsourcing_risk.batch.pdf`), after the rows.
     """
     _check_options(timeout, images, pdf)
-    with signals_recorded() as late:  # a signal between the pool's own handling and the end
+    with stop_signals() as late:  # a signal between the pool's own handling and the end
         ordered, stopped = _batch(
             jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf
         )
@@ -306,17 +322,23 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
         if cluster is not None:
             cluster.close()
         raise
-    request = dict(notebook=notebook, timeout=timeout, images=images)
-    outcomes, stopped = _run_rows(
-        jobs, folder, request, cluster, workers=workers, progress=progress, late=late
-    )
-    why = (
-        f"the batch was stopped ({signal.Signals(stopped).name}) before this row finished" if stopped else ""
-    )
-    ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
-    if pdf and not stopped:
-        _print_pdfs(folder, ordered, pdf, late)
-    _write_summary_and_index(folder, ordered)
+    try:
+        request = dict(notebook=notebook, timeout=timeout, images=images)
+        outcomes, stopped = _run_rows(
+            jobs, folder, request, cluster, workers=workers, progress=progress, late=late
+        )
+        why = (
+            f"the batch was stopped ({signal.Signals(stopped).name}) before this row finished"
+            if stopped
+            else ""
+        )
+        ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
+        if pdf and not stopped:
+            _print_pdfs(folder, ordered, pdf, late)
+        _write_summary_and_index(folder, ordered)
+    except BaseException:
+        folder.abandon()  # nothing of this run moves in: the previous set stays whole
+        raise
     return ordered, stopped
 
 
@@ -335,7 +357,7 @@ def _print_pdfs(folder: OutputFolder, ordered: list[Outcome], paper: str, late: 
             unwritten[name] = f"pdf: {exc}"
 
     problems = print_reports(
-        [(f"{slug}.pdf", folder.path / o.report) for slug, o in printed.items()],
+        [(f"{slug}.pdf", folder.staged(o.report)) for slug, o in printed.items()],
         image_browser() or "",
         paper,
         save,
@@ -406,8 +428,6 @@ def _run_rows(
     bar = tqdm(total=len(jobs), unit="report", desc="reports", disable=_show_progress(progress))
     tmp_root = scratch_folder()
     try:
-        for job in jobs:  # a row redone (or now invalid) must not leave last run's files
-            folder.remove(_files_of(job))
 
         def done(job: Job, result: RowResult) -> None:
             outcomes[job.row] = _store(folder, job, result)
@@ -430,8 +450,9 @@ def _run_rows(
 
 
 def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> None:
-    """``summary.csv`` and ``index.html``, then the folder's manifest; on a full disk the index
-    falls back to its table without the chart (which carries plotly.js, ~5 MB)."""
+    """``summary.csv`` and ``index.html``, then every file of the run moves in; on a full disk the
+    index falls back to its table without the chart (which carries plotly.js, ~5 MB), and when
+    even that does not fit nothing moves in (:class:`BatchWriteError`)."""
     from .index_page import index_html
 
     try:
@@ -442,34 +463,14 @@ def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> No
             folder.write("index.html", index_html(ordered))
         except OutputError:
             folder.write("index.html", index_html(ordered, chart=False))
+        folder.close()
     except OutputError as exc:
         raise BatchWriteError(str(exc), ordered) from None
-    finally:
-        folder.close()
 
 
 #: The longest a report may take, in seconds (a week): longer would be a mistake, and a number
 #: past what the clocks' arithmetic holds (1e308) used to fail every row.
 MAX_TIMEOUT = 7 * 24 * 3600
-
-
-@contextlib.contextmanager
-def signals_recorded():
-    """While the batch runs (in the main thread), SIGINT, SIGTERM and SIGHUP (a closed terminal or
-    SSH session) are recorded, not raised: the pool installs its own handlers while rows run and
-    puts these back; a signal outside that (a second Ctrl-C while the index is written) waits
-    until the index and summary are on disk. Yields the signals received, in order."""
-    received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-    wanted = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
-    previous = {s: signal.signal(s, lambda signum, _frame: received.append(signum)) for s in wanted}
-    try:
-        yield received
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 def _remove_soon(folder: Path, seconds: float = 3.0) -> None:

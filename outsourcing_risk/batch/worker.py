@@ -18,17 +18,13 @@ import sys
 
 
 def _die_with_parent() -> None:
-    """Under a dask worker (which may be killed outright), ask Linux to kill this process when its
-    parent dies; its kernel notices the orphaning itself and exits."""
-    parent = os.environ.get("OUTSOURCING_RISK_PARENT_PID")
-    if not parent or not sys.platform.startswith("linux"):
-        return
-    import ctypes
+    """Ask Linux to kill this process when the pool's process dies (even by SIGKILL: a batch or a
+    dask worker killed outright); its kernel notices the orphaning itself within a second and exits."""
+    parent = os.environ.get("OUTSOURCING_RISK_PARENT_PID", "")
+    if parent.isdigit():
+        from ..io.processes import die_with_parent
 
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != int(parent):  # the parent was gone before the request took effect
-        os._exit(1)
+        die_with_parent(signal.SIGKILL, int(parent))
 
 
 #: Every message between the pool and a worker is its length in this many bytes (big-endian),

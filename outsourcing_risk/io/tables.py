@@ -8,6 +8,8 @@ is the usual cause), an unbalanced quote, duplicate column names, and a semicolo
 line ending is read (CRLF, LF, classic Mac CR, a mix). Lines whose first non-blank character is
 ``#`` are comments when they start a record; a ``#`` inside a cell, or on a line inside a quoted
 cell, is kept, and a "comment" with as many fields as the header is refused as a row in disguise.
+A cell longer than :func:`text_limit` allows (a name past 200 characters, a note past 10,000) is
+refused: the same rule for every table (scenarios, vendors, books, a register's templates).
 """
 
 from __future__ import annotations
@@ -18,11 +20,49 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["TABLE_MAX_BYTES", "TableError", "parse_table", "read_bounded", "read_table"]
+__all__ = [
+    "MAX_NAME",
+    "MAX_NOTE",
+    "TABLE_MAX_BYTES",
+    "TableError",
+    "parse_table",
+    "read_bounded",
+    "read_table",
+    "text_limit",
+]
 
 
 class TableError(ValueError):
     """A table that cannot be read as a table; the message is one line naming where and why."""
+
+
+#: The longest name (of a scenario, a vendor, a contract, a group: any cell but a note), and the
+#: longest note, in characters: a name is a label a page shows in a heading and a table; a 10 MiB
+#: one made a 64 MB page that no browser opened.
+MAX_NAME = 200
+MAX_NOTE = 10_000
+
+
+def text_limit(column: str) -> int:
+    """The most characters a cell of ``column`` (or a scenario's text field) may hold.
+
+    >>> text_limit("notes"), text_limit("vendor")
+    (10000, 200)
+    """
+    return MAX_NOTE if column == "notes" else MAX_NAME
+
+
+def _long_cell(path, header: list[str], rows: list[tuple[int, list[str]]]) -> None:
+    """Refuse the first cell longer than its column allows, naming row, column and length."""
+    for number, (line, fields) in enumerate(rows, start=1):
+        for column, cell in zip(header, fields, strict=True):
+            most = text_limit(column)
+            if len(cell.strip()) > most:
+                raise TableError(
+                    f"{path}, row {number} (line {line}), column {column!r}: {len(cell.strip()):,} "
+                    f"characters, at most {most:,} (a {'note' if most == MAX_NOTE else 'name or value'} "
+                    "is shown in pages and tables: shorten it)"
+                )
 
 
 #: The largest table read: far beyond any book of scenarios (a 100,000-row table is ~20 MB),
@@ -176,6 +216,7 @@ def parse_table(raw: bytes, where, *, allow_empty: bool = False) -> pd.DataFrame
                 f"{where}, row {number} (line {line}): {len(fields)} fields but the header has "
                 f'{len(header)} — a value with commas must be quoted, e.g. "pert(0.2, 0.5, 0.9)"'
             )
+    _long_cell(where, header, rows)
     return pd.DataFrame([[f.strip() for f in fields] for _, fields in rows], columns=header, dtype=str)
 
 

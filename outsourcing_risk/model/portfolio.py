@@ -40,6 +40,7 @@ from .sampling import BLOCK, sample_parameters
 from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
 from .simulation import active_months, settle
 from .streams import generator
+from .workload import check_book_workload
 
 __all__ = [
     "CONTRACT_COLUMNS",
@@ -198,7 +199,9 @@ def simulate_book(
     trial (contracts x trials, 2 bytes each; for checks), otherwise only the book's and each
     vendor's NPV per trial are kept. ``executor``: an object with ``map`` (a
     ``concurrent.futures`` executor, or a dask ``Client``'s ``get_executor()``) that runs the blocks
-    of 10,000 trials; the numbers are the same wherever they run.
+    of 10,000 trials; the numbers are the same wherever they run. A book too large for this
+    machine (hours of work, more memory than is free) is refused at once with the estimate
+    (:class:`~outsourcing_risk.model.workload.TooMuchWork`).
     """
     if not isinstance(book, Book) or not book.contracts:
         raise TypeError("simulate_book needs a Book with at least one contract (see portfolio_from_table)")
@@ -208,6 +211,7 @@ def simulate_book(
         raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
     check_book(book)
     vendors = book.vendors
+    check_book_workload(len(book.contracts), len(vendors), int(n_trials), keep_months=keep_months)
     unknown = sorted(set(force or {}) - set(vendors))
     if unknown:
         raise ValueError(

@@ -13,6 +13,7 @@ from numbers import Real
 import pandas as pd
 
 from ..io.data import default_values, defaults_table
+from ..io.tables import text_limit
 from .currency import check_currency
 from .distributions import Distribution, digits, parse_value
 from .parameters import PARAMETERS, ParamSpec
@@ -52,12 +53,19 @@ TRIGGER_FIELDS = ("exit_trigger_incidents", "exit_trigger_window")
 class ScenarioError(ValueError):
     """Every problem found in a scenario's parameters, each naming the field, value and rule."""
 
+    #: The most problems the message lists (all are in :attr:`problems`): 500 unknown columns
+    #: printed 500 lines.
+    SHOWN = 12
+
     def __init__(self, problems: list[str], label: str = "scenario"):
         self.problems = list(problems)
         count = len(problems)
         head = f"{count} problem{'s' if count > 1 else ''} in {label}:"
+        shown = self.problems[: self.SHOWN]
+        if count > self.SHOWN:
+            shown.append(f"and {count - self.SHOWN:,} more")
         tail = "Fix the values above; `outsourcing-risk params` lists every parameter with its range."
-        super().__init__("\n  - ".join([head, *problems]) + "\n" + tail)
+        super().__init__("\n  - ".join([head, *shown]) + "\n" + tail)
 
 
 class _Default:
@@ -259,6 +267,11 @@ class Scenario:
         for name in TEXT_FIELDS:
             raw = merged[name]
             clean[name] = "" if raw is None else str(raw)
+            if len(clean[name]) > text_limit(name):  # as in every table (io.tables)
+                problems.append(
+                    f"{name} must be at most {text_limit(name):,} characters (got {len(clean[name]):,})"
+                )
+                clean[name] = clean[name][:40] + "…"
         currency_problem = check_currency(clean["currency"])
         if currency_problem:
             problems.append(currency_problem)

@@ -18,9 +18,13 @@ For a visitor who is not on this machine, and for one who means harm:
 - **The URL printed is the one served.** A busy port moves to the next free one, and the printed
   URL says which; ``0.0.0.0`` is printed as this machine's name.
 - **Nothing outlives the app.** Ctrl-C and SIGTERM stop Voilà and its kernels; on Linux, so does
-  the app's death by SIGKILL (the kernel ends Voilà with its parent).
-- **Quiet.** The app's notebook is signed at start (so Voilà does not call it untrusted) and its
-  kernels log errors only (not the loopback TCP notice).
+  the app's death by SIGKILL (the kernel ends Voilà with its parent). The app's scratch folder
+  (its template, its notary secret) is named for its process: the next app, batch or book removes
+  it when that process was killed outright.
+- **Quiet.** The app prints its URL and what a person needs to know; Voilà's own log (its start,
+  each kernel, the culling of idle ones, websocket pings) only with ``verbose`` (``--verbose``),
+  errors always. The app's notebook is signed at start (so Voilà does not call it untrusted) and
+  its kernels log errors only (not the loopback TCP notice).
 """
 
 from __future__ import annotations
@@ -30,18 +34,17 @@ import json
 import os
 import re
 import secrets
-import signal
+import shutil
 import socket
 import subprocess
 import sys
-import tempfile
-import threading
 from pathlib import Path
 
 from ..io.environment import THREAD_VARIABLES
 from ..io.examples import notebooks_dir
+from ..io.processes import remove_orphans, scratch_folder, stop_signals
 
-__all__ = ["APPS", "TEMPLATE", "AppError", "app_folder", "offline_template", "serve"]
+__all__ = ["APPS", "TEMPLATE", "AppError", "app_folder", "idle_words", "offline_template", "serve"]
 
 TEMPLATE = "outsourcing-risk"
 _CDN_LINK = re.compile(r'\s*<link rel="stylesheet" href="https://cdn\.jsdelivr\.net/[^"]*"[^>]*/>')
@@ -90,10 +93,11 @@ def serve(
     browser: bool = False,
     max_visitors: int = MAX_KERNELS,
     idle_seconds: float = IDLE_SECONDS,
+    verbose: bool = False,
 ) -> int:
     """Run Voilà on one app (see :data:`APPS`) until stopped (Ctrl-C); returns its exit code.
     ``max_visitors``: the most kernels at once; ``idle_seconds``: how long a kernel with no page
-    connected lives (see the module docstring)."""
+    connected lives; ``verbose``: Voilà's own log too (see the module docstring)."""
     if app not in APPS:
         raise AppError(f"unknown app {app!r}: choose one of {', '.join(APPS)}")
     try:
@@ -104,8 +108,9 @@ def serve(
         ) from None
     port = _free_port(ip, port)
     token = "" if _is_loopback(ip) else secrets.token_urlsafe(24)
-    with tempfile.TemporaryDirectory(prefix="outsourcing-risk-app-") as folder:
-        share = Path(folder)
+    remove_orphans()  # the folders of apps (and batches) killed outright
+    share = scratch_folder("app")
+    try:
         offline_template(share)
         _quiet_kernel(share)
         notebook = _signed_copy(app_folder() / APPS[app], share)
@@ -116,6 +121,7 @@ def serve(
             **dict.fromkeys(THREAD_VARIABLES, "1"),
             **os.environ,
             "JUPYTER_PATH": os.pathsep.join(filter(None, [str(share), os.environ.get("JUPYTER_PATH")])),
+            "TMPDIR": str(share),  # Voilà's kernel connection files (their keys) go with the folder
         }
         command = [
             sys.executable,
@@ -133,11 +139,32 @@ def serve(
             f"--CappedKernelManager.max_kernels={int(max_visitors)}",
             f"--CappedKernelManager.cull_idle_timeout={max(1, round(idle_seconds))}",
             f"--CappedKernelManager.cull_interval={max(1, min(30, round(idle_seconds / 3)))}",
+            f"--Voila.log_level={'INFO' if verbose else 'ERROR'}",
         ]
         if not browser:
             command.append("--no-browser")
         print(f"outsourcing-risk app: {_url(ip, port, token)} (Ctrl-C stops it)", flush=True)
+        print(
+            f"Up to {max_visitors} visitors at once, each with a kernel of their own; a page left idle "
+            f"frees its place after {idle_words(idle_seconds)}."
+            + ("" if verbose else " Voilà's own log: --verbose."),
+            flush=True,
+        )
         return _run_until_stopped(command, env)
+    finally:
+        shutil.rmtree(share, ignore_errors=True)
+
+
+def idle_words(seconds: float) -> str:
+    """How long an idle page keeps its place, as a person says it.
+
+    >>> idle_words(180), idle_words(60), idle_words(6), idle_words(90)
+    ('3 minutes', '1 minute', '6 seconds', '1.5 minutes')
+    """
+    if seconds < 60:
+        return f"{seconds:g} second{'s' * (seconds != 1)}"
+    minutes = round(seconds / 60, 1)
+    return f"{minutes:g} minute{'s' * (minutes != 1)}"
 
 
 def _is_loopback(ip: str) -> bool:
@@ -206,38 +233,26 @@ def _signed_copy(notebook: Path, share: Path) -> Path:
 #: parent, the app, dies (even by SIGKILL), then become ``python ARGS`` (the request survives the
 #: exec), so that Voilà shuts its kernels down instead of serving on, orphaned.
 _DIE_WITH_PARENT = (
-    "import ctypes, os, signal, sys\n"
-    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG\n"
-    "if os.getppid() == 1:\n"
-    "    sys.exit(0)  # the app died before the request took effect\n"
-    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+    "import os, signal, sys\n"
+    "from outsourcing_risk.io.processes import die_with_parent\n"
+    "die_with_parent(signal.SIGTERM, int(sys.argv[1]))\n"
+    "os.execv(sys.executable, [sys.executable, *sys.argv[2:]])"
 )
 
 
-class _Stopped(Exception):
-    """SIGTERM arrived (``kill``, a service manager, a test harness)."""
-
-
-def _raise_stopped(_signum, _frame):
-    raise _Stopped
-
-
 def _run_until_stopped(command: list[str], env: dict) -> int:
-    """Run Voilà until it exits, Ctrl-C or SIGTERM; in every case Voilà and its kernels are gone
-    before this returns, so the caller's temporary template folder can go too. (Python's default
-    SIGTERM would end this process at once and leave Voilà serving, orphaned.)"""
+    """Run Voilà until it exits, Ctrl-C, SIGTERM or SIGHUP; in every case Voilà and its kernels are
+    gone before this returns, so the caller's scratch folder can go too. (Python's default SIGTERM
+    would end this process at once and leave Voilà serving, orphaned.)"""
     if sys.platform.startswith("linux"):  # Voilà gets SIGTERM when this process dies, even by SIGKILL
-        command = [sys.executable, "-c", _DIE_WITH_PARENT, *command[1:]]
+        command = [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *command[1:]]
     server = subprocess.Popen(command, env=env)
-    main = threading.current_thread() is threading.main_thread()  # where signal handlers live
-    previous = signal.signal(signal.SIGTERM, _raise_stopped) if main else None
     try:
-        return server.wait()
-    except (KeyboardInterrupt, _Stopped):
+        with stop_signals(interrupt=True):
+            return server.wait()
+    except KeyboardInterrupt:
         return 0
     finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
             server.terminate()  # Voilà shuts its kernels down on SIGTERM
             try:

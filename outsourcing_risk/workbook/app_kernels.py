@@ -16,14 +16,17 @@ __all__ = ["AppFull", "CappedKernelManager"]
 
 
 class AppFull(web.HTTPError):
-    """The app serves as many visitors as it may: a 503 whose reason a person can read."""
+    """The app serves as many visitors as it may: a 503 whose reason a person can read, with how
+    long an idle page keeps its place (the app's ``--idle-minutes``)."""
 
-    def __init__(self, most: int):
+    def __init__(self, most: int, idle_seconds: float):
+        from .app import idle_words
+
         super().__init__(
             503,
             reason=(
                 f"The app is full: {most} people are using it now. Close other tabs of it, or try "
-                "again in a few minutes (a page left idle frees its place after three minutes)."
+                f"again in a few minutes (a page left idle frees its place after {idle_words(idle_seconds)})."
             ),
         )
 
@@ -36,5 +39,5 @@ class CappedKernelManager(AsyncMappingKernelManager):
     async def start_kernel(self, *args, **kwargs):
         kernel_id = kwargs.get("kernel_id")
         if (kernel_id is None or kernel_id not in self) and len(self.list_kernel_ids()) >= self.max_kernels:
-            raise AppFull(self.max_kernels)
+            raise AppFull(self.max_kernels, self.cull_idle_timeout)
         return await super().start_kernel(*args, **kwargs)

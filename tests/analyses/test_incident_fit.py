@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from outsourcing_risk.model.rules import monthly_terms
 from scipy import stats
 
 from outsourcing_risk.analyses.incident_fit import (
@@ -20,6 +19,7 @@ from outsourcing_risk.analyses.incident_fit import (
 from outsourcing_risk.analyses.incident_simulation import simulate_incident_log
 from outsourcing_risk.io.incident_log import IncidentLogError
 from outsourcing_risk.model.distributions import parse_value
+from outsourcing_risk.model.rules import monthly_terms
 from outsourcing_risk.model.scenario import Scenario, ScenarioError, scenarios_from_table
 
 AS_OF = "2025-07-01T00:00"

@@ -3,7 +3,8 @@ two runs at once, a rerun with fewer rows, fractional timeouts, progress-bar con
 
 Each test asserts what a user would notice: the exit code, the message, that every finished
 report is on disk and listed in index.html and summary.csv, that no process outlives the command,
-and that no temporary file is left.
+and that no temporary file is left. Every process a test starts has a temporary folder of its own
+(TMPDIR), so that what another process leaves in the shared one is never taken for a leak.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +25,15 @@ import pytest
 from outsourcing_risk.batch.output_folder import LOCK, MANIFEST
 
 NOISE = ("Traceback", "[IPKernelApp]", "ZMQError", "KeyboardInterrupt")
+
+
+@pytest.fixture(autouse=True)
+def own_tmp(tmp_path, monkeypatch) -> Path:
+    """The temporary folder of every process this test starts (TMPDIR, read by Python's tempfile)."""
+    where = tmp_path / "tmp"
+    where.mkdir()
+    monkeypatch.setenv("TMPDIR", str(where))
+    return where
 
 
 def cli(*args, env=None):
@@ -86,6 +94,11 @@ def _cmdline(p) -> list[str]:
 
 
 def finished_reports(out: Path) -> list[str]:
+    """The reports of rows finished so far: staged until the run moves its files in at the end."""
+    return [p.name for p in out.glob(".outsourcing-risk-stage-*/*.html")] + listed_reports(out)
+
+
+def listed_reports(out: Path) -> list[str]:
     with contextlib.suppress(OSError, ValueError):
         return [f for f in json.loads((out / MANIFEST).read_text())["files"] if f.endswith(".html")]
     return []
@@ -111,10 +124,9 @@ def gone(processes) -> bool:
 
 
 @pytest.fixture
-def temp_roots():
-    """The pool's temporary folders that exist before a test; any new one left after it is a leak."""
-    before = set(Path(tempfile.gettempdir()).glob("outsourcing-risk-*"))
-    return lambda: set(Path(tempfile.gettempdir()).glob("outsourcing-risk-*")) - before
+def temp_roots(own_tmp):
+    """The scratch folders left in the test's own temporary folder: any is a leak."""
+    return lambda: set(own_tmp.glob("outsourcing-risk-*"))
 
 
 def test_a_killed_worker_fails_its_row_and_the_batch_goes_on(tmp_path, temp_roots):
@@ -195,25 +207,6 @@ def test_ctrl_c_three_times_still_writes_the_index_and_summary(tmp_path, temp_ro
     assert (summary.status == "ok").sum() >= 1
     assert wait_for(lambda: gone(seen), 10)
     assert temp_roots() == set()
-
-
-def test_the_temporary_folder_of_a_killed_batch_is_removed_by_the_next(tmp_path):
-    root = Path(tempfile.gettempdir())
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
-    )
-    orphan = root / f"outsourcing-risk-{dead.stdout.strip()}-left"
-    alive = root / f"outsourcing-risk-{os.getpid()}-alive"  # a running process's: not ours to remove
-    for folder in (orphan, alive):
-        (folder / "runtime").mkdir(parents=True, exist_ok=True)
-    try:
-        done = run("report", table(tmp_path, ["Only"]), "--out", tmp_path / "out", "--trials", 200, "--quiet")
-        assert done.returncode == 0, done.stderr
-        assert not orphan.exists()
-        assert alive.exists()
-    finally:
-        shutil.rmtree(orphan, ignore_errors=True)
-        shutil.rmtree(alive, ignore_errors=True)
 
 
 @pytest.fixture
@@ -337,8 +330,13 @@ def test_a_fractional_timeout_is_accepted_and_a_timed_out_row_is_quiet(tmp_path,
     ],
 )
 def test_the_progress_bar_follows_tqdm_conventions(tmp_path, flags, env, bar):
-    done = run("report", table(tmp_path, ["A"]), "--out", tmp_path / "out", "--trials", 200, *flags, env=env)
-    assert done.returncode == 0, done.stderr
+    # A row with a bad value counts on the bar as any row does, without a worker or a kernel
+    # (each case took a report's 8–35 s before; the bar is the same either way).
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,trust\nA,7\n")
+    done = run("report", bad, "--out", tmp_path / "out", "--trials", 200, *flags, env=env)
+    assert done.returncode == 1, done.stderr
+    assert "failed: row 1 (A): ScenarioError: trust must be in [0, 1] (got 7)" in done.stderr
     assert ("reports: 100%" in done.stderr) is bar, done.stderr
 
 
@@ -388,3 +386,86 @@ def test_images_without_the_images_extra_are_refused_naming_it(tmp_path):
     assert done.returncode == 2
     assert 'pip install "outsourcing-risk[images]"' in done.stderr
     assert not out.exists() or not any(out.iterdir()), "nothing ran, nothing was written"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_batch_killed_outright_takes_its_workers_and_kernels_with_it(tmp_path, own_tmp, temp_roots):
+    """Found from outside: after SIGKILL of the command its worker and kernel ran on for 10–30 s,
+    finishing a report nobody would write. They now die with it, and the next run removes the
+    scratch folder it could not."""
+    proc = start(
+        "report", table(tmp_path, ["Orphan"]), "--out", tmp_path / "out", "--trials", 20_000, "--quiet"
+    )
+    kernels = wait_for(lambda: kernels_of(proc.pid))
+    family = descendants(proc.pid) + kernels
+    proc.kill()
+    proc.wait(timeout=10)
+    _gone, alive = psutil.wait_procs(family, timeout=5)
+    assert alive == [], "no worker or kernel outlives a batch killed outright"
+    left = temp_roots()
+    assert left != set(), "its scratch folder is left (nobody could remove it)..."
+    alive = own_tmp / f"outsourcing-risk-{os.getpid()}-alive"  # a running process's: not ours to remove
+    (alive / "runtime").mkdir(parents=True)
+    bad = tmp_path / "bad.csv"  # the next batch (a row with a bad value: no worker needed)
+    bad.write_text("name,trust\nNext,7\n")
+    done = run("report", bad, "--out", tmp_path / "next", "--quiet")
+    assert done.returncode == 1, done.stderr
+    assert temp_roots() == {alive}, "...until the next run, which leaves a live process's alone"
+
+
+def test_pdf_with_a_browser_that_cannot_start_is_refused_before_the_rows(tmp_path, own_tmp, temp_roots):
+    """Found from outside: the rows ran, then the printing crashed with a 61-line traceback and
+    left no index or summary. The browser is now started before the rows, and refused in words."""
+    broken = tmp_path / "chromium"
+    broken.write_text('#!/bin/sh\necho "cannot open display" >&2\nexit 1\n')
+    broken.chmod(0o755)
+    out = tmp_path / "out"
+    done = run(
+        "report", table(tmp_path, ["A"]), "--out", out, "--pdf", "--quiet", env={"BROWSER_PATH": str(broken)}
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().startswith(
+        f"outsourcing-risk: --pdf: Chrome or Chromium ({broken}) could not start"
+    )
+    assert "cannot open display (exit code 1)" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not out.exists(), "nothing ran, nothing was written"
+    assert temp_roots() == set()
+    assert list(own_tmp.iterdir()) == [], "no browser profile left either"
+
+
+@pytest.mark.browser
+def test_ctrl_c_while_printing_stops_quietly_and_leaves_no_browser_behind(tmp_path, own_tmp, temp_roots):
+    """Found from outside: Ctrl-C while printing marked the row as failed with a Playwright error,
+    printed asyncio noise and left a Chromium profile in the temporary folder. The terminal's
+    Ctrl-C (sent to the command's process group) now stops the printing between two breaths."""
+    out = tmp_path / "out"
+    proc = start("report", table(tmp_path, ["Printed"]), "--out", out, "--trials", 300, "--pdf", "--quiet")
+    wait_for(lambda: finished_reports(out) or proc.poll() is not None, 180)
+    assert proc.poll() is None, proc.communicate()
+
+    def printing():
+        return [p for p in descendants(proc.pid) if "outsourcing_risk.batch.pdf" in " ".join(_cmdline(p))]
+
+    def rendering():  # the browser has opened its page: the report is being printed
+        printer = printing()
+        family = [*printer, *(c for p in printer for c in p.children(recursive=True))]
+        return family if any("--type=renderer" in " ".join(_cmdline(p)) for p in family) else None
+
+    family = wait_for(rendering, 60, step=0.05)
+    printer = printing()
+    os.killpg(proc.pid, signal.SIGINT)  # what a Ctrl-C at the terminal sends
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    for word in (*NOISE, "asyncio", "Playwright", "playwright"):
+        assert word not in err, err
+    summary = assert_consistent(out, ["Printed"])
+    assert list(summary.status) == ["ok"], "the row is not failed for a printing that was stopped"
+    _gone, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == []
+    assert temp_roots() == set()
+    assert [p.name for p in own_tmp.iterdir()] == [], "no Chromium profile is left"
+    # (With a temporary folder as long as pytest's, the printer works in /tmp: Chromium's socket
+    # path would be too long.)
+    assert not list(Path("/tmp").glob(f".outsourcing-risk-print-{printer[0].pid}-*"))
+    assert not list(out.glob("*.pdf"))

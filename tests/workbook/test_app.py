@@ -17,15 +17,19 @@ import urllib.request
 import psutil
 import pytest
 
+from outsourcing_risk.io.data import data_dir
+
 from ..app_server import free_port
 
 pytest.importorskip("voila")
 
 
 def _start(tmp_path, *args):
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "outsourcing_risk", "app", *map(str, args)],
         cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},  # its scratch folder: the test's own
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -75,12 +79,15 @@ def _kernels(server) -> list[psutil.Process]:
 
 
 def test_visitors_beyond_the_cap_get_a_page_that_says_so_and_idle_kernels_go(tmp_path):
-    server, url, _ = _start(tmp_path, "--port", free_port(), "--max-visitors", 2, "--idle-minutes", 0.1)
+    # Idle for 15 s: on a machine loaded by other work a page load took 11–15 s, and with 6 s the
+    # first kernels went before the third visitor came.
+    server, url, _ = _start(tmp_path, "--port", free_port(), "--max-visitors", 2, "--idle-minutes", 0.25)
     try:
         assert [_get(url)[0] for _ in range(2)] == [200, 200]  # two page loads that never connect
         status, page = _get(url)
         assert status == 503
         assert "The app is full: 2 people are using it now" in page
+        assert "a page left idle frees its place after 15 seconds" in page, "--idle-minutes 0.25, said"
         assert len(_kernels(server)) <= 2
         deadline = time.monotonic() + 60
         while _kernels(server) and time.monotonic() < deadline:
@@ -89,6 +96,15 @@ def test_visitors_beyond_the_cap_get_a_page_that_says_so_and_idle_kernels_go(tmp
         assert _get(url)[0] == 200, "their places are free again"
     finally:
         _stop(server)
+    # A visitor turned away is the one line Voilà still says (an error, to the server: 503).
+    said = [line for line in server.stdout.read().splitlines() if not line.startswith("503 GET / ")]
+    assert said == [
+        (
+            "Up to 2 visitors at once, each with a kernel of their own; a page left idle frees its "
+            "place after 15 seconds. Voilà's own log: --verbose."
+        )
+    ], "found from outside: 59 lines of Voilà, a websocket warning and WARNING lines for normal culling"
+    assert list((tmp_path / "tmp").iterdir()) == [], "the app's scratch folder went with it"
 
 
 def test_off_this_machine_the_app_asks_for_the_token_it_printed(tmp_path):
@@ -130,3 +146,24 @@ def test_the_app_killed_outright_takes_voila_and_its_kernels_with_it(tmp_path):
     assert alive == [], "Voilà and its kernels stop with the app"
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    left = list((tmp_path / "tmp").glob(f"outsourcing-risk-app-{server.pid}-*"))
+    assert [p.name for p in left[0].iterdir()] != [], "a scratch folder named for the app (its secret in it)"
+    book = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "outsourcing_risk",
+            "portfolio",
+            data_dir() / "portfolio.csv",
+            "--out",
+            str(tmp_path / "o"),
+            "--trials",
+            "200",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
+    )
+    assert book.returncode == 0, book.stderr
+    assert not left[0].exists(), "found from outside: it stayed for good; the next command removes it"
