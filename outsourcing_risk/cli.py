@@ -40,6 +40,36 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _trials(least: int, why: str = ""):
+    """An argparse type for ``--trials``: the rule every function that runs trials checks
+    (:func:`~outsourcing_risk.io.errors.trials_problem`), said before anything runs."""
+    from .io.errors import trials_problem
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+        problem = trials_problem(value, least, why)
+        if problem:
+            raise argparse.ArgumentTypeError(problem.removeprefix("n_trials "))
+        return value
+
+    return parse
+
+
+def _table_options(command, what: str = "the table") -> None:
+    """``--sheet``: which sheet of an .xlsx workbook holds the table."""
+    command.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help=f"the sheet of an .xlsx workbook that holds {what} (default: its first visible sheet)",
+    )
+
+
+#: The fewest trials of a report: ``io.errors.MIN_REPORT_TRIALS`` (tests/test_cli.py holds the
+#: two equal; not imported here, so that the parser is built without the package's modules).
+_MIN_REPORT_TRIALS = 2
 #: The longest report, in seconds: the batch's ``MAX_TIMEOUT`` (not imported: the batch loads
 #: pandas, and ``--help`` answers without it; tests/test_cli.py holds the two equal).
 _WEEK = 7 * 24 * 3600
@@ -176,10 +206,18 @@ def _portfolio_command(sub) -> None:
         formatter_class=_Defaults,
     )
     book.add_argument(
-        "table", help="CSV of contracts: name, vendor and any scenario column (see data/portfolio.csv)"
+        "table",
+        help="CSV or .xlsx table of contracts: name, vendor and any scenario column (see data/portfolio.csv)",
     )
     book.add_argument("--out", required=True, help="folder for portfolio.html, contracts.csv and vendors.csv")
-    book.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials")
+    _table_options(book, "the contracts")
+    book.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write portfolio.xlsx: a cover sheet, the summary, the contracts and vendors, the table as "
+        "given and every trial of the book",
+    )
+    book.add_argument("--trials", type=_trials(1), default=20_000, help="Monte Carlo trials")
     book.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
     book.add_argument(
         "--capacity",
@@ -229,8 +267,11 @@ def _kpis_command(sub) -> None:
     kpis = sub.add_parser(
         "kpis", help="print the KPI table of every scenario in a CSV table", formatter_class=_Defaults
     )
-    kpis.add_argument("table", help="CSV of scenarios (`outsourcing-risk example DIR` writes one)")
-    kpis.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per scenario")
+    kpis.add_argument(
+        "table", help="CSV or .xlsx table of scenarios (`outsourcing-risk example DIR` writes one)"
+    )
+    kpis.add_argument("--trials", type=_trials(1), default=20_000, help="Monte Carlo trials per scenario")
+    _table_options(kpis, "the scenarios")
     kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
 
 
@@ -285,8 +326,15 @@ def _report_command(sub) -> None:
     )
     report.add_argument(
         "table",
-        help="CSV of scenarios or of vendors with their scorecards (`outsourcing-risk example DIR` "
-        "writes one of each)",
+        help="CSV or .xlsx table of scenarios or of vendors with their scorecards (`outsourcing-risk "
+        "example DIR` writes one of each)",
+    )
+    _table_options(report)
+    report.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write summary.xlsx: a cover sheet, the summary, the table as given and each report's "
+        "trials (inputs as drawn, NPV, failures, switches) for an audit trail",
     )
     report.add_argument("--out", default="reports", help="output folder")
     report.add_argument(
@@ -295,7 +343,12 @@ def _report_command(sub) -> None:
         help="replace files in --out that have the names of this run's files but were not written "
         "by outsourcing-risk (without it such a run stops before it starts and names them)",
     )
-    report.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per report")
+    report.add_argument(
+        "--trials",
+        type=_trials(_MIN_REPORT_TRIALS, "a report compares policies by their spread"),
+        default=20_000,
+        help="Monte Carlo trials per report",
+    )
     report.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
     report.add_argument(
         "--workers",
@@ -350,7 +403,7 @@ def _print_kpis(args) -> int:
 
     from .io.data import load_scenarios
 
-    table = simulate_table(load_scenarios(args.table), args.trials, args.seed)
+    table = simulate_table(load_scenarios(args.table, sheet=args.sheet), args.trials, args.seed)
     shown = table[["mean_npv", "se_npv", "p_loss", "cvar5", "p_failure", "breakeven_month"]]
     with pd.option_context("display.width", 140, "display.float_format", "{:,.3f}".format):
         print(_safe(shown.to_string()))
@@ -458,7 +511,7 @@ def _run_report(args) -> int:
             file=sys.stderr,
         )
         return 2
-    jobs = load_jobs(args.table, args.trials, args.seed, whatif=args.whatif)
+    jobs = load_jobs(args.table, args.trials, args.seed, whatif=args.whatif, sheet=args.sheet)
     out = Path(args.out).resolve()
     try:
         outcomes = run_batch(
@@ -521,10 +574,16 @@ def _portfolio(args) -> int:
     if args.mapping and not args.register:
         print("outsourcing-risk: --mapping is the mapping of a register: add --register", file=sys.stderr)
         return 2
+    if args.sheet and args.register:
+        print(
+            "outsourcing-risk: --sheet names a sheet of a table, not of a register: leave it out",
+            file=sys.stderr,
+        )
+        return 2
     if args.register:
         book = _register_book(args)
     else:
-        book = load_book(args.table, capacity=args.capacity)
+        book = load_book(args.table, capacity=args.capacity, sheet=args.sheet)
     if args.stress_month > book.horizon_months:
         print(
             _safe(
@@ -643,6 +702,7 @@ def _register_book(args):
     print(_safe(reading.unmodelled()))
     return book
 
+
 def _fit(args) -> int:
     """``outsourcing-risk fit``: fit, print the fits in words, then write every file whole."""
     import textwrap
@@ -689,9 +749,10 @@ def _fit(args) -> int:
 
 def _vendor_names(path: str) -> list[str]:
     """The ``name`` column of a vendor table: the vendors a log may name."""
-    from .io.tables import TableError, read_table
+    from .io.data import load_vendors
+    from .io.tables import TableError
 
-    table = read_table(path)
+    table = load_vendors(path)
     if "name" not in table.columns:
         raise TableError(f"{path} has no 'name' column naming the vendors")
     return list(table["name"])
@@ -730,7 +791,9 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stdout()
         return 1
     except Exception as exc:
-        if not isinstance(exc, _user_errors()):
+        from .io.errors import OutsourcingRiskError
+
+        if not isinstance(exc, OutsourcingRiskError):  # the user's to fix: one line, exit 2
             raise
         print(_safe(f"outsourcing-risk: {exc}"), file=sys.stderr)
         return 2
@@ -749,20 +812,6 @@ def _quiet_stdout() -> None:
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-
-
-def _user_errors() -> tuple[type[Exception], ...]:
-    """The errors that are the user's to fix (a bad table, folder, cluster or option): one line
-    and exit 2, never a traceback. Imported only when something went wrong, so that a command
-    loads no more than it needs."""
-    from .batch.dask_pool import SchedulerError
-    from .batch.output_folder import OutputError
-    from .io.examples import ExampleError
-    from .io.tables import TableError
-    from .model.scenario import ScenarioError
-    from .workbook.app import AppError
-
-    return (ScenarioError, TableError, OutputError, SchedulerError, FileNotFoundError, ExampleError, AppError)
 
 
 def run() -> None:

@@ -197,3 +197,35 @@ def test_fit_help_documents_the_command(capsys):
     ):
         assert option in out
     assert "Inputs from an incident log" in " ".join(out.split())
+
+
+# ----- one way in: one rule for --trials, one class of user errors ----------------------------
+
+
+def test_a_report_of_one_trial_is_refused_by_the_command_as_by_the_report(capsys, tmp_path):
+    """`--trials 1` passed the command's check and then failed every row with "must be ≥ 2"."""
+    from outsourcing_risk import cli
+    from outsourcing_risk.io.errors import MIN_REPORT_TRIALS
+
+    assert cli._MIN_REPORT_TRIALS == MIN_REPORT_TRIALS
+    with pytest.raises(SystemExit):
+        main(["report", "t.csv", "--trials", "1", "--out", str(tmp_path / "o")])
+    assert "--trials: must be a whole number ≥ 2: a report compares policies by their spread (got 1)" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_command_catches_every_user_error_by_its_one_class(capsys, monkeypatch, tmp_path):
+    from outsourcing_risk import cli
+    from outsourcing_risk.io.errors import OutsourcingRiskError
+
+    class NewKindOfMistake(OutsourcingRiskError):
+        pass
+
+    def fail(_args):
+        raise NewKindOfMistake("a mistake of a kind the command has never heard of")
+
+    monkeypatch.setattr(cli, "_print_kpis", fail)
+    assert main(["kpis", str(tmp_path / "t.csv")]) == 2
+    assert capsys.readouterr().err == "outsourcing-risk: a mistake of a kind the command has never heard of\n"

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..io.atomic import write_atomic
+from ..io.errors import OutsourcingRiskError
 
 __all__ = ["LOCK", "MANIFEST", "OutputError", "OutputFolder", "is_batch_name", "write_atomic"]
 
@@ -50,7 +51,7 @@ _BATCH_NAME = re.compile(
 )
 
 
-class OutputError(OSError):
+class OutputError(OutsourcingRiskError, OSError):
     """A problem with the output folder, in one line that says what to do."""
 
 

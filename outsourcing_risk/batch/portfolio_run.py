@@ -31,17 +31,19 @@ def load_book(
     capacity: int | None = None,
     register: bool = False,
     mapping: str | Path | None = None,
+    sheet: str | None = None,
 ) -> Book:
-    """Read and check a portfolio table (see ``data/portfolio.csv``), or with ``register`` a DORA
-    register of information (its report package, a ZIP, or a folder of its templates' CSV files)
-    through ``mapping`` (default ``data/register_mapping.toml``); the book is named after the file
-    or folder."""
+    """Read and check a portfolio table (see ``data/portfolio.csv``; a CSV file, or a sheet of an
+    ``.xlsx`` workbook: the first, or ``sheet``), or with ``register`` a DORA register of
+    information (its report package, a ZIP, or a folder of its templates' CSV files) through
+    ``mapping`` (default ``data/register_mapping.toml``); the book is named after the file or
+    folder."""
     if register:
         from ..io.register import load_mapping, read_register
 
         reading = read_register(table, load_mapping(mapping))
         return book_from_table(reading.book, capacity=capacity, name=reading.name)
-    frame = load_scenarios(table)
+    frame = load_scenarios(table, sheet=sheet)
     return book_from_table(frame, capacity=capacity, name=f"Book of contracts: {Path(table).stem}")
 
 

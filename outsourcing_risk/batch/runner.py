@@ -32,8 +32,10 @@ from ..analyses.appetite import APPETITE_FIELDS, appetite_from_values
 from ..analyses.vendors import SCORECARD, read_scorecard, selection_score
 from ..io.data import load_scenarios
 from ..io.environment import progress_disabled
+from ..io.errors import MIN_REPORT_TRIALS, REPORT_TRIALS_WHY, check_seed, check_trials
 from ..io.examples import report_notebook
-from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
+from ..io.rows import Place, column_problems, field_of, is_blank, name_problems, normal_name, place_of
+from ..model.scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, cell_problems, row_values
 from ..workbook.papermill import as_parameters, read_amount
 from .local_pool import LocalPool
 from .output_folder import OutputError, OutputFolder
@@ -136,19 +138,27 @@ def slugify(name: str) -> str:
     return f"{stem}-{digest}"
 
 
-def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = True) -> list[Job]:
-    """Read and check a scenario or vendor table; one :class:`Job` per row.
+def load_jobs(
+    table: str | Path, n_trials: int, seed: int, *, whatif: bool = True, sheet: str | None = None
+) -> list[Job]:
+    """Read and check a scenario or vendor table (CSV, or a sheet of an ``.xlsx`` workbook: the
+    first, or ``sheet``); one :class:`Job` per row.
 
-    The table itself (encoding, shape, columns, names) is checked before anything runs: a problem
-    raises :class:`~outsourcing_risk.io.tables.TableError` or :class:`ScenarioError`. A row with a
-    bad value becomes a job that carries its error. A table with scorecard columns (see
-    ``data/vendors.csv``) is a vendor table: each vendor's scorecard gives its ``selection_score``.
-    ``whatif=False`` leaves the interactive what-if section out of the reports.
+    The table itself (encoding, shape, columns, names, a spreadsheet's formats) is checked before
+    anything runs: a problem raises :class:`~outsourcing_risk.io.tables.TableError` or
+    :class:`ScenarioError`. A row with a bad value becomes a job that carries its error. A table
+    with scorecard columns (see ``data/vendors.csv``) is a vendor table: each vendor's scorecard
+    gives its ``selection_score``. ``whatif=False`` leaves the interactive what-if section out of
+    the reports. ``n_trials`` must be a whole number ≥ ``MIN_REPORT_TRIALS`` and ``seed`` ≥ 0 (a
+    :class:`~outsourcing_risk.io.errors.SettingError` before the table is read).
     """
-    frame = load_scenarios(table)
+    check_trials(n_trials, MIN_REPORT_TRIALS, REPORT_TRIALS_WHY)
+    check_seed(seed)
+    frame = load_scenarios(table, sheet=sheet)
+    place = place_of(frame)
     vendors = any(c in SCORECARD for c in frame.columns)
-    known = set(FIELDS) | set(REPORT_COLUMNS) | (set(SCORECARD) if vendors else set())
-    problems = [f"unknown column {c!r}{did_you_mean(str(c), known)}" for c in frame.columns if c not in known]
+    known = [*FIELDS, *REPORT_COLUMNS, *(SCORECARD if vendors else ())]
+    problems = column_problems(frame.columns, known, place=place)
     if "name" not in frame.columns:
         problems.append("the table needs a 'name' column naming each row")
     if vendors:
@@ -158,66 +168,70 @@ def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = Tru
                 "a vendor table computes selection_score from its scorecard columns: remove the "
                 "selection_score column, or the scorecard columns to give the score yourself"
             )
-    given = [str(n) for n in frame.get("name", [])]
-    seen: dict[str, int] = {}
-    for i, (raw, n) in enumerate(zip(given, map(normal_name, given), strict=True), start=1):
-        if not n:
-            problems.append(f"row {i} has no name" + (" (only invisible characters)" if raw.strip() else ""))
-        elif n in seen:
-            same = "repeats" if raw.strip() == given[seen[n] - 1].strip() else "looks the same as"
-            problems.append(
-                f"row {i}: name {raw!r} {same} row {seen[n]}'s {given[seen[n] - 1]!r} (reports would be "
-                "confused; names are compared as they read: accents composed, invisible characters "
-                "and extra spaces left out)"
-            )
-        seen.setdefault(n, i)
+    if not problems:
+        problems += name_problems(list(frame["name"]), place)[1]
+        problems += cell_problems(
+            frame, percent_ok=(*PERCENT_FIELDS, "appetite_p_loss", "appetite_p_failure")
+        )
     if problems:
         raise ScenarioError(problems, f"the table {Path(table).name}")
-    jobs = [_job(i, row, vendors, n_trials, seed) for i, row in enumerate(frame.to_dict("records"), start=1)]
+    rows = frame.to_dict("records")
+    jobs = [
+        _job(i, row, vendors, n_trials, seed, place, list(frame.columns))
+        for i, row in enumerate(rows, start=1)
+    ]
     for job in jobs:
         job.parameters["whatif"] = bool(whatif)
     return jobs
 
 
-def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
+def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int, place: Place, columns: list) -> Job:
     name = normal_name(row["name"])
-    values = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
-    values["name"] = name
-    error = ""
+    problems: list[str] = []
     if vendors:
-        marks, bad_marks = read_scorecard(row)
-        error = "; ".join(bad_marks)
-        if not error:
-            values["selection_score"] = selection_score(marks)
+        marks, problems = read_scorecard(row)
+    values = row_values(row, problems)
+    values["name"] = name
+    if vendors and not problems:
+        values["selection_score"] = selection_score(marks)
     scenario = None
-    if not error:
+    if not problems:
         try:
             scenario = Scenario.from_dict(values)
         except ScenarioError as exc:
-            error = "; ".join(exc.problems)
+            problems += exc.problems
     parameters = as_parameters(values)
     parameters.update(n_trials=n_trials, seed=seed)
     try:
         cost = read_amount("interview_cost", row.get("interview_cost"))
     except ScenarioError as exc:
-        error = "; ".join(filter(None, [error, *exc.problems]))
+        problems += exc.problems
     else:
         if cost is not None:
             parameters["interview_cost"] = cost
     try:
         appetite_from_values(row)  # checked here, so that a bad limit fails its row before it runs
     except ScenarioError as exc:
-        error = "; ".join(filter(None, [error, *exc.problems]))
+        problems += exc.problems
     parameters.update({k: row[k] for k in APPETITE_FIELDS if k in row and not is_blank(row[k])})
     return Job(
         row=i,
         name=name,
         slug=slugify(name),
         parameters=parameters,
-        error=error,
+        error="; ".join(_in_cell(place, i, p, columns) for p in problems),
         currency=scenario.currency if scenario else "USD",
         horizon_months=(scenario or Scenario()).horizon_months,
     )
+
+
+def _in_cell(place: Place, i: int, problem: str, columns: list) -> str:
+    """A row's problem as the summary shows it: as it is for a CSV table (the row is its own
+    column there), headed by its cell for a sheet (``cell F4: …``)."""
+    column = field_of(problem, columns)
+    if not place.sheet or column is None:
+        return problem
+    return f"cell {place.letters[column]}{place.rows[i - 1]}: {problem}"
 
 
 def image_browser() -> str | None:

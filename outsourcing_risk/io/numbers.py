@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import re
 
+from .errors import OutsourcingRiskError
+
 __all__ = ["CURRENCY_SYMBOLS", "NumberError", "plain_number", "read_number", "typed_number"]
 
 #: Currency symbols a typed amount may carry, and the code each stands for.
@@ -20,7 +22,7 @@ CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _SUFFIX = (("bn", 1e9), ("k", 1e3), ("m", 1e6))
 
 
-class NumberError(ValueError):
+class NumberError(OutsourcingRiskError, ValueError):
     """Text that is not one number without doubt; the message says why, quoting the text."""
 
 

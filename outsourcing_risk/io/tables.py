@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import MissingFileError, OutsourcingRiskError
+
 __all__ = ["TABLE_MAX_BYTES", "TableError", "parse_table", "read_bounded", "read_table"]
 
 
-class TableError(ValueError):
+class TableError(OutsourcingRiskError, ValueError):
     """A table that cannot be read as a table; the message is one line naming where and why."""
 
 
@@ -143,7 +145,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"no table at {path}: give the path of a CSV file")
+        raise MissingFileError(f"no table at {path}: give the path of a CSV file")
     return parse_table(read_bounded(path), path)
 
 

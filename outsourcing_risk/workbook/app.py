@@ -39,6 +39,7 @@ import threading
 from pathlib import Path
 
 from ..io.environment import THREAD_VARIABLES
+from ..io.errors import OutsourcingRiskError
 from ..io.examples import notebooks_dir
 
 __all__ = ["APPS", "TEMPLATE", "AppError", "app_folder", "offline_template", "serve"]
@@ -47,7 +48,7 @@ TEMPLATE = "outsourcing-risk"
 _CDN_LINK = re.compile(r'\s*<link rel="stylesheet" href="https://cdn\.jsdelivr\.net/[^"]*"[^>]*/>')
 
 
-class AppError(Exception):
+class AppError(OutsourcingRiskError):
     """The app cannot start (Voilà missing, its template not found)."""
 
 
