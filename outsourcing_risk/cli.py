@@ -524,6 +524,7 @@ def _run_report(args) -> int:
             scheduler=args.scheduler,
             force=args.force,
             pdf=args.paper if args.pdf else None,
+            xlsx=args.xlsx,
         )
     except BatchInterrupted as exc:
         done = sum(o.status != "not run" for o in exc.outcomes)
@@ -558,6 +559,8 @@ def _run_report(args) -> int:
             _safe(f"{sum(bool(o.pdf) for o in outcomes)} printed to PDF ({args.paper.upper()}) beside them")
         )
     print(_safe(f"open {out / 'index.html'} in a browser (it works offline)"))
+    if args.xlsx and (out / "summary.xlsx").exists():
+        print(_safe(f"the summary, the table and every report's trials: {out / 'summary.xlsx'}"))
     for o in failed:
         print(
             _safe(f"failed: row {o.job.row} ({o.job.name}): {o.error.splitlines()[0] if o.error else ''}"),
@@ -617,6 +620,7 @@ def _portfolio(args) -> int:
             force=args.force,
             scheduler=args.scheduler,
             workers=args.workers,
+            xlsx=args.xlsx,
         )
     except KeyboardInterrupt:
         signum = stopped[0] if stopped else signal.SIGINT
@@ -639,7 +643,8 @@ def _portfolio(args) -> int:
     )
     print(
         _safe(
-            f"open {out / 'portfolio.html'} in a browser (it works offline); contracts.csv and vendors.csv beside it"
+            f"open {out / 'portfolio.html'} in a browser (it works offline); contracts.csv and vendors.csv "
+            f"beside it{' and portfolio.xlsx' if args.xlsx else ''}"
         )
     )
     return 0

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from outsourcing_risk.cli import main
@@ -229,3 +231,30 @@ def test_the_command_catches_every_user_error_by_its_one_class(capsys, monkeypat
     monkeypatch.setattr(cli, "_print_kpis", fail)
     assert main(["kpis", str(tmp_path / "t.csv")]) == 2
     assert capsys.readouterr().err == "outsourcing-risk: a mistake of a kind the command has never heard of\n"
+
+
+# ----- spreadsheets in: every table path takes an .xlsx ------------------------------------------
+
+WORKBOOK = Path(__file__).parent / "io" / "spreadsheets" / "tables.xlsx"
+
+
+def test_kpis_read_a_workbooks_first_sheet_as_its_csv_twin(capsys):
+    assert main(["kpis", str(WORKBOOK), "--trials", "500", "--seed", "1"]) == 0
+    from_xlsx = capsys.readouterr().out
+    assert main(["kpis", str(WORKBOOK.with_name("scenarios.csv")), "--trials", "500", "--seed", "1"]) == 0
+    assert capsys.readouterr().out == from_xlsx
+    assert main(["kpis", str(WORKBOOK), "--sheet", "Scenario"]) == 2
+    assert "has no sheet 'Scenario' (did you mean 'Scenarios'?)" in capsys.readouterr().err
+
+
+def test_portfolio_reads_a_named_sheet(capsys, tmp_path):
+    out = tmp_path / "book"
+    assert main(["portfolio", str(WORKBOOK), "--sheet", "Book", "--out", str(out), "--trials", "300"]) == 0
+    from_xlsx = (out / "contracts.csv").read_text()
+    twin = tmp_path / "twin"
+    assert (
+        main(["portfolio", str(WORKBOOK.with_name("book.csv")), "--out", str(twin), "--trials", "300"]) == 0
+    )
+    assert (twin / "contracts.csv").read_text() == from_xlsx
+    assert main(["portfolio", str(WORKBOOK), "--out", str(tmp_path / "x"), "--trials", "300"]) == 2
+    assert "the table needs a 'vendor' column" in capsys.readouterr().err, "the first sheet is not a book"

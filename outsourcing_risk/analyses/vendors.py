@@ -12,10 +12,10 @@ from ..model.scenario import (
     FIELDS,
     Scenario,
     ScenarioError,
-    cell_problems,
     require_mapping,
     require_scenario,
     row_values,
+    table_rows,
 )
 from ..model.simulation import simulate
 from .weights import item_weights
@@ -88,9 +88,9 @@ def vendor_scenarios(
     )
     if problems:
         raise ScenarioError(problems, "the vendor table's columns")
-    rows = vendors.to_dict("records")
+    rows, formats = table_rows(vendors)
     names, problems = name_problems([row.get("name") for row in rows], place)
-    problems += cell_problems(vendors)
+    problems += formats
     out: list[tuple[Scenario, dict[str, float]]] = []
     for i, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
         scores, found = read_scorecard(row)

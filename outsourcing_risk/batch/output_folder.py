@@ -44,9 +44,10 @@ LOCK = ".outsourcing-risk.lock"
 #: The largest manifest read (a listing of thousands of files is a few hundred kB).
 _MANIFEST_MAX = 8 << 20
 #: The names a batch writes: the index, the summary, and per row a slug with an 8-digit hash
-#: followed by the report, the notebook or an image; and the portfolio report's three files.
+#: followed by the report, the notebook or an image; the portfolio report's three files; and
+#: the workbooks of --xlsx.
 _BATCH_NAME = re.compile(
-    r"(index\.html|summary\.csv|claims\.csv|portfolio\.html|contracts\.csv|vendors\.csv"
+    r"(index\.html|summary\.csv|summary\.xlsx|claims\.csv|portfolio\.html|portfolio\.xlsx|contracts\.csv|vendors\.csv"
     r"|[a-z0-9-]+-[0-9a-f]{8}(\.html|\.ipynb|-(fan|npv)\.(png|svg)))"
 )
 

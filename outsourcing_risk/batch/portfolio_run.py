@@ -17,6 +17,7 @@ from ..model.portfolio import Book, book_from_table
 from ..present.portfolio_page import contracts_frame, portfolio_html, vendors_frame
 from .output_folder import OutputFolder
 from .runner import csv_text
+from .xlsx_export import BOOK_WORKBOOK, book_workbook, check_workbook_trials
 
 __all__ = ["PORTFOLIO_FILES", "load_book", "run_portfolio"]
 
@@ -65,15 +66,19 @@ def run_portfolio(
     force: bool = False,
     scheduler: str | None = None,
     workers: int | None = None,
+    xlsx: bool = False,
 ) -> PortfolioAnalysis:
     """Analyse ``book`` and write its report and tables into ``out_dir``. The folder is claimed
     before the simulation (files there that this tool did not write are refused unless
     ``force``); a run stopped before writing leaves the folder as it was. ``scheduler``: run the
     blocks of trials on a dask cluster ("local" for a LocalCluster of ``workers`` processes, or a
-    scheduler's address); the numbers are those of one machine."""
+    scheduler's address); the numbers are those of one machine. ``xlsx``: also write
+    ``portfolio.xlsx`` (:func:`~outsourcing_risk.batch.xlsx_export.book_workbook`)."""
     folder = OutputFolder(out_dir, force=force)
     try:
-        folder.claim(PORTFOLIO_FILES)
+        if xlsx:
+            check_workbook_trials(n_trials)  # before the simulation, not after it
+        folder.claim([*PORTFOLIO_FILES, *([BOOK_WORKBOOK] if xlsx else [])])
         with contextlib.ExitStack() as stack:
             executor = None
             if scheduler:
@@ -86,6 +91,8 @@ def run_portfolio(
         folder.write("contracts.csv", _csv(contracts_frame(analysis)))
         folder.write("vendors.csv", _csv(vendors_frame(analysis)))
         folder.write("portfolio.html", portfolio_html(analysis))
+        if xlsx:
+            folder.write(BOOK_WORKBOOK, book_workbook(analysis))
     except BaseException:
         folder.abandon()
         raise

@@ -35,7 +35,8 @@ from ..io.environment import progress_disabled
 from ..io.errors import MIN_REPORT_TRIALS, REPORT_TRIALS_WHY, check_seed, check_trials
 from ..io.examples import report_notebook
 from ..io.rows import Place, column_problems, field_of, is_blank, name_problems, normal_name, place_of
-from ..model.scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, cell_problems, row_values
+from ..io.xlsx_write import csv_text  # the one formula guard, shared with the workbooks
+from ..model.scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, row_values, table_rows
 from ..workbook.papermill import as_parameters, read_amount
 from .local_pool import LocalPool
 from .output_folder import OutputError, OutputFolder
@@ -77,10 +78,10 @@ INFORMATION_COLUMNS = ("evpi", "evpi_se", "top_input")
 #: moves the mean saving most (docs/analyses.md, "The verdict").
 STORY_COLUMNS = ("verdict", "top_driver")
 TEXT_COLUMNS = ("scenario", "status", "error", "report", "notebook")
+#: The workbook ``--xlsx`` writes beside summary.csv.
+REPORT_WORKBOOK = "summary.xlsx"
 #: Columns of a table that are the report's own settings rather than the scenario's.
 REPORT_COLUMNS = ("interview_cost", "appetite_p_loss", "appetite_p_failure", "appetite_worst5")
-#: A formula's first character at the start of a cell or of a line in it (full-width forms too).
-_FORMULA = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r＝＋－＠])")
 
 
 class BatchWriteError(OutputError):
@@ -111,6 +112,7 @@ class Job:
     error: str = ""  # set when the row is invalid: it is recorded, not run
     currency: str = "USD"
     horizon_months: int = 60
+    given: dict = field(default_factory=dict)  # the row as read, for the workbook's Parameters
 
 
 @dataclass
@@ -168,14 +170,11 @@ def load_jobs(
                 "a vendor table computes selection_score from its scorecard columns: remove the "
                 "selection_score column, or the scorecard columns to give the score yourself"
             )
+    rows, formats = table_rows(frame, (*PERCENT_FIELDS, "appetite_p_loss", "appetite_p_failure"))
     if not problems:
-        problems += name_problems(list(frame["name"]), place)[1]
-        problems += cell_problems(
-            frame, percent_ok=(*PERCENT_FIELDS, "appetite_p_loss", "appetite_p_failure")
-        )
+        problems += name_problems(list(frame["name"]), place)[1] + formats
     if problems:
         raise ScenarioError(problems, f"the table {Path(table).name}")
-    rows = frame.to_dict("records")
     jobs = [
         _job(i, row, vendors, n_trials, seed, place, list(frame.columns))
         for i, row in enumerate(rows, start=1)
@@ -215,6 +214,7 @@ def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int, place: Plac
         problems += exc.problems
     parameters.update({k: row[k] for k in APPETITE_FIELDS if k in row and not is_blank(row[k])})
     return Job(
+        given=dict(row),
         row=i,
         name=name,
         slug=slugify(name),
@@ -266,6 +266,7 @@ def run_batch(
     scheduler: str | None = None,
     force: bool = False,
     pdf: str | None = None,
+    xlsx: bool = False,
 ) -> list[Outcome]:
     """Run every job; write the reports, ``summary.csv`` and ``index.html`` into ``out_dir``.
 
@@ -287,11 +288,18 @@ def run_batch(
 
     ``pdf`` (``"a4"`` or ``"letter"``) also prints each written report to ``<name>.pdf`` as a
     reader's Ctrl+P does (:mod:`~outsourcing_risk.batch.pdf`), after the rows.
+
+    ``xlsx`` also writes ``summary.xlsx`` (:mod:`~outsourcing_risk.batch.xlsx_export`): a cover, the
+    summary, the table as given and each report's trials; not after a stop.
     """
     _check_options(timeout, images, pdf)
+    if xlsx and jobs:
+        from .xlsx_export import check_workbook_trials
+
+        check_workbook_trials(jobs[0].parameters["n_trials"])
     with signals_recorded() as late:  # a signal between the pool's own handling and the end
         ordered, stopped = _batch(
-            jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf
+            jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf, xlsx
         )
     stopped = stopped or (late[0] if late else None)
     if stopped:
@@ -299,7 +307,9 @@ def run_batch(
     return ordered
 
 
-def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf=None):
+def _batch(
+    jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf=None, xlsx=False
+):
     """The run itself (see :func:`run_batch`): the outcomes in table order and the stopping signal."""
     remove_orphans()
     custom_notebook = notebook is not None
@@ -313,6 +323,7 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
                 "index.html",
                 "summary.csv",
                 "claims.csv",
+                *([REPORT_WORKBOOK] if xlsx else []),
                 *(n for job in jobs for n in _files_of(job, images, pdf=bool(pdf))),
             ]
         )
@@ -330,7 +341,7 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
     ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
     if pdf and not stopped:
         _print_pdfs(folder, ordered, pdf, late)
-    _write_summary_and_index(folder, ordered)
+    _write_summary_and_index(folder, ordered, workbook=xlsx and not stopped)
     return ordered, stopped
 
 
@@ -443,7 +454,7 @@ def _run_rows(
     return outcomes, stopped
 
 
-def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> None:
+def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome], workbook: bool = False) -> None:
     """``summary.csv`` and ``index.html``, then the folder's manifest; on a full disk the index
     falls back to its table without the chart (which carries plotly.js, ~5 MB)."""
     from .index_page import index_html
@@ -452,6 +463,12 @@ def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> No
         # Every text cell quoted: a bare CR in a name then stays inside its cell in any reader.
         folder.write("summary.csv", summary_frame(ordered).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
         folder.write("claims.csv", claims_frame(ordered).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
+        if workbook and ordered:
+            from .xlsx_export import report_workbook
+
+            first = ordered[0].job.parameters
+            summary = summary_frame(ordered)
+            folder.write(REPORT_WORKBOOK, report_workbook(ordered, summary, first["n_trials"], first["seed"]))
         try:
             folder.write("index.html", index_html(ordered))
         except OutputError:
@@ -523,17 +540,6 @@ def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:
     outcome.report = result.report if result.report in written else ""
     outcome.images = [i for i in result.images if i in written]
     return outcome
-
-
-def csv_text(text) -> str:
-    """A text cell safe to open in a spreadsheet (OWASP CSV injection): no line of it may start a
-    formula, the full-width ＝ ＋ － ＠ included (a cell's text after a line break is a line too).
-
-    >>> csv_text("Safe name\\r=cmd|' /C calc'!A0")
-    "Safe name\\r'=cmd|' /C calc'!A0"
-    """
-    text = "" if text is None else str(text)
-    return _FORMULA.sub("'", text)
 
 
 def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ and checked by the rules here, written once, so that every table says the same t
   numbers without a fraction (:func:`read_cell_number`, :func:`whole_number`).
 - **Where** a problem is: :class:`Place` names a cell as its reader sees it, ``row 3`` in a CSV
   file (1 = the first row under the header) or ``sheet Scenarios, cell F4`` in a workbook, and
-  says which cells a spreadsheet formatted as a percentage or a date (:func:`format_problems`).
+  says which cells a spreadsheet formatted as a percentage or a date (:func:`table_records`).
 
 Each kind of table keeps its own columns and checks (in the layer that knows them); this module
 knows nothing of the model.
@@ -38,13 +38,13 @@ __all__ = [
     "column_problems",
     "did_you_mean",
     "field_of",
-    "format_problems",
     "is_blank",
     "name_problems",
     "normal_name",
     "place_of",
     "plain_number_text",
     "read_cell_number",
+    "table_records",
     "whole_number",
     "yes_no",
     "yes_no_problem",
@@ -308,33 +308,39 @@ def name_problems(
     return normal, problems
 
 
-def format_problems(
+def table_records(
     table, *, percent_ok: Iterable[str] = (), dates_ok: Iterable[str] = (), units=None
-) -> list[str]:
-    """What a spreadsheet's formats make wrong: a cell formatted as a percentage in a column that
-    is not a fraction (a percentage of money makes no sense), a date in a column that takes no
-    date. ``units`` maps a column to its unit, for the message."""
+) -> tuple[list[dict], list[str]]:
+    """A table's rows as mappings, and what a spreadsheet's formats make wrong: a cell formatted
+    as a percentage in a column that is not a fraction (a percentage of money makes no sense), a
+    date in a column that takes no date. Such a cell is left blank in its row, so that it is
+    refused once, in these words. ``units`` maps a column to its unit, for the message."""
     place, units = place_of(table), units or {}
-    names = list(table["name"]) if "name" in getattr(table, "columns", ()) else []
+    records = table.to_dict("records") if hasattr(table, "to_dict") else [dict(r) for r in table]
     percent_ok, dates_ok = set(percent_ok), set(dates_ok)
     problems = []
 
-    def label(i: int, column: str) -> str:
-        name = normal_name(names[i - 1]) if i <= len(names) and not is_blank(names[i - 1]) else ""
-        return place.at(i, column, name)
+    def refuse(i: int, column: str, problem: str) -> None:
+        name = records[i - 1].get("name")
+        problems.append(f"{place.at(i, column, '' if is_blank(name) else normal_name(name))}: {problem}")
+        records[i - 1][column] = ""
 
     for i, column in sorted(place.percent, key=lambda c: (c[0], str(c[1]))):
         if column not in percent_ok:
             unit = f" ({units[column]})" if column in units else ""
-            problems.append(
-                f"{label(i, column)}: {column} is formatted as a percentage, but {column} is not a "
-                f"fraction{unit}: format the cell as a number and type the {('amount' if 'currency' in unit else 'value')}"
+            what = "amount" if "currency" in unit else "value"
+            refuse(
+                i,
+                column,
+                f"{column} is formatted as a percentage, but {column} is not a fraction{unit}: format "
+                f"the cell as a number and type the {what}",
             )
     for (i, column), shown in sorted(place.dates.items(), key=lambda c: (c[0][0], str(c[0][1]))):
         if column not in dates_ok:
-            problems.append(
-                f"{label(i, column)}: {column} holds a date ({shown}), but takes a number: a spreadsheet "
-                "may have read what was typed as a date (3/4, 1-2); format the cell as a number or text "
-                "and type it again"
+            refuse(
+                i,
+                column,
+                f"{column} holds a date ({shown}), but takes a number: a spreadsheet may have read what "
+                "was typed as a date (3/4, 1-2); format the cell as a number or text and type it again",
             )
-    return problems
+    return records, problems

@@ -1,5 +1,5 @@
-"""Reading a sheet of an Excel workbook (``.xlsx``) as a table of text cells, as its CSV twin
-would hold them, with every cell named as the spreadsheet shows it (``sheet Scenarios, cell F4``).
+"""Reading a sheet of an Excel workbook (``.xlsx``) as a table of cells, as its CSV twin would
+hold them (text, and numbers kept as numbers), with every cell named as the spreadsheet shows it (``sheet Scenarios, cell F4``).
 
 openpyxl reads the file (pure Python; the ecosystem's default). What a spreadsheet adds to a
 table is read as a person who made it would expect:
@@ -12,7 +12,8 @@ table is read as a person who made it would expect:
 - **Formulas** are read as the value the spreadsheet saved with them; a formula saved without one
   (a file written by openpyxl or pandas, never opened and saved in a spreadsheet program) and a
   formula that shows an error (``#DIV/0!``) are refused in words.
-- **Numbers** keep every digit (0.1 is 0.1); a cell formatted as a **percentage** holds its
+- **Numbers** stay numbers, every digit kept (0.1 is 0.1; 1.125 is not read as 1,125 as a CSV's
+  text would be); a cell formatted as a **percentage** holds its
   fraction (a cell showing 15 % holds 0.15), and the table's reader refuses it where a fraction
   makes no sense (money). A **date** becomes ISO text (2024-03-01, or 2024-03-01T14:30), and is
   refused in a column that takes a number. TRUE and FALSE are "TRUE" and "FALSE" (yes and no).
@@ -53,7 +54,7 @@ _ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "
 
 @dataclass
 class _Cell:
-    text: str
+    text: str | int | float  # text as typed, or a number cell's number
     percent: bool = False
     date: str = ""
 
@@ -125,13 +126,12 @@ def _shown_date(value, number_format: str) -> str:
     return str(value)  # a timedelta (a duration such as [h]:mm)
 
 
-def _number_text(value) -> str:
-    """A number as a CSV holds it, every digit kept: 60000, 0.15, 1e-05."""
-    if isinstance(value, int):
-        return str(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+def _number(value) -> int | float:
+    """A number cell's number, kept a number (a CSV's "1.125" reads two ways; a cell's 1.125 does
+    not): a whole number as an int, 60000 rather than 60000.0."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
 
 
 def _cell(value, formula, number_format: str, where: str, problems: list[str]) -> _Cell:
@@ -153,7 +153,7 @@ def _cell(value, formula, number_format: str, where: str, problems: list[str]) -
         shown = _shown_date(value, number_format or "")
         return _Cell(shown, date=shown)
     if isinstance(value, int | float):
-        return _Cell(_number_text(value), percent="%" in (number_format or ""))
+        return _Cell(_number(value), percent="%" in (number_format or ""))
     return _Cell(str(value).strip())
 
 
@@ -181,13 +181,13 @@ def _grid(values_ws, formulas_ws, label: str, problems: list[str]) -> dict[tuple
         formula = formulas_ws._cells.get((r, c))
         where = f"{label}, cell {get_column_letter(c)}{r}"
         found = _cell(cell.value, formula.value if formula else None, cell.number_format, where, problems)
-        if found.text:
+        if found.text != "":
             grid[(r, c)] = found
     return grid
 
 
 def _is_comment(row: dict[int, _Cell]) -> bool:
-    return len(row) == 1 and next(iter(row.values())).text.startswith("#")
+    return len(row) == 1 and str(next(iter(row.values())).text).startswith("#")
 
 
 def _header_row(by_row, across, down) -> int:
@@ -235,11 +235,11 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
 def _frame(ws, path, name, label, by_row, header_row, across, problems) -> pd.DataFrame:
     from openpyxl.utils import get_column_letter
 
-    header = {c: cell.text for c, cell in by_row[header_row].items()}
+    header = {c: str(cell.text) for c, cell in by_row[header_row].items()}
     data_rows = [r for r in sorted(by_row) if r > header_row and not _is_comment(by_row[r])]
     for r in data_rows:
         row = by_row[r]
-        if row[min(row)].text.startswith("#"):
+        if str(row[min(row)].text).startswith("#"):
             problems.append(
                 f"{label}, row {r} starts with '#', which marks a comment, but holds {len(row)} values "
                 "like a row: if it is a row, start its name otherwise; if it is a comment, keep it in one cell"
@@ -273,7 +273,7 @@ def _frame(ws, path, name, label, by_row, header_row, across, problems) -> pd.Da
     frame = pd.DataFrame(
         [[by_row[r][c].text if c in by_row[r] else "" for c in columns] for r in data_rows],
         columns=[header[c] for c in columns],
-        dtype=str,
+        dtype=object,
     )
     frame.attrs["place"] = _place(ws, path, name, header_row, data_rows, columns, header, by_row)
     return frame

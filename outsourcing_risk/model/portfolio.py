@@ -37,7 +37,7 @@ from ..io.rows import (
 from .distributions import Distribution, centre
 from .monthly import monthly_terms
 from .sampling import BLOCK, FAILURE_STREAM, INCIDENT_STREAM, block_rng, sample_parameters
-from .scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, cell_problems, row_values
+from .scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, row_values, table_rows
 from .simulation import active_months, failure_age, hazard_curve, settle
 
 __all__ = [
@@ -469,9 +469,10 @@ def book_from_table(rows, *, capacity: int | None = None, name: str = "Book of c
         )
     if problems:
         raise ScenarioError(problems, "the portfolio table")
+    table = rows if hasattr(rows, "to_dict") else records
+    records, formats = table_rows(table, (*PERCENT_FIELDS, "group_shock_prob_annual"))
     labels, problems = name_problems([r.get("name") for r in records], place)
-    if hasattr(rows, "attrs"):
-        problems += cell_problems(rows, percent_ok=(*PERCENT_FIELDS, "group_shock_prob_annual"))
+    problems += formats
     reader = _BookRows(place)
     for i, (row, label) in enumerate(zip(records, labels, strict=True), start=1):
         here = reader.contract(i, row, label)

@@ -15,12 +15,12 @@ from ..io.numbers import NumberError
 from ..io.rows import (
     column_problems,
     did_you_mean,
-    format_problems,
     is_blank,
     name_problems,
     normal_name,
     place_of,
     plain_number_text,
+    table_records,
 )
 from .currency import check_currency
 from .distributions import Distribution, parse_value
@@ -37,7 +37,6 @@ __all__ = [
     "UNITS",
     "Scenario",
     "ScenarioError",
-    "cell_problems",
     "did_you_mean",
     "is_blank",
     "normal_name",
@@ -45,6 +44,7 @@ __all__ = [
     "require_scenario",
     "row_values",
     "scenarios_from_table",
+    "table_rows",
     "unknown_name_problems",
 ]
 
@@ -375,10 +375,11 @@ def row_values(row: Mapping, problems: list[str]) -> dict:
     return values
 
 
-def cell_problems(table: pd.DataFrame, percent_ok=PERCENT_FIELDS) -> list[str]:
-    """What a spreadsheet's formats make wrong in a table of scenario columns: a percentage in a
-    column that is not a fraction (money), a date in any (see :func:`~outsourcing_risk.io.rows.format_problems`)."""
-    return format_problems(table, percent_ok=percent_ok, units=UNITS)
+def table_rows(table, percent_ok=PERCENT_FIELDS) -> tuple[list[dict], list[str]]:
+    """A table of scenario columns as rows, and what a spreadsheet's formats make wrong: a
+    percentage in a column that is not a fraction (money), a date in any but the text columns,
+    where it reads as ISO text (see :func:`~outsourcing_risk.io.rows.table_records`)."""
+    return table_records(table, percent_ok=percent_ok, dates_ok=TEXT_FIELDS, units=UNITS)
 
 
 def scenarios_from_table(table: pd.DataFrame) -> list[Scenario]:
@@ -394,9 +395,9 @@ def scenarios_from_table(table: pd.DataFrame) -> list[Scenario]:
         problems.append("the table needs a 'name' column naming each scenario")
     if problems:
         raise ScenarioError(problems, "the scenario table's columns")
-    rows = table.to_dict("records")
+    rows, formats = table_rows(table)
     names, problems = name_problems([row.get("name") for row in rows], place)
-    problems += cell_problems(table)
+    problems += formats
     scenarios = []
     for i, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
         found: list[str] = []
