@@ -146,7 +146,9 @@ def _fit_command(sub) -> None:
         "docs/model.md, 'Inputs from an incident log'.",
         formatter_class=_Defaults,
     )
-    fit.add_argument("log", metavar="LOG", help="CSV of incidents (see data/incident_log_example.csv)")
+    fit.add_argument(
+        "log", metavar="LOG", help="CSV or .xlsx log of incidents (see data/incident_log_example.csv)"
+    )
     fit.add_argument("--vendor", help="fit this vendor's incidents only (default: every vendor's, pooled)")
     fit.add_argument(
         "--as-of",
