@@ -25,7 +25,9 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analyses.trust_policy import compare_policies
     from .analyses.value_of_information import choice_value, interview_value, value_of_information
     from .analyses.vendors import SCORECARD, compare_vendors, selection_score
+    from .batch.xlsx_export import export_workbook
     from .io.data import load_scenarios, load_vendors
+    from .io.errors import OutsourcingRiskError
     from .model.distributions import LogNormal, Pert, Triangular, Uniform
     from .model.parameters import PARAMETERS
     from .model.results import SimulationResult
@@ -74,6 +76,8 @@ _PUBLIC = {
     "KPI_LABELS": "present.kpis",
     "whatif_grid": "present.whatif",
     "export_whatif": "workbook.whatif_page",
+    "export_workbook": "batch.xlsx_export",
+    "OutsourcingRiskError": "io.errors",
 }
 #: Modules the notebooks use by name (``from outsourcing_risk import plots``).
 _MODULES = {"plots": "present.plots"}
@@ -84,6 +88,7 @@ __all__ = [
     "PARAMETERS",
     "SCORECARD",
     "LogNormal",
+    "OutsourcingRiskError",
     "Pert",
     "Scenario",
     "ScenarioError",
@@ -98,6 +103,7 @@ __all__ = [
     "compare_vendors",
     "exit_strategy_value",
     "export_whatif",
+    "export_workbook",
     "grid",
     "interview_value",
     "load_scenarios",

@@ -35,11 +35,38 @@ def _whole_number(least: int, why: str = ""):
 
 
 _positive_int = _whole_number(1)
-#: A report's trials: the batch's ``MIN_REPORT_TRIALS`` (tests/test_cli.py holds the two equal).
+
+
+def _trials(least: int, why: str = ""):
+    """An argparse type for ``--trials``: the rule every function that runs trials checks
+    (:func:`~outsourcing_risk.io.errors.trials_problem`), said before anything runs."""
+    from .io.errors import trials_problem
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+        problem = trials_problem(value, least, why)
+        if problem:
+            raise argparse.ArgumentTypeError(problem.removeprefix("n_trials "))
+        return value
+
+    return parse
+
+
+def _table_options(command, what: str = "the table") -> None:
+    """``--sheet``: which sheet of an .xlsx workbook holds the table."""
+    command.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help=f"the sheet of an .xlsx workbook that holds {what} (default: its first visible sheet)",
+    )
+
+
+#: The fewest trials of a report: ``io.errors.MIN_REPORT_TRIALS`` (tests/test_cli.py holds the
+#: two equal; not imported here, so that the parser is built without the package's modules).
 _MIN_REPORT_TRIALS = 2
-_report_trials = _whole_number(_MIN_REPORT_TRIALS, ": a report compares policies by their spread")
-
-
 #: The longest report, in seconds: the batch's ``MAX_TIMEOUT`` (not imported: the batch loads
 #: pandas, and ``--help`` answers without it; tests/test_cli.py holds the two equal).
 _WEEK = 7 * 24 * 3600
@@ -116,7 +143,9 @@ def _fit_command(sub) -> None:
         "docs/model.md, 'Inputs from an incident log'.",
         formatter_class=_Defaults,
     )
-    fit.add_argument("log", metavar="LOG", help="CSV of incidents (see data/incident_log_example.csv)")
+    fit.add_argument(
+        "log", metavar="LOG", help="CSV or .xlsx log of incidents (see data/incident_log_example.csv)"
+    )
     fit.add_argument("--vendor", help="fit this vendor's incidents only (default: every vendor's, pooled)")
     fit.add_argument(
         "--as-of",
@@ -176,10 +205,18 @@ def _portfolio_command(sub) -> None:
         formatter_class=_Defaults,
     )
     book.add_argument(
-        "table", help="CSV of contracts: name, vendor and any scenario column (see data/portfolio.csv)"
+        "table",
+        help="CSV or .xlsx table of contracts: name, vendor and any scenario column (see data/portfolio.csv)",
     )
     book.add_argument("--out", required=True, help="folder for portfolio.html, contracts.csv and vendors.csv")
-    book.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials")
+    _table_options(book, "the contracts")
+    book.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write portfolio.xlsx: a cover sheet, the summary, the contracts and vendors, the table as "
+        "given and every trial of the book",
+    )
+    book.add_argument("--trials", type=_trials(1), default=20_000, help="Monte Carlo trials")
     book.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
     book.add_argument(
         "--capacity",
@@ -229,8 +266,11 @@ def _kpis_command(sub) -> None:
     kpis = sub.add_parser(
         "kpis", help="print the KPI table of every scenario in a CSV table", formatter_class=_Defaults
     )
-    kpis.add_argument("table", help="CSV of scenarios (`outsourcing-risk example DIR` writes one)")
-    kpis.add_argument("--trials", type=_positive_int, default=20_000, help="Monte Carlo trials per scenario")
+    kpis.add_argument(
+        "table", help="CSV or .xlsx table of scenarios (`outsourcing-risk example DIR` writes one)"
+    )
+    kpis.add_argument("--trials", type=_trials(1), default=20_000, help="Monte Carlo trials per scenario")
+    _table_options(kpis, "the scenarios")
     kpis.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
 
 
@@ -286,8 +326,15 @@ def _report_command(sub) -> None:
     )
     report.add_argument(
         "table",
-        help="CSV of scenarios or of vendors with their scorecards (`outsourcing-risk example DIR` "
-        "writes one of each)",
+        help="CSV or .xlsx table of scenarios or of vendors with their scorecards (`outsourcing-risk "
+        "example DIR` writes one of each)",
+    )
+    _table_options(report)
+    report.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write summary.xlsx: a cover sheet, the summary, the table as given and each report's "
+        "trials (inputs as drawn, NPV, failures, switches) for an audit trail",
     )
     report.add_argument("--out", default="reports", help="output folder")
     report.add_argument(
@@ -296,7 +343,12 @@ def _report_command(sub) -> None:
         help="replace files in --out that have the names of this run's files but were not written "
         "by outsourcing-risk (without it such a run stops before it starts and names them)",
     )
-    report.add_argument("--trials", type=_report_trials, default=20_000, help="Monte Carlo trials per report")
+    report.add_argument(
+        "--trials",
+        type=_trials(_MIN_REPORT_TRIALS, "a report compares policies by their spread"),
+        default=20_000,
+        help="Monte Carlo trials per report",
+    )
     report.add_argument("--seed", type=_seed, default=2026, help="seed of all randomness")
     report.add_argument(
         "--workers",
@@ -359,7 +411,7 @@ def _print_kpis(args) -> int:
     from .present.kpis import format_kpi
 
     rows = {}
-    for s in scenarios_from_table(load_scenarios(args.table)):
+    for s in scenarios_from_table(load_scenarios(args.table, sheet=args.sheet)):
         summary = simulate(s, n_trials=args.trials, seed=args.seed).summary()
         rows[s.name] = {k: format_kpi(k, summary[k], s.currency, s.horizon_months) for k in _KPIS_SHOWN}
     shown = pd.DataFrame.from_dict(rows, orient="index", columns=list(_KPIS_SHOWN))
@@ -470,7 +522,7 @@ def _run_report(args) -> int:
             file=sys.stderr,
         )
         return 2
-    jobs = load_jobs(args.table, args.trials, args.seed, whatif=args.whatif)
+    jobs = load_jobs(args.table, args.trials, args.seed, whatif=args.whatif, sheet=args.sheet)
     out = Path(args.out).resolve()
     try:
         outcomes = run_batch(
@@ -483,6 +535,7 @@ def _run_report(args) -> int:
             scheduler=args.scheduler,
             force=args.force,
             pdf=args.paper if args.pdf else None,
+            xlsx=args.xlsx,
         )
     except BatchInterrupted as exc:
         done = sum(o.status != "not run" for o in exc.outcomes)
@@ -516,6 +569,8 @@ def _run_report(args) -> int:
             _safe(f"{sum(bool(o.pdf) for o in outcomes)} printed to PDF ({args.paper.upper()}) beside them")
         )
     print(_safe(f"open {out / 'index.html'} in a browser (it works offline)"))
+    if args.xlsx and (out / "summary.xlsx").exists():
+        print(_safe(f"the summary, the table and every report's trials: {out / 'summary.xlsx'}"))
     for o in failed:
         print(
             _safe(f"failed: row {o.job.row} ({o.job.name}): {o.error.splitlines()[0] if o.error else ''}"),
@@ -532,10 +587,16 @@ def _portfolio(args) -> int:
     if args.mapping and not args.register:
         print("outsourcing-risk: --mapping is the mapping of a register: add --register", file=sys.stderr)
         return 2
+    if args.sheet and args.register:
+        print(
+            "outsourcing-risk: --sheet names a sheet of a table, not of a register: leave it out",
+            file=sys.stderr,
+        )
+        return 2
     if args.register:
         book = _register_book(args)
     else:
-        book = load_book(args.table, capacity=args.capacity)
+        book = load_book(args.table, capacity=args.capacity, sheet=args.sheet)
     if args.stress_month > book.horizon_months:
         print(
             _safe(
@@ -563,6 +624,7 @@ def _portfolio(args) -> int:
                 force=args.force,
                 scheduler=args.scheduler,
                 workers=args.workers,
+                xlsx=args.xlsx,
             )
     except KeyboardInterrupt:
         signum = stopped[0] if stopped else signal.SIGINT
@@ -586,7 +648,8 @@ def _portfolio(args) -> int:
     )
     print(
         _safe(
-            f"open {out / 'portfolio.html'} in a browser (it works offline); contracts.csv and vendors.csv beside it"
+            f"open {out / 'portfolio.html'} in a browser (it works offline); contracts.csv and vendors.csv "
+            f"beside it{' and portfolio.xlsx' if args.xlsx else ''}"
         )
     )
     return 0
@@ -696,9 +759,10 @@ def _fit(args) -> int:
 
 def _vendor_names(path: str) -> list[str]:
     """The ``name`` column of a vendor table: the vendors a log may name."""
-    from .io.tables import TableError, read_table
+    from .io.data import load_vendors
+    from .io.tables import TableError
 
-    table = read_table(path)
+    table = load_vendors(path)
     if "name" not in table.columns:
         raise TableError(f"{path} has no 'name' column naming the vendors")
     return list(table["name"])
@@ -737,7 +801,9 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stdout()
         return 1
     except Exception as exc:
-        if not isinstance(exc, _user_errors()):
+        from .io.errors import OutsourcingRiskError
+
+        if not isinstance(exc, OutsourcingRiskError):  # the user's to fix: one line, exit 2
             raise
         print(_safe(f"outsourcing-risk: {exc}"), file=sys.stderr)
         return 2
@@ -756,30 +822,6 @@ def _quiet_stdout() -> None:
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-
-
-def _user_errors() -> tuple[type[Exception], ...]:
-    """The errors that are the user's to fix (a bad table, folder, cluster or option): one line
-    and exit 2, never a traceback. Imported only when something went wrong, so that a command
-    loads no more than it needs."""
-    from .batch.dask_pool import SchedulerError
-    from .batch.output_folder import OutputError
-    from .io.examples import ExampleError
-    from .io.tables import TableError
-    from .model.scenario import ScenarioError
-    from .model.workload import TooMuchWork
-    from .workbook.app import AppError
-
-    return (
-        ScenarioError,
-        TableError,
-        OutputError,
-        SchedulerError,
-        FileNotFoundError,
-        ExampleError,
-        AppError,
-        TooMuchWork,
-    )
 
 
 def run() -> None:

@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 
@@ -247,7 +248,7 @@ def test_kpis_prints_each_figure_as_the_reports_do(capsys, tmp_path):
     table.write_text("name,currency\nCautious,EUR\n")
     assert main(["kpis", str(table), "--trials", "2000", "--seed", "1"]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Cautious"))
-    assert re.search(r"EUR -?[\d,]+ ", row), row
+    assert re.search(r"EUR [-−]?[\d,]+ ", row), row
     assert re.search(r"\d+\.\d%", row), row
     assert re.search(r"month \d+", row), row
     assert not re.search(r"\.\d{3}\b", row), "no figure with three decimals"
@@ -274,7 +275,8 @@ def test_a_report_needs_two_trials_and_the_command_says_so_first(capsys, tmp_pat
     with pytest.raises(SystemExit):
         main(["report", "t.csv", "--trials", "1", "--out", str(tmp_path / "out")])
     assert (
-        "--trials: must be ≥ 2: a report compares policies by their spread (got 1)" in capsys.readouterr().err
+        "--trials: must be a whole number ≥ 2: a report compares policies by their spread (got 1)"
+        in capsys.readouterr().err
     )
     assert not (tmp_path / "out").exists()
     with pytest.raises(ValueError, match=r"n_trials must be a whole number ≥ 2"):
@@ -288,8 +290,8 @@ def test_many_unknown_columns_are_summarised(capsys, tmp_path):
     table.write_text("name," + ",".join(columns) + "\nA," + ",".join("1" * 500) + "\n")
     assert main(["report", str(table), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "500 problems in the table wide.csv" in err
-    assert "and 488 more" in err
+    assert "problems in the table wide.csv" in err
+    assert "and 495 more unknown columns" in err
     assert len(err.splitlines()) < 20
 
 
@@ -349,3 +351,62 @@ def test_the_analyses_name_themselves_in_their_errors():
 
     with pytest.raises(TypeError, match=r"^trust_curve\(\) got an unexpected keyword argument 'bogus'"):
         trust_curve(Scenario(), [0.5], n_trials=100, bogus=1)
+
+
+# ----- one way in: one rule for --trials, one class of user errors ----------------------------
+
+
+def test_a_report_of_one_trial_is_refused_by_the_command_as_by_the_report(capsys, tmp_path):
+    """`--trials 1` passed the command's check and then failed every row with "must be ≥ 2"."""
+    from outsourcing_risk import cli
+    from outsourcing_risk.io.errors import MIN_REPORT_TRIALS
+
+    assert cli._MIN_REPORT_TRIALS == MIN_REPORT_TRIALS
+    with pytest.raises(SystemExit):
+        main(["report", "t.csv", "--trials", "1", "--out", str(tmp_path / "o")])
+    assert "--trials: must be a whole number ≥ 2: a report compares policies by their spread (got 1)" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_command_catches_every_user_error_by_its_one_class(capsys, monkeypatch, tmp_path):
+    from outsourcing_risk import cli
+    from outsourcing_risk.io.errors import OutsourcingRiskError
+
+    class NewKindOfMistake(OutsourcingRiskError):
+        pass
+
+    def fail(_args):
+        raise NewKindOfMistake("a mistake of a kind the command has never heard of")
+
+    monkeypatch.setattr(cli, "_print_kpis", fail)
+    assert main(["kpis", str(tmp_path / "t.csv")]) == 2
+    assert capsys.readouterr().err == "outsourcing-risk: a mistake of a kind the command has never heard of\n"
+
+
+# ----- spreadsheets in: every table path takes an .xlsx ------------------------------------------
+
+WORKBOOK = Path(__file__).parent / "io" / "spreadsheets" / "tables.xlsx"
+
+
+def test_kpis_read_a_workbooks_first_sheet_as_its_csv_twin(capsys):
+    assert main(["kpis", str(WORKBOOK), "--trials", "500", "--seed", "1"]) == 0
+    from_xlsx = capsys.readouterr().out
+    assert main(["kpis", str(WORKBOOK.with_name("scenarios.csv")), "--trials", "500", "--seed", "1"]) == 0
+    assert capsys.readouterr().out == from_xlsx
+    assert main(["kpis", str(WORKBOOK), "--sheet", "Scenario"]) == 2
+    assert "has no sheet 'Scenario' (did you mean 'Scenarios'?)" in capsys.readouterr().err
+
+
+def test_portfolio_reads_a_named_sheet(capsys, tmp_path):
+    out = tmp_path / "book"
+    assert main(["portfolio", str(WORKBOOK), "--sheet", "Book", "--out", str(out), "--trials", "300"]) == 0
+    from_xlsx = (out / "contracts.csv").read_text()
+    twin = tmp_path / "twin"
+    assert (
+        main(["portfolio", str(WORKBOOK.with_name("book.csv")), "--out", str(twin), "--trials", "300"]) == 0
+    )
+    assert (twin / "contracts.csv").read_text() == from_xlsx
+    assert main(["portfolio", str(WORKBOOK), "--out", str(tmp_path / "x"), "--trials", "300"]) == 2
+    assert "the table needs a 'vendor' column" in capsys.readouterr().err, "the first sheet is not a book"

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..io.data import default_values
+from ..io.errors import MIN_REPORT_TRIALS, check_trials
 from ..model.results import SimulationResult, cvar_of
 from ..model.scenario import RAMP_FIELDS, Scenario, require_scenario
 from ..model.simulation import simulate
@@ -151,8 +152,7 @@ def compare_policies(
     ['as given', 'best fixed trust', 'best ramp', 'ramp + trigger']
     """
     require_scenario(scenario)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)) or n_trials < 2:
-        raise ValueError(f"n_trials must be a whole number ≥ 2 (got {n_trials!r})")
+    check_trials(n_trials, MIN_REPORT_TRIALS, "the policies are compared by their spread")
     search_n = max(2_000, n_trials // 8) if search_trials is None else search_trials
     search_seed = seed + 1
     fixed = _best(

@@ -7,14 +7,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..io.rows import column_problems, is_blank, name_problems, place_of, read_cell_number
 from ..model.scenario import (
     FIELDS,
     Scenario,
     ScenarioError,
-    did_you_mean,
-    is_blank,
     require_mapping,
     require_scenario,
+    row_values,
+    table_rows,
 )
 from ..model.simulation import simulate
 from .weights import item_weights
@@ -72,36 +73,35 @@ def vendor_scenarios(
             f"vendors must be a pandas DataFrame such as load_vendors() (got {type(vendors).__name__})"
         )
     if vendors.empty:
-        raise ValueError("the vendor table has no rows: add one row per candidate vendor")
+        raise ScenarioError(
+            ["the vendor table has no rows: add one row per candidate vendor"], "the vendor table"
+        )
     base = Scenario() if base is None else require_scenario(base, "base")
     w = _weights(weights)
-    known = set(FIELDS) | set(SCORECARD)
-    problems = [
-        f"column {c!r} is neither a scorecard item nor a scenario parameter{did_you_mean(str(c), known)}"
-        for c in vendors.columns
-        if c not in known
-    ]
-    problems += [f"the table needs a {c!r} column" for c in ("name", *SCORECARD) if c not in vendors.columns]
+    place = place_of(vendors)
+    problems = column_problems(
+        vendors.columns,
+        [*FIELDS, *SCORECARD],
+        required=("name", *SCORECARD),
+        unknown="column {!r} is neither a scorecard item nor a scenario parameter",
+        place=place,
+    )
     if problems:
         raise ScenarioError(problems, "the vendor table's columns")
+    rows, formats = table_rows(vendors)
+    names, problems = name_problems([row.get("name") for row in rows], place)
+    problems += formats
     out: list[tuple[Scenario, dict[str, float]]] = []
-    seen: dict[str, int] = {}
-    for i, row in enumerate(vendors.to_dict("records"), start=1):
-        name = str(row.get("name", "") or "").strip()
-        where = f"row {i} ({name!r})" if name else f"row {i}"
-        row_problems = [] if name else [f"{where}: name is empty"]
-        if name in seen:
-            row_problems.append(f"{where}: name {name!r} repeats row {seen[name]}")
-        seen.setdefault(name, i)
-        scores, bad_marks = read_scorecard(row)
-        row_problems.extend(f"{where}: {p}" for p in bad_marks)
-        overrides = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
+    for i, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
+        scores, found = read_scorecard(row)
+        overrides = row_values(row, found)
+        overrides["name"] = name
         try:
             scenario = base.replace(**overrides)
         except ScenarioError as exc:
-            row_problems.extend(f"{where}: {p}" for p in exc.problems)
-        problems.extend(row_problems)
-        if not row_problems:
+            found.extend(exc.problems)
+        problems.extend(place.located(i, p, vendors.columns, name) for p in found)
+        if not found and name:
             out.append((scenario.replace(selection_score=selection_score(scores, w)), scores))
     if problems:
         raise ScenarioError(problems, "the vendor table")
@@ -110,14 +110,12 @@ def vendor_scenarios(
 
 def read_scorecard(row: Mapping) -> tuple[dict[str, float], list[str]]:
     """The 1–5 marks of a table row (the valid ones), and a problem line for each mark that is
-    not one: the marks are all there exactly when there is no problem."""
+    not one: the marks are all there exactly when there is no problem. Marks are numbers as
+    people write them (:func:`~outsourcing_risk.io.rows.read_cell_number`)."""
     marks: dict[str, float] = {}
     problems: list[str] = []
     for item in SCORECARD:
-        try:
-            value = float(row[item])
-        except (TypeError, ValueError):
-            value = None
+        value, _ = read_cell_number(row[item]) if not is_blank(row[item]) else (None, "")
         if value is None or not SCORE_MIN <= value <= SCORE_MAX:
             problems.append(f"{item} must be a score from 1 to 5 (got {row[item]!r})")
             continue

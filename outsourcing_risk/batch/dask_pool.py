@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..io.errors import OutsourcingRiskError
 from ..io.examples import report_notebook
 from ..io.processes import remove_orphans, scratch_folder
 from .local_pool import LocalPool, StopOnSignals, stop_all_rows
@@ -37,7 +38,7 @@ from .report_row import RowResult
 __all__ = ["DaskPool", "SchedulerError", "cluster_session", "connect", "run_row"]
 
 
-class SchedulerError(Exception):
+class SchedulerError(OutsourcingRiskError):
     """The dask cluster cannot be used (dask missing, scheduler unreachable, no workers)."""
 
 

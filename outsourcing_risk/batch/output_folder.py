@@ -42,25 +42,27 @@ from pathlib import Path
 from typing import Any
 
 from ..io.atomic import write_atomic
+from ..io.errors import OutsourcingRiskError
 from ..io.processes import remove_orphans, scratch_folder, stop_signals
 
 __all__ = ["BOOK_FILES", "LOCK", "MANIFEST", "OutputError", "OutputFolder", "is_batch_name", "write_atomic"]
 
 MANIFEST = ".outsourcing-risk.json"
 #: What a book (``outsourcing-risk portfolio``) writes; every other name is a report batch's.
-BOOK_FILES = ("portfolio.html", "contracts.csv", "vendors.csv")
+BOOK_FILES = ("portfolio.html", "contracts.csv", "vendors.csv", "portfolio.xlsx")
 LOCK = ".outsourcing-risk.lock"
 #: The largest manifest read (a listing of thousands of files is a few hundred kB).
 _MANIFEST_MAX = 8 << 20
 #: The names a batch writes: the index, the summary, and per row a slug with an 8-digit hash
-#: followed by the report, the notebook or an image; and the portfolio report's three files.
+#: followed by the report, the notebook or an image; the portfolio report's three files; and
+#: the workbooks of --xlsx.
 _BATCH_NAME = re.compile(
-    r"(index\.html|summary\.csv|claims\.csv|portfolio\.html|contracts\.csv|vendors\.csv"
+    r"(index\.html|summary\.csv|summary\.xlsx|claims\.csv|portfolio\.html|portfolio\.xlsx|contracts\.csv|vendors\.csv"
     r"|[a-z0-9-]+-[0-9a-f]{8}(\.html|\.ipynb|-(fan|npv)\.(png|svg)))"
 )
 
 
-class OutputError(OSError):
+class OutputError(OutsourcingRiskError, OSError):
     """A problem with the output folder, in one line that says what to do."""
 
 

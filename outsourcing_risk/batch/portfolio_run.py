@@ -19,6 +19,7 @@ from ..model.workload import check_book_workload
 from ..present.portfolio_page import contracts_frame, portfolio_html, vendors_frame
 from .output_folder import BOOK_FILES, OutputError, OutputFolder
 from .runner import csv_text
+from .xlsx_export import BOOK_WORKBOOK, book_workbook, check_workbook_trials
 
 __all__ = ["PORTFOLIO_FILES", "load_book", "run_portfolio"]
 
@@ -33,17 +34,19 @@ def load_book(
     capacity: int | None = None,
     register: bool = False,
     mapping: str | Path | None = None,
+    sheet: str | None = None,
 ) -> Book:
-    """Read and check a portfolio table (see ``data/portfolio.csv``), or with ``register`` a DORA
-    register of information (its report package, a ZIP, or a folder of its templates' CSV files)
-    through ``mapping`` (default ``data/register_mapping.toml``); the book is named after the file
-    or folder."""
+    """Read and check a portfolio table (see ``data/portfolio.csv``; a CSV file, or a sheet of an
+    ``.xlsx`` workbook: the first, or ``sheet``), or with ``register`` a DORA register of
+    information (its report package, a ZIP, or a folder of its templates' CSV files) through
+    ``mapping`` (default ``data/register_mapping.toml``); the book is named after the file or
+    folder."""
     if register:
         from ..io.register import load_mapping, read_register
 
         reading = read_register(table, load_mapping(mapping))
         return book_from_table(reading.book, capacity=capacity, name=reading.name)
-    frame = load_scenarios(table)
+    frame = load_scenarios(table, sheet=sheet)
     return book_from_table(frame, capacity=capacity, name=f"Book of contracts: {Path(table).stem}")
 
 
@@ -65,6 +68,7 @@ def run_portfolio(
     force: bool = False,
     scheduler: str | None = None,
     workers: int | None = None,
+    xlsx: bool = False,
 ) -> PortfolioAnalysis:
     """Analyse ``book`` and write its report and tables into ``out_dir``. The folder is claimed
     before the simulation (files there that this tool did not write are refused unless
@@ -72,13 +76,16 @@ def run_portfolio(
     blocks of trials on a dask cluster ("local" for a LocalCluster of ``workers`` processes, or a
     scheduler's address); the numbers are those of one machine. The three files move in together
     at the end (a failure or a signal before that leaves the folder as it was), and a report
-    batch's files in the same folder are left alone."""
+    batch's files in the same folder are left alone. ``xlsx``: also write ``portfolio.xlsx``
+    (:func:`~outsourcing_risk.batch.xlsx_export.book_workbook`)."""
     # The whole analysis simulates the book about three times over (the stress, the diversifying).
     check_book_workload(len(book.contracts), len(book.vendors), n_trials, runs=3)
     remove_orphans()  # the scratch folders of batches, books and apps killed outright
     folder = OutputFolder(out_dir, force=force, kind="book")
     try:
-        folder.claim(PORTFOLIO_FILES)
+        if xlsx:
+            check_workbook_trials(n_trials)  # before the simulation, not after it
+        folder.claim([*PORTFOLIO_FILES, *([BOOK_WORKBOOK] if xlsx else [])])
         with contextlib.ExitStack() as stack:
             executor = None
             if scheduler:
@@ -92,6 +99,8 @@ def run_portfolio(
             folder.write("contracts.csv", _csv(contracts_frame(analysis)))
             folder.write("vendors.csv", _csv(vendors_frame(analysis)))
             folder.write("portfolio.html", portfolio_html(analysis))
+            if xlsx:
+                folder.write(BOOK_WORKBOOK, book_workbook(analysis))
             folder.close()  # stop signals wait until the three files are in place
         except OutputError as exc:
             raise OutputError(f"{exc}; nothing new was written to {folder.path}") from None

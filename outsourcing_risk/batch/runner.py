@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import importlib.util
-import numbers
 import os
 import re
 import shutil
@@ -32,9 +31,12 @@ from ..analyses.appetite import APPETITE_FIELDS, appetite_from_values
 from ..analyses.vendors import SCORECARD, read_scorecard, selection_score
 from ..io.data import load_scenarios
 from ..io.environment import progress_disabled
+from ..io.errors import MIN_REPORT_TRIALS, REPORT_TRIALS_WHY, check_seed, check_trials
 from ..io.examples import report_notebook
 from ..io.processes import remove_orphans, scratch_folder, stop_signals
-from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
+from ..io.rows import Place, column_problems, field_of, is_blank, name_problems, normal_name, place_of
+from ..io.xlsx_write import csv_text  # the one formula guard, shared with the workbooks
+from ..model.scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, row_values, table_rows
 from ..workbook.papermill import as_parameters, read_amount
 from .local_pool import LocalPool
 from .output_folder import OutputError, OutputFolder
@@ -75,10 +77,10 @@ INFORMATION_COLUMNS = ("evpi", "evpi_se", "top_input")
 #: moves the mean saving most (docs/analyses.md, "The verdict").
 STORY_COLUMNS = ("verdict", "top_driver")
 TEXT_COLUMNS = ("scenario", "status", "error", "report", "notebook")
+#: The workbook ``--xlsx`` writes beside summary.csv.
+REPORT_WORKBOOK = "summary.xlsx"
 #: Columns of a table that are the report's own settings rather than the scenario's.
 REPORT_COLUMNS = ("interview_cost", "appetite_p_loss", "appetite_p_failure", "appetite_worst5")
-#: A formula's first character at the start of a cell or of a line in it (full-width forms too).
-_FORMULA = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r＝＋－＠])")
 
 
 class BatchWriteError(OutputError):
@@ -110,6 +112,7 @@ class Job:
     error: str = ""  # set when the row is invalid: it is recorded, not run
     currency: str = "USD"
     horizon_months: int = 60
+    given: dict = field(default_factory=dict)  # the row as read, for the workbook's Parameters
 
 
 @dataclass
@@ -137,34 +140,27 @@ def slugify(name: str) -> str:
     return f"{stem}-{digest}"
 
 
-#: The fewest trials a report runs: it compares policies by their spread (tests/test_cli.py holds
-#: the command's check to the same number).
-MIN_REPORT_TRIALS = 2
+def load_jobs(
+    table: str | Path, n_trials: int, seed: int, *, whatif: bool = True, sheet: str | None = None
+) -> list[Job]:
+    """Read and check a scenario or vendor table (CSV, or a sheet of an ``.xlsx`` workbook: the
+    first, or ``sheet``); one :class:`Job` per row.
 
-
-def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = True) -> list[Job]:
-    """Read and check a scenario or vendor table; one :class:`Job` per row.
-
-    The table itself (encoding, shape, columns, names) is checked before anything runs: a problem
-    raises :class:`~outsourcing_risk.io.tables.TableError` or :class:`ScenarioError`. A row with a
-    bad value becomes a job that carries its error. A table with scorecard columns (see
-    ``data/vendors.csv``) is a vendor table: each vendor's scorecard gives its ``selection_score``.
-    ``whatif=False`` leaves the interactive what-if section out of the reports. ``n_trials`` must be
-    a whole number ≥ :data:`MIN_REPORT_TRIALS` (a ``ValueError`` before the table is read).
+    The table itself (encoding, shape, columns, names, a spreadsheet's formats) is checked before
+    anything runs: a problem raises :class:`~outsourcing_risk.io.tables.TableError` or
+    :class:`ScenarioError`. A row with a bad value becomes a job that carries its error. A table
+    with scorecard columns (see ``data/vendors.csv``) is a vendor table: each vendor's scorecard
+    gives its ``selection_score``. ``whatif=False`` leaves the interactive what-if section out of
+    the reports. ``n_trials`` must be a whole number ≥ ``MIN_REPORT_TRIALS`` and ``seed`` ≥ 0 (a
+    :class:`~outsourcing_risk.io.errors.SettingError` before the table is read).
     """
-    if (
-        isinstance(n_trials, bool)
-        or not isinstance(n_trials, numbers.Integral)
-        or n_trials < MIN_REPORT_TRIALS
-    ):
-        raise ValueError(
-            f"n_trials must be a whole number ≥ {MIN_REPORT_TRIALS}: a report compares policies by their "
-            f"spread (got {n_trials!r})"
-        )
-    frame = load_scenarios(table)
+    check_trials(n_trials, MIN_REPORT_TRIALS, REPORT_TRIALS_WHY)
+    check_seed(seed)
+    frame = load_scenarios(table, sheet=sheet)
+    place = place_of(frame)
     vendors = any(c in SCORECARD for c in frame.columns)
-    known = set(FIELDS) | set(REPORT_COLUMNS) | (set(SCORECARD) if vendors else set())
-    problems = [f"unknown column {c!r}{did_you_mean(str(c), known)}" for c in frame.columns if c not in known]
+    known = [*FIELDS, *REPORT_COLUMNS, *(SCORECARD if vendors else ())]
+    problems = column_problems(frame.columns, known, place=place)
     if "name" not in frame.columns:
         problems.append("the table needs a 'name' column naming each row")
     if vendors:
@@ -174,66 +170,68 @@ def load_jobs(table: str | Path, n_trials: int, seed: int, *, whatif: bool = Tru
                 "a vendor table computes selection_score from its scorecard columns: remove the "
                 "selection_score column, or the scorecard columns to give the score yourself"
             )
-    given = [str(n) for n in frame.get("name", [])]
-    seen: dict[str, int] = {}
-    for i, (raw, n) in enumerate(zip(given, map(normal_name, given), strict=True), start=1):
-        if not n:
-            problems.append(f"row {i} has no name" + (" (only invisible characters)" if raw.strip() else ""))
-        elif n in seen:
-            same = "repeats" if raw.strip() == given[seen[n] - 1].strip() else "looks the same as"
-            problems.append(
-                f"row {i}: name {raw!r} {same} row {seen[n]}'s {given[seen[n] - 1]!r} (reports would be "
-                "confused; names are compared as they read: accents composed, invisible characters "
-                "and extra spaces left out)"
-            )
-        seen.setdefault(n, i)
+    rows, formats = table_rows(frame, (*PERCENT_FIELDS, "appetite_p_loss", "appetite_p_failure"))
+    if not problems:
+        problems += name_problems(list(frame["name"]), place)[1] + formats
     if problems:
         raise ScenarioError(problems, f"the table {Path(table).name}")
-    jobs = [_job(i, row, vendors, n_trials, seed) for i, row in enumerate(frame.to_dict("records"), start=1)]
+    jobs = [
+        _job(i, row, vendors, n_trials, seed, place, list(frame.columns))
+        for i, row in enumerate(rows, start=1)
+    ]
     for job in jobs:
         job.parameters["whatif"] = bool(whatif)
     return jobs
 
 
-def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int) -> Job:
+def _job(i: int, row: dict, vendors: bool, n_trials: int, seed: int, place: Place, columns: list) -> Job:
     name = normal_name(row["name"])
-    values = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
-    values["name"] = name
-    error = ""
+    problems: list[str] = []
     if vendors:
-        marks, bad_marks = read_scorecard(row)
-        error = "; ".join(bad_marks)
-        if not error:
-            values["selection_score"] = selection_score(marks)
+        marks, problems = read_scorecard(row)
+    values = row_values(row, problems)
+    values["name"] = name
+    if vendors and not problems:
+        values["selection_score"] = selection_score(marks)
     scenario = None
-    if not error:
+    if not problems:
         try:
             scenario = Scenario.from_dict(values)
         except ScenarioError as exc:
-            error = "; ".join(exc.problems)
+            problems += exc.problems
     parameters = as_parameters(values)
     parameters.update(n_trials=n_trials, seed=seed)
     try:
         cost = read_amount("interview_cost", row.get("interview_cost"))
     except ScenarioError as exc:
-        error = "; ".join(filter(None, [error, *exc.problems]))
+        problems += exc.problems
     else:
         if cost is not None:
             parameters["interview_cost"] = cost
     try:
         appetite_from_values(row)  # checked here, so that a bad limit fails its row before it runs
     except ScenarioError as exc:
-        error = "; ".join(filter(None, [error, *exc.problems]))
+        problems += exc.problems
     parameters.update({k: row[k] for k in APPETITE_FIELDS if k in row and not is_blank(row[k])})
     return Job(
+        given=dict(row),
         row=i,
         name=name,
         slug=slugify(name),
         parameters=parameters,
-        error=error,
+        error="; ".join(_in_cell(place, i, p, columns) for p in problems),
         currency=scenario.currency if scenario else "USD",
         horizon_months=(scenario or Scenario()).horizon_months,
     )
+
+
+def _in_cell(place: Place, i: int, problem: str, columns: list) -> str:
+    """A row's problem as the summary shows it: as it is for a CSV table (the row is its own
+    column there), headed by its cell for a sheet (``cell F4: …``)."""
+    column = field_of(problem, columns)
+    if not place.sheet or column is None:
+        return problem
+    return f"cell {place.letters[column]}{place.rows[i - 1]}: {problem}"
 
 
 def image_browser() -> str | None:
@@ -268,6 +266,7 @@ def run_batch(
     scheduler: str | None = None,
     force: bool = False,
     pdf: str | None = None,
+    xlsx: bool = False,
 ) -> list[Outcome]:
     """Run every job; write the reports, ``summary.csv`` and ``index.html`` into ``out_dir``.
 
@@ -289,11 +288,18 @@ def run_batch(
 
     ``pdf`` (``"a4"`` or ``"letter"``) also prints each written report to ``<name>.pdf`` as a
     reader's Ctrl+P does (:mod:`~outsourcing_risk.batch.pdf`), after the rows.
+
+    ``xlsx`` also writes ``summary.xlsx`` (:mod:`~outsourcing_risk.batch.xlsx_export`): a cover, the
+    summary, the table as given and each report's trials; not after a stop.
     """
     _check_options(timeout, images, pdf)
+    if xlsx and jobs:
+        from .xlsx_export import check_workbook_trials
+
+        check_workbook_trials(jobs[0].parameters["n_trials"])
     with stop_signals() as late:  # a signal between the pool's own handling and the end
         ordered, stopped = _batch(
-            jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf
+            jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf, xlsx
         )
     stopped = stopped or (late[0] if late else None)
     if stopped:
@@ -301,7 +307,9 @@ def run_batch(
     return ordered
 
 
-def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf=None):
+def _batch(
+    jobs, out_dir, workers, timeout, images, progress, notebook, scheduler, force, late, pdf=None, xlsx=False
+):
     """The run itself (see :func:`run_batch`): the outcomes in table order and the stopping signal."""
     remove_orphans()
     custom_notebook = notebook is not None
@@ -315,6 +323,7 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
                 "index.html",
                 "summary.csv",
                 "claims.csv",
+                *([REPORT_WORKBOOK] if xlsx else []),
                 *(n for job in jobs for n in _files_of(job, images, pdf=bool(pdf))),
             ]
         )
@@ -335,7 +344,7 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
         ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
         if pdf and not stopped:
             _print_pdfs(folder, ordered, pdf, late)
-        _write_summary_and_index(folder, ordered)
+        _write_summary_and_index(folder, ordered, workbook=xlsx and not stopped)
     except BaseException:
         folder.abandon()  # nothing of this run moves in: the previous set stays whole
         raise
@@ -449,7 +458,7 @@ def _run_rows(
     return outcomes, stopped
 
 
-def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> None:
+def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome], workbook: bool = False) -> None:
     """``summary.csv`` and ``index.html``, then every file of the run moves in; on a full disk the
     index falls back to its table without the chart (which carries plotly.js, ~5 MB), and when
     even that does not fit nothing moves in (:class:`BatchWriteError`)."""
@@ -459,6 +468,12 @@ def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> No
         # Every text cell quoted: a bare CR in a name then stays inside its cell in any reader.
         folder.write("summary.csv", summary_frame(ordered).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
         folder.write("claims.csv", claims_frame(ordered).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
+        if workbook and ordered:
+            from .xlsx_export import report_workbook
+
+            first = ordered[0].job.parameters
+            summary = summary_frame(ordered)
+            folder.write(REPORT_WORKBOOK, report_workbook(ordered, summary, first["n_trials"], first["seed"]))
         try:
             folder.write("index.html", index_html(ordered))
         except OutputError:
@@ -510,17 +525,6 @@ def _store(folder: OutputFolder, job: Job, result: RowResult) -> Outcome:
     outcome.report = result.report if result.report in written else ""
     outcome.images = [i for i in result.images if i in written]
     return outcome
-
-
-def csv_text(text) -> str:
-    """A text cell safe to open in a spreadsheet (OWASP CSV injection): no line of it may start a
-    formula, the full-width ＝ ＋ － ＠ included (a cell's text after a line break is a line too).
-
-    >>> csv_text("Safe name\\r=cmd|' /C calc'!A0")
-    "Safe name\\r'=cmd|' /C calc'!A0"
-    """
-    text = "" if text is None else str(text)
-    return _FORMULA.sub("'", text)
 
 
 def summary_frame(outcomes: list[Outcome]) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """What the package reads from the process environment, each variable read in one place.
 
-- ``TQDM_DISABLE``: tqdm's own switch for progress bars (``1``, ``true`` or ``yes`` turn them off).
+- ``TQDM_DISABLE``: tqdm's own switch for progress bars (``1``, ``true``, ``yes`` or another word for yes
+  turn them off).
 - ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS``: a process's share of the
   cores for numerical libraries; the batch sets them for its workers, the app for its kernels.
 """
@@ -34,8 +35,11 @@ def skip_slow_optional_import() -> None:
 
 
 def progress_disabled() -> bool:
-    """``TQDM_DISABLE`` says progress bars are off (tqdm's convention: 1, true or yes)."""
-    return os.environ.get("TQDM_DISABLE", "").strip().lower() in ("1", "true", "yes")
+    """``TQDM_DISABLE`` says progress bars are off (tqdm's convention: 1, true or yes; read by the
+    one vocabulary of yes and no, :func:`~outsourcing_risk.io.rows.yes_no`)."""
+    from .rows import yes_no
+
+    return yes_no(os.environ.get("TQDM_DISABLE", "")) is True
 
 
 def core_share() -> int:

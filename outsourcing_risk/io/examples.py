@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .data import data_dir
+from .errors import MissingFileError, OutsourcingRiskError
 
 __all__ = [
     "DOCS",
@@ -36,7 +37,7 @@ DATA_FILES = (
 )
 
 
-class ExampleError(Exception):
+class ExampleError(OutsourcingRiskError):
     """The examples cannot be copied (the folder is a file, or cannot be written)."""
 
 
@@ -66,7 +67,7 @@ def doc_path(name: str) -> Path:
         raise ExampleError(f"no document {name!r}: choose one of {', '.join(DOCS)}")
     path = docs_dir() / DOCS[name]
     if not path.is_file():
-        raise FileNotFoundError(f"the document {DOCS[name]} is missing from the installation")
+        raise MissingFileError(f"the document {DOCS[name]} is missing from the installation")
     return path
 
 
@@ -75,7 +76,7 @@ def report_notebook() -> Path:
     candidate = notebooks_dir() / "reports" / "scenario_report.ipynb"
     if candidate.is_file():
         return candidate
-    raise FileNotFoundError("the report notebook scenario_report.ipynb is missing from the installation")
+    raise MissingFileError("the report notebook scenario_report.ipynb is missing from the installation")
 
 
 def example_files() -> dict[str, Path]:

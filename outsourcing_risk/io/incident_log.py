@@ -5,7 +5,9 @@ A log that is not what it seems is refused before anything is fitted, every prob
 row (row 1 is the first under the header), the field, the value as given and the rule: an unknown
 vendor (when a vendor list is given), an incident closed before it opened, a duplicate incident
 id, dates written in two formats, a date or cost that cannot be read, a negative cost. The file
-itself goes through :func:`~outsourcing_risk.io.tables.read_table`, with its checks and messages.
+itself goes through the one table reader, :func:`~outsourcing_risk.io.data.read_rows` (a CSV file or
+the first sheet of an ``.xlsx`` workbook, whose date cells read as ISO dates), with its checks and
+messages.
 
 Dates are ISO 8601: ``2024-03-01`` (whole days), ``2024-03-01T14:30`` or ``2024-03-01 14:30``
 (with seconds or an offset such as ``Z`` or ``+01:00`` if you like; times with an offset are read
@@ -25,7 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .tables import TableError, read_table
+from .data import read_rows
+from .rows import normal_name
+from .tables import TableError
 
 __all__ = [
     "COLUMNS",
@@ -193,7 +197,7 @@ class _Reader:
 
     def __init__(self, vendors: Iterable[str] | None):
         self.problems: list[str] = []
-        self.known = None if vendors is None else [str(v) for v in vendors]
+        self.known = None if vendors is None else [normal_name(v) for v in vendors]
         self.first_format: tuple[int, str, str] | None = None
         self.seen: dict[str, int] = {}
 
@@ -263,7 +267,7 @@ class _Reader:
         return value
 
     def record(self, row: int, cells: dict[str, str]) -> dict:
-        ident, vendor = cells["id"], cells["vendor"]
+        ident, vendor = cells["id"], normal_name(cells["vendor"])  # names as they read, as every table's
         self.identity(row, ident, vendor)
         opened = closed = None
         if not cells["opened"]:
@@ -300,7 +304,7 @@ def _frame(source) -> tuple[pd.DataFrame, str]:
     if isinstance(source, pd.DataFrame):
         return source, "the incident log"
     path = Path(source)
-    return read_table(path), str(path)
+    return read_rows(path), str(path)
 
 
 def _check_as_of(incidents: pd.DataFrame, as_of: datetime, given: str) -> list[str]:

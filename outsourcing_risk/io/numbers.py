@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import re
 
+from .errors import OutsourcingRiskError
+
 __all__ = ["CURRENCY_SYMBOLS", "NumberError", "plain_number", "read_number", "typed_number"]
 
 #: Currency symbols a typed amount may carry, and the code each stands for.
@@ -20,7 +22,7 @@ CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _SUFFIX = (("bn", 1e9), ("k", 1e3), ("m", 1e6))
 
 
-class NumberError(ValueError):
+class NumberError(OutsourcingRiskError, ValueError):
     """Text that is not one number without doubt; the message says why, quoting the text."""
 
 
@@ -118,6 +120,8 @@ def plain_number(body: str, shown: str | None = None, factor: float = 1.0) -> tu
     (1200000.0, '')
     >>> plain_number("350.000")[1]
     '"350.000" could be 350 or 350,000 (a point between thousands): write it without doubt'
+    >>> plain_number("0.125")  # a group of thousands never starts with 0
+    (0.125, '')
     """
     return _plain_number(body, body if shown is None else shown, factor)
 
@@ -141,7 +145,7 @@ def _plain_number(body: str, shown: str, factor: float) -> tuple[float, str]:
             0.0,
             f'"{shown}" could be {other}{joined * factor:,.10g}: write it without doubt, e.g. 1.2M or 1,200,000',
         )
-    if "," not in body and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", body):
+    if "," not in body and re.fullmatch(r"[+-]?[1-9]\d{0,2}\.\d{3}", body):  # 0.125 is never 125
         point = float(body)
         return 0.0, (
             f'"{shown}" could be {point * factor:,.10g} or {float(body.replace(".", "")) * factor:,.10g} '

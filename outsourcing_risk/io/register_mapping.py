@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data import data_dir
+from .errors import MissingFileError
 from .tables import TableError, read_bounded
 
 __all__ = ["LISTS", "MAPPING_MAX_BYTES", "ClosedList", "RegisterMapping", "load_mapping"]
@@ -128,7 +129,7 @@ def load_mapping(path: str | Path | None = None) -> RegisterMapping:
     """
     path = Path(path) if path else data_dir() / "register_mapping.toml"
     if not path.exists():
-        raise FileNotFoundError(f"no mapping at {path}: give the path of a register mapping (.toml)")
+        raise MissingFileError(f"no mapping at {path}: give the path of a register mapping (.toml)")
     raw = read_bounded(path, MAPPING_MAX_BYTES, "a register mapping (.toml)", "a register mapping")
     try:
         data = tomllib.loads(raw.decode("utf-8"))

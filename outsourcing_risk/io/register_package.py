@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from .errors import MissingFileError
 from .tables import TABLE_MAX_BYTES, TableError, parse_table, read_bounded
 
 __all__ = ["MAX_MEMBERS", "MAX_RATIO", "PACKAGE_MAX_BYTES", "RegisterFiles", "open_register"]
@@ -102,7 +103,7 @@ def open_register(source: str | Path) -> RegisterFiles:
     templates' CSVs side by side)."""
     path = Path(source)
     if not path.exists():
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"no register at {path}: give the register's report package (.zip) or a folder of its CSV files"
         )
     if path.is_dir():

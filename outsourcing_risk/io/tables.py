@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import MissingFileError, OutsourcingRiskError
+
 __all__ = [
     "MAX_NAME",
     "MAX_NOTE",
@@ -32,7 +34,7 @@ __all__ = [
 ]
 
 
-class TableError(ValueError):
+class TableError(OutsourcingRiskError, ValueError):
     """A table that cannot be read as a table; the message is one line naming where and why."""
 
 
@@ -183,7 +185,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"no table at {path}: give the path of a CSV file")
+        raise MissingFileError(f"no table at {path}: give the path of a CSV file")
     return parse_table(read_bounded(path), path)
 
 

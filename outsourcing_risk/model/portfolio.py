@@ -22,6 +22,18 @@ from typing import Any
 
 import numpy as np
 
+from ..io.errors import check_seed, check_trials
+from ..io.rows import (
+    Place,
+    column_problems,
+    is_blank,
+    name_problems,
+    normal_name,
+    place_of,
+    read_cell_number,
+    yes_no,
+    yes_no_problem,
+)
 from .distributions import Distribution
 from .rules import (
     annual_spend,
@@ -37,7 +49,7 @@ from .rules import (
     take_slots,
 )
 from .sampling import BLOCK, sample_parameters
-from .scenario import FIELDS, Scenario, ScenarioError, did_you_mean, is_blank, normal_name
+from .scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, row_values, table_rows
 from .simulation import active_months, settle
 from .streams import generator
 from .workload import check_book_workload
@@ -61,7 +73,6 @@ CONTRACT_COLUMNS = (
     "notice_months",
     "rto_months",
 )
-_TRUE, _FALSE = ("yes", "y", "true", "1", "critical"), ("no", "n", "false", "0", "")
 
 
 @dataclass(frozen=True)
@@ -204,11 +215,8 @@ def simulate_book(
     (:class:`~outsourcing_risk.model.workload.TooMuchWork`).
     """
     if not isinstance(book, Book) or not book.contracts:
-        raise TypeError("simulate_book needs a Book with at least one contract (see portfolio_from_table)")
-    if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)) or n_trials < 1:
-        raise ValueError(f"n_trials must be a whole number ≥ 1 (got {n_trials!r})")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
+        raise TypeError("simulate_book needs a Book with at least one contract (see book_from_table)")
+    n_trials, seed = check_trials(n_trials), check_seed(seed)
     check_book(book)
     vendors = book.vendors
     check_book_workload(len(book.contracts), len(vendors), int(n_trials), keep_months=keep_months)
@@ -407,91 +415,39 @@ def _settle_contract(book: Book, i: int, st: dict, b: int, lo: int, n: int, out:
 
 def book_from_table(rows, *, capacity: int | None = None, name: str = "Book of contracts") -> Book:
     """A :class:`Book` from a portfolio table's rows (a DataFrame of text cells, as
-    :func:`~outsourcing_risk.io.data.load_scenarios` reads it, or a list of mappings): one row per
-    contract with ``name``, ``vendor`` and any scenario column, and optionally ``vendor_group``,
-    ``group_shock_prob_annual``, ``critical``, ``notice_months``, ``rto_months``.
+    :func:`~outsourcing_risk.io.data.load_scenarios` reads a CSV file or a sheet, or a list of
+    mappings): one row per contract with ``name``, ``vendor`` and any scenario column, and
+    optionally ``vendor_group``, ``group_shock_prob_annual``, ``critical`` (yes or no, as
+    :func:`~outsourcing_risk.io.rows.yes_no` reads them; blank is no),
+    ``notice_months``, ``rto_months``.
 
     Every problem of every row and column is reported at once in one :class:`ScenarioError`,
-    rows numbered from 1 under the header.
+    each naming its cell (rows numbered from 1 under the header, or as a sheet numbers them).
     """
     records = rows.to_dict("records") if hasattr(rows, "to_dict") else [dict(r) for r in rows]
     if not records:
         raise ScenarioError(["the table has no rows: add one row per contract"], "the portfolio table")
+    place = place_of(rows)
     columns = list(dict.fromkeys(k for r in records for k in r))
-    known = set(FIELDS) | set(CONTRACT_COLUMNS)
-    problems = [f"unknown column {c!r}{did_you_mean(str(c), known)}" for c in columns if c not in known]
-    problems += [f"the table needs a {c!r} column" for c in ("name", "vendor") if c not in columns]
+    problems = column_problems(
+        columns, [*FIELDS, *CONTRACT_COLUMNS], required=("name", "vendor"), place=place
+    )
     if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1):
         problems.append(
             f"the switching capacity must be a whole number of transitions ≥ 1 (got {capacity!r})"
         )
     if problems:
         raise ScenarioError(problems, "the portfolio table")
-    contracts: list[Contract] = []
-    seen: dict[str, int] = {}
-    shocks: dict[str, tuple[float, int]] = {}
-    vendor_rule: dict[str, tuple[int, str, str]] = {}
-    for i, row in enumerate(records, start=1):
-        label = normal_name(row.get("name", ""))
-        where = f"row {i} ({label!r})" if label else f"row {i}"
-        here: list[str] = []
-        if not label:
-            here.append(f"{where}: name is empty")
-        elif label in seen:
-            here.append(
-                f"{where}: name {label!r} repeats row {seen[label]} (each contract needs its own name)"
-            )
-        seen.setdefault(label, i)
-        vendor = normal_name(row.get("vendor", ""))
-        if not vendor:
-            here.append(f"{where}: vendor is empty (contracts with the same vendor share its failures)")
-        group = normal_name(row.get("vendor_group", "") or "")
-        critical = str(row.get("critical", "") or "").strip().lower()
-        if critical not in _TRUE + _FALSE:
-            here.append(f"{where}: critical must be yes or no (got {row.get('critical')!r})")
-        notice = _months(row.get("notice_months"), "notice_months", where, here, allow_zero=True)
-        rto = _months(row.get("rto_months"), "rto_months", where, here, allow_zero=False)
-        shock = row.get("group_shock_prob_annual")
-        if not is_blank(shock):
-            value = _number(shock)
-            if not group:
-                here.append(f"{where}: group_shock_prob_annual is given but vendor_group is empty")
-            elif value is None or not 0 <= value < 1:
-                here.append(
-                    f"{where}: group_shock_prob_annual must be a chance per year in [0, 1) (got {shock!r})"
-                )
-            elif group in shocks and shocks[group][0] != value:
-                here.append(
-                    f"{where}: group_shock_prob_annual {shock!r} differs from row {shocks[group][1]}'s for group "
-                    f"{group!r} (a group has one shock)"
-                )
-            else:
-                shocks.setdefault(group, (value, i))
-        values = {k: v for k, v in row.items() if k in FIELDS and not is_blank(v)}
-        values["name"] = label or f"row {i}"
-        try:
-            scenario = Scenario.from_dict(values)
-        except ScenarioError as exc:
-            here.extend(f"{where}: {p}" for p in exc.problems)
-            scenario = None
-        if scenario is not None:
-            here.extend(f"{where}: {p}" for p in _unsupported(scenario))
-            rule = (i, str(scenario.vendor_failure_prob_annual), group)
-            if vendor in vendor_rule and vendor_rule[vendor][1:] != rule[1:]:
-                first = vendor_rule[vendor]
-                if first[1] != rule[1]:
-                    what = f"vendor_failure_prob_annual {rule[1]} here but {first[1]}"
-                else:
-                    what = f"vendor_group {rule[2] or '(none)'!r} here but {first[2] or '(none)'!r}"
-                here.append(
-                    f"{where}: vendor {vendor!r} has {what} in row {first[0]}: a vendor's collapse and "
-                    "its group are the same for every contract it runs"
-                )
-            vendor_rule.setdefault(vendor, rule)
-        problems.extend(here)
-        if not here and scenario is not None:
-            contracts.append(Contract(scenario, vendor, group, critical in _TRUE, notice, rto))
-    unknown = sorted({c.group for c in contracts if c.group and c.group not in shocks})
+    table = rows if hasattr(rows, "to_dict") else records
+    records, formats = table_rows(table, (*PERCENT_FIELDS, "group_shock_prob_annual"))
+    labels, problems = name_problems([r.get("name") for r in records], place)
+    problems += formats
+    reader = _BookRows(place)
+    for i, (row, label) in enumerate(zip(records, labels, strict=True), start=1):
+        here = reader.contract(i, row, label)
+        problems.extend(place.located(i, p, columns, label) for p in here)
+    contracts = reader.contracts
+    unknown = sorted({c.group for c in contracts if c.group and c.group not in reader.shocks})
     problems += [
         f"unknown vendor group {g!r}: give its group_shock_prob_annual (0 when the group only names "
         "connected vendors) on at least one of its rows"
@@ -499,26 +455,83 @@ def book_from_table(rows, *, capacity: int | None = None, name: str = "Book of c
     ]
     if problems:
         raise ScenarioError(problems, "the portfolio table")
-    book = Book(tuple(contracts), {g: v for g, (v, _) in shocks.items()}, capacity, name)
+    book = Book(tuple(contracts), {g: v for g, (v, _) in reader.shocks.items()}, capacity, name)
     check_book(book)
     return book
 
 
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+class _BookRows:
+    """A portfolio table's rows, one contract at a time: what a vendor's rows and a group's rows
+    must share is checked against the first row that gave it."""
+
+    def __init__(self, place: Place) -> None:
+        self.place = place
+        self.contracts: list[Contract] = []
+        self.shocks: dict[str, tuple[float, int]] = {}
+        self.vendor_rule: dict[str, tuple[int, str, str]] = {}
+
+    def contract(self, i: int, row: Mapping, label: str) -> list[str]:
+        """The problems of row ``i`` (none: its contract is added)."""
+        here: list[str] = []
+        vendor = normal_name(row.get("vendor", "") or "")
+        if not vendor:
+            here.append("vendor is empty (contracts with the same vendor share its failures)")
+        group = normal_name(row.get("vendor_group", "") or "")
+        critical = yes_no(row.get("critical"))
+        if critical is None and not is_blank(row.get("critical")):
+            here.append(yes_no_problem("critical", row.get("critical")))
+        notice = _months(row.get("notice_months"), "notice_months", here, allow_zero=True)
+        rto = _months(row.get("rto_months"), "rto_months", here, allow_zero=False)
+        self._shock(i, row.get("group_shock_prob_annual"), group, here)
+        values = row_values(row, here)
+        values["name"] = label or f"row {i}"
+        try:
+            scenario = Scenario.from_dict(values)
+        except ScenarioError as exc:
+            here.extend(exc.problems)
+            return here
+        here.extend(_unsupported(scenario))
+        here.extend(self._vendor(i, vendor, scenario, group))
+        if not here and label:
+            self.contracts.append(Contract(scenario, vendor, group, bool(critical), notice, rto))
+        return here
+
+    def _shock(self, i: int, shock, group: str, here: list[str]) -> None:
+        if is_blank(shock):
+            return
+        value, _ = read_cell_number(shock)
+        if not group:
+            here.append("group_shock_prob_annual is given but vendor_group is empty")
+        elif value is None or not 0 <= value < 1:
+            here.append(f"group_shock_prob_annual must be a chance per year in [0, 1) (got {shock!r})")
+        elif group in self.shocks and self.shocks[group][0] != value:
+            here.append(
+                f"group_shock_prob_annual {shock!r} differs from {self.place.ref(self.shocks[group][1])}'s for group "
+                f"{group!r} (a group has one shock)"
+            )
+        else:
+            self.shocks.setdefault(group, (value, i))
+
+    def _vendor(self, i: int, vendor: str, scenario: Scenario, group: str) -> list[str]:
+        rule = (i, str(scenario.vendor_failure_prob_annual), group)
+        first = self.vendor_rule.setdefault(vendor, rule)
+        if first[1:] == rule[1:]:
+            return []
+        if first[1] != rule[1]:
+            what = f"vendor_failure_prob_annual {rule[1]} here but {first[1]}"
+        else:
+            what = f"vendor_group {rule[2] or '(none)'!r} here but {first[2] or '(none)'!r}"
+        rule_words = "a vendor's collapse and its group are the same for every contract it runs"
+        return [f"vendor {vendor!r} has {what} in {self.place.ref(first[0])}: {rule_words}"]
 
 
-def _months(value, column: str, where: str, problems: list[str], *, allow_zero: bool) -> float:
+def _months(value, column: str, problems: list[str], *, allow_zero: bool) -> float:
     if is_blank(value):
         return math.nan
-    number = _number(value)
+    number, _ = read_cell_number(value)
     if number is None or number < 0 or (number == 0 and not allow_zero) or number > 1200:
         rule = "≥ 0" if allow_zero else "> 0"
-        problems.append(f"{where}: {column} must be a number of months {rule} (got {value!r})")
+        problems.append(f"{column} must be a number of months {rule} (got {value!r})")
         return math.nan
     return number
 

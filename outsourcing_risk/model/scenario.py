@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
-import re
-import unicodedata
 from collections.abc import Mapping
 from numbers import Real
 
 import pandas as pd
 
 from ..io.data import default_values, defaults_table
+from ..io.errors import OutsourcingRiskError
+from ..io.numbers import NumberError
+from ..io.rows import (
+    column_problems,
+    did_you_mean,
+    is_blank,
+    name_problems,
+    normal_name,
+    place_of,
+    plain_number_text,
+    table_records,
+)
 from ..io.tables import text_limit
 from .currency import check_currency
 from .distributions import Distribution, digits, parse_value
@@ -21,10 +30,12 @@ from .parameters import PARAMETERS, ParamSpec
 __all__ = [
     "AFTER_FAILURE",
     "FIELDS",
+    "PERCENT_FIELDS",
     "RAMP_FIELDS",
     "TEXT_FIELDS",
     "TRIGGER_FIELDS",
     "TRUST_POLICIES",
+    "UNITS",
     "Scenario",
     "ScenarioError",
     "did_you_mean",
@@ -32,7 +43,9 @@ __all__ = [
     "normal_name",
     "require_mapping",
     "require_scenario",
+    "row_values",
     "scenarios_from_table",
+    "table_rows",
     "unknown_name_problems",
 ]
 
@@ -50,7 +63,7 @@ RAMP_FIELDS = ("trust_step", "trust_cut", "trust_ceiling", "milestone_months")
 TRIGGER_FIELDS = ("exit_trigger_incidents", "exit_trigger_window")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(OutsourcingRiskError, ValueError):
     """Every problem found in a scenario's parameters, each naming the field, value and rule."""
 
     #: The most problems the message lists (all are in :attr:`problems`): 500 unknown columns
@@ -76,11 +89,6 @@ class _Default:
 DEFAULT = _Default()
 
 
-def did_you_mean(name: str, choices) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def unknown_name_problems(names, known=FIELDS) -> list[str]:
     """A problem line for each name that is not a scenario field, with a suggestion."""
     return [f"unknown parameter {n!r}{did_you_mean(str(n), known)}" for n in names if n not in known]
@@ -101,32 +109,6 @@ def require_mapping(value, argument: str, expected: str):
     if not isinstance(value, Mapping):
         raise TypeError(f"{argument} must be {expected} (got {type(value).__name__})")
     return value
-
-
-#: Characters that show nothing: zero-width spaces and joiners, soft hyphen, direction marks and
-#: overrides, word joiner, byte-order mark.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-
-
-def normal_name(text) -> str:
-    """A name as a reader sees it, so that two names that look the same are the same: Unicode NFC
-    (an "é" typed as e + accent equals "é"), invisible characters removed, every kind of space or
-    line break a plain space, runs of spaces one, no space at either end.
-
-    >>> normal_name("Caf\u0065\u0301\u200b  de\u00a0Paris ")
-    'Café de Paris'
-    """
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", str(text)))
-    return " ".join(text.split())
-
-
-def is_blank(value) -> bool:
-    """An empty table cell: None, blank text or NaN. Blank cells take the default."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, float) and math.isnan(value)
 
 
 def _as_given(raw) -> str:
@@ -378,28 +360,69 @@ Scenario.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 )
 
 
-def scenarios_from_table(table: pd.DataFrame) -> list[Scenario]:
-    """One scenario per row of a scenario table; every bad row and column reported at once.
+#: The parameters that are fractions (a share, a chance): a spreadsheet cell formatted as a
+#: percentage holds one (15 % is 0.15); in any other column a percentage is refused.
+PERCENT_FIELDS = tuple(p.name for p in PARAMETERS if p.unit.startswith(("fraction", "probability")))
+#: Each numeric parameter's unit, for messages about a table's cells.
+UNITS = {p.name: p.unit for p in PARAMETERS}
+_WORD_FIELDS = (*TEXT_FIELDS, "after_failure", "trust_policy")
 
-    Rows are numbered from 1, the first row under the header.
+
+def row_values(row: Mapping, problems: list[str]) -> dict:
+    """The scenario fields of a table row as :class:`Scenario` takes them: blank cells left out
+    (they take the default), text written as a plain number read by the one rule of
+    :mod:`~outsourcing_risk.io.numbers` (``60,000`` is sixty thousand; ``350.000``, which reads two
+    ways, is a problem appended to ``problems``), anything else (a distribution) as written.
+
+    >>> row_values({"name": "A", "switching_cost": "250,000", "trust": ""}, [])
+    {'name': 'A', 'switching_cost': 250000.0}
     """
-    problems = unknown_name_problems(table.columns)
+    values = {}
+    for key, value in row.items():
+        if key not in FIELDS or is_blank(value):
+            continue
+        try:
+            values[key] = value if key in _WORD_FIELDS else plain_number_text(value)
+        except NumberError as exc:
+            problems.append(f"{key} {exc}")
+    return values
+
+
+def table_rows(table, percent_ok=PERCENT_FIELDS) -> tuple[list[dict], list[str]]:
+    """A table of scenario columns as rows, and what a spreadsheet's formats make wrong: a
+    percentage in a column that is not a fraction (money), a date in any but the text columns,
+    where it reads as ISO text (see :func:`~outsourcing_risk.io.rows.table_records`)."""
+    return table_records(table, percent_ok=percent_ok, dates_ok=TEXT_FIELDS, units=UNITS)
+
+
+def scenarios_from_table(table: pd.DataFrame) -> list[Scenario]:
+    """One scenario per row of a scenario table (a CSV file's or a sheet's, as
+    :func:`~outsourcing_risk.io.data.load_scenarios` reads it); every bad row and column reported
+    at once, each naming its cell (``row 2``, or ``sheet Scenarios, cell F4``).
+
+    Rows are numbered from 1, the first row under the header (a sheet's, as the sheet numbers them).
+    """
+    place = place_of(table)
+    problems = column_problems(table.columns, FIELDS, unknown="unknown parameter {!r}", place=place)
     if "name" not in table.columns:
         problems.append("the table needs a 'name' column naming each scenario")
     if problems:
         raise ScenarioError(problems, "the scenario table's columns")
-    scenarios, problems = [], []
-    for i, row in enumerate(table.to_dict("records")):
+    rows, formats = table_rows(table)
+    names, problems = name_problems([row.get("name") for row in rows], place)
+    problems += formats
+    scenarios = []
+    for i, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
+        found: list[str] = []
+        values = row_values(row, found)
+        values["name"] = name
         try:
-            scenarios.append(Scenario.from_dict(row))
+            scenario = Scenario.from_dict(values)
         except ScenarioError as exc:
-            problems.extend(f"row {i + 1} ({row.get('name', '')!r}): {p}" for p in exc.problems)
+            found += exc.problems
+        problems.extend(place.located(i, p, table.columns, name) for p in found)
+        if not found:
+            scenarios.append(scenario)
     if problems:
         raise ScenarioError(problems, "the scenario table")
-    names = [s.name for s in scenarios]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ScenarioError(
-            [f"scenario name {n!r} appears more than once" for n in dupes], "the scenario table"
-        )
     return scenarios

@@ -18,6 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..io.environment import progress_disabled
+from ..io.errors import check_seed, check_trials
 from .adaptive import simulate_adaptive_block
 from .parameters import PARAMETERS, spec
 from .results import SimulationResult
@@ -214,10 +215,7 @@ def active_months(s, active_saving, p, quality, rng):
 
 
 def _check_trials(n_trials, horizon: int) -> int:
-    if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)):
-        raise TypeError(f"n_trials must be a whole number ≥ 1 (got {n_trials!r})")
-    if n_trials < 1:
-        raise ValueError(f"n_trials must be ≥ 1 (got {n_trials})")
+    n_trials = check_trials(n_trials)
     need = n_trials * (horizon * 8 + 64)
     limit = _memory_limit()
     if need > limit:
@@ -359,9 +357,7 @@ def simulate_inputs(scenario: Scenario, values: Mapping[str, np.ndarray], seed: 
 
 
 def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number ≥ 0 (got {seed!r})")
-    return int(seed)
+    return check_seed(seed)
 
 
 def _run(

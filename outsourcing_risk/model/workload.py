@@ -10,6 +10,8 @@ a run of minutes from one of days.
 
 from __future__ import annotations
 
+from ..io.errors import OutsourcingRiskError
+
 __all__ = [
     "MAX_SECONDS",
     "TooMuchWork",
@@ -31,7 +33,7 @@ _BOOK_BYTES = 80
 _BLOCK = 10_000
 
 
-class TooMuchWork(ValueError):
+class TooMuchWork(OutsourcingRiskError, ValueError):
     """A simulation past :data:`MAX_SECONDS` of one core, or past the memory free: refused before
     it starts, with what it would cost and what to do."""
 

@@ -135,9 +135,14 @@ def actions(report: Report) -> tuple[list[str], list[list[Claim]], str]:
             x.detail["tried"] for x in report.claims if x.key.startswith("action/") and x.detail.get("tried")
         ]
         none = (
-            "None of the levers tried ("
-            + _joined(tried or ["none applies"])
-            + ") raises the mean saving beyond its margin of error: the scenario as given is as good as we can tell."
+            (
+                "None of the levers tried ("
+                + _joined(tried)
+                + ") raises the mean saving beyond its margin of error: the scenario as given is as good as "
+                "we can tell."
+            )
+            if tried
+            else ""
         )
     return lines, used, none
 

@@ -41,6 +41,7 @@ import sys
 from pathlib import Path
 
 from ..io.environment import THREAD_VARIABLES
+from ..io.errors import OutsourcingRiskError
 from ..io.examples import notebooks_dir
 from ..io.processes import remove_orphans, scratch_folder, stop_signals
 
@@ -50,7 +51,7 @@ TEMPLATE = "outsourcing-risk"
 _CDN_LINK = re.compile(r'\s*<link rel="stylesheet" href="https://cdn\.jsdelivr\.net/[^"]*"[^>]*/>')
 
 
-class AppError(Exception):
+class AppError(OutsourcingRiskError):
     """The app cannot start (Voilà missing, its template not found)."""
 
 

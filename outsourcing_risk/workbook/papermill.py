@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 import shlex
 
-from ..model.scenario import FIELDS, Scenario, ScenarioError, did_you_mean
+from ..io.errors import MIN_REPORT_TRIALS, REPORT_TRIALS_WHY, seed_problem, trials_problem
+from ..io.rows import did_you_mean, read_cell_number, yes_no, yes_no_problem
+from ..model.scenario import FIELDS, Scenario, ScenarioError
 
 __all__ = [
     "NAME_PARAMETER",
@@ -44,7 +46,9 @@ def scenario_from_parameters(
     Papermill only warns about a parameter the notebook does not declare; this raises a
     :class:`ScenarioError` naming it (with a suggestion), together with every invalid value.
     Scenario parameters left at ``None`` take the defaults of ``data/defaults.toml``; ``extra``
-    names the notebook's own parameters that are not scenario fields.
+    names the notebook's own parameters that are not scenario fields. ``n_trials`` is a whole
+    number ≥ ``MIN_REPORT_TRIALS`` and ``seed`` ≥ 0, checked as everywhere
+    (:func:`~outsourcing_risk.io.errors.trials_problem`).
     """
     known = set(FIELDS) | set(RUN_PARAMETERS) | {scenario_name_key, *extra}
     problems = [
@@ -53,10 +57,9 @@ def scenario_from_parameters(
         if not k.startswith("_") and k not in _IPYTHON_NAMES and isinstance(v, _SIMPLE) and k not in known
     ]
     n_trials, seed = namespace.get("n_trials"), namespace.get("seed")
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        problems.append(f"n_trials must be a whole number ≥ 1 (got {n_trials!r})")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.append(f"seed must be a whole number ≥ 0 (got {seed!r})")
+    problems += filter(
+        None, [trials_problem(n_trials, MIN_REPORT_TRIALS, REPORT_TRIALS_WHY), seed_problem(seed)]
+    )
     values = {k: namespace[k] for k in FIELDS if namespace.get(k) is not None}
     if namespace.get(scenario_name_key) is not None:
         values["name"] = namespace[scenario_name_key]
@@ -66,28 +69,22 @@ def scenario_from_parameters(
         problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems, "the notebook's parameters")
-    assert isinstance(n_trials, int)  # checked above
-    assert isinstance(seed, int)
-    return scenario, n_trials, seed
-
-
-_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+    return scenario, int(n_trials), int(seed)  # type: ignore[arg-type]  # checked above
 
 
 def read_flag(name: str, value) -> bool:
     """A yes/no parameter as papermill may hand it over: ``True``/``False``, or text (``-r whatif
-    no``, ``-p whatif False`` gives the string ``"False"``): true/yes/on/1 or false/no/off/0, in any
-    case. Anything else is a :class:`ScenarioError` naming it, never read as "yes".
+    no``, ``-p whatif False`` gives the string ``"False"``), read by the one vocabulary of yes and
+    no (:func:`~outsourcing_risk.io.rows.yes_no`). Anything else is a :class:`ScenarioError`
+    naming it, never read as "yes".
 
     >>> read_flag("whatif", "No"), read_flag("whatif", True)
     (False, True)
     """
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE or text in _FALSE:
-        return text in _TRUE
-    raise ScenarioError([f"{name} must be true or false (got {value!r})"], "the notebook's parameters")
+    flag = yes_no(value)
+    if flag is None:
+        raise ScenarioError([yes_no_problem(name, value, ("true", "false"))], "the notebook's parameters")
+    return flag
 
 
 def read_amount(name: str, value) -> float | None:
@@ -102,11 +99,8 @@ def read_amount(name: str, value) -> float | None:
         return None
     if isinstance(value, float) and math.isnan(value):  # a blank cell of a table
         return None
-    try:
-        amount = float(value) if not isinstance(value, bool) else math.nan
-    except (TypeError, ValueError):
-        amount = math.nan
-    if not (math.isfinite(amount) and amount >= 0):
+    amount, _ = read_cell_number(value)
+    if amount is None or amount < 0:
         raise ScenarioError(
             [f"{name} must be an amount of money ≥ 0 (got {value!r})"], "the notebook's parameters"
         )

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -42,7 +43,9 @@ def batch(tmp_path_factory):
     table = root / "table.csv"
     table.write_text(TABLE)
     out = root / "reports"
-    done = run_cli("report", table, "--out", out, "--trials", 1500, "--seed", 5, "--workers", 2, "--quiet")
+    done = run_cli(
+        "report", table, "--out", out, "--trials", 1500, "--seed", 5, "--workers", 2, "--quiet", "--xlsx"
+    )
     return done, out, table
 
 
@@ -363,3 +366,105 @@ def test_pdf_needs_a_paper_playwright_and_a_browser(monkeypatch):
         importlib.util, "find_spec", lambda name: None if name == "playwright" else real(name)
     )
     assert 'pip install "outsourcing-risk[pdf]"' in pdf.pdf_problem("/usr/bin/chromium")
+
+
+# ----- spreadsheets out (issue 34, goal 2): summary.xlsx -----------------------------------------
+
+
+def _sheet(book, name):
+    rows = list(book[name].values)
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_the_workbook_holds_summary_csv_and_each_reports_own_trials(batch):
+    """Read back with openpyxl: the Summary sheet is summary.csv number for number, and each
+    report's trials are simulate()'s with the report's scenario, seed and trials."""
+    from openpyxl import load_workbook
+
+    _, out, _ = batch
+    book = load_workbook(out / "summary.xlsx")
+    assert book.sheetnames[:3] == ["Cover", "Summary", "Parameters"]
+    cover = dict(list(book["Cover"].values)[1:8])
+    assert (cover["seed"], cover["trials per report"], cover["rows"]) == (5, 1500, 3)
+    summary = pd.read_csv(out / "summary.csv")
+    sheet = _sheet(book, "Summary")
+    assert list(sheet.columns) == list(summary.columns)
+    for column in summary.columns:  # numbers to 16 significant digits, as openpyxl writes them
+        if pd.api.types.is_numeric_dtype(summary[column]):
+            got = pd.to_numeric(sheet[column]).to_numpy(dtype=float)
+            assert np.allclose(
+                got, summary[column].to_numpy(dtype=float), rtol=1e-15, atol=0, equal_nan=True
+            ), column
+        else:
+            assert list(sheet[column].fillna("")) == list(summary[column].fillna("")), column
+    trials = [n for n in book.sheetnames if n.startswith("Trials")]
+    assert trials == ["Trials 1 Cautious", "Trials 2 <img src=x onerror=ale"]  # 31 characters
+    hostile = Scenario(
+        name=HOSTILE, trust=0.9, vendor_failure_prob_annual="pert(0.02, 0.06, 0.2)", vendor_quality_spread=0.7
+    )
+    result = simulate(hostile, n_trials=1500, seed=5)
+    drawn = _sheet(book, trials[1])
+    assert list(drawn["trial"]) == list(range(1, 1501))
+    assert list(drawn["npv"]) == pytest.approx(result.npv.tolist(), rel=1e-15, abs=1e-9)
+    drawn_prob = list(drawn["vendor_failure_prob_annual"])
+    assert drawn_prob == pytest.approx(result.inputs["vendor_failure_prob_annual"].tolist(), rel=1e-15)
+    assert list(drawn["switches"]) == result.switches.tolist()
+    assert list(drawn["exits"]) == result.exits.tolist()
+    assert drawn["failures"].sum() + drawn["exits"].sum() == result.switches.sum()
+    assert drawn["npv"].mean() == pytest.approx(
+        summary.set_index("scenario").loc[HOSTILE, "mean_npv"], rel=1e-12
+    )
+    given = _sheet(book, "Parameters")
+    assert list(given["name"]) == ["Cautious", HOSTILE, "Broken"]
+    assert list(given["trust"]) == ["0.3", "0.9", "2"], "the cells as the table gave them"
+
+
+def test_the_workbook_reads_without_fixing(batch):
+    from openpyxl import load_workbook
+
+    _, out, _ = batch
+    book = load_workbook(out / "summary.xlsx")
+    summary = book["Summary"]
+    header = [c.value for c in summary[1]]
+    money, chance = header.index("mean_npv") + 1, header.index("p_loss") + 1
+    assert summary.cell(2, money).number_format == "#,##0;[Red]-#,##0"
+    assert summary.cell(2, chance).number_format == "0.0%"
+    trials = book["Trials 1 Cautious"]
+    assert trials.freeze_panes == "A2"
+    assert trials.cell(2, [c.value for c in trials[1]].index("npv") + 1).number_format.startswith("#,##0")
+    assert all(summary.column_dimensions[c].width >= 8 for c in "ABC")
+
+
+def test_a_books_workbook_holds_its_csvs_and_its_trials_all_or_nothing(tmp_path):
+    """portfolio --xlsx: contracts.csv and vendors.csv as sheets, the book's NPV per trial as
+    simulate_book gives it, listed in the folder's manifest; a run without --xlsx removes it."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from outsourcing_risk.batch.portfolio_run import load_book
+    from outsourcing_risk.model.portfolio import simulate_book
+
+    table = Path(__file__).parents[1] / "io" / "spreadsheets" / "book.csv"
+    out = tmp_path / "book"
+    done = run_cli("portfolio", table, "--out", out, "--trials", 400, "--seed", 3, "--xlsx")
+    assert done.returncode == 0, done.stderr
+    assert "portfolio.xlsx" in done.stdout
+    book = load_workbook(out / "portfolio.xlsx")
+    assert book.sheetnames == ["Cover", "Summary", "Contracts", "Vendors", "Parameters", "Trials"]
+    for name in ("contracts", "vendors"):
+        csv = pd.read_csv(out / f"{name}.csv")
+        sheet = _sheet(book, name.capitalize())
+        assert list(sheet.columns) == list(csv.columns)
+        numbers = csv.select_dtypes("number").columns
+        assert np.allclose(
+            sheet[numbers].to_numpy(float), csv[numbers].to_numpy(float), rtol=1e-15, equal_nan=True
+        )
+    trials = _sheet(book, "Trials")
+    result = simulate_book(load_book(table), n_trials=400, seed=3)
+    assert list(trials["book_npv"]) == pytest.approx(result.npv.tolist(), rel=1e-15, abs=1e-9)
+    assert list(trials.columns[:4]) == ["trial", "book_npv", "npv: Northwind Services", "npv: Stratus Cloud"]
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert "portfolio.xlsx" in manifest["files"]
+    assert run_cli("portfolio", table, "--out", out, "--trials", 400, "--seed", 3).returncode == 0
+    assert not (out / "portfolio.xlsx").exists(), "a run without --xlsx leaves no stale workbook"

@@ -97,7 +97,7 @@ def test_result_shapes():
 @pytest.mark.parametrize(
     ("n_trials", "message"),
     [
-        (0, r"n_trials must be ≥ 1 \(got 0\)"),
+        (0, r"n_trials must be a whole number ≥ 1 \(got 0\)"),
         (-5, "≥ 1"),
         (2.5, "whole number"),
         (10**10, "needs about .* GB"),

@@ -122,7 +122,7 @@ def test_table_columns_are_checked_before_rows():
         ScenarioError, match="unknown parameter 'swtching_cost' \\(did you mean 'switching_cost'\\?\\)"
     ):
         scenarios_from_table(pd.DataFrame({"name": ["a"], "swtching_cost": ["1"]}))
-    with pytest.raises(ScenarioError, match="appears more than once"):
+    with pytest.raises(ScenarioError, match=r"row 2 \('a'\): name 'a' repeats row 1"):
         scenarios_from_table(pd.DataFrame({"name": ["a", "a"]}))
 
 

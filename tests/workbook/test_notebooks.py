@@ -119,7 +119,10 @@ def test_report_escapes_names_and_notes_from_users(tmp_path):
         ({"trsut": 0.5}, "unknown parameter 'trsut' (did you mean 'trust'?)"),
         ({"trust": 1.5}, "trust must be in [0, 1] (got 1.5)"),
         ({"switching_cost": "lots"}, "switching_cost is not a number or a distribution"),
-        ({"n_trials": 0}, "n_trials must be a whole number ≥ 1 (got 0)"),
+        (
+            {"n_trials": 0},
+            "n_trials must be a whole number ≥ 2: a report compares policies by their spread (got 0)",
+        ),
     ],
 )
 def test_bad_parameters_stop_the_report_in_its_first_cell_after_the_parameters(parameters, message, tmp_path):
