@@ -79,8 +79,11 @@ def ranking_claims(
     --------
     >>> from outsourcing_risk import load_vendors
     >>> claims = ranking_claims(load_vendors(), n_trials=2_000, seed=1)
-    >>> [c.key for c in claims]
-    ['choice/mean_gap', 'choice/tail_gap', 'choice/score_gap']
+    >>> [(c.key, c.detail["better"], c.detail["worse"], c.direction) for c in claims]
+    [('choice/mean_gap', 'Acme Offshore', 'Delta Lowball', 'none'), ('choice/score_gap', 'Acme Offshore', 'Delta Lowball', 'higher')]
+
+    Acme Offshore ranks first and has the highest mean, level on average with Delta Lowball (its
+    lead within two standard errors) and ahead of it risk-adjusted.
     """
     if ranking is None:
         ranking = compare_vendors(
