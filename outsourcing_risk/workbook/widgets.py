@@ -1,13 +1,14 @@
-"""Widgets for JupyterLab: a control panel generated from the parameter table, and the what-if
-explorer (KPI cards and charts that update in place when a control changes).
+"""The what-if explorer for JupyterLab and the app: a control panel generated from the parameter
+table, and KPI cards and charts that update in place when a control changes.
 
 The explorer calls the same functions as the static notebook cells (``simulate``, the chart data
-functions of :mod:`outsourcing_risk.present.plots`); nothing is computed only in a callback.
+functions of :mod:`outsourcing_risk.present.plots`); nothing is computed only in a callback. Every
+number typed in it is read by one parser, and every value a browser sends it is read within
+limits kept in the kernel (:mod:`.fields`). The vendor app is :mod:`.vendor_app`.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import time
@@ -17,43 +18,32 @@ import ipywidgets as w
 from ..analyses.clarity import CHECKLIST, clarity_from_checklist
 from ..io.data import default_values, defaults_table
 from ..io.examples import report_notebook
-from ..io.numbers import typed_number
 from ..model.distributions import Distribution, Pert, ThreePoint, centre
 from ..model.parameters import GROUPS, HEADLINE, PARAMETERS, ParamSpec
 from ..model.scenario import AFTER_FAILURE, RAMP_FIELDS, TRUST_POLICIES, Scenario, ScenarioError
 from ..model.simulation import simulate
 from ..present import plots
 from ..present.formatting import param_label
-from ..present.kpis import kpi_cards_html, ranking_table
+from ..present.kpis import kpi_cards_html
+from .fields import LAYOUT as _LAYOUT
+from .fields import PAGE_CSS as _PAGE_CSS
+from .fields import STYLE as _STYLE
+from .fields import FieldRule, Guard, TypedField, TypedValue
+from .fields import escape as _escape
 from .latest import Latest
-from .live_charts import PANEL_TITLES, LiveCharts, named, patched, plain, stacked
+from .live_charts import PANEL_TITLES, LiveCharts, named, patched, stacked
 from .papermill import papermill_command, report_parameters
+from .vendor_app import VendorRanker
 
-__all__ = ["ControlPanel", "VendorRanker", "WhatIfExplorer"]
+__all__ = ["ControlPanel", "RangeEditor", "TypedValue", "VendorRanker", "WhatIfExplorer"]
 
 _HEADLINE_LIMITS = {"trust": (0.0, 1.0), "vendor_failure_prob_annual": (0.0, 0.5)}
-_STYLE = {"description_width": "330px"}
-_LAYOUT = w.Layout(width="640px", max_width="100%")
 
-#: On a narrow screen (a phone) the controls stack: a slider's label above its track, the typed
-#: field and the range button on the next line, nothing past the screen's edge. And the class of
-#: cards and charts that show an older setting than the controls (greyed).
-_PAGE_CSS = """<style>
-@media (max-width: 640px) {
-  .widget-hslider { flex-wrap: wrap; width: 100% !important; height: auto !important; }
-  .widget-hslider > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left !important; }
-  .widget-hslider > .slider-container { flex: 1 1 60% !important; min-width: 120px; }
-  .widget-dropdown { flex-wrap: wrap; width: 100% !important; height: auto !important; }
-  .widget-dropdown > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left !important; }
-  .widget-dropdown > select { flex: 1 1 60% !important; min-width: 120px; }
-  .widget-text { flex-wrap: wrap; width: 100% !important; height: auto !important; }
-  .widget-text > .widget-label { width: 100% !important; max-width: 100% !important; text-align: left !important; }
-  .widget-text > input { flex: 1 1 60% !important; min-width: 120px; }
-  .widget-hbox { flex-wrap: wrap; }
-  .widget-checkbox, .widget-text, .widget-dropdown { max-width: 100% !important; }
-}
-.or-stale { opacity: 0.35; filter: grayscale(1); }
-</style>"""
+#: The class of cards and charts that show an older setting than the controls.
+_STALE = "or-stale"
+#: The trials a what-if may run, and the seeds it takes.
+TRIALS = FieldRule("Simulated futures (trials)", 2_000, 100_000, integer=True)
+SEEDS = FieldRule("Seed", 0, 2**31 - 1, integer=True, plain=True)
 
 
 def nice_step(span: float) -> float:
@@ -96,8 +86,7 @@ def _slider(p: ParamSpec, value, currency: str = "USD") -> w.Widget:
         layout=_LAYOUT,
         tooltip=f"{p.help} ({p.unit})",
     )
-    if not p.integer:  # the value is shown, and typed, in the field beside it (see TypedValue)
-        kwargs["readout"] = False
+    kwargs["readout"] = False  # the value is shown, and typed, in the field beside it (TypedValue)
     return cls(**kwargs)
 
 
@@ -108,102 +97,38 @@ def _choice(options: tuple[str, ...], value: str, description: str, tooltip: str
     )
 
 
-class TypedValue:
-    """The field beside a slider: shows its value as the label's unit says (60%, 280,000) and
-    takes a typed one the way people write it ("350,000", "USD 350k", "1.2M", "7%", "7"), which
-    the slider's own readout misreads ("350,000" became 350). A value beyond the slider's end
-    moves the end.
-
-    It never guesses: a value that reads two ways ("350.000", "1,2M", "1.234,5"; "0.8" in a
-    percentage field), another currency than the scenario's, text that is not a number or a value
-    outside the rule is refused with a message in words beside the field, which keeps the
-    shown value."""
-
-    def __init__(self, p: ParamSpec, slider: w.Widget, currency: str = "USD"):
-        self.p, self.slider, self.currency = p, slider, currency
-        self.percent = _percent(p)
-        hint = (
-            "in % (7 or 7%)"
-            if self.percent
-            else f"as you write it ({'1,200,000 or 1.2M' if p.unit.startswith('currency') else p.unit})"
-        )
-        self.text = w.Text(
-            continuous_update=False, layout=w.Layout(width="110px"), tooltip=f"type a value {hint}"
-        )
-        self.message = w.HTML(layout=w.Layout(max_width="420px"))
-        self._show()
-        slider.observe(lambda _change: self._show(), names="value")
-        self.text.observe(self._typed, names="value")
-
-    def _show(self) -> None:
-        """The slider's value in the field (not read back as typed, so a message stays)."""
-        value = self.slider.value
-        self._showing = True
-        try:
-            self.text.value = (
-                f"{value:.1%}".replace(".0%", "%")
-                if self.percent
-                else (f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:,.0f}")
-            )
-        finally:
-            self._showing = False
-
-    def read(self, text: str) -> tuple[float | None, str]:
-        """(the number in ``text`` in the slider's units, "") or (None, why it is refused)."""
-        return typed_number(text, percent=self.percent, currency=self.currency, unit=self.p.unit)
-
-    def _typed(self, change) -> None:
-        if getattr(self, "_showing", False):
-            return
-        number, problem = self.read(change["new"])
-        if number is not None and not self.p.low <= number <= self.p.high:
-            problem = f'"{change["new"].strip()}" is outside what {self.p.label or self.p.name} may be ({self.p.rule()})'
-        if problem or number is None:
-            self.message.value = f'<span style="color:#c0392b;font-size:12px">{_escape(problem)}</span>'
-            self._show()  # the shown value comes back; the message says why
-            return
-        self.message.value = ""
-        self.slider.max = max(self.slider.max, number)
-        self.slider.min = min(self.slider.min, number)
-        if number == self.slider.value:
-            self._show()
-        self.slider.value = number
-
-
-#: The class of cards and charts that show an older setting than the controls.
-_STALE = "or-stale"
-
-
-def _percent(p: ParamSpec) -> bool:
-    return p.unit.startswith(("fraction", "probability"))
-
-
 class RangeEditor:
     """An input as a range instead of one number: low, most likely and high (a PERT distribution),
-    entered in the slider's units (percent for fractions). The toggle switches it on; a scenario
-    that gives the input as a PERT or triangular distribution opens with it on and filled in."""
+    typed as the slider's field is (percent for fractions, amounts as people write them). The
+    toggle switches it on; a scenario that gives the input as a PERT or triangular distribution
+    opens with it on and filled in."""
 
-    def __init__(self, p: ParamSpec, value):
-        self.p, self.scale = p, 100.0 if _percent(p) else 1.0
-        unit = " (%)" if _percent(p) else ""
+    def __init__(self, p: ParamSpec, value, currency: str = "USD"):
+        self.p, self.rule = p, FieldRule.of(p)
         self.toggle = w.ToggleButton(
             description="range",
             tooltip="Uncertain? Give a low, most likely and high value instead of one number",
             layout=w.Layout(width="72px"),
         )
         self.fields = [
-            w.FloatText(
-                description=f"{label}{unit}",
+            TypedField(
+                self.rule,
+                None,
+                currency=currency,
+                description=label,
+                width="190px",
                 style={"description_width": "initial"},
-                layout=w.Layout(width="190px"),
             )
             for label in ("low", "most likely", "high")
         ]
-        self.box = w.HBox(self.fields, layout=w.Layout(display="none", margin="0 0 6px 330px"))
+        self.box = w.VBox(
+            [w.HBox([f.text for f in self.fields]), *(f.message for f in self.fields)],
+            layout=w.Layout(display="none", margin="0 0 6px 330px"),
+        )
         self.toggle.observe(lambda change: self._show(change["new"]), names="value")
         self.edited = False
         for field in self.fields:
-            field.observe(self._mark, names="value")
+            field.observe(self._mark)
         self.set(value)
 
     def set(self, value) -> None:
@@ -214,26 +139,51 @@ class RangeEditor:
             middle = centre(value)
             numbers = (middle, middle, middle)
         for field, number in zip(self.fields, numbers, strict=True):
-            field.value = round(number * self.scale, 6)
+            field.set(number)
         self.toggle.value = isinstance(value, ThreePoint)
         self.edited = False
 
-    def _mark(self, _change) -> None:
+    def _mark(self) -> None:
         self.edited = True
+
+    def _numbers(self) -> tuple[float, float, float]:
+        """Low, most likely and high (every field holds a number: :meth:`set` fills them all)."""
+        low, mode, high = (float(f.value or 0.0) for f in self.fields)
+        return low, mode, high
 
     def _show(self, on: bool) -> None:
         self.box.layout.display = None if on else "none"
-        low, mode, high = (f.value / self.scale for f in self.fields)
+        low, mode, high = self._numbers()
         if on and low == mode == high:  # opened from one number: start at ±20 %, within the rule
             delta = 0.2 * abs(mode) if mode else 0.1 * (self.p.high if self.p.high < 1e9 else 1_000.0)
-            self.fields[0].value = round(max(self.p.low, mode - delta) * self.scale, 6)
-            self.fields[2].value = round(min(self.p.high, mode + delta) * self.scale, 6)
+            self.fields[0].set(round(max(self.p.low, mode - delta), 8))
+            self.fields[2].set(round(min(self.p.high, mode + delta), 8))
         self.edited = self.edited or on
 
     @property
     def value(self) -> Pert:
-        low, mode, high = (f.value / self.scale for f in self.fields)
-        return Pert(low, mode, high)
+        return Pert(*self._numbers())
+
+
+def _section(title: str, box: w.Box) -> tuple[w.ToggleButton, w.Box]:
+    """A group of controls shown by a button of its own, closed at first: a button is reached by
+    Tab and opened with Enter or Space (ipywidgets' accordion titles are not reached by Tab)."""
+    toggle = w.ToggleButton(
+        description=title,
+        icon="chevron-right",
+        tooltip=f"Show or hide: {title}",
+        layout=w.Layout(width="640px", max_width="100%", margin="2px 0"),
+    )
+    toggle.add_class("or-section")
+    box.layout.display = "none"
+    box.layout.margin = "0 0 8px 16px"
+
+    def opened(change) -> None:
+        box.layout.display = None if change["new"] else "none"
+        toggle.icon = "chevron-down" if change["new"] else "chevron-right"
+
+    toggle.observe(opened, names="value")
+    return toggle, box
 
 
 class ControlPanel:
@@ -250,15 +200,11 @@ class ControlPanel:
             p.name: _slider(p, getattr(self.base, p.name), self.base.currency) for p in PARAMETERS
         }
         self.ranges = {
-            p.name: RangeEditor(p, getattr(self.base, p.name))
+            p.name: RangeEditor(p, getattr(self.base, p.name), self.base.currency)
             for p in PARAMETERS
             if not p.integer and p.random
         }
-        self.typed = {
-            p.name: TypedValue(p, self.controls[p.name], self.base.currency)
-            for p in PARAMETERS
-            if not p.integer
-        }
+        self.typed = {p.name: TypedValue(p, self.controls[p.name], self.base.currency) for p in PARAMETERS}
         for name, editor in self.ranges.items():  # moving the slider makes the input one number again
             self.controls[name].observe(
                 lambda _change, e=editor: setattr(e.toggle, "value", False) if e.toggle.value else None,
@@ -286,26 +232,27 @@ class ControlPanel:
         }
         self.n_trials = w.IntSlider(
             value=n_trials,
-            min=2_000,
-            max=100_000,
+            min=TRIALS.low,
+            max=TRIALS.high,
             step=2_000,
             description="Simulated futures (trials)",
             continuous_update=False,
+            readout=False,
             style=_STYLE,
             layout=_LAYOUT,
         )
-        self.seed = w.BoundedIntText(
-            value=seed, min=0, max=2**31 - 1, description="Seed (same seed, same numbers)", style=_STYLE
+        self.typed_trials = TypedValue(TRIALS, self.n_trials)
+        self.seed = TypedField(
+            SEEDS, seed, description="Seed (same seed, same numbers)", width="480px", style=_STYLE
         )
         # Every value from the browser is read within limits kept here, in the kernel: a visitor
         # can send any value (and any new min or max) through the widget's websocket. A parameter
-        # keeps its rule's bounds (a typed value may move a slider's end that far); the trials and
-        # the seed keep their controls' own.
-        self.limits = {p.name: (p.low, p.high) for p in PARAMETERS if p.name in self.controls}
-        self.limits |= {
-            "n_trials": (self.n_trials.min, self.n_trials.max),
-            "seed": (self.seed.min, self.seed.max),
-        }
+        # keeps its rule's bounds (a typed value may move a slider's end that far); the trials
+        # keep their slider's own. A value beyond them is put back, and the page says so.
+        self.guard = Guard()
+        for p in PARAMETERS:
+            self.guard.watch(p.name, self.controls[p.name], FieldRule.of(p))
+        self.guard.watch("n_trials", self.n_trials, TRIALS)
         self.touched: set[str] = set()
         for name, control in self.controls.items():
             control.observe(lambda change, n=name: self.touched.add(n), names="value")
@@ -319,8 +266,7 @@ class ControlPanel:
         fixed = self.controls["trust_policy"].value == "fixed"
         for name in RAMP_FIELDS:
             self.controls[name].disabled = fixed
-            if name in self.typed:
-                self.typed[name].text.disabled = fixed
+            self.typed[name].text.disabled = fixed
 
     def _trigger_changed(self, change) -> None:
         """A trigger needs both a number of incidents and a window: moving one off 0 brings the
@@ -338,8 +284,6 @@ class ControlPanel:
 
     def _row(self, name: str) -> w.Widget:
         """A parameter's slider with its typed value, range toggle and range fields."""
-        if name not in self.typed:
-            return self.controls[name]
         if name not in self.ranges:  # a decision, not an uncertainty: one number
             typed = self.typed[name]
             return w.VBox([w.HBox([self.controls[name], typed.text]), typed.message])
@@ -368,10 +312,14 @@ class ControlPanel:
                 ]
             sections.append(w.VBox(items))
             titles.append(group)
-        sections.append(w.VBox([self.n_trials, self.seed]))
+        trials = self.typed_trials
+        sections.append(
+            w.VBox([w.HBox([self.n_trials, trials.text]), trials.message, self.seed.text, self.seed.message])
+        )
         titles.append("Uncertainty (trials and seed)")
-        accordion = w.Accordion(children=sections, titles=tuple(titles), selected_index=None)
-        return w.VBox([w.HTML("<b>Headline levers</b>"), headline, accordion])
+        self.sections = {title: _section(title, box) for title, box in zip(titles, sections, strict=True)}
+        opened = [item for toggle, box in self.sections.values() for item in (toggle, box)]
+        return w.VBox([self.guard.message, w.HTML("<b>Headline levers</b>"), headline, *opened])
 
     @property
     def scenario(self) -> Scenario:
@@ -389,17 +337,19 @@ class ControlPanel:
 
     def value_of(self, name: str):
         """A control's value, within the limits it was built with, whatever the browser sent."""
-        control = {"n_trials": self.n_trials, "seed": self.seed}.get(name) or self.controls[name]
-        if name not in self.limits:
-            return control.value
-        low, high = self.limits[name]
-        return min(max(control.value, low), high)
+        if name == "seed":
+            return self.seed.value
+        if name in self.guard.controls:
+            return self.guard.value(name)
+        return self.controls[name].value
 
     def observe(self, callback) -> None:
         """Call ``callback()`` whenever any control changes (sliders: on release)."""
-        ranges = [c for e in self.ranges.values() for c in (e.toggle, *e.fields)]
-        for control in (*self.controls.values(), *ranges, self.n_trials, self.seed):
+        toggles = [e.toggle for e in self.ranges.values()]
+        for control in (*self.controls.values(), *toggles, self.n_trials):
             control.observe(lambda _change: callback(), names="value")
+        for field in (*(f for e in self.ranges.values() for f in e.fields), self.seed):
+            field.observe(callback)
 
     def reset(self) -> None:
         """Every control back to the starting scenario."""
@@ -576,171 +526,3 @@ class WhatIfExplorer:
         self.copied.value = text
         self.copied.layout.display = None
         return text
-
-
-class VendorRanker:
-    """Scorecard weights and risk aversion as sliders; the ranking table and chart follow them.
-    Below, "Value of interviewing before choosing": how much vendors differ and what interviewing
-    every candidate costs; a sentence and a chart say what the interviews are worth by their
-    accuracy (docs/model.md, "Choosing among vendors")."""
-
-    #: How much vendors differ when the base scenario says they are all alike (an assumption the
-    #: user moves: a log-sd of 0.5 makes one vendor in six about 1.6 times worse than the median).
-    SPREAD = 0.5
-
-    def __init__(self, vendors, base: Scenario | None = None, n_trials: int = 20_000, seed: int = 2026):
-        from ..analyses.vendors import SCORECARD
-
-        self.vendors, self.base, self.n_trials, self.seed = vendors, base, n_trials, seed
-        self.currency = (base or Scenario()).currency
-        self.weights = {
-            k: w.FloatSlider(
-                value=1.0,
-                min=0,
-                max=5,
-                step=0.5,
-                description=label.split(":")[0],
-                continuous_update=False,
-                style=_STYLE,
-                layout=_LAYOUT,
-            )
-            for k, label in SCORECARD.items()
-        }
-        self.risk_aversion = w.FloatSlider(
-            value=0.25,
-            min=0,
-            max=1,
-            step=0.05,
-            description="Risk aversion (0 = mean only, 1 = worst 5 % only)",
-            continuous_update=False,
-            style=_STYLE,
-            layout=_LAYOUT,
-        )
-        self.table = w.HTML()
-        self.ranking = self._rank()
-        self.chart = LiveCharts([plots.vendor_chart(self.ranking)])  # sets its own height
-        self._show_table()
-        given = (base or Scenario()).vendor_quality_spread
-        self.spread = w.FloatSlider(
-            value=given if isinstance(given, float) and given > 0 else self.SPREAD,
-            min=0.1,
-            max=1.5,
-            step=0.1,
-            description="How much vendors differ (spread of their quality)",
-            continuous_update=False,
-            style=_STYLE,
-            layout=_LAYOUT,
-        )
-        self.interview_cost = w.BoundedFloatText(
-            value=0.0,
-            min=0.0,
-            max=1e12,
-            step=1000,
-            description=f"Cost of interviewing every candidate ({self.currency})",
-            style=_STYLE,
-            layout=_LAYOUT,
-        )
-        self.interview_text = w.HTML()
-        self.interview = self._interview_table()
-        self.interview_chart = LiveCharts([self._interview_figure()])
-        self._show_interview()
-        for control in (*self.weights.values(), self.risk_aversion):
-            control.observe(lambda _c: self.update(), names="value")
-        self.spread.observe(lambda _c: self.update_interview(), names="value")
-        self.interview_cost.observe(lambda _c: self.update_interview(recompute=False), names="value")
-        self.widget = w.VBox(
-            [
-                w.HTML(_PAGE_CSS),
-                w.HTML("<b>Scorecard weights</b>"),
-                *self.weights.values(),
-                self.risk_aversion,
-                self.table,
-                self.chart,
-                w.HTML("<b>Value of interviewing before choosing</b>"),
-                self.spread,
-                self.interview_cost,
-                self.interview_text,
-                self.interview_chart,
-            ]
-        )
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _weights(self) -> dict[str, float]:
-        return {k: s.value for k, s in self.weights.items()}
-
-    def _rank(self):
-        from ..analyses.vendors import compare_vendors
-
-        return compare_vendors(
-            self.vendors,
-            self.base,
-            weights=self._weights(),
-            risk_aversion=self.risk_aversion.value,
-            n_trials=self.n_trials,
-            seed=self.seed,
-        )
-
-    def _interview_table(self):
-        from ..analyses.value_of_information import choice_value
-        from ..analyses.vendors import vendor_scenarios
-
-        spread = float(self.spread.value)
-        if not 0 < spread <= 3:  # never trust a value from the browser
-            raise ScenarioError(
-                [f"vendor_quality_spread must be in (0, 3] (got {spread!r})"], "the interview"
-            )
-        candidates = [
-            s.replace(vendor_quality_spread=spread)
-            for s, _ in vendor_scenarios(self.vendors, self.base, self._weights())
-        ]
-        return choice_value(candidates, n_trials=self.n_trials, seed=self.seed)
-
-    def _cost(self) -> float | None:
-        from .papermill import read_amount
-
-        cost = read_amount("interview cost", self.interview_cost.value)
-        return cost if cost else None
-
-    def _interview_figure(self):
-        return plots.interview_chart(
-            self.interview,
-            self.currency,
-            self._cost(),
-            title="What interviewing every candidate before choosing is worth",
-        )
-
-    def _show_interview(self) -> None:
-        from ..present.narrative import choice_sentence
-
-        self.interview_text.value = f"<p>{html.escape(choice_sentence(self.interview, self._cost()))}</p>"
-
-    def _show_table(self) -> None:
-        self.table.value = ranking_table(self.ranking, self.currency).to_html(escape=True)
-
-    def update(self) -> None:
-        try:
-            self.ranking = self._rank()
-        except ScenarioError as exc:
-            self.table.value = f'<span style="color:#c0392b">{_escape(str(exc))}</span>'
-            return
-        self._show_table()
-        self.chart.figures = [plain(plots.vendor_chart(self.ranking))]
-        self.update_interview()
-
-    def update_interview(self, recompute: bool = True) -> None:
-        """Redraw the value of interviewing: recomputed when the vendors or their spread changed,
-        only redrawn when the cost did."""
-        try:
-            if recompute:
-                self.interview = self._interview_table()
-            self._show_interview()
-        except ScenarioError as exc:
-            self.interview_text.value = f'<span style="color:#c0392b">{_escape(str(exc))}</span>'
-            return
-        self.interview_chart.figures = [plain(self._interview_figure())]
-
-
-def _escape(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")

@@ -166,16 +166,6 @@ def test_a_choice_needs_two_candidates_that_differ(candidates, message):
         choice_value(candidates, n_trials=1_000)
 
 
-def test_the_choice_sentence_weighs_the_interviews_against_their_cost(choice):
-    from outsourcing_risk.present.narrative import choice_sentence
-
-    half = float(np.interp(0.5, choice.index.to_numpy(dtype=float), choice["value"].to_numpy()))
-    cheap, dear = choice_sentence(choice, half / 3), choice_sentence(choice, half * 3)
-    assert "less than they are worth" in cheap
-    assert "more than they are worth" in dear
-    assert choice.attrs["choice_now"] in cheap
-
-
 # Known truths (issue 30, goal 4): values whose truth is 0 read 0 within their error, and values
 # with a known positive truth agree with it within their error, at 20,000 trials, over seeds.
 # The figures "before" are the previous estimator's (one regression, the mean of max(fitted, 0),

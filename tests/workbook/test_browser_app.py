@@ -1,8 +1,10 @@
 """The Voilà app as a stakeholder meets it: `outsourcing-risk app` in headless chromium, offline.
 
-No code on the page, no JavaScript error, no request leaving the machine; moving the trust slider
-by keyboard, and typing a switching cost as it is shown, set the mean-saving card to what
-`simulate` gives at the new setting.
+No code on the page, no JavaScript error, no request leaving the machine. Both apps are driven by
+the keyboard alone (Tab, arrows, Enter, typing; no click): every control is reached by Tab;
+moving the trust slider, typing a switching cost as it is shown and choosing the ramp set the
+mean-saving card to what `simulate` gives at the new setting; the vendor app reads a typed cost
+as people write it and refuses, in words, one that reads two ways.
 """
 
 import os
@@ -34,6 +36,49 @@ def _kpi(page, key: str) -> float:
     return float(page.locator(f'.or-kpi[data-kpi="{key}"]').first.get_attribute("data-value"))
 
 
+#: What a keyboard user must reach: sliders' handles, fields, drop-downs, buttons (plotly's own
+#: mode bar aside).
+_CONTROLS = ".noUi-handle, input, select, button:not(.modebar-btn)"
+
+
+def _tab_to(page, test: str, most: int = 400) -> None:
+    """Press Tab until the focused element passes ``test`` (a JavaScript expression of ``e``)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return !!e && ({test}); }}"):
+            return
+    raise AssertionError(f"Tab never reached an element where {test}")
+
+
+def _tab_reaches_every_control(page) -> int:
+    """Tab through the page twice over and check that every visible control had the focus;
+    returns how many there are."""
+    page.evaluate(f"() => document.querySelectorAll('{_CONTROLS}').forEach(e => delete e.dataset.orTabbed)")
+    total = page.evaluate(f"() => document.querySelectorAll('{_CONTROLS}').length")
+    for _ in range(2 * total + 40):
+        page.keyboard.press("Tab")
+        page.evaluate("() => { const e = document.activeElement; if (e) e.dataset.orTabbed = '1'; }")
+    missed = page.evaluate(
+        f"""() => Array.from(document.querySelectorAll('{_CONTROLS}'))
+          .filter(e => e.offsetParent !== null && !e.disabled && !e.dataset.orTabbed)
+          .map(e => e.outerHTML.slice(0, 120))"""
+    )
+    assert missed == [], "controls Tab never reaches"
+    return page.evaluate(
+        f"() => Array.from(document.querySelectorAll('{_CONTROLS}')).filter(e => e.offsetParent !== null).length"
+    )
+
+
+def _card_changes(page, shown: str) -> None:
+    page.wait_for_function(  # the card's own text, not a repr of it, until the update lands
+        f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
+    )
+
+
+def _shown(page) -> str:
+    return page.locator('.or-kpi[data-kpi="mean_npv"]').first.get_attribute("data-value")
+
+
 def _clean(page) -> None:
     assert page.locator(".jp-InputArea-editor, .jp-InputPrompt").count() == 0, "no code is shown"
     assert page.errors == []
@@ -50,23 +95,19 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
         page.wait_for_selector(".js-plotly-plot .main-svg")
         base = simulate(Scenario(), n_trials=20_000, seed=2026).summary()
         assert _kpi(page, "mean_npv") == pytest.approx(base["mean_npv"], rel=1e-12)
-        handle = page.locator(".widget-hslider .noUi-handle").first  # trust, the first headline lever
-        shown = page.locator('.or-kpi[data-kpi="mean_npv"]').first.get_attribute("data-value")
-        handle.focus()
-        handle.press("ArrowRight")  # one step: 60 % -> 61 %
-        page.wait_for_function(  # the card's own text, not a repr of it, until the update lands
-            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
-        )
+        shown = _shown(page)  # from here on the keyboard alone: Tab, arrows, Enter, typing
+        _tab_to(page, "e.classList.contains('noUi-handle')")  # trust, the first headline lever
+        page.keyboard.press("ArrowRight")  # one step: 60 % -> 61 %
+        _card_changes(page, shown)
         moved = simulate(Scenario(trust=0.61), n_trials=20_000, seed=2026).summary()
         assert _kpi(page, "mean_npv") == pytest.approx(moved["mean_npv"], rel=1e-12)
         # A value typed the way it is shown (the slider's own readout read "350,000" as 350).
-        field = next(i for i in page.locator("input[type=text]").all() if i.input_value() == "280,000")
-        shown = page.locator('.or-kpi[data-kpi="mean_npv"]').first.get_attribute("data-value")
-        field.fill("350,000")
-        field.press("Enter")
-        page.wait_for_function(
-            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
-        )
+        shown = _shown(page)
+        _tab_to(page, "e.value === '280,000'")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("350,000")
+        page.keyboard.press("Enter")
+        _card_changes(page, shown)
         result = simulate(Scenario(trust=0.61, switching_cost=350_000), n_trials=20_000, seed=2026)
         typed = result.summary()
         assert _kpi(page, "mean_npv") == pytest.approx(typed["mean_npv"], rel=1e-12)
@@ -82,16 +123,34 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
         assert page.locator(".js-plotly-plot").count() == 1, (
             "the charts once: fan and distribution, one figure"
         )
-        # Trust over time: the ramp policy chosen in its section reaches the cards.
-        page.get_by_text("Trust over time", exact=True).click()
-        shown = page.locator('.or-kpi[data-kpi="mean_npv"]').first.get_attribute("data-value")
-        page.locator("select").filter(has=page.locator("option", has_text="ramp")).first.select_option("ramp")
-        page.wait_for_function(
-            f"() => document.querySelector('.or-kpi[data-kpi=\"mean_npv\"]').dataset.value != '{shown}'"
-        )
+        # Trust over time: its section opened with Enter, the ramp chosen with an arrow.
+        shown = _shown(page)
+        _tab_to(page, "e.textContent.trim() === 'Trust over time'")
+        page.keyboard.press("Enter")
+        _tab_to(page, "e.tagName === 'SELECT' && e.value === 'fixed'")
+        page.keyboard.press("ArrowDown")
+        _card_changes(page, shown)
         ramp = Scenario(trust=0.61, switching_cost=350_000, trust_policy="ramp")
         assert _kpi(page, "mean_npv") == pytest.approx(
             simulate(ramp, n_trials=20_000, seed=2026).npv.mean(), rel=1e-12
+        )
+        # Every group opened with Enter, then every control of every group reached by Tab.
+        for title in (
+            "Costs",
+            "Transition",
+            "Trust and governance",
+            "Goal clarity and vendor selection",
+            "Vendor failure",
+            "Exit strategy",
+            "Time and discounting",
+            "Uncertainty (trials and seed)",
+        ):
+            _tab_to(page, f"e.textContent.trim() === {title!r}")
+            page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelectorAll('.noUi-handle').length > 0")
+        assert _tab_reaches_every_control(page) > 100
+        assert page.evaluate(
+            "() => Array.from(document.querySelectorAll('.noUi-handle')).every(e => e.offsetParent !== null)"
         )
         _clean(page)
         # On a phone the controls stack: every headline slider, field and button within the screen.
@@ -116,10 +175,24 @@ def test_the_vendor_app_ranks_the_candidates(app):
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2")
         assert page.locator(".js-plotly-plot").count() == 2
         assert page.get_by_text("Interviews or reference checks that halve").count() == 1
+        assert page.get_by_text("Best risk-adjusted: Acme Offshore, because").count() == 1
+        assert _tab_reaches_every_control(page) >= 15  # 7 sliders and their fields, the cost
+        # The cost typed from the keyboard, as people write it; what reads two ways is refused.
         cost = page.locator(".widget-text", has_text="Cost of interviewing every candidate").locator("input")
-        cost.fill("25000.5")
-        cost.press("Enter")
-        page.get_by_text("they cost USD 25,000").wait_for()
+        for typed, said in (
+            ("80k", "they cost USD 80,000, more than they are worth"),
+            ("350.000", '"350.000" could be 350 or 350,000 (a point between thousands)'),
+            ("abc", '"abc" is not a number'),
+        ):
+            _tab_to(
+                page, "e.tagName === 'INPUT' && e.closest('.widget-text').textContent.includes('Cost of')"
+            )
+            page.keyboard.press("Control+A")
+            page.keyboard.type(typed)
+            page.keyboard.press("Enter")
+            page.get_by_text(said).wait_for()
+            assert cost.input_value() == "80,000", "a refused value leaves the one in use shown"
+            assert page.get_by_text("they cost USD 80,000").count() == 1
         page.set_viewport_size({"width": 390, "height": 844})  # on a phone the field stays on the screen
         page.wait_for_timeout(500)
         box = cost.bounding_box()

@@ -7,13 +7,12 @@ import shlex
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from outsourcing_risk import Pert, Scenario, load_vendors, simulate
+from outsourcing_risk import Pert, Scenario, simulate
 from outsourcing_risk.model.parameters import PARAMETERS
 from outsourcing_risk.present.formatting import percent
-from outsourcing_risk.workbook.widgets import ControlPanel, VendorRanker, WhatIfExplorer
+from outsourcing_risk.workbook.widgets import ControlPanel, WhatIfExplorer
 
 
 def _card(explorer, key):
@@ -115,37 +114,6 @@ def test_copy_parameters_gives_a_papermill_command_safe_for_the_shell():
     assert argv[argv.index("notes") - 1 : argv.index("notes") + 2] == ["-r", "notes", "True"]
 
 
-def test_vendor_ranker_reranks_when_weights_move():
-    ranker = VendorRanker(load_vendors(), n_trials=2_000, seed=1)
-    ranker.risk_aversion.value = 1.0
-    assert ranker.ranking["cvar5"].is_monotonic_decreasing
-    assert "<table" in ranker.table.value
-
-
-def test_vendor_ranker_values_interviewing_before_choosing():
-    """The section follows the spread and the cost; what it shows is choice_value's number; a
-    value the slider would never allow, sent by a browser, is refused with the field named."""
-    from outsourcing_risk.analyses.value_of_information import choice_value
-    from outsourcing_risk.analyses.vendors import vendor_scenarios
-
-    ranker = VendorRanker(load_vendors(), n_trials=3_000, seed=4)
-    ranker.spread.value = 0.7
-    expected = choice_value(
-        [s.replace(vendor_quality_spread=0.7) for s, _ in vendor_scenarios(load_vendors())],
-        n_trials=3_000,
-        seed=4,
-    )
-    pd.testing.assert_frame_equal(ranker.interview, expected)
-    ranker.interview_cost.value = 12_345.67
-    assert "USD 12,346" in ranker.interview_text.value
-    (figure,) = ranker.interview_chart.figures
-    assert any(s.get("y0") == 12_345.67 for s in figure["layout"]["shapes"])
-    ranker.spread.value = 1.3
-    assert not ranker.interview.equals(expected)
-    ranker.spread.min, ranker.spread.value = -5.0, -2.0  # a hostile client bypasses the slider's bounds
-    assert "vendor_quality_spread must be in (0, 3] (got -2.0)" in ranker.interview_text.value
-
-
 @pytest.mark.parametrize(
     "scenario", [Scenario(), Scenario(switching_cost=280_000, inhouse_monthly_cost=2_500_000, currency="EUR")]
 )
@@ -166,15 +134,15 @@ def test_an_input_given_as_a_range_reaches_the_simulation_and_widens_the_fan():
     fixed_spread = np.ptp(np.quantile(explorer.result.path[:, -1], [0.05, 0.95]))
     editor = explorer.panel.ranges["vendor_failure_prob_annual"]
     editor.toggle.value = True  # opens at ±20 % of 6 %, in percent like its slider
-    assert [f.value for f in editor.fields] == [4.8, 6.0, 7.2]
-    for field, value in zip(editor.fields, (2, 6, 20), strict=True):
-        field.value = value
+    assert [f.text.value for f in editor.fields] == ["4.8%", "6%", "7.2%"]
+    for field, typed in zip(editor.fields, ("2", "6%", "20"), strict=True):
+        field.text.value = typed
     assert explorer.wait()
     assert explorer.panel.scenario.vendor_failure_prob_annual == Pert(0.02, 0.06, 0.2)
     expected = simulate(Scenario(vendor_failure_prob_annual=Pert(0.02, 0.06, 0.2)), n_trials=2_000, seed=1)
     assert _card(explorer, "mean_npv") == expected.npv.mean()
     assert np.ptp(np.quantile(explorer.result.path[:, -1], [0.05, 0.95])) > fixed_spread
-    editor.fields[0].value = 30  # low above high: the status says why, nothing else moves
+    editor.fields[0].text.value = "30"  # low above high: the status says why, nothing else moves
     assert explorer.wait()
     assert "vendor_failure_prob_annual" in explorer.status.value
 
@@ -257,11 +225,13 @@ def test_a_forged_widget_value_is_read_within_the_controls_own_limits():
     panel = explorer.panel
     panel.n_trials.set_state({"max": 400_000, "value": 400_000})  # what a forged comm message does
     panel.controls["trust"].set_state({"max": 5, "value": 5})
-    panel.seed.set_state({"max": 2**62, "value": 2**62})
+    panel.seed.text.value = str(2**62)
     setting = explorer._setting()
     assert setting[2] == 100_000
     assert setting[1].trust == 1.0, "a parameter stays within its rule"
-    assert setting[3] == 2**31 - 1
+    assert setting[3] == 1, "the seed keeps its value: a typed one outside its rule is refused"
+    assert "Simulated futures (trials): 400,000 was received" in html.unescape(panel.guard.message.value)
+    assert "is outside what Seed may be" in html.unescape(panel.seed.message.value)
 
 
 @pytest.mark.parametrize(
@@ -295,12 +265,12 @@ def test_cards_and_charts_of_an_invalid_setting_are_greyed_until_it_is_valid():
     explorer = WhatIfExplorer(n_trials=2_000, seed=1)
     editor = explorer.panel.ranges["switching_cost"]
     editor.toggle.value = True
-    editor.fields[0].value, editor.fields[2].value = 500_000, 100_000  # low above high
+    editor.fields[0].text.value, editor.fields[2].text.value = "500,000", "100,000"  # low above high
     explorer.update()
     assert "or-stale" in explorer.kpis._dom_classes
     assert "or-stale" in explorer.charts._dom_classes
     assert "Not updated" in explorer.status.value
-    editor.fields[0].value, editor.fields[2].value = 100_000, 500_000
+    editor.fields[0].text.value, editor.fields[2].text.value = "100,000", "500,000"
     explorer.update()
     assert "or-stale" not in explorer.kpis._dom_classes
 
