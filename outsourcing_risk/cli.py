@@ -643,6 +643,7 @@ def _register_book(args):
     print(_safe(reading.unmodelled()))
     return book
 
+
 def _fit(args) -> int:
     """``outsourcing-risk fit``: fit, print the fits in words, then write every file whole."""
     import textwrap

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import threading
 import time
 import unicodedata
@@ -297,6 +298,7 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
         folder.claim(
             [
                 "index.html",
+                *(["index.pdf"] if pdf else []),
                 "summary.csv",
                 "claims.csv",
                 *(n for job in jobs for n in _files_of(job, images, pdf=bool(pdf))),
@@ -316,7 +318,7 @@ def _batch(jobs, out_dir, workers, timeout, images, progress, notebook, schedule
     ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
     if pdf and not stopped:
         _print_pdfs(folder, ordered, pdf, late)
-    _write_summary_and_index(folder, ordered)
+    _write_summary_and_index(folder, ordered, pdf if not stopped else None)
     return ordered, stopped
 
 
@@ -348,6 +350,18 @@ def _print_pdfs(folder: OutputFolder, ordered: list[Outcome], paper: str, late: 
             outcome.status, outcome.error = "failed", problems[name]
         elif name in folder.written:
             outcome.pdf = name
+
+
+def _print_index(folder: OutputFolder, paper: str) -> None:
+    """``--pdf``: the index printed beside it, every column on paper; a failure leaves no
+    ``index.pdf`` and is said on stderr (the reports and their PDFs stand)."""
+    from .pdf import print_reports
+
+    problems = print_reports(
+        [("index.pdf", folder.path / "index.html")], image_browser() or "", paper, folder.write
+    )
+    for problem in problems.values():
+        print(f"outsourcing-risk: index.pdf not written: {problem}", file=sys.stderr)
 
 
 def _check_options(timeout, images, pdf=None) -> None:
@@ -429,9 +443,10 @@ def _run_rows(
     return outcomes, stopped
 
 
-def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> None:
-    """``summary.csv`` and ``index.html``, then the folder's manifest; on a full disk the index
-    falls back to its table without the chart (which carries plotly.js, ~5 MB)."""
+def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome], pdf: str | None = None) -> None:
+    """``summary.csv`` and ``index.html`` (and with ``pdf``, the index printed to ``index.pdf``),
+    then the folder's manifest; on a full disk the index falls back to its table without the
+    chart (which carries plotly.js, ~5 MB)."""
     from .index_page import index_html
 
     try:
@@ -442,6 +457,8 @@ def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome]) -> No
             folder.write("index.html", index_html(ordered))
         except OutputError:
             folder.write("index.html", index_html(ordered, chart=False))
+        if pdf:
+            _print_index(folder, pdf)
     except OutputError as exc:
         raise BatchWriteError(str(exc), ordered) from None
     finally:
