@@ -35,7 +35,7 @@ a.whatif { font-size: 12px; margin-left: 6px; white-space: nowrap; }
   #kpis { font-size: 9px; table-layout: auto; }
   #kpis th, #kpis td { padding: 2px 3px; }
   #kpis th button::after { content: none; }
-  #kpis td.or-num { white-space: normal; }
+  #kpis .or-num { white-space: normal; }
   td.error { max-width: none; }
   a.whatif { display: none; }
 }

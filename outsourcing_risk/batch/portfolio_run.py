@@ -53,6 +53,32 @@ def _csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
+def _check_pdf(paper: str) -> None:
+    """``--pdf`` refused before anything runs when it cannot print (no playwright, no browser)."""
+    from .output_folder import OutputError
+    from .pdf import PAGE_FORMATS, pdf_problem
+    from .runner import image_browser
+
+    if paper not in PAGE_FORMATS:
+        raise ValueError(f"pdf must be 'a4', 'letter' or None (got {paper!r})")
+    problem = pdf_problem(image_browser())
+    if problem:
+        raise OutputError(problem)
+
+
+def _print_page(folder: OutputFolder, paper: str) -> None:
+    """The book's page printed beside it as a reader's Ctrl+P prints it: every chart and table whole."""
+    from .output_folder import OutputError
+    from .pdf import print_reports
+    from .runner import image_browser
+
+    problems = print_reports(
+        [("portfolio.pdf", folder.path / "portfolio.html")], image_browser() or "", paper, folder.write
+    )
+    if problems:
+        raise OutputError(f"portfolio.pdf could not be printed: {problems['portfolio.pdf']}")
+
+
 def run_portfolio(
     book: Book,
     out_dir: str | Path,
@@ -63,15 +89,21 @@ def run_portfolio(
     force: bool = False,
     scheduler: str | None = None,
     workers: int | None = None,
+    title: str | None = None,
+    pdf: str | None = None,
 ) -> PortfolioAnalysis:
     """Analyse ``book`` and write its report and tables into ``out_dir``. The folder is claimed
     before the simulation (files there that this tool did not write are refused unless
     ``force``); a run stopped before writing leaves the folder as it was. ``scheduler``: run the
     blocks of trials on a dask cluster ("local" for a LocalCluster of ``workers`` processes, or a
-    scheduler's address); the numbers are those of one machine."""
+    scheduler's address); the numbers are those of one machine. ``title``: the page's title (default
+    the book's name). ``pdf`` (``"a4"`` or ``"letter"``): the page also printed to ``portfolio.pdf``
+    as a reader's Ctrl+P prints it (checked before the simulation)."""
+    if pdf:
+        _check_pdf(pdf)
     folder = OutputFolder(out_dir, force=force)
     try:
-        folder.claim(PORTFOLIO_FILES)
+        folder.claim([*PORTFOLIO_FILES, "portfolio.pdf"])
         with contextlib.ExitStack() as stack:
             executor = None
             if scheduler:
@@ -83,7 +115,9 @@ def run_portfolio(
             )
         folder.write("contracts.csv", _csv(contracts_frame(analysis)))
         folder.write("vendors.csv", _csv(vendors_frame(analysis)))
-        folder.write("portfolio.html", portfolio_html(analysis))
+        folder.write("portfolio.html", portfolio_html(analysis, title))
+        if pdf:
+            _print_page(folder, pdf)
     except BaseException:
         folder.abandon()
         raise

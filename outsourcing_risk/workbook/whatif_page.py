@@ -43,7 +43,11 @@ _STYLE = """
   /* On paper: the setting shown, its cards and its chart, on one page; no levers, no instructions. */
   .or-whatif .or-levers, .or-whatif .or-note { display: none; }
   .or-whatif .or-setting { font-weight: 600; }
+  .or-whatif .or-kpis { flex-wrap: nowrap; gap: 4px; }
+  .or-whatif .or-kpi { flex: 1 1 0; padding: 4px 6px; }
+  .or-whatif .or-kpi-value { font-size: 15px; }
   .or-whatif .or-figure, .or-whatif .or-kpis { break-inside: avoid-page; page-break-inside: avoid; }
+  .or-whatif .or-figure { break-before: avoid-page; page-break-before: avoid; }  /* the cards and their chart */
 }
 """
 

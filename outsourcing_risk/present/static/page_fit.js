@@ -88,7 +88,10 @@
       'xaxis.tickangle': 0,
       'xaxis.ticklabelstandoff': 6  // the first amount clear of the value axis's "0"
     };
-    if (second) {
+    if (second) {  // the right panel's title is centred under it: room for its widest line
+      var longest = Math.max.apply(null, x2Title.split(/<br\s*\/?>/i).map(function (l) { return l.replace(/<[^>]*>/g, '').length; }));
+      var half = 0.62 * size(el, 'xaxis2.title.font') * longest / 2 - plotWidth * share(second) / 2;
+      update['margin.r'] = Math.max(update['margin.r'], Math.ceil(half) + 6);
       update['xaxis2.title.text'] = x2Title;
       update['xaxis2.nticks'] = Math.max(2, Math.floor(plotWidth * share(second) / 95));
       update['xaxis2.tickangle'] = 0;

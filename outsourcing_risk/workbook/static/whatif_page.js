@@ -56,7 +56,8 @@
     var hist = rules.wrap('<b>Present value of savings</b>   ' + key(LOSS) + ' a loss (NPV < 0)   ' +
                           key(GAIN) + ' a saving (NPV ≥ 0)', chars);
     var lines = function (t) { return t.split('<br>').length; };
-    var fanH = narrow ? 300 : 340, histH = narrow ? 250 : 300;
+    // on paper the two panels are shorter, so that the setting, its cards and the chart share a page
+    var fanH = printing ? 240 : narrow ? 300 : 340, histH = printing ? 180 : narrow ? 250 : 300;
     var gap = 64 + LINE_PX * lines(hist);  // the fan's month axis, then the distribution's title
     margin.t = 16 + LINE_PX * lines(fan);
     var inner = fanH + gap + histH;
@@ -159,6 +160,7 @@
       }).join('') + '</tr></thead><tbody>' + rows.join('') + '</tbody></table>';
   }
   var config = {displaylogo: false, responsive: true};
+  var printing = false;
   function update() {
     var started = performance.now(), c = position(), setting = [];
     sliders.forEach(function (s, a) {
@@ -187,8 +189,8 @@
       if (Math.abs(chartDiv.clientWidth - width) > 2) { width = chartDiv.clientWidth; update(); }
     });
     // Printed, the chart is as wide as the paper (the page-fit script sets its width first).
-    window.addEventListener('beforeprint', update);
-    window.addEventListener('afterprint', function () { setTimeout(update, 0); });
+    window.addEventListener('beforeprint', function () { printing = true; update(); });
+    window.addEventListener('afterprint', function () { printing = false; setTimeout(update, 0); });
     update();
   }
   if (window.Plotly) { start(); } else { window.addEventListener('DOMContentLoaded', start); }
