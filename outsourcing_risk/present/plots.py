@@ -272,7 +272,7 @@ def exceedance_chart(result: SimulationResult, appetite=None) -> go.Figure:
                 [npv[0], 0.0],
                 [need, need],
                 "your risk appetite",
-                f"your risk appetite: a saving in at least {need:.0%} of futures<extra></extra>",
+                f"your risk appetite: a saving in at least {percent(need, 0)} of futures<extra></extra>",
                 width=1.5,
                 dash="dot",
                 color=INK,
@@ -284,7 +284,7 @@ def exceedance_chart(result: SimulationResult, appetite=None) -> go.Figure:
             xanchor="right",
             yanchor="bottom",
             showarrow=False,
-            text=f"your appetite: saving in ≥ {need:.0%} of futures",
+            text=f"your appetite: saving in ≥ {percent(need, 0)} of futures",
             font=dict(size=11, color=INK),
         )
     if appetite is not None and appetite.worst5 is not None:
@@ -533,7 +533,7 @@ def trust_curve_chart(curve: pd.DataFrame, currency: str = "USD") -> go.Figure:
                 mode="markers+text",
                 name="best trust",
                 marker=dict(color=ACCENT, size=14, symbol="star"),
-                text=[f"best {best:.0%}"],
+                text=[f"best {percent(best, 0)}"],
                 textposition="top center",
             )
         )
@@ -569,7 +569,7 @@ def tornado_chart(table: pd.DataFrame, currency: str | None = None) -> go.Figure
     band = table.attrs.get("band", 0.2)
     fig = _figure(
         "What moves the mean saving most",
-        f"Each input moves {band:.0%} below and above this scenario's value (an uncertain input: "
+        f"Each input moves {percent(band, 0)} below and above this scenario's value (an uncertain input: "
         "its 10th to 90th percentile), all else unchanged.",
     )
     for col, name, color in (
@@ -703,7 +703,7 @@ def vendor_chart(ranking: pd.DataFrame, currency: str = "USD") -> go.Figure:
     names = [label(n) for n in ranking.index]
     fig = _figure(
         "Vendors ranked by risk-adjusted saving",
-        f"Score = mean saving blended with the worst-5 % average (risk aversion {ranking.attrs.get('risk_aversion', 0.25):.0%}).",
+        f"Score = mean saving blended with the worst-5 % average (risk aversion {percent(ranking.attrs.get('risk_aversion', 0.25), 0)}).",
     )
     fig.add_trace(
         go.Bar(
@@ -769,7 +769,7 @@ def checklist_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
         else "Weighted as given: " + ", ".join(f"{k} {v:g}" for k, v in weights.items()) + "."
     )
     fig = _figure(
-        f"Goal clarity {table.attrs.get('goal_clarity', float('nan')):.0%}: what each agreement is worth",
+        f"Goal clarity {percent(table.attrs.get('goal_clarity', float('nan')), 0)}: what each agreement is worth",
         "Blue: agreed; red: missing. Each bar is the mean saving gained by making that agreement.<br>"
         + ranking,
     )

@@ -7,6 +7,7 @@ are defined where they belong and named here too, so a notebook's first cell imp
 from __future__ import annotations
 
 import html
+import re
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
@@ -124,7 +125,7 @@ def report_header(report):
         sentence(verdict_text, ["story/verdict", *verdict_claims], css="or-verdict").replace(
             "<p ", f'<p data-verdict="{level}" ', 1
         ),
-        f'<p class="or-appetite">{html.escape(story.appetite_line(report))}</p>',
+        f'<p class="or-appetite">{_code_names(html.escape(story.appetite_line(report)))}</p>',
         _top_list("What to do", "or-actions", *story.actions(report)),
         _top_list("What to learn before signing", "or-learn", *story.learning(report), ""),
         sentence(*story.conclusion(report), css="or-conclusion"),
@@ -137,6 +138,11 @@ def report_header(report):
         ),
     ]
     return HTML("".join(parts))
+
+
+def _code_names(text: str) -> str:
+    """The parameters a sentence names (``appetite_p_loss``) set as code: what to type, not words."""
+    return re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", r"<code>\g<0></code>", text)
 
 
 def _top_list(title: str, css: str, lines, claims, empty: str) -> str:

@@ -113,9 +113,9 @@ def test_the_index_links_every_report_sorts_and_draws_its_chart(reports):
         links = page.locator("#kpis tbody a:not(.whatif)")
         assert sorted(links.all_inner_texts()) == sorted(summary.index)
         names = lambda: page.locator("#kpis tbody tr td:first-child a:not(.whatif)").all_inner_texts()
-        page.click("#kpis th:nth-child(2) button")  # Mean NPV, ascending
+        page.click("#kpis th:nth-child(3) button")  # Mean NPV (after the verdict), ascending
         ascending = names()
-        page.click("#kpis th:nth-child(2) button")
+        page.click("#kpis th:nth-child(3) button")
         assert names() == ascending[::-1]
         expected = list(summary.sort_values("mean_npv").index)
         assert ascending == expected
@@ -219,13 +219,13 @@ def test_the_index_reads_cleanly_and_sorts_from_the_keyboard(reports):
         headers = page.locator("#kpis thead th").all_inner_texts()
         assert "Chance of a vendor failure within 5 years" in headers
         cells = page.locator("#kpis tbody tr:first-child td").all_inner_texts()
-        assert cells[1].startswith("USD "), cells
-        page.locator("#kpis th:nth-child(2) button").focus()
+        assert cells[2].startswith("USD "), cells
+        page.locator("#kpis th:nth-child(3) button").focus()
         page.keyboard.press("Enter")
         first_column = "#kpis tbody tr td:first-child a:not(.whatif)"
         ascending = page.locator(first_column).all_inner_texts()
         assert ascending == list(summary.sort_values("mean_npv").index)
-        assert page.locator("#kpis th:nth-child(2)").get_attribute("aria-sort") == "ascending"
+        assert page.locator("#kpis th:nth-child(3)").get_attribute("aria-sort") == "ascending"
         page.keyboard.press("Space")
         assert page.locator(first_column).all_inner_texts() == ascending[::-1]
         assert page.console_errors == []
