@@ -104,8 +104,10 @@ def main() -> int:
             page.goto(uncertain.as_uri())
             page.wait_for_selector(".or-sobol")
             page.wait_for_timeout(800)
-            top = page.locator("h2", has_text="Which uncertainty matters").evaluate(
-                "e => e.getBoundingClientRect().top + window.scrollY"
+            # What causes the spread and what is worth learning (the drivers' second and third parts).
+            top = min(
+                page.locator(f"h3#{key}").evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+                for key in ("sobol", "information")
             )
             bottom = page.locator("h2", has_text="Value of an exit strategy").evaluate(
                 "e => e.getBoundingClientRect().top + window.scrollY"

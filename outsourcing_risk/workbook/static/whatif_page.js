@@ -51,10 +51,13 @@
     var margin = {l: narrow ? 100 : 110, r: narrow ? 14 : 30, b: 60};
     var plot = Math.max(120, width - margin.l - margin.r);
     var chars = rules.lineChars(plot + margin.r, TITLE_SIZE);
-    var fan = rules.wrap('<b>Cumulative savings by quarter</b>   ' + key(GAIN, '━') + ' median   ' +
-                         key(faded(GAIN, 0.5)) + ' half of the futures   ' + key(faded(GAIN, 0.25)) + ' 9 in 10', chars);
-    var hist = rules.wrap('<b>Present value of savings</b>   ' + key(LOSS) + ' a loss (NPV < 0)   ' +
-                          key(GAIN) + ' a saving (NPV ≥ 0)', chars);
+    // a key and its words never part (no-break spaces): a line breaks between keys
+    var entry = function (mark, words) { return mark + '\u00a0' + words.split(' ').join('\u00a0'); };
+    var fan = rules.wrap('<b>Cumulative savings by quarter</b>   ' + entry(key(GAIN, '━'), 'median') + '   ' +
+                         entry(key(faded(GAIN, 0.5)), 'half of the futures') + '   ' +
+                         entry(key(faded(GAIN, 0.25)), '9 in 10'), chars);
+    var hist = rules.wrap('<b>Present value of savings</b>   ' + entry(key(LOSS), 'a loss (NPV < 0)') + '   ' +
+                          entry(key(GAIN), 'a saving (NPV ≥ 0)'), chars);
     var lines = function (t) { return t.split('<br>').length; };
     // on paper the two panels are shorter, so that the setting, its cards and the chart share a page
     var fanH = printing ? 240 : narrow ? 300 : 340, histH = printing ? 180 : narrow ? 250 : 300;
