@@ -316,34 +316,49 @@ def line_chars(width: float, font_size: float) -> int:
 
 def wrap(text: str, chars: int) -> str:
     """``text`` (plotly's markup: ``<b>``, ``<br>``, ``<span style=...>``) broken at spaces into
-    lines of at most ``chars`` characters (a longer word stays whole); tags count for nothing, an
-    entity (``&amp;``) for one, and an existing ``<br>`` starts a new line. ``static/rules.js`` wraps the same way, to the letter.
+    lines of at most ``chars`` characters (a longer word stays whole; a word runs across the tags it
+    touches); tags count for nothing, an entity (``&amp;``) for one, an existing ``<br>`` starts a
+    new line, and runs of spaces read as one. ``static/rules.js`` wraps the same way, to the letter.
 
     >>> wrap("Cumulative savings by month — <b>Risky</b> bid", 20)
     'Cumulative savings<br>by month — <b>Risky</b> bid'
     """
-    out, line = "", 0
-    for token in _TOKENS.findall(text or ""):
-        if token.startswith("<"):
-            out += token
-            if _BREAK.fullmatch(token):
-                line = 0
-            continue
-        for part in re.split(r"( +)", token):
-            if not part:
-                continue
-            if part.strip(" ") == "":
-                if line > 0:
-                    out += " "
-                    line += 1
-                continue
-            length = len(_ENTITY.sub("x", part))  # "&amp;" shows as one character
-            if line > 0 and line + length > chars:
-                out = out.removesuffix(" ") + "<br>"
-                line = 0
-            out += part
-            line += length
+    out, line, space = "", 0, False
+    for kind, markup, length in _words(text or ""):
+        if kind == "br":
+            out, line, space = out + markup, 0, False
+        elif kind == "space":
+            space = line > 0
+        else:
+            if line > 0 and line + 1 + length > chars:
+                out, line = out + "<br>", 0
+            elif space:
+                out, line = out + " ", line + 1
+            out, line, space = out + markup, line + length, False
     return out
+
+
+def _words(text: str) -> list[tuple[str, str, int]]:
+    """``text`` as words, spaces and line breaks: a word runs from space to space across the tags
+    it touches (a coloured mark and the words after it are one), and counts its visible characters."""
+    items: list[tuple[str, str, int]] = []
+    word, length = "", 0
+    for token in _TOKENS.findall(text):
+        if token.startswith("<") and _BREAK.fullmatch(token):
+            items += [("word", word, length)] if word else []
+            items.append(("br", token, 0))
+            word, length = "", 0
+        elif token.startswith("<"):
+            word += token
+        else:
+            for part in re.split(r"( +)", token):
+                if part and not part.strip(" "):
+                    items += [("word", word, length)] if word else []
+                    items.append(("space", "", 0))
+                    word, length = "", 0
+                elif part:
+                    word, length = word + part, length + len(_ENTITY.sub("x", part))
+    return items + ([("word", word, length)] if word else [])
 
 
 @cache

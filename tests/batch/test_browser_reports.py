@@ -508,6 +508,11 @@ def test_a_report_reads_at_390_768_1280_and_on_paper_from_the_keyboard_with_no_a
         pages = pages.replace("\xa0", " ")
         assert "9 in 10" in pages, "the what-if's key reaches paper"
         assert all(p.strip() for p in pages.split("\f")[:-1]), "no blank page"
+        for sheet in pages.split("\f"):  # a chart is whole on its page: its title and its axis together
+            if "Cumulative savings by month —" in sheet:
+                assert "Month" in sheet.split("Cumulative savings by month —", 1)[1], "the fan was cut"
+            if "Present value of savings — " in sheet:
+                assert "staying in-house" in sheet, "the histogram was cut"
 
 
 def test_the_index_on_a_phone_and_on_paper_with_no_axe_violation(reports):

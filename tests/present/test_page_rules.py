@@ -35,6 +35,11 @@ TEXTS = [
     ("<span style='font-size:11px;color:#566573'>USD 80,000/month to USD 120,000/month</span>", 12),
     ("  two  spaces   and averyveryverylongwordthatcannotbreak here", 10),
     ("", 10),
+    (
+        "<b>Cumulative savings by quarter</b>   <span style='color:red'>■</span>\xa0median   "
+        "<span style='color:blue'>■</span>\xa0half\xa0of\xa0the\xa0futures",
+        25,
+    ),
 ]
 
 
@@ -88,6 +93,9 @@ def test_rules_are_the_ones_python_follows():
     assert money(999_500, "USD", compact=True) == "USD 1M"
     assert month(float("nan"), 60) == "not within 60 months"
     assert wrap("a <b>bold</b> move", 6) == "a <b>bold</b><br>move"
+    key = wrap(TEXTS[-1][0], TEXTS[-1][1])
+    assert "■</span>\xa0half" in key, "a key's mark and its words stay on one line"
+    assert key.count("<br>") == 2
 
 
 def test_no_colour_is_written_outside_the_palette():

@@ -103,30 +103,31 @@
   // <span style="...">, <br>) are kept whole and count for nothing, an entity (&amp;) for one.
   function wrap(text, chars) {
     if (!text) { return text; }
-    var tokens = String(text).match(/<[^>]*>|[^<]+/g) || [];
-    var out = '', line = 0;
-    tokens.forEach(function (token) {
-      if (token.charAt(0) === '<') {
-        out += token;
-        if (/^<br\s*\/?>$/i.test(token)) { line = 0; }
-        return;
-      }
-      token.split(/( +)/).forEach(function (part) {
-        if (!part) { return; }
-        if (/^ +$/.test(part)) {
-          if (line > 0) { out += ' '; line += 1; }
-          return;
-        }
-        var length = part.replace(/&#?\w+;/g, 'x').length;  // '&amp;' shows as one character
-        if (line > 0 && line + length > chars) {
-          out = out.replace(/ $/, '') + '<br>';
-          line = 0;
-        }
-        out += part;
-        line += length;
-      });
+    var out = '', line = 0, space = false;
+    words(String(text)).forEach(function (item) {
+      if (item.kind === 'br') { out += item.markup; line = 0; space = false; return; }
+      if (item.kind === 'space') { space = line > 0; return; }
+      if (line > 0 && line + 1 + item.length > chars) { out += '<br>'; line = 0; }
+      else if (space) { out += ' '; line += 1; }
+      out += item.markup; line += item.length; space = false;
     });
     return out;
+  }
+
+  // As formatting._words: a word runs from space to space across the tags it touches.
+  function words(text) {
+    var items = [], word = '', length = 0;
+    function flush() { if (word) { items.push({kind: 'word', markup: word, length: length}); } word = ''; length = 0; }
+    (text.match(/<[^>]*>|[^<]+/g) || []).forEach(function (token) {
+      if (token.charAt(0) === '<' && /^<br\s*\/?>$/i.test(token)) { flush(); items.push({kind: 'br', markup: token}); return; }
+      if (token.charAt(0) === '<') { word += token; return; }
+      token.split(/( +)/).forEach(function (part) {
+        if (part && !part.replace(/ /g, '')) { flush(); items.push({kind: 'space'}); }
+        else if (part) { word += part; length += part.replace(/&#?\w+;/g, 'x').length; }
+      });
+    });
+    flush();
+    return items;
   }
 
   // A colour of the palette (outsourcing_risk/present/palette.py) as the page's CSS holds it.
