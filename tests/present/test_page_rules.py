@@ -36,8 +36,10 @@ TEXTS = [
     ("  two  spaces   and averyveryverylongwordthatcannotbreak here", 10),
     ("", 10),
     (
-        "<b>Cumulative savings by quarter</b>   <span style='color:red'>■</span>\xa0median   "
-        "<span style='color:blue'>■</span>\xa0half\xa0of\xa0the\xa0futures",
+        (
+            "<b>Cumulative savings by quarter</b>   <span style='color:red'>■</span>\xa0median   "
+            "<span style='color:blue'>■</span>\xa0half\xa0of\xa0the\xa0futures"
+        ),
         25,
     ),
 ]

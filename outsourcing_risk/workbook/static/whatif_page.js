@@ -56,7 +56,7 @@
     var fan = rules.wrap('<b>Cumulative savings by quarter</b>   ' + entry(key(GAIN, '━'), 'median') + '   ' +
                          entry(key(faded(GAIN, 0.5)), 'half of the futures') + '   ' +
                          entry(key(faded(GAIN, 0.25)), '9 in 10'), chars);
-    var hist = rules.wrap('<b>Present value of savings</b>   ' + entry(key(LOSS), 'a loss (NPV < 0)') + '   ' +
+    var hist = rules.wrap('<b>Present value of savings</b>   ' + entry(key(LOSS), 'a loss (NPV &lt; 0)') + '   ' +
                           entry(key(GAIN), 'a saving (NPV ≥ 0)'), chars);
     var lines = function (t) { return t.split('<br>').length; };
     // on paper the two panels are shorter, so that the setting, its cards and the chart share a page
