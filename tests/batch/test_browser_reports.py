@@ -557,6 +557,7 @@ def test_the_index_on_a_phone_and_on_paper_with_no_axe_violation(reports):
         assert phone.locator("#comparison .modebar-container").count() == 1
         assert not phone.locator("#comparison .modebar-container").is_visible()
         touch.close()
+    assert (out / "index.pdf").read_bytes().startswith(b"%PDF"), "--pdf prints the index too"
     text = subprocess.run(
         ["pdftotext", "-layout", str(out / "index.pdf"), "-"], capture_output=True, text=True, check=False
     ).stdout
