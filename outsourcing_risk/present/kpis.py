@@ -12,6 +12,7 @@ from ..model.parameters import PARAMETERS
 from ..model.scenario import Scenario
 from .formatting import money, month, param_label, percent, value_in_words
 from .narrative import horizon_words
+from .page import components_style
 
 __all__ = [
     "HEADLINE_KPIS",
@@ -114,9 +115,10 @@ def _card_detail(key: str, summary: pd.Series, currency: str) -> str:
     return "at least one failure"
 
 
-def kpi_cards_html(summary: pd.Series, currency: str = "", horizon: int = 60) -> str:
+def kpi_cards_html(summary: pd.Series, currency: str = "", horizon: int = 60, *, style: bool = True) -> str:
     """The KPI cards of the reports and the explorer as HTML; every value is escaped, raw numbers in
-    ``data-value``."""
+    ``data-value``. ``style``: with the page shell's stylesheet, which draws them (a widget or a
+    notebook output has no page around it; a page that already has it passes ``False``)."""
     cards = []
     for key in HEADLINE_KPIS:
         value = summary[key]
@@ -131,7 +133,8 @@ def kpi_cards_html(summary: pd.Series, currency: str = "", horizon: int = 60) ->
         )
     title = html.escape(str(summary.name))
     # The cards' look is the page shell's (outsourcing_risk.present.page: ``.or-kpis``, ``.or-kpi``).
-    return f'<div class="or-kpis" data-scenario="{title}">' + "".join(cards) + "</div>"
+    sheet = components_style() if style else ""
+    return f'{sheet}<div class="or-kpis" data-scenario="{title}">' + "".join(cards) + "</div>"
 
 
 def changed_parameters(scenario: Scenario) -> dict[str, str]:

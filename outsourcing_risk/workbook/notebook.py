@@ -129,7 +129,7 @@ def report_header(report):
         _top_list("What to do", "or-actions", *story.actions(report)),
         _top_list("What to learn before signing", "or-learn", *story.learning(report), ""),
         sentence(*story.conclusion(report), css="or-conclusion"),
-        kpi_cards_html(summary, scenario.currency, scenario.horizon_months),
+        kpi_cards_html(summary, scenario.currency, scenario.horizon_months, style=False),
         sentence(*story.failure_why(report), css="or-why-failure"),
         (
             f'<p class="or-run">Based on {result.n_trials:,} simulated '
