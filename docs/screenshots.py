@@ -1,5 +1,6 @@
 """Screenshots of what a recipient gets (``make screenshots``): the top of a report, the index,
-the what-if section, the trust section, the app, a report on a phone and a printed page.
+the what-if section, the trust section, the app, a report and its what-if on a phone, a printed
+page of a report and the printed index.
 
 Runs the batch on the shipped scenario table into a temporary folder (with ``--pdf``) and
 photographs the pages in Debian's chromium, offline, at 1280 × 900 and at 390 × 844 (a phone);
@@ -92,12 +93,21 @@ def main() -> int:
                 clip={"x": 0, "y": 0, "width": 390, "height": 1900},
             )
             print(f"wrote {IMG / 'report-phone.png'}")
+            phone.goto(pages["report-top.png"].as_uri() + "#what-if")
+            phone.wait_for_selector(".or-whatif .or-whatif-charts .main-svg")
+            phone.locator(".or-whatif input[type=range]").nth(1).focus()
+            phone.keyboard.press("ArrowRight")  # the same question, asked on a phone
+            phone.wait_for_timeout(1200)
+            phone.locator(".or-whatif").screenshot(path=str(IMG / "what-if-phone.png"))
+            print(f"wrote {IMG / 'what-if-phone.png'}")
             uncertain = out / summary.loc["Uncertain base case", "report"]
             page.goto(uncertain.as_uri())
             page.wait_for_selector(".or-sobol")
             page.wait_for_timeout(800)
-            top = page.locator("h2", has_text="Which uncertainty matters").evaluate(
-                "e => e.getBoundingClientRect().top + window.scrollY"
+            # What causes the spread and what is worth learning (the drivers' second and third parts).
+            top = min(
+                page.locator(f"h3#{key}").evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+                for key in ("sobol", "information")
             )
             bottom = page.locator("h2", has_text="Value of an exit strategy").evaluate(
                 "e => e.getBoundingClientRect().top + window.scrollY"
@@ -136,17 +146,32 @@ def main() -> int:
             _app_screenshot(browser)
             browser.close()
         _printed_page(out / summary.loc[REPORT, "report"].replace(".html", ".pdf"))
+        _printed_page(out / "index.pdf", "index-print", page=1)
     return 0
 
 
-def _printed_page(pdf: Path) -> None:
-    """Page 2 of the report as the batch printed it (``--pdf``, A4): the charts whole on paper."""
+def _printed_page(pdf: Path, name: str = "report-print", page: int = 2) -> None:
+    """A page as the batch printed it (``--pdf``, A4): page 2 of the report, the charts whole on
+    paper; the index, every column on paper."""
     if shutil.which("pdftoppm") is None:
         print("no printed page: pdftoppm is not installed (apt-get install poppler-utils)", file=sys.stderr)
         return
-    stem = IMG / "report-print"
+    stem = IMG / name
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", "-singlefile", str(pdf), str(stem)], check=True
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
+        check=True,
     )
     print(f"wrote {stem}.png")
 

@@ -250,6 +250,16 @@ def _portfolio_command(sub) -> None:
         help="with --register: the register's mapping (default: data/register_mapping.toml, DORA taxonomy "
         "4.0, codes checked against the EBA's files); for another version or a national variant",
     )
+    book.add_argument("--title", help="the page's title (default: the book's name, from the file's name)")
+    book.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print portfolio.html to portfolio.pdf as a reader's Ctrl+P does (needs "
+        "outsourcing-risk[pdf] and Chrome or Chromium)",
+    )
+    book.add_argument(
+        "--paper", choices=("a4", "letter"), default="a4", help="paper of --pdf, portrait (default: a4)"
+    )
 
 
 def _example_command(sub) -> None:
@@ -625,6 +635,8 @@ def _portfolio(args) -> int:
                 scheduler=args.scheduler,
                 workers=args.workers,
                 xlsx=args.xlsx,
+                title=args.title,
+                pdf=args.paper if args.pdf else None,
             )
     except KeyboardInterrupt:
         signum = stopped[0] if stopped else signal.SIGINT
@@ -650,6 +662,7 @@ def _portfolio(args) -> int:
         _safe(
             f"open {out / 'portfolio.html'} in a browser (it works offline); contracts.csv and vendors.csv "
             f"beside it{' and portfolio.xlsx' if args.xlsx else ''}"
+            + ("; portfolio.pdf printed beside it" if args.pdf else "")
         )
     )
     return 0

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import nbformat
 
-from ..present.page_fit import page_fit_html
-from ..present.plotlyjs import chart_div, declared_types, script_tag, trace_types
+from ..present.chart_text import chart_html
+from ..present.page import head_html
+from ..present.plotlyjs import declared_types, script_tag, trace_types
 
 __all__ = ["PLOTLY_MIME", "export_html"]
 
@@ -23,7 +24,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _figure_html(figure: dict, number: int) -> str:
-    return chart_div(figure, f"figure-{number}-{uuid.uuid4().hex[:8]}")
+    """A chart with its caption and its numbers (its text alternative)."""
+    return chart_html(figure, f"figure-{number}-{uuid.uuid4().hex[:8]}")
 
 
 def charts_to_html(nb: nbformat.NotebookNode) -> int:
@@ -44,7 +46,8 @@ def charts_to_html(nb: nbformat.NotebookNode) -> int:
 
 
 def export_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """The executed report as one offline HTML page: code hidden, plotly.js embedded once."""
+    """The executed report as one offline HTML page: code hidden, plotly.js embedded once, the
+    page shell's head (:func:`~outsourcing_risk.present.page.head_html`) in its head."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -61,5 +64,5 @@ def export_html(nb: nbformat.NotebookNode, title: str) -> str:
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"remove_cell"}, enabled=True), enabled=True
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"page_fit": page_fit_html()})
+    body, _ = exporter.from_notebook_node(nb, resources={"page_head": head_html()})
     return body

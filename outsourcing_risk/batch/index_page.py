@@ -12,34 +12,33 @@ import pandas as pd
 
 from ..analyses.value_of_information import QUALITY
 from ..present import plots
+from ..present.chart_text import chart_html
 from ..present.formatting import money, month, param_label, percent
 from ..present.kpis import HEADLINE_KPIS, headline_label
-from ..present.page_fit import page_fit_html
-from ..present.plotlyjs import chart_div, script_tag, trace_types
+from ..present.page import page_html
+from ..present.plotlyjs import trace_types
 from ..present.plots import QUALITY_LABEL
+from ..present.tables import Cell, Column, rows_html, table_box
 
 __all__ = ["index_html"]
 
+#: The index's own rules; the rest is the page shell's (:mod:`outsourcing_risk.present.page`).
 _STYLE = """
-body { font-family: DejaVu Sans, Arial, sans-serif; margin: 2em auto; max-width: 1180px; color: #2c3e50;
-       padding: 0 1em; }
-.conclusion { font-size: 17px; line-height: 1.45; }
-table { border-collapse: collapse; width: 100%; margin: 1em 0; }
-.or-table-box { overflow-x: auto; max-width: 100%; }
-.or-table-box table { display: table; }
-@media (max-width: 600px) { body { margin: 1em auto; padding: 0 6px; } th, td { padding: 5px 6px; } }
-th, td { padding: 6px 10px; border-bottom: 1px solid #ecf0f1; text-align: right; vertical-align: top; }
-th:first-child, td:first-child, td.status, td.error, td.verdict { text-align: left; }
-th { background: #f4f6f8; font-weight: 600; }
-th button { font: inherit; background: none; border: 0; padding: 0; cursor: pointer; color: inherit;
-            text-align: inherit; }
-th button:focus-visible { outline: 2px solid #2e86de; outline-offset: 2px; }
-th[aria-sort=ascending] button::after { content: " ▲"; }
-th[aria-sort=descending] button::after { content: " ▼"; }
-tr.failed td, tr.not-run td { color: #c0392b; }
-td.error { font-size: 90%; white-space: pre-wrap; max-width: 380px; }
-.note { color: #566573; font-size: 13px; }
+.conclusion { font-size: 17px; line-height: 1.45; max-width: 60em; }
+#kpis { width: 100%; }
+#kpis td.status, #kpis td.error, #kpis td.verdict { text-align: left; }
+tr.failed td, tr.not-run td { color: var(--or-loss); }
+td.error { font-size: 90%; white-space: pre-wrap; max-width: 380px; overflow-wrap: anywhere; }
 a.whatif { font-size: 12px; margin-left: 6px; white-space: nowrap; }
+@media print {
+  /* Every column on paper, the error's words included: the table takes the page's width. */
+  #kpis { font-size: 9px; table-layout: auto; }
+  #kpis th, #kpis td { padding: 2px 3px; }
+  #kpis th button::after { content: none; }
+  #kpis .or-num { white-space: normal; }
+  td.error { max-width: none; }
+  a.whatif { display: none; }
+}
 """
 
 
@@ -71,26 +70,26 @@ def _any_horizon(key: str) -> str:
     return "Chance of a vendor failure within the horizon" if key == "p_failure" else headline_label(key, 12)
 
 
-def _html_cell(value, kind: str, currency: str) -> str:
+def _figure_cell(value, kind: str, currency: str) -> Cell:
+    """A headline figure as the cards write it, sorted by its number ("never" after every month)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        shown, key = ("never" if kind == "month" else "—"), "Infinity" if kind == "month" else "-Infinity"
-        return f'<td data-sort="{key}">{shown}</td>'
+        return Cell("never", "Infinity") if kind == "month" else Cell("—", "-Infinity")
     shown = {"money": money(value, currency), "pct": percent(value), "month": month(value)}[kind]
-    return f'<td data-sort="{float(value)!r}">{html.escape(shown)}</td>'
+    return Cell(shown, float(value))
 
 
-def _information_cell(o) -> str:
+def _information_cell(o) -> Cell:
     """The value of learning every uncertain input (EVPI) and the input most worth learning alone;
     "—" for a failed row or a scenario with nothing uncertain."""
     value = o.summary.get("evpi")
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return '<td data-sort="-Infinity">—</td>'
+        return Cell("—", "-Infinity")
     top = o.summary.get("top_input") or ""
     shown = money(value, o.job.currency)
     if top:
         name = QUALITY_LABEL if top == QUALITY else param_label(top, o.job.currency, unit=False)
         shown += f" · most: {name[:1].lower() + name[1:]}"
-    return f'<td data-sort="{float(value)!r}">{html.escape(shown)}</td>'
+    return Cell(shown, float(value))
 
 
 def _horizon(outcomes) -> int | None:
@@ -142,7 +141,7 @@ def best_scenarios(ok) -> str:
     return text
 
 
-def _verdict_cell(o) -> str:
+def _verdict_cell(o) -> Cell:
     verdict = o.summary.get("verdict") or ("—" if o.status == "ok" else "")
     order = {
         "within your risk appetite": 0,
@@ -150,76 +149,82 @@ def _verdict_cell(o) -> str:
         "outside your risk appetite": 2,
         "not worth it": 3,
     }.get(verdict, 4)
-    return f'<td class="verdict" data-sort="{order}">{html.escape(verdict)}</td>'
+    return Cell(verdict, str(order), "verdict")
+
+
+def _name_cell(o) -> Cell:
+    """The scenario's name, a link to its report and to its what-if section (escaped here)."""
+    name = html.escape(o.job.name)
+    if not o.report:
+        return Cell(o.job.name, o.job.name)
+    link = (
+        f'<a href="{html.escape(o.report)}">{name}</a> <a class="whatif" href="{html.escape(o.report)}#what-if" '
+        'title="Move trust, failure probability and switching cost in the report">what if?</a>'
+    )
+    return Cell(o.job.name, o.job.name, markup=link)
+
+
+def _table(outcomes) -> str:
+    """The sortable table: one row a scenario, its figures as the cards write them."""
+    figures = _columns(_horizon(outcomes))
+    columns = [
+        Column("Scenario"),
+        Column("Verdict", title="Against the risk appetite each report states"),
+        *(Column(label, numeric=True) for _, label, _ in figures),
+        Column(
+            "Worth learning before signing",
+            title="What knowing every uncertain input before signing would be worth (EVPI), and the input "
+            "most worth learning",
+        ),
+        Column("Status"),
+        Column("Error"),
+    ]
+    rows = [
+        [
+            _name_cell(o),
+            _verdict_cell(o),
+            *(_figure_cell(o.summary.get(key), kind, o.job.currency) for key, _, kind in figures),
+            _information_cell(o),
+            Cell(o.status, o.status, "status"),
+            Cell(o.error, o.error, "error"),
+        ]
+        for o in outcomes
+    ]
+    table = rows_html(
+        columns, rows, "or-stack", sortable=True, table_id="kpis", row_classes=[o.status for o in outcomes]
+    )
+    return table_box(table, "The scenarios' figures")
 
 
 def index_html(outcomes, title: str = "Outsourcing risk: scenario reports", *, chart: bool = True) -> str:
     """The whole index page as a string (``chart=False``: without the comparison chart, ~5 MB
     smaller, for when the disk has no room for it)."""
-    columns = _columns(_horizon(outcomes))
-    rows = []
-    for o in outcomes:
-        name = html.escape(o.job.name)
-        link = f'<a href="{html.escape(o.report)}">{name}</a>' if o.report else name
-        if o.report:
-            link += (
-                f' <a class="whatif" href="{html.escape(o.report)}#what-if" '
-                f'title="Move trust, failure probability and switching cost in the report">what if?</a>'
-            )
-        cells = "".join(_html_cell(o.summary.get(key), kind, o.job.currency) for key, _, kind in columns)
-        cells += _information_cell(o)
-        status = html.escape(o.status)
-        rows.append(
-            f'<tr class="{status}"><td data-sort="{name}">{link}</td>{_verdict_cell(o)}{cells}'
-            f'<td class="status" data-sort="{status}">{status}</td>'
-            f'<td class="error" data-sort="{html.escape(o.error)}">{html.escape(o.error)}</td></tr>'
-        )
-    header = "".join(
-        f'<th scope="col" aria-sort="none"><button type="button">{html.escape(label)}</button></th>'
-        for _, label, _ in columns
-    )
-    header += (
-        '<th scope="col" aria-sort="none" title="What knowing every uncertain input before signing would '
-        'be worth (EVPI), and the input most worth learning"><button type="button">Worth learning before '
-        "signing</button></th>"
-    )
     ok = [o for o in outcomes if o.status == "ok"]
     counts = pd.Series([o.status for o in outcomes]).value_counts().to_dict() if outcomes else {}
     tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     when = time.strftime("%Y-%m-%d %H:%M")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>{_STYLE}</style></head>
-<body>
-<h1>{html.escape(title)}</h1>
+    figure, types = _chart(ok) if chart else ("", set())
+    body = f"""<h1>{html.escape(title)}</h1>
 <p class="conclusion">{best_scenarios(ok)}</p>
-<p class="note">{len(outcomes)} scenarios: {html.escape(tally)}. Made {when}. Press a column heading to sort
+<p class="or-note">{len(outcomes)} scenarios: {html.escape(tally)}. Made {when}. <span class="or-screen-only">Press a column heading to sort
 (Enter or Space from the keyboard); open a scenario for its full report (a single file that works offline).
 Each report is interactive: its <b>what if?</b> section lets you move trust, the vendor's failure
-probability and the switching cost and see the figures follow, in the browser, without Python.
+probability and the switching cost and see the figures follow, in the browser, without Python.</span>
 <b>Verdict</b>: each scenario against the risk appetite its report states (at most a 20 % chance of a loss and
 a 50 % chance of a vendor failure, unless the table says otherwise).
 <b>Worth learning before signing</b>: what knowing every uncertain input before signing would be worth,
 and the input most worth learning on its own; "—" where a scenario's inputs are all single numbers.</p>
-<div class="or-table-box"><table id="kpis"><thead><tr><th scope="col" aria-sort="none"><button type="button">Scenario</button></th>
-<th scope="col" aria-sort="none" title="Against the risk appetite each report states"><button type="button">Verdict</button></th>{header}
-<th scope="col" aria-sort="none"><button type="button">Status</button></th>
-<th scope="col" aria-sort="none"><button type="button">Error</button></th></tr></thead>
-<tbody>
-{"".join(rows)}
-</tbody></table></div>
-{_chart(ok) if chart else '<p class="note">The comparison chart was left out: there was no room for it on the disk.</p>'}
-<script>{_sort_script()}</script>
-{page_fit_html()}
-</body></html>
-"""
+{_table(outcomes)}
+{figure if chart else '<p class="or-note">The comparison chart was left out: there was no room for it on the disk.</p>'}
+<script>{_sort_script()}</script>"""
+    return page_html(title, body, style=_STYLE, plotly=types)
 
 
-def _chart(ok) -> str:
+def _chart(ok) -> tuple[str, set]:
+    """The comparison chart with its text alternative, and the trace types it draws."""
     if not ok:
-        return "<p>No scenario produced a report, so there is no chart.</p>"
+        return "<p>No scenario produced a report, so there is no chart.</p>", set()
     frame = pd.DataFrame([o.summary for o in ok], index=[o.job.name for o in ok])
     currencies = {o.job.currency for o in ok}
     fig = plots.kpi_comparison_chart(frame, currencies.pop() if len(currencies) == 1 else "")
-    return script_tag(trace_types([fig.to_plotly_json()])) + chart_div(fig, "comparison")
+    return chart_html(fig, "comparison"), trace_types([fig.to_plotly_json()])

@@ -49,7 +49,7 @@ __all__ = ["BOOK_FILES", "LOCK", "MANIFEST", "OutputError", "OutputFolder", "is_
 
 MANIFEST = ".outsourcing-risk.json"
 #: What a book (``outsourcing-risk portfolio``) writes; every other name is a report batch's.
-BOOK_FILES = ("portfolio.html", "contracts.csv", "vendors.csv", "portfolio.xlsx")
+BOOK_FILES = ("portfolio.html", "contracts.csv", "vendors.csv", "portfolio.xlsx", "portfolio.pdf")
 LOCK = ".outsourcing-risk.lock"
 #: The largest manifest read (a listing of thousands of files is a few hundred kB).
 _MANIFEST_MAX = 8 << 20

@@ -58,6 +58,32 @@ def _csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
+def _check_pdf(paper: str) -> None:
+    """``--pdf`` refused before anything runs when it cannot print (no playwright, no browser)."""
+    from .output_folder import OutputError
+    from .pdf import PAGE_FORMATS, pdf_problem
+    from .runner import image_browser
+
+    if paper not in PAGE_FORMATS:
+        raise ValueError(f"pdf must be 'a4', 'letter' or None (got {paper!r})")
+    problem = pdf_problem(image_browser())
+    if problem:
+        raise OutputError(problem)
+
+
+def _print_page(folder: OutputFolder, paper: str) -> None:
+    """The book's page printed beside it as a reader's Ctrl+P prints it: every chart and table whole."""
+    from .output_folder import OutputError
+    from .pdf import print_reports
+    from .runner import image_browser
+
+    problems = print_reports(
+        [("portfolio.pdf", folder.staged("portfolio.html"))], image_browser() or "", paper, folder.write
+    )
+    if problems:
+        raise OutputError(f"portfolio.pdf could not be printed: {problems['portfolio.pdf']}")
+
+
 def run_portfolio(
     book: Book,
     out_dir: str | Path,
@@ -69,23 +95,29 @@ def run_portfolio(
     scheduler: str | None = None,
     workers: int | None = None,
     xlsx: bool = False,
+    title: str | None = None,
+    pdf: str | None = None,
 ) -> PortfolioAnalysis:
     """Analyse ``book`` and write its report and tables into ``out_dir``. The folder is claimed
     before the simulation (files there that this tool did not write are refused unless
     ``force``); a run stopped before writing leaves the folder as it was. ``scheduler``: run the
     blocks of trials on a dask cluster ("local" for a LocalCluster of ``workers`` processes, or a
-    scheduler's address); the numbers are those of one machine. The three files move in together
-    at the end (a failure or a signal before that leaves the folder as it was), and a report
-    batch's files in the same folder are left alone. ``xlsx``: also write ``portfolio.xlsx``
-    (:func:`~outsourcing_risk.batch.xlsx_export.book_workbook`)."""
+    scheduler's address); the numbers are those of one machine. The files move in together at the
+    end (a failure or a signal before that leaves the folder as it was), and a report batch's files
+    in the same folder are left alone. ``xlsx``: also write ``portfolio.xlsx``
+    (:func:`~outsourcing_risk.batch.xlsx_export.book_workbook`). ``title``: the page's title
+    (default the book's name). ``pdf`` (``"a4"`` or ``"letter"``): the page also printed to
+    ``portfolio.pdf`` as a reader's Ctrl+P prints it (checked before the simulation)."""
     # The whole analysis simulates the book about three times over (the stress, the diversifying).
     check_book_workload(len(book.contracts), len(book.vendors), n_trials, runs=3)
+    if pdf:
+        _check_pdf(pdf)
     remove_orphans()  # the scratch folders of batches, books and apps killed outright
     folder = OutputFolder(out_dir, force=force, kind="book")
     try:
         if xlsx:
             check_workbook_trials(n_trials)  # before the simulation, not after it
-        folder.claim([*PORTFOLIO_FILES, *([BOOK_WORKBOOK] if xlsx else [])])
+        folder.claim([*PORTFOLIO_FILES])
         with contextlib.ExitStack() as stack:
             executor = None
             if scheduler:
@@ -98,9 +130,11 @@ def run_portfolio(
         try:
             folder.write("contracts.csv", _csv(contracts_frame(analysis)))
             folder.write("vendors.csv", _csv(vendors_frame(analysis)))
-            folder.write("portfolio.html", portfolio_html(analysis))
+            folder.write("portfolio.html", portfolio_html(analysis, title))
             if xlsx:
                 folder.write(BOOK_WORKBOOK, book_workbook(analysis))
+            if pdf:
+                _print_page(folder, pdf)
             folder.close()  # stop signals wait until the three files are in place
         except OutputError as exc:
             raise OutputError(f"{exc}; nothing new was written to {folder.path}") from None

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -321,6 +322,7 @@ def _batch(
         folder.claim(
             [
                 "index.html",
+                *(["index.pdf"] if pdf else []),
                 "summary.csv",
                 "claims.csv",
                 *([REPORT_WORKBOOK] if xlsx else []),
@@ -344,7 +346,9 @@ def _batch(
         ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
         if pdf and not stopped:
             _print_pdfs(folder, ordered, pdf, late)
-        _write_summary_and_index(folder, ordered, workbook=xlsx and not stopped)
+        _write_summary_and_index(
+            folder, ordered, workbook=xlsx and not stopped, pdf=pdf if not stopped else None
+        )
     except BaseException:
         folder.abandon()  # nothing of this run moves in: the previous set stays whole
         raise
@@ -379,6 +383,18 @@ def _print_pdfs(folder: OutputFolder, ordered: list[Outcome], paper: str, late: 
             outcome.status, outcome.error = "failed", problems[name]
         elif name in folder.written:
             outcome.pdf = name
+
+
+def _print_index(folder: OutputFolder, paper: str) -> None:
+    """``--pdf``: the index printed beside it, every column on paper; a failure leaves no
+    ``index.pdf`` and is said on stderr (the reports and their PDFs stand)."""
+    from .pdf import print_reports
+
+    problems = print_reports(
+        [("index.pdf", folder.staged("index.html"))], image_browser() or "", paper, folder.write
+    )
+    for problem in problems.values():
+        print(f"outsourcing-risk: index.pdf not written: {problem}", file=sys.stderr)
 
 
 def _check_options(timeout, images, pdf=None) -> None:
@@ -458,10 +474,13 @@ def _run_rows(
     return outcomes, stopped
 
 
-def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome], workbook: bool = False) -> None:
-    """``summary.csv`` and ``index.html``, then every file of the run moves in; on a full disk the
-    index falls back to its table without the chart (which carries plotly.js, ~5 MB), and when
-    even that does not fit nothing moves in (:class:`BatchWriteError`)."""
+def _write_summary_and_index(
+    folder: OutputFolder, ordered: list[Outcome], workbook: bool = False, pdf: str | None = None
+) -> None:
+    """``summary.csv`` and ``index.html`` (and with ``pdf``, the index printed to ``index.pdf``),
+    then every file of the run moves in; on a full disk the index falls back to its table without
+    the chart (which carries plotly.js, ~5 MB), and when even that does not fit nothing moves in
+    (:class:`BatchWriteError`)."""
     from .index_page import index_html
 
     try:
@@ -478,6 +497,8 @@ def _write_summary_and_index(folder: OutputFolder, ordered: list[Outcome], workb
             folder.write("index.html", index_html(ordered))
         except OutputError:
             folder.write("index.html", index_html(ordered, chart=False))
+        if pdf:
+            _print_index(folder, pdf)
         folder.close()
     except OutputError as exc:
         raise BatchWriteError(str(exc), ordered) from None

@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from ..analyses.fitting import FamilyFit, survival_curve
 from ..analyses.incident_fit import WIDE, AmountFit, IncidentFit
 from .formatting import money, money_axis, percent, percent_axis
-from .plots import ACCENT, GAIN, MUTED, _band, _figure, label
+from .palette import ACCENT, GAIN, GOOD, MUTED, PURPLE
+from .plots import _band, _figure, label
 
 __all__ = [
     "amount_chart",
@@ -31,7 +32,7 @@ __all__ = [
     "window_sentence",
 ]
 
-_OTHER_COLOURS = ("#27ae60", "#8e44ad", MUTED)
+_OTHER_COLOURS = (GOOD, PURPLE, MUTED)
 
 
 def _whose(fit: IncidentFit) -> str:
@@ -59,7 +60,7 @@ def frequency_chart(fit: IncidentFit) -> go.Figure:
         )
     )
     chosen = fit.frequency.chosen.family
-    for family, colour in ((fit.frequency.poisson, ACCENT), (fit.frequency.negative_binomial, "#27ae60")):
+    for family, colour in ((fit.frequency.poisson, ACCENT), (fit.frequency.negative_binomial, GOOD)):
         best = family.family == chosen
         fig.add_trace(
             go.Scatter(

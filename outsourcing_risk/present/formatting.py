@@ -8,20 +8,31 @@ reader sees currency, chances and months written the same way everywhere:
 - months: ``month 31``; ``never`` when the event does not happen within the horizon.
 
 Plotly axes use the same conventions through :func:`money_axis` and :func:`percent_axis`.
+
+The pages' JavaScript writes money, percentages and months, and wraps chart titles, by the same
+rules: :data:`RULES` travels in the page as JSON (:func:`rules_html`) and ``static/rules.js``
+follows it; tests run both on one table of values and compare.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
+import re
+from functools import cache
+from importlib.resources import files
+from typing import Any
 
 from ..model.currency import CURRENCY_RULE, check_currency, currency_code
 from ..model.parameters import ParamSpec, spec
 
 __all__ = [
     "CURRENCY_RULE",
+    "RULES",
     "chance_in_words",
     "check_currency",
+    "line_chars",
     "money",
     "money_axis",
     "month",
@@ -30,8 +41,29 @@ __all__ = [
     "param_value",
     "percent",
     "percent_axis",
+    "rules_html",
     "terminal_text",
+    "wrap",
 ]
+
+#: How money, chances and months are written, and how a title is wrapped: the one definition
+#: that this module and the pages' JavaScript (``static/rules.js``) both follow.
+RULES: dict[str, Any] = {
+    "minus": "\u2212",  # a true minus, never a hyphen
+    "group": ",",  # thousands
+    "compact": [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]],  # SI-style, as the chart axes
+    "compactDigits": 3,  # significant digits of a compact amount
+    "compactFrom": 0.9995,  # 999,500 is already 1M (it would round to 1e3k)
+    "percentDigits": 1,
+    "perMonth": "/month",
+    "missing": "n/a",
+    "month": "month {m}",
+    "never": "never",
+    "notWithin": "not within {h} months",
+    # A line of a wrapped title holds at most floor((width - pad) / (charEm * font size))
+    # characters, never fewer than minChars; tags count for nothing.
+    "wrap": {"pad": 30, "charEm": 0.6, "minChars": 12},
+}
 
 
 def terminal_text(text) -> str:
@@ -58,11 +90,11 @@ def _is_missing(value) -> bool:
 
 def _compact(value: float) -> str:
     """125000 → 125k, 1234567 → 1.23M: three significant digits, SI-style as on the chart axes."""
-    size = abs(value)
-    for factor, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if size >= factor * 0.9995:
-            return f"{value / factor:.3g}{suffix}"
-    return f"{value:.3g}"
+    size, digits = abs(value), RULES["compactDigits"]
+    for factor, suffix in RULES["compact"]:
+        if size >= factor * RULES["compactFrom"]:
+            return f"{value / factor:.{digits}g}{suffix}"
+    return f"{value:.{digits}g}"
 
 
 def money(value, currency: str = "", *, compact: bool = False, per_month: bool = False) -> str:
@@ -79,17 +111,17 @@ def money(value, currency: str = "", *, compact: bool = False, per_month: bool =
     '€ 70,000/month'
     """
     if _is_missing(value):
-        return "n/a"
-    number = _compact(float(value)) if compact else f"{float(value):,.0f}"
+        return RULES["missing"]
+    number = _compact(float(value)) if compact else f"{float(value):,.0f}".replace(",", RULES["group"])
     if number in ("-0", "-0k"):
         number = number[1:]
-    number = number.replace("-", "\u2212")
+    number = number.replace("-", RULES["minus"])
     cur = _currency(currency)
     text = f"{cur} {number}" if cur else number
-    return text + ("/month" if per_month else "")
+    return text + (RULES["perMonth"] if per_month else "")
 
 
-def percent(p, digits: int = 1) -> str:
+def percent(p, digits: int = RULES["percentDigits"]) -> str:
     """A probability or fraction as a percentage: ``16.7%``; ``n/a`` when missing.
 
     Examples
@@ -100,7 +132,7 @@ def percent(p, digits: int = 1) -> str:
     '5%'
     """
     if _is_missing(p):
-        return "n/a"
+        return RULES["missing"]
     return f"{100 * float(p):.{digits}f}%"
 
 
@@ -115,8 +147,8 @@ def month(m, horizon: int | None = None) -> str:
     'not within 60 months'
     """
     if _is_missing(m):
-        return f"not within {horizon} months" if horizon else "never"
-    return f"month {float(m):.0f}"
+        return RULES["notWithin"].format(h=horizon) if horizon else RULES["never"]
+    return RULES["month"].format(m=f"{float(m):.0f}")
 
 
 def chance_in_words(p: float) -> str:
@@ -262,3 +294,78 @@ def money_axis(currency: str = "", **axis) -> dict:
 def percent_axis(**axis) -> dict:
     """A plotly axis of chances, written like :func:`percent` without decimals."""
     return {**axis, "tickformat": ".0%"}
+
+
+# --- wrapping titles -------------------------------------------------------------------------
+
+_TOKENS = re.compile(r"<[^>]*>|[^<]+")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&#?\w+;")
+
+
+def line_chars(width: float, font_size: float) -> int:
+    """How many characters a line of text ``font_size`` px high holds in ``width`` px (the rule
+    ``static/rules.js`` follows too).
+
+    >>> line_chars(390, 17), line_chars(680, 12)
+    (35, 90)
+    """
+    rule = RULES["wrap"]
+    return max(rule["minChars"], math.floor((width - rule["pad"]) / (rule["charEm"] * font_size)))
+
+
+def wrap(text: str, chars: int) -> str:
+    """``text`` (plotly's markup: ``<b>``, ``<br>``, ``<span style=...>``) broken at spaces into
+    lines of at most ``chars`` characters (a longer word stays whole; a word runs across the tags it
+    touches); tags count for nothing, an entity (``&amp;``) for one, an existing ``<br>`` starts a
+    new line, and runs of spaces read as one. ``static/rules.js`` wraps the same way, to the letter.
+
+    >>> wrap("Cumulative savings by month — <b>Risky</b> bid", 20)
+    'Cumulative savings<br>by month — <b>Risky</b> bid'
+    """
+    out, line, space = "", 0, False
+    for kind, markup, length in _words(text or ""):
+        if kind == "br":
+            out, line, space = out + markup, 0, False
+        elif kind == "space":
+            space = line > 0
+        else:
+            if line > 0 and line + 1 + length > chars:
+                out, line = out + "<br>", 0
+            elif space:
+                out, line = out + " ", line + 1
+            out, line, space = out + markup, line + length, False
+    return out
+
+
+def _words(text: str) -> list[tuple[str, str, int]]:
+    """``text`` as words, spaces and line breaks: a word runs from space to space across the tags
+    it touches (a coloured mark and the words after it are one), and counts its visible characters."""
+    items: list[tuple[str, str, int]] = []
+    word, length = "", 0
+    for token in _TOKENS.findall(text):
+        if token.startswith("<") and _BREAK.fullmatch(token):
+            items += [("word", word, length)] if word else []
+            items.append(("br", token, 0))
+            word, length = "", 0
+        elif token.startswith("<"):
+            word += token
+        else:
+            for part in re.split(r"( +)", token):
+                if part and not part.strip(" "):
+                    items += [("word", word, length)] if word else []
+                    items.append(("space", "", 0))
+                    word, length = "", 0
+                elif part:
+                    word, length = word + part, length + len(_ENTITY.sub("x", part))
+    return items + ([("word", word, length)] if word else [])
+
+
+@cache
+def rules_html() -> str:
+    """:data:`RULES` as a JSON block and ``static/rules.js``, which reads it: ``window.orRules``
+    writes money, percentages and months and wraps titles as this module does. Safe to include
+    more than once in a page (the first wins)."""
+    data = json.dumps(RULES, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+    js = files("outsourcing_risk.present").joinpath("static", "rules.js").read_text(encoding="utf-8")
+    return f'<script type="application/json" class="or-rules">{data}</script><script>{js}</script>'

@@ -12,6 +12,7 @@ from ..model.parameters import PARAMETERS
 from ..model.scenario import Scenario
 from .formatting import money, month, param_label, percent, value_in_words
 from .narrative import horizon_words
+from .page import components_style
 
 __all__ = [
     "HEADLINE_KPIS",
@@ -114,30 +115,26 @@ def _card_detail(key: str, summary: pd.Series, currency: str) -> str:
     return "at least one failure"
 
 
-def kpi_cards_html(summary: pd.Series, currency: str = "", horizon: int = 60) -> str:
+def kpi_cards_html(summary: pd.Series, currency: str = "", horizon: int = 60, *, style: bool = True) -> str:
     """The KPI cards of the reports and the explorer as HTML; every value is escaped, raw numbers in
-    ``data-value``."""
+    ``data-value``. ``style``: with the page shell's stylesheet, which draws them (a widget or a
+    notebook output has no page around it; a page that already has it passes ``False``)."""
     cards = []
     for key in HEADLINE_KPIS:
         value = summary[key]
         shown = format_kpi(key, value, currency, horizon)
         raw = "nan" if value is None else repr(float(value))
         cards.append(
-            f'<div class="or-kpi" data-kpi="{key}" data-value="{raw}" title="{html.escape(KPI_HELP[key])}" '
-            'style="flex:1 1 150px;padding:8px 12px;border-radius:6px;background:#f4f6f8;'
-            'border-left:4px solid #2e86de">'
-            f'<div style="font-size:12px;color:#566573">{html.escape(headline_label(key, horizon))}</div>'
-            f'<div class="or-kpi-value" style="font-size:20px;font-weight:600">{html.escape(shown)}</div>'
-            f'<div style="font-size:11px;color:#7f8c8d">{html.escape(_card_detail(key, summary, currency))}</div>'
+            f'<div class="or-kpi" data-kpi="{key}" data-value="{raw}" title="{html.escape(KPI_HELP[key])}">'
+            f'<div class="or-kpi-label">{html.escape(headline_label(key, horizon))}</div>'
+            f'<div class="or-kpi-value">{html.escape(shown)}</div>'
+            f'<div class="or-kpi-detail">{html.escape(_card_detail(key, summary, currency))}</div>'
             "</div>"
         )
     title = html.escape(str(summary.name))
-    return (
-        f'<div class="or-kpis" data-scenario="{title}" '
-        'style="display:flex;flex-wrap:wrap;gap:8px;max-width:1100px;margin:8px 0">'
-        + "".join(cards)
-        + "</div>"
-    )
+    # The cards' look is the page shell's (outsourcing_risk.present.page: ``.or-kpis``, ``.or-kpi``).
+    sheet = components_style() if style else ""
+    return f'{sheet}<div class="or-kpis" data-scenario="{title}">' + "".join(cards) + "</div>"
 
 
 def changed_parameters(scenario: Scenario) -> dict[str, str]:

@@ -18,8 +18,9 @@ from plotly.subplots import make_subplots
 
 from ..model.parameters import spec
 from ..model.results import FAN_QUANTILES, SimulationResult, breakeven
-from .formatting import money, money_axis, month, param_label, percent, percent_axis
+from .formatting import money, money_axis, month, param_label, percent, percent_axis, wrap
 from .kpis import KPI_LABELS
+from .palette import ACCENT, GAIN, GOOD, GRID, INK, LINE, LOSS, MUTED, NOTE, PURPLE, band
 
 __all__ = [
     "book_npv_chart",
@@ -42,8 +43,6 @@ __all__ = [
     "vendor_share_chart",
 ]
 
-LOSS, GAIN, ACCENT, MUTED = "#c0392b", "#2e86de", "#e67e22", "#7f8c8d"
-
 
 def label(text) -> str:
     """User text (scenario and vendor names) for a plotly title or label.
@@ -59,16 +58,16 @@ def currency_prefix(code: str) -> str:
     return money_axis(code)["tickprefix"]
 
 
-_AXIS = {"gridcolor": "#ecf0f1", "zerolinecolor": "#bdc3c7", "linecolor": "#bdc3c7"}
+_AXIS = {"gridcolor": GRID, "zerolinecolor": LINE, "linecolor": LINE}
 
 
 def _template() -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
-            font=dict(family="DejaVu Sans, Arial, sans-serif", size=13, color="#2c3e50"),
+            font=dict(family="DejaVu Sans, Arial, sans-serif", size=13, color=INK),
             paper_bgcolor="white",
             plot_bgcolor="white",
-            colorway=[GAIN, ACCENT, "#27ae60", "#8e44ad", LOSS, MUTED],
+            colorway=[GAIN, ACCENT, GOOD, PURPLE, LOSS, MUTED],
             # automargin: long tick labels and titles push the plot in rather than being cut off.
             # So no label can pass the chart's edge, and plotly need not measure every label on
             # every redraw to hide those that would (a fifth of a live chart's redraw).
@@ -91,7 +90,7 @@ def _titled(fig: go.Figure, title: str, subtitle: str = "") -> None:
     """The shared template, a title and an optional smaller line under it (how to read the chart)."""
     fig.update_layout(
         template=_template(),
-        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=12, color=MUTED)), x=0.01),
+        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=12, color=NOTE)), x=0.01),
         margin=dict(t=110 if subtitle else 80),
     )
 
@@ -140,7 +139,7 @@ def _band(fig: go.Figure, x, low, high, name: str, alpha: float) -> None:
             mode="lines",
             line=dict(width=0),
             fill="toself",
-            fillcolor=f"rgba(46,134,222,{alpha})",
+            fillcolor=band(alpha),
             name=name,
             hoverinfo="skip",
         )
@@ -190,12 +189,15 @@ BREAKEVEN_MARK = "breakeven"
 HISTOGRAM_BARS = (("loss (NPV < 0)", "loss"), ("saving (NPV ≥ 0)", "gain"))
 
 #: The vertical marks of the NPV distribution: summary key (also the mark's name), label, line
-#: style, label position.
+#: style, label position and its row from the top (the percentiles' labels a row under the
+#: mean's, in the headroom left above the bars, so that no label sits on a bar or on another).
 HISTOGRAM_MARKS = (
-    ("mean_npv", "mean", "solid", "top right"),
-    ("p5", "5th pct", "dot", "top left"),
-    ("p95", "95th pct", "dot", "bottom right"),
+    ("mean_npv", "mean", "solid", "top right", 0),
+    ("p5", "5th pct", "dot", "top right", 1),
+    ("p95", "95th pct", "dot", "top left", 1),
 )
+#: The room above the tallest bar, as a share of it, that the marks' labels sit in.
+HISTOGRAM_HEADROOM = 0.3
 
 
 def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
@@ -214,19 +216,21 @@ def npv_histogram(result: SimulationResult, bins: int = 60) -> go.Figure:
                 hovertemplate="around " + _money_hover(cur, "x") + ": %{y} futures<extra></extra>",
             )
         )
-    for key, mark, dash, where in HISTOGRAM_MARKS:
+    for key, mark, dash, where, row in HISTOGRAM_MARKS:
         fig.add_vline(
             x=s[key],
-            line=dict(color="#2c3e50", dash=dash, width=1),
+            line=dict(color=INK, dash=dash, width=1),
             name=key,
             annotation_name=key,
             annotation_text=mark,
             annotation_position=where,
+            annotation_yshift=-17 * row,
         )
+    tallest = max([*data["loss_y"], *data["gain_y"], 1])
     fig.update_layout(
         bargap=0.02,
         xaxis=money_axis(cur, title=f"Present value of savings against staying in-house ({cur})"),
-        yaxis=dict(title="Simulated futures"),
+        yaxis=dict(title="Simulated futures", range=[0, tallest * (1 + HISTOGRAM_HEADROOM)]),
     )
     return fig
 
@@ -268,10 +272,10 @@ def exceedance_chart(result: SimulationResult, appetite=None) -> go.Figure:
                 [npv[0], 0.0],
                 [need, need],
                 "your risk appetite",
-                f"your risk appetite: a saving in at least {need:.0%} of futures<extra></extra>",
+                f"your risk appetite: a saving in at least {percent(need, 0)} of futures<extra></extra>",
                 width=1.5,
                 dash="dot",
-                color="#2c3e50",
+                color=INK,
             )
         )
         fig.add_annotation(
@@ -280,13 +284,13 @@ def exceedance_chart(result: SimulationResult, appetite=None) -> go.Figure:
             xanchor="right",
             yanchor="bottom",
             showarrow=False,
-            text=f"your appetite: saving in ≥ {need:.0%} of futures",
-            font=dict(size=11, color="#2c3e50"),
+            text=f"your appetite: saving in ≥ {percent(need, 0)} of futures",
+            font=dict(size=11, color=INK),
         )
     if appetite is not None and appetite.worst5 is not None:
         fig.add_vline(
             x=appetite.worst5,
-            line=dict(color="#2c3e50", dash="dot"),
+            line=dict(color=INK, dash="dot"),
             annotation_text="your limit on the worst-5 % average",
             annotation_position="bottom right",
         )
@@ -309,7 +313,8 @@ def breakeven_of_fan(q: pd.DataFrame) -> float:
 
 
 def breakeven_text(m: float, horizon: int) -> str:
-    return f"no break-even within {horizon} months" if math.isnan(m) else f"break-even: {month(m)}"
+    """The fan's break-even label, on two short lines: it fits beside the line on a phone."""
+    return f"no break-even<br>within {horizon} months" if math.isnan(m) else f"break-even:<br>{month(m)}"
 
 
 def fan_chart(result: SimulationResult) -> go.Figure:
@@ -342,12 +347,13 @@ def fan_chart(result: SimulationResult) -> go.Figure:
     be = breakeven_of_fan(q)
     fig.add_vline(
         x=months[-1] if math.isnan(be) else be,
-        line=dict(color="#2c3e50", dash="dot", width=1.5),
+        line=dict(color=INK, dash="dot", width=1.5),
         visible=not math.isnan(be),
         name=BREAKEVEN_MARK,
         annotation_name=BREAKEVEN_MARK,
         annotation_text=breakeven_text(be, result.scenario.horizon_months),
-        annotation_position="top left",
+        # the label reads towards the room it has (to the left it would run into the amounts)
+        annotation_position="top right" if math.isnan(be) or be <= 0.6 * months[-1] else "top left",
     )
     fig.update_layout(
         xaxis=dict(title="Month", range=[0, result.scenario.horizon_months]),  # never widened by a label
@@ -527,7 +533,7 @@ def trust_curve_chart(curve: pd.DataFrame, currency: str = "USD") -> go.Figure:
                 mode="markers+text",
                 name="best trust",
                 marker=dict(color=ACCENT, size=14, symbol="star"),
-                text=[f"best {best:.0%}"],
+                text=[f"best {percent(best, 0)}"],
                 textposition="top center",
             )
         )
@@ -563,7 +569,7 @@ def tornado_chart(table: pd.DataFrame, currency: str | None = None) -> go.Figure
     band = table.attrs.get("band", 0.2)
     fig = _figure(
         "What moves the mean saving most",
-        f"Each input moves {band:.0%} below and above this scenario's value (an uncertain input: "
+        f"Each input moves {percent(band, 0)} below and above this scenario's value (an uncertain input: "
         "its 10th to 90th percentile), all else unchanged.",
     )
     for col, name, color in (
@@ -584,7 +590,7 @@ def tornado_chart(table: pd.DataFrame, currency: str | None = None) -> go.Figure
         )
     fig.add_vline(
         x=base,
-        line=dict(color="#2c3e50", width=1),
+        line=dict(color=INK, width=1),
         annotation_text="this scenario",
         annotation_position="bottom right",
     )
@@ -672,12 +678,21 @@ def exit_strategy_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure
     ]
     if len(marks) == 2 and marks[0][0] == marks[1][0]:
         marks = [(marks[0][0], "best mean and worst-5 %")]
-    for (x, text), where in zip(marks, ("top left", "bottom right"), strict=False):
+    low, high = float(r.min()), float(r.max())
+    pad = 0.03 * ((high - low) or 1.0)
+    for (x, text), where in zip(marks, ("top", "bottom"), strict=False):
+        side = "left" if x > (low + high) / 2 else "right"  # the label reads inwards, never off the axis
         fig.add_vline(
-            x=x, line=dict(color=MUTED, dash="dash"), annotation_text=text, annotation_position=where
+            x=x,
+            line=dict(color=MUTED, dash="dash"),
+            annotation_text=text,
+            annotation_position=f"{where} {side}",
         )
     fig.update_layout(
-        xaxis=percent_axis(title="Exit-plan readiness (0 % = no plan, 100 % = fully prepared)"),
+        # The readings' own range: a label must never stretch the axis (to 120 %, or 200 % on a phone).
+        xaxis=percent_axis(
+            title="Exit-plan readiness (0 % = no plan, 100 % = fully prepared)", range=[low - pad, high + pad]
+        ),
         yaxis=money_axis(currency, title=f"Present value of savings ({currency})"),
     )
     return fig
@@ -688,7 +703,7 @@ def vendor_chart(ranking: pd.DataFrame, currency: str = "USD") -> go.Figure:
     names = [label(n) for n in ranking.index]
     fig = _figure(
         "Vendors ranked by risk-adjusted saving",
-        f"Score = mean saving blended with the worst-5 % average (risk aversion {ranking.attrs.get('risk_aversion', 0.25):.0%}).",
+        f"Score = mean saving blended with the worst-5 % average (risk aversion {percent(ranking.attrs.get('risk_aversion', 0.25), 0)}).",
     )
     fig.add_trace(
         go.Bar(
@@ -754,7 +769,7 @@ def checklist_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
         else "Weighted as given: " + ", ".join(f"{k} {v:g}" for k, v in weights.items()) + "."
     )
     fig = _figure(
-        f"Goal clarity {table.attrs.get('goal_clarity', float('nan')):.0%}: what each agreement is worth",
+        f"Goal clarity {percent(table.attrs.get('goal_clarity', float('nan')), 0)}: what each agreement is worth",
         "Blue: agreed; red: missing. Each bar is the mean saving gained by making that agreement.<br>"
         + ranking,
     )
@@ -781,16 +796,9 @@ def checklist_chart(table: pd.DataFrame, currency: str = "USD") -> go.Figure:
 
 
 def _wrap(text: str, width: int = 38) -> str:
-    """Break a long label into lines of about ``width`` characters (plotly does not wrap)."""
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(html.escape(x, quote=False) for x in lines)
+    """A long label (user text, escaped here) in lines of at most ``width`` characters: the one
+    wrapping rule of titles and labels (:func:`~outsourcing_risk.present.formatting.wrap`)."""
+    return wrap(" ".join(label(text).split()), width)
 
 
 def kpi_comparison_chart(summary: pd.DataFrame, currency: str = "USD") -> go.Figure:
@@ -874,7 +882,7 @@ def book_npv_chart(npv: np.ndarray, summary: dict, currency: str = "USD", bins: 
     ):
         fig.add_vline(
             x=summary[key],
-            line=dict(color="#2c3e50", dash=dash, width=1),
+            line=dict(color=INK, dash=dash, width=1),
             annotation_text=text,
             annotation_position=where,
         )

@@ -11,33 +11,22 @@ import time
 import pandas as pd
 
 from . import plots
-from .book_story import book_html
+from .book_story import book_html, book_sentences
+from .chart_text import chart_html
 from .formatting import money, percent
-from .page_fit import page_fit_html
-from .plotlyjs import chart_div, script_tag, trace_types
+from .page import page_html
+from .plotlyjs import trace_types
+from .tables import table_box, table_html
 
 __all__ = ["contracts_frame", "portfolio_html", "vendors_frame"]
 
+#: The book page's own rules; the rest is the page shell's (:mod:`.page`).
 _STYLE = """
-body { font-family: DejaVu Sans, Arial, sans-serif; margin: 2em auto; max-width: 1180px; color: #2c3e50;
-       padding: 0 1em; }
-.or-conclusion p { font-size: 17px; line-height: 1.45; max-width: 60em; margin: 0.5em 0; }
-.or-kpis { display: flex; flex-wrap: wrap; gap: 10px; margin: 1em 0; }
-.or-kpi { flex: 1 1 150px; padding: 8px 12px; border-radius: 6px; background: #f4f6f8; }
-.or-kpi b { display: block; font-size: 20px; }
-.or-table-box { overflow-x: auto; max-width: 100%; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
-th, td { padding: 5px 8px; border-bottom: 1px solid #ecf0f1; text-align: right; vertical-align: top; }
-th:first-child, td:first-child { text-align: left; }
-th { background: #f4f6f8; font-weight: 600; }
-.note { color: #566573; font-size: 13px; max-width: 60em; }
-@media (max-width: 600px) { body { margin: 1em auto; padding: 0 6px; } th, td { padding: 4px 5px; } }
+.or-conclusion { max-width: 60em; }
+.or-conclusion p { margin: 0.5em 0; }
 @media print {
-  body { margin: 0; padding: 0; max-width: none; }
-  .or-table-box { overflow: visible; }
-  .or-table-box table { display: table; width: 100%; font-size: 9px; table-layout: auto; }
-  th, td { padding: 2px 3px; }
-  tr { break-inside: avoid; }
+  .or-table-box table { width: 100%; font-size: 9px; table-layout: auto; }
+  .or-table-box th, .or-table-box td { padding: 2px 3px; white-space: normal; }
 }
 """
 
@@ -53,6 +42,7 @@ def contracts_frame(analysis) -> pd.DataFrame:
 
 
 def _kpis(summary: dict, currency: str) -> str:
+    """The book's cards, in the cards' markup of every page (the page shell styles them)."""
     cards = [
         ("Mean saving of the book (NPV)", money(summary["mean_npv"], currency)),
         ("Chance of a loss", percent(summary["p_loss"])),
@@ -62,14 +52,15 @@ def _kpis(summary: dict, currency: str) -> str:
     return (
         '<div class="or-kpis">'
         + "".join(
-            f'<div class="or-kpi">{html.escape(name)}<b>{html.escape(value)}</b></div>'
+            f'<div class="or-kpi"><div class="or-kpi-label">{html.escape(name)}</div>'
+            f'<div class="or-kpi-value">{html.escape(value)}</div></div>'
             for name, value in cards
         )
         + "</div>"
     )
 
 
-def _table(frame: pd.DataFrame, currency: str) -> str:
+def _table(frame: pd.DataFrame, currency: str, label: str) -> str:
     shown = frame.copy()
     for column in shown.columns:
         if column in ("annual_spend", "mean_npv", "stress_loss", "exit_plan_value"):
@@ -80,8 +71,13 @@ def _table(frame: pd.DataFrame, currency: str) -> str:
             shown[column] = [f"{v:g}" if not _missing(v) else "—" for v in shown[column]]
         elif column == "critical":
             shown[column] = ["yes" if v else "no" for v in shown[column]]
+    numeric = [_HEADERS.get(c, c) for c in shown.columns if c not in _TEXT_COLUMNS]
     shown.columns = [_HEADERS.get(c, c) for c in shown.columns]
-    return '<div class="or-table-box">' + shown.to_html(index=False, escape=True, border=0) + "</div>"
+    return table_box(table_html(shown, "or-book-table", numeric=numeric), label)
+
+
+#: The columns of words (the rest are figures, aligned to the right).
+_TEXT_COLUMNS = ("vendor", "contract", "vendor_group", "critical")
 
 
 def _missing(value) -> bool:
@@ -124,7 +120,11 @@ def portfolio_html(analysis, title: str | None = None) -> str:
     ]
     from ..analyses.book_claims import book_claims
 
-    conclusion = book_html(analysis, book_claims(analysis))
+    claims = book_claims(analysis)
+    conclusion = book_html(analysis, claims)
+    # Each chart's caption is the sentence of the conclusion it illustrates: the outcome, the
+    # concentration, the tail and its stress (book_sentences' first three).
+    captions = [text for text, _ in book_sentences(analysis, claims)[:3]]
     vendor_columns = [
         "vendor",
         "vendor_group",
@@ -157,34 +157,30 @@ def portfolio_html(analysis, title: str | None = None) -> str:
         else "as many transitions at once as needed (no limit given)"
     )
     when = time.strftime("%Y-%m-%d %H:%M")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>{_STYLE}</style></head>
-<body>
-<h1>{html.escape(title)}</h1>
+    charts = [
+        chart_html(f, f"or-book-{i}", captions[i] if i < len(captions) else None)
+        for i, f in enumerate(figures)
+    ]
+    body = f"""<h1>{html.escape(title)}</h1>
 <div class="or-conclusion">{conclusion}</div>
 {_kpis(summary, currency)}
-<p class="note">{summary["n_trials"]:,} simulated futures over {book.horizon_months} months, seed {summary["seed"]};
+<p class="or-note">{summary["n_trials"]:,} simulated futures over {book.horizon_months} months, seed {summary["seed"]};
 switching capacity: {html.escape(capacity_text)}. Made {when}. How the book is simulated: docs/model.md,
 "A book of contracts" (<code>outsourcing-risk docs model</code>).</p>
-{script_tag(trace_types([f.to_plotly_json() for f in figures]))}
 <h2>The book's outcome</h2>
-{chart_div(figures[0], "or-book-0")}
+{charts[0]}
 <h2>Concentration by vendor</h2>
-<p class="note">A vendor's share of the worst 5 %: in the 5 % of futures where the book does worst, how far its
+<p class="or-note">A vendor's share of the worst 5 %: in the 5 % of futures where the book does worst, how far its
 contracts fall below their own average, as a share of how far the whole book falls below its average.
 A vendor with a larger share of the worst futures than of the spend concentrates risk.</p>
-{chart_div(figures[1], "or-book-1")}
-{chart_div(figures[2], "or-book-2")}
-{_table(vendors_frame(analysis)[vendor_columns], currency)}
+{charts[1]}
+{charts[2]}
+{_table(vendors_frame(analysis)[vendor_columns], currency, "Each vendor")}
 <h2>Each contract</h2>
-<p class="note">Exit within notice: the share of the contract's switches whose disruption, waiting for a free
+<p class="or-note">Exit within notice: the share of the contract's switches whose disruption, waiting for a free
 transition team included, lasts no longer than its notice period. Disruption over RTO: the chance of a
 switch whose disruption exceeds the recovery-time objective (the model's disruptions are whole months, so
 an RTO under a month is exceeded by any switch that takes one). Value of its exit plan: the contract on its
 own with its plan, less without one, in the same futures.</p>
-{_table(contracts_frame(analysis)[contract_columns], currency)}
-{page_fit_html()}
-</body></html>
-"""
+{_table(contracts_frame(analysis)[contract_columns], currency, "Each contract")}"""
+    return page_html(title, body, style=_STYLE, plotly=trace_types([f.to_plotly_json() for f in figures]))

@@ -13,7 +13,7 @@ import math
 
 from ..analyses.claims import CLAIM_SE, Claim
 from ..model.parameters import PARAMETERS
-from .formatting import money, param_label, param_value, percent
+from .formatting import money, month, param_label, param_value, percent
 
 __all__ = [
     "MINUS",
@@ -76,7 +76,7 @@ def size(claim: Claim, currency: str = "USD", *, compact: bool = False) -> str:
     if claim.unit in ("chance", "share"):
         return chance(v)
     if claim.unit == "month":
-        return f"month {v:.0f}"
+        return month(v)
     return f"{v:,.0f}"
 
 

@@ -26,6 +26,7 @@ import ipywidgets as w
 
 from ..io.numbers import typed_number
 from ..model.parameters import MONEY_MAX, ParamSpec
+from ..present.palette import LOSS
 
 __all__ = ["PAGE_CSS", "FieldRule", "Guard", "TypedField", "TypedValue", "escape"]
 
@@ -64,7 +65,7 @@ def escape(text: str) -> str:
 
 def refusal(text: str) -> str:
     """A message in words, in the red of every refusal on the page."""
-    return f'<span style="color:#c0392b;font-size:12px">{escape(text)}</span>'
+    return f'<span style="color:{LOSS};font-size:12px">{escape(text)}</span>'
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ are defined where they belong and named here too, so a notebook's first cell imp
 from __future__ import annotations
 
 import html
+import re
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
@@ -21,6 +22,7 @@ from ..present.kpis import (
     parameter_table,
     ranking_table,
 )
+from ..present.page import components_style
 from ..present.tables import table_html
 from .papermill import (
     SUMMARY_MIME,
@@ -74,15 +76,6 @@ def setup_plotly() -> None:
     pio.renderers.default = "plotly_mimetype"
 
 
-#: The verdict's mark: red outside the reader's risk appetite, amber at its edge, green within.
-_VERDICT_COLOURS = {
-    "not worth it": "#c0392b",
-    "outside your risk appetite": "#c0392b",
-    "at the edge of your risk appetite": "#e67e22",
-    "within your risk appetite": "#27ae60",
-}
-
-
 def analyse(result, *, interview_cost=None, appetite=None, only=None):
     """Every section of the report on ``result`` (:func:`~outsourcing_risk.analyses.sections.analyse_report`);
     ``only``: some sections (with the outcome's)."""
@@ -124,40 +117,32 @@ def report_header(report):
     notes = f'<p class="or-notes">{html.escape(scenario.notes)}</p>' if scenario.notes else ""
     changed = "; ".join(html.escape(text) for text in changed_parameters(scenario).values())
     level, verdict_text, verdict_claims = story.verdict(report)
-    colour = _VERDICT_COLOURS[level]
+    # The look is the page shell's stylesheet (classes only; the verdict's mark is coloured by
+    # its level), which comes along so that the header looks the same in JupyterLab.
     parts = [
+        components_style(),
         f'<h1 class="or-title">{html.escape(scenario.name)}</h1>{notes}',
-        sentence(
-            verdict_text,
-            ["story/verdict", *verdict_claims],
-            css="or-verdict",
-            style=f"font-size:17px;font-weight:600;padding:8px 12px;border-left:5px solid {colour};"
-            "background:#f8f9fa;max-width:60em",
-        ).replace("<p ", f'<p data-verdict="{level}" ', 1),
-        (
-            f'<p class="or-appetite" style="color:#566573;font-size:13px;max-width:60em">'
-            f"{html.escape(story.appetite_line(report))}</p>"
+        sentence(verdict_text, ["story/verdict", *verdict_claims], css="or-verdict").replace(
+            "<p ", f'<p data-verdict="{level}" ', 1
         ),
+        f'<p class="or-appetite">{_code_names(html.escape(story.appetite_line(report)))}</p>',
         _top_list("What to do", "or-actions", *story.actions(report)),
         _top_list("What to learn before signing", "or-learn", *story.learning(report), ""),
-        sentence(
-            *story.conclusion(report),
-            css="or-conclusion",
-            style="font-size:17px;line-height:1.45;max-width:60em",
-        ),
-        kpi_cards_html(summary, scenario.currency, scenario.horizon_months),
-        sentence(
-            *story.failure_why(report),
-            css="or-why-failure",
-            style="color:#34495e;font-size:14px;max-width:60em",
-        ),
+        sentence(*story.conclusion(report), css="or-conclusion"),
+        kpi_cards_html(summary, scenario.currency, scenario.horizon_months, style=False),
+        sentence(*story.failure_why(report), css="or-why-failure"),
         (
-            f'<p class="or-run" style="color:#566573;font-size:13px">Based on {result.n_trials:,} simulated '
+            f'<p class="or-run">Based on {result.n_trials:,} simulated '
             f"futures. Changed from the sourced defaults: {changed or 'nothing'}. “±” is a margin of two standard "
             "errors: a difference within it is not claimed.</p>"
         ),
     ]
     return HTML("".join(parts))
+
+
+def _code_names(text: str) -> str:
+    """The parameters a sentence names (``appetite_p_loss``) set as code: what to type, not words."""
+    return re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", r"<code>\g<0></code>", text)
 
 
 def _top_list(title: str, css: str, lines, claims, empty: str) -> str:
@@ -171,8 +156,8 @@ def _top_list(title: str, css: str, lines, claims, empty: str) -> str:
     else:
         items = "".join(sentence(text, used, tag="li") for text, used in zip(lines, claims, strict=True))
         tag = "ol" if css == "or-actions" else "ul"
-        body = f'<{tag} class="{css}" style="max-width:60em;line-height:1.45">{items}</{tag}>'
-    return f'<h3 class="{css}-title" style="margin:12px 0 4px">{html.escape(title)}</h3>{body}'
+        body = f'<{tag} class="{css}">{items}</{tag}>'
+    return f'<h3 class="{css}-title">{html.escape(title)}</h3>{body}'
 
 
 def show_section(report, key: str) -> None:
@@ -228,7 +213,10 @@ def show_parameters(scenario: Scenario):
     """The parameter table as HTML for the report: nothing cut short, text aligned to the left."""
     from IPython.display import HTML
 
-    return HTML(table_html(parameter_table(scenario).drop(columns="Name").reset_index(), "or-parameters"))
+    # or-stack: on a phone each parameter reads as a card, its description in full lines.
+    return HTML(
+        table_html(parameter_table(scenario).drop(columns="Name").reset_index(), "or-parameters or-stack")
+    )
 
 
 def analyst_section(report):
@@ -256,7 +244,7 @@ def analyst_section(report):
     command = papermill_command(parameters)
     found = versions().reset_index()
     return HTML(
-        '<details class="or-analysts"><summary style="cursor:pointer;font-weight:600">For analysts: the run, '
+        '<details class="or-analysts"><summary>For analysts: the run, '
         "every claim and its evidence, the parameters' names, the versions</summary>"
         f"<p>{result.n_trials:,} simulated futures, seed {result.seed} (the same seed gives the same numbers "
         f"on any machine). Mean saving (NPV) {html.escape(money(summary['mean_npv'], scenario.currency))} "
@@ -268,7 +256,7 @@ def analyst_section(report):
         f"{table_html(claims_table(report), 'or-claims')}"
         f"{table_html(names, 'or-analyst-parameters')}"
         "<p>This report again (papermill; edit a value to try another):</p>"
-        f'<pre style="white-space:pre-wrap">{html.escape(command)}</pre>'
+        f"<pre>{html.escape(command)}</pre>"
         f"{table_html(found, 'or-versions')}</details>"
     )
 

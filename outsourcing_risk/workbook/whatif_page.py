@@ -16,28 +16,39 @@ from pathlib import Path
 
 from ..model.distributions import Distribution, centre
 from ..model.scenario import Scenario, require_scenario
+from ..present.formatting import rules_html
 from ..present.kpis import HEADLINE_KPIS, headline_label
-from ..present.page_fit import page_fit_html
-from ..present.plotlyjs import script_tag
+from ..present.page import components_style, page_html
 from ..present.whatif import axes_for, whatif_grid
 from .papermill import papermill_command, report_parameters
 
 __all__ = ["export_whatif", "whatif_html"]
 
+#: The section's own rules (its cards, the chart's box and the page's colours are the page
+#: shell's: :mod:`outsourcing_risk.present.page`).
 _STYLE = """
-.or-whatif { max-width: 1100px; margin: 1em 0; font-family: DejaVu Sans, Arial, sans-serif; color: #2c3e50; }
-.or-whatif .or-levers { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 14px 28px; }
-.or-whatif .or-lever label { display: block; font-size: 13px; color: #566573; }
-.or-whatif .or-lever output { font-weight: 600; color: #2c3e50; }
+.or-whatif { max-width: 1100px; margin: 1em 0; font-family: DejaVu Sans, Arial, sans-serif; color: var(--or-ink); }
+.or-whatif .or-levers { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(300px, 100%), 1fr)); gap: 14px 28px; }
+.or-whatif .or-lever label { display: block; font-size: 13px; color: var(--or-note); }
+.or-whatif .or-lever output { font-weight: 600; color: var(--or-ink); }
 .or-whatif input[type=range] { width: 100%; }
-.or-whatif input[type=range]:focus-visible { outline: 2px solid #2e86de; outline-offset: 2px; }
-.or-whatif .or-ends { display: flex; justify-content: space-between; font-size: 11px; color: #7f8c8d; }
+.or-whatif .or-ends { display: flex; justify-content: space-between; font-size: 11px; color: var(--or-note); }
 .or-whatif .or-setting { font-size: 14px; margin: 10px 0; }
-.or-whatif .or-note { font-size: 12px; color: #566573; }
+.or-whatif .or-note { font-size: 12px; }
 .or-whatif .or-note code { font-size: 11px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .or-whatif details.or-note > code { display: block; margin: 4px 0 12px; }
-@media print { .or-whatif input[type=range] { display: none; } .or-whatif .or-setting { font-weight: 600; }
-  .or-whatif .or-kpis, .or-whatif .or-whatif-charts { break-inside: avoid; } }
+.or-whatif .or-kpi { border-left-color: var(--or-accent); }
+.or-whatif .or-whatif-charts { height: 860px; }
+@media print {
+  /* On paper: the setting shown, its cards and its chart, on one page; no levers, no instructions. */
+  .or-whatif .or-levers, .or-whatif .or-note { display: none; }
+  .or-whatif .or-setting { font-weight: 600; }
+  .or-whatif .or-kpis { flex-wrap: nowrap; gap: 4px; }
+  .or-whatif .or-kpi { flex: 1 1 0; padding: 4px 6px; }
+  .or-whatif .or-kpi-value { font-size: 15px; }
+  .or-whatif .or-figure, .or-whatif .or-kpis { break-inside: avoid-page; page-break-inside: avoid; }
+  .or-whatif .or-figure { break-before: avoid-page; page-break-before: avoid; }  /* the cards and their chart */
+}
 """
 
 
@@ -101,15 +112,17 @@ def whatif_html(scenario: Scenario, n_trials: int = 20_000, seed: int = 0, grid:
             f"<span>{len(axis['texts'])} positions</span><span>{html.escape(axis['texts'][-1])}</span></div></div>"
         )
     cards = "".join(
-        f'<div class="or-kpi" data-kpi="{key}" style="flex:1 1 150px;padding:8px 12px;border-radius:6px;'
-        f'background:#f4f6f8;border-left:4px solid #e67e22"><div style="font-size:12px;color:#566573">'
-        f'{html.escape(label)}</div><div class="or-kpi-value" style="font-size:20px;font-weight:600"></div></div>'
+        f'<div class="or-kpi" data-kpi="{key}"><div class="or-kpi-label">{html.escape(label)}</div>'
+        '<div class="or-kpi-value"></div></div>'
         for key, label in ((k, headline_label(k, scenario.horizon_months)) for k in HEADLINE_KPIS)
     )
     command = html.escape(_command(scenario, n_trials, seed))
+    # The shell's stylesheet and the formatting rules come along, so that the section also works
+    # shown alone in JupyterLab (in a page they are already there: the first copy wins).
     return (
-        f"<style>{_STYLE}</style>"
-        f'<section class="or-whatif" id="{uid}" data-plotly-traces="{" ".join(sorted(TRACE_TYPES))}">'
+        f"{components_style()}{rules_html()}<style>{_STYLE}</style>"
+        f'<section class="or-whatif" id="{uid}" aria-label="What if? Move the levers" '
+        f'data-plotly-traces="{" ".join(sorted(TRACE_TYPES))}">'
         '<a id="what-if"></a>'
         f'<p class="or-note">Move a lever with the mouse or the arrow keys: the figures and charts below '
         f"follow at once, with no Python and no network. Every position was simulated in advance with "
@@ -122,9 +135,13 @@ def whatif_html(scenario: Scenario, n_trials: int = 20_000, seed: int = 0, grid:
         f"slider's positions; change any value (a number, or a distribution such as "
         f"<code>'pert(0.4, 0.6, 0.8)'</code>):</p><code>{command}</code></details>"
         f'<div class="or-levers">{"".join(levers)}</div>'
-        f'<p class="or-setting"></p>'
-        f'<div class="or-kpis" style="display:flex;flex-wrap:wrap;gap:8px;margin:8px 0">{cards}</div>'
-        f'<div class="or-whatif-charts" style="height:860px"></div>'
+        f'<p class="or-setting" id="{uid}-setting" aria-live="polite"></p>'
+        f'<div class="or-kpis">{cards}</div>'
+        f'<figure class="or-figure" aria-label="What-if charts" aria-describedby="{uid}-setting">'
+        '<div class="or-whatif-charts"></div>'
+        '<figcaption></figcaption><details class="or-chart-data"><summary>The chart\'s numbers</summary>'
+        '<div class="or-table-box" role="region" tabindex="0" aria-label="The fan\'s figures by quarter">'
+        "</div></details></figure>"
         f'<script type="application/json" id="{uid}-data">{_json_for_script(data)}</script>'
         f"<script>{_script().replace('__ID__', json.dumps(uid)).replace('__DATA_ID__', json.dumps(uid + '-data'))}</script>"
         "</section>"
@@ -143,15 +160,9 @@ def export_whatif(scenario: Scenario, path: str | Path, n_trials: int = 20_000, 
     """
     from ..io.atomic import write_atomic
 
-    section = whatif_html(scenario, n_trials, seed)
-    page = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(scenario.name)}: what if?</title>"
-        f'{script_tag(TRACE_TYPES)}</head><body style="margin:2em auto;max-width:1100px">'
-        f'<h1 style="font-family:DejaVu Sans, Arial, sans-serif">{html.escape(scenario.name)}: what if?</h1>'
-        f"{section}{page_fit_html()}</body></html>"
-    )
+    title = f"{scenario.name}: what if?"
+    body = f"<h1>{html.escape(title)}</h1>{whatif_html(scenario, n_trials, seed)}"
+    page = page_html(title, body, plotly=TRACE_TYPES)
     path = Path(path)
     write_atomic(path, page)
     return path

@@ -166,9 +166,9 @@ def test_a_signal_while_a_book_is_written_leaves_the_previous_one(book, tmp_path
     before = {n: (out / n).read_bytes() for n in BOOK_FILES}
     stop_at_page = (
         "page = run.portfolio_html\n"
-        "def late(analysis):\n"
+        "def late(analysis, *rest):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
-        "    return page(analysis)\n"
+        "    return page(analysis, *rest)\n"
         "run.portfolio_html = late"
     )
     done = portfolio(book, out, 2, patch=stop_at_page)

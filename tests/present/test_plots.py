@@ -128,7 +128,7 @@ def test_the_fan_chart_marks_the_break_even_month_of_the_summary():
         fig = plots.fan_chart(r)
         mark, note = fig.layout.shapes[-1], fig.layout.annotations[-1]
         assert mark.x0 == r.summary()["breakeven_month"]
-        assert note.text == f"break-even: month {r.summary()['breakeven_month']:.0f}"
+        assert note.text == f"break-even:<br>month {r.summary()['breakeven_month']:.0f}"
         median = np.asarray(next(t for t in fig.data if t.name == "median").y)
         assert median[int(mark.x0)] > 0 >= median[int(mark.x0) - 1], "the median line crosses zero there"
         assert np.all(median[int(mark.x0) :] > 0)
@@ -139,7 +139,7 @@ def test_no_break_even_is_said_on_the_fan_chart():
     fig = plots.fan_chart(r)
     assert np.isnan(r.summary()["breakeven_month"])
     assert fig.layout.shapes[-1].visible is False
-    assert fig.layout.annotations[-1].text == "no break-even within 60 months"
+    assert fig.layout.annotations[-1].text == "no break-even<br>within 60 months"
 
 
 def test_checklist_chart_colours_made_and_missing_agreements():

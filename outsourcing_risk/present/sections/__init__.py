@@ -9,10 +9,12 @@ HTML strings (each sentence naming the claims it renders) and plotly figures.
 
 from __future__ import annotations
 
+import html
 import importlib
+import re
 from types import ModuleType
 
-__all__ = ["GROUPS", "heading_of", "presenter", "render_section"]
+__all__ = ["GROUPS", "captioned", "heading_of", "presenter", "render_section"]
 
 #: Sections shown under one heading: the drivers are read once, in one place.
 GROUPS = {"tornado": "drivers", "sobol": "drivers", "information": "drivers"}
@@ -45,4 +47,19 @@ def render_section(report, key: str) -> list:
     if getattr(module, "INTRO", ""):
         items.append(f'<p class="or-intro">{module.INTRO}</p>')
     items.extend(module.render(result, report))
+    return captioned(items)
+
+
+def captioned(items: list) -> list:
+    """Every chart among ``items`` captioned with the finding its section wrote just before it
+    (the last sentence that renders claims), as its text alternative
+    (:func:`~outsourcing_risk.present.chart_text.chart_html` reads ``layout.meta.caption``); a
+    chart with no sentence before it keeps its title and marks as its caption."""
+    finding = ""
+    for item in items:
+        if isinstance(item, str):
+            if "data-claims" in item:
+                finding = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split())
+        elif finding and hasattr(item, "update_layout"):
+            item.update_layout(meta={"caption": finding})
     return items

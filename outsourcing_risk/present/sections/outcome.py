@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import plots
 from ..wording import chance, sentence
+from . import captioned
 
 __all__ = ["HEADING", "INTRO", "render", "render_spread"]
 
@@ -49,4 +50,4 @@ def render_spread(report) -> list:
         )
     items.append(plots.npv_histogram(report.run.result))
     items.append(plots.exceedance_chart(report.run.result, appetite=report.run.appetite))
-    return items
+    return captioned(items)

@@ -20,33 +20,13 @@
     return window.Plotly && el.layout && el._fullLayout;
   }
 
-  // Wraps text at spaces so that no line shows more than `chars` characters; tags (<b>, <span
-  // style="...">, <br>) are kept whole and count for nothing.
-  function wrap(text, chars) {
-    if (!text) { return text; }
-    var tokens = String(text).match(/<[^>]*>|[^<]+/g) || [];
-    var out = '', line = 0;
-    tokens.forEach(function (token) {
-      if (token.charAt(0) === '<') {
-        out += token;
-        if (/^<br\s*\/?>$/i.test(token)) { line = 0; }
-        return;
-      }
-      token.split(/( +)/).forEach(function (part) {
-        if (!part) { return; }
-        if (/^ +$/.test(part)) {
-          if (line > 0) { out += ' '; line += 1; }
-          return;
-        }
-        if (line > 0 && line + part.length > chars) {
-          out = out.replace(/ $/, '') + '<br>';
-          line = 0;
-        }
-        out += part;
-        line += part.length;
-      });
-    });
-    return out;
+  // One wrapping rule for every title (outsourcing_risk/present/formatting.py's wrap and
+  // line_chars, which window.orRules follows): how many characters a line of a given size holds.
+  function wrap(text, chars) { return window.orRules.wrap(text, chars); }
+  function chars(width, size) { return window.orRules.lineChars(width, size || 13); }
+  function size(el, key) {  // a text's font size as the chart draws it
+    var font = get(el._fullLayout, key);
+    return font && font.size ? font.size : 13;
   }
 
   function lines(text) {
@@ -65,14 +45,15 @@
 
   var KEYS = ['height', 'width', 'autosize', 'title.text', 'title.subtitle.text', 'title.y', 'title.yref', 'title.yanchor', 'title.pad.t',
               'xaxis.title.text', 'yaxis.title.text', 'yaxis.tickmode', 'yaxis.tickvals',
-              'yaxis.ticktext', 'yaxis.tickfont.size', 'xaxis.nticks',
+              'yaxis.ticktext', 'yaxis.tickfont.size', 'xaxis.nticks', 'xaxis.tickangle', 'xaxis.ticklabelstandoff',
+              'xaxis2.title.text', 'xaxis2.nticks', 'xaxis2.tickangle',
               'legend.orientation', 'legend.x', 'legend.xanchor', 'legend.y', 'legend.yanchor',
               'margin.l', 'margin.r', 'margin.t', 'margin.b'];
 
   function narrowLayout(el, width) {
     var full = el._fullLayout;
-    var title = wrap(original(el, 'title.text'), Math.max(18, Math.floor((width - 30) / 9.5)));
-    var subtitle = wrap(original(el, 'title.subtitle.text'), Math.max(24, Math.floor((width - 30) / 6.5)));
+    var title = wrap(original(el, 'title.text'), chars(width, size(el, 'title.font')));
+    var subtitle = wrap(original(el, 'title.subtitle.text'), chars(width, size(el, 'title.subtitle.font')));
     var plotHeight = full.height - full.margin.t - full.margin.b;  // the plot keeps its height
     // Bars lying on their side (the tornado) are labelled by category: on a narrow screen a label
     // keeps its first line, wrapped, so that the bars keep most of the width.
@@ -83,9 +64,14 @@
       return wrap(String(c).split(/<br\s*\/?>/i)[0], 16);
     }) : null;
     var plotWidth = width - (shortLabels ? 120 : Math.min(full.margin.l, 64)) - 12;
-    var xTitle = wrap(original(el, 'xaxis.title.text'), Math.max(12, Math.floor(plotWidth / 10)));
+    // Panels side by side (the index's comparison): each axis title wraps to its own panel's width.
+    var second = full.xaxis2 && full.xaxis2.domain ? full.xaxis2 : null;
+    var share = function (ax) { return ax && ax.domain ? ax.domain[1] - ax.domain[0] : 1; };
+    var xTitle = wrap(original(el, 'xaxis.title.text'), chars(plotWidth * share(full.xaxis) + 30, size(el, 'xaxis.title.font')));
+    var x2Title = second ? wrap(original(el, 'xaxis2.title.text'), chars(plotWidth * share(second) + 30, size(el, 'xaxis2.title.font'))) : '';
+    var titleLines = Math.max(lines(xTitle), lines(x2Title));
     var top = Math.max(full.margin.t, 44 + 22 * lines(title) + 15 * lines(subtitle));
-    var bottom = full.margin.b + 18 * Math.max(0, lines(xTitle) - 1);
+    var bottom = full.margin.b + 18 * Math.max(0, titleLines - 1);
     var update = {
       'title.text': title,
       'title.yref': 'container',  // from the top down: more lines push the plot down, not up
@@ -93,11 +79,23 @@
       'title.yanchor': 'top',
       'title.pad.t': 24,  // plotly anchors a wrapped title by its first line's middle
       'xaxis.title.text': xTitle,
-      'yaxis.title.text': wrap(original(el, 'yaxis.title.text'), Math.max(14, Math.floor(plotHeight / 10))),
+      'yaxis.title.text': wrap(original(el, 'yaxis.title.text'), chars(plotHeight + 30, size(el, 'yaxis.title.font'))),
       'margin.l': Math.min(full.margin.l, 64),
       'margin.r': Math.min(full.margin.r, 12),
-      'xaxis.nticks': Math.max(3, Math.floor(plotWidth / 80))  // level tick labels, none on end
+      // level tick labels, each with room for an amount ("USD −500k"): a rotated label runs into
+      // the axis title and the legend under it
+      'xaxis.nticks': Math.max(2, Math.floor(plotWidth * share(full.xaxis) / 95)),
+      'xaxis.tickangle': 0,
+      'xaxis.ticklabelstandoff': 6  // the first amount clear of the value axis's "0"
     };
+    if (second) {  // the right panel's title is centred under it: room for its widest line
+      var longest = Math.max.apply(null, x2Title.split(/<br\s*\/?>/i).map(function (l) { return l.replace(/<[^>]*>/g, '').length; }));
+      var half = 0.62 * size(el, 'xaxis2.title.font') * longest / 2 - plotWidth * share(second) / 2;
+      update['margin.r'] = Math.max(update['margin.r'], Math.ceil(half) + 6);
+      update['xaxis2.title.text'] = x2Title;
+      update['xaxis2.nticks'] = Math.max(2, Math.floor(plotWidth * share(second) / 95));
+      update['xaxis2.tickangle'] = 0;
+    }
     if (subtitle) { update['title.subtitle.text'] = subtitle; }
     if (shortLabels) {
       update['yaxis.tickmode'] = 'array';
@@ -106,7 +104,7 @@
       update['yaxis.tickfont.size'] = 11;
     }
     if (full.showlegend) {  // under the tick labels and the axis title
-      var below = 62 + 20 * lines(xTitle);
+      var below = 62 + 20 * titleLines;
       var entries = (el.data || []).filter(function (t) { return t.showlegend !== false && t.name; }).length;
       update['legend.orientation'] = 'v';  // one entry a line: it never runs past the edge
       update['legend.x'] = 0;
@@ -129,8 +127,8 @@
   function wideLayout(el, width) {
     var full = el._fullLayout;
     // Wide titles hold more capitals and digits than a phone's: a wider estimate per character.
-    var title = wrap(original(el, 'title.text'), Math.floor((width - 30) / 10.5));
-    var subtitle = wrap(original(el, 'title.subtitle.text'), Math.floor((width - 30) / 7));
+    var title = wrap(original(el, 'title.text'), chars(width, size(el, 'title.font')));
+    var subtitle = wrap(original(el, 'title.subtitle.text'), chars(width, size(el, 'title.subtitle.font')));
     var extra = 22 * Math.max(0, lines(title) - 1) + 15 * Math.max(0, lines(subtitle) - 1);
     if (extra === 0) { return null; }
     var ownTop = el.__orOwn ? el.__orOwn['margin.t'] : undefined;
@@ -179,7 +177,8 @@
   function restore(el) {
     var back = {};
     Object.keys(el.__orOwn).forEach(function (k) {  // null: plotly's default, where there was none
-      if (k !== '__style') { back[k] = el.__orOwn[k] === undefined ? null : el.__orOwn[k]; }
+      if (k === '__style' || (/^xaxis2\./.test(k) && !el.layout.xaxis2)) { return; }  // no such axis
+      back[k] = el.__orOwn[k] === undefined ? null : el.__orOwn[k];
     });
     el.style.height = el.__orOwn.__style;
     boxFollows(el);
