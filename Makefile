@@ -56,7 +56,7 @@ unset-git-filter:
 	@echo "== The notebook filter and the pre-commit hook are removed"
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --maxprocesses 4 --dist loadfile --durations 25  # a notebook's cells stay on one worker
 
 report: $(STAMP)
 	$(VENV)/bin/outsourcing-risk report data/scenarios.csv --out reports --trials $(TRIALS) --seed $(SEED)
