@@ -8,6 +8,7 @@ import shlex
 
 from ..io.errors import MIN_REPORT_TRIALS, REPORT_TRIALS_WHY, seed_problem, trials_problem
 from ..io.rows import did_you_mean, read_cell_number, yes_no, yes_no_problem
+from ..model.parameters import MONEY_MAX
 from ..model.scenario import FIELDS, Scenario, ScenarioError
 
 __all__ = [
@@ -90,7 +91,8 @@ def read_flag(name: str, value) -> bool:
 def read_amount(name: str, value) -> float | None:
     """An optional amount of money ≥ 0 as papermill or a table hands it over: ``None`` or blank
     text is "not given"; a number, or text that reads as one, is the amount. Anything else (a
-    negative amount, text, infinity) is a :class:`ScenarioError` naming it.
+    negative amount, text, an ambiguous '350.000', more than 10¹² or infinity) is a
+    :class:`ScenarioError` naming it.
 
     >>> read_amount("interview_cost", "12500.5"), read_amount("interview_cost", None)
     (12500.5, None)
@@ -99,10 +101,12 @@ def read_amount(name: str, value) -> float | None:
         return None
     if isinstance(value, float) and math.isnan(value):  # a blank cell of a table
         return None
-    amount, _ = read_cell_number(value)
-    if amount is None or amount < 0:
+    amount, why = read_cell_number(value)
+    if amount is None or not 0 <= amount <= MONEY_MAX:
+        because = f": {why}" if why else ""
         raise ScenarioError(
-            [f"{name} must be an amount of money ≥ 0 (got {value!r})"], "the notebook's parameters"
+            [f"{name} must be an amount of money from 0 to {MONEY_MAX:,.0f} (got {value!r}){because}"],
+            "the notebook's parameters",
         )
     return amount
 

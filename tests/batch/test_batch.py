@@ -53,7 +53,7 @@ def test_failing_row_is_isolated_and_the_exit_code_says_so(batch):
     done, out, _ = batch
     assert done.returncode == 1
     assert "failed: row 3 (Broken): ScenarioError: trust must be in [0, 1] (got 2)" in done.stderr
-    assert "interview_cost must be an amount of money ≥ 0 (got '-5')" in done.stderr
+    assert "interview_cost must be an amount of money from 0 to 1,000,000,000,000 (got '-5')" in done.stderr
     assert "2 of 3 reports written" in done.stdout
     assert f"open {out.resolve() / 'index.html'}" in done.stdout
 

@@ -161,3 +161,26 @@ def test_every_control_of_both_apps_refuses_or_clamps_a_forged_value_and_says_so
     else:
         assert app.guard.value("risk_aversion") == 0.0
         assert "at least one scorecard weight must be > 0" in _page(app), "every weight forged to 0"
+
+
+@pytest.mark.parametrize(
+    ("given", "why"),
+    [
+        ("350.000", "could be 350 or 350,000"),
+        ("1e13", "is not a number"),
+        (2e12, ""),
+        ("-5", ""),
+        ("abc", "is not a number"),
+    ],
+)
+def test_an_amount_papermill_hands_over_is_read_as_the_fields_read_it(given, why):
+    """The report's interview_cost and appetite_worst5 follow the fields' one rule of numbers and
+    their cap (10^12): '350.000' is not silently 350, 2e12 not a cost."""
+    from outsourcing_risk.model.scenario import ScenarioError
+    from outsourcing_risk.workbook.papermill import read_amount
+
+    with pytest.raises(ScenarioError, match="interview_cost must be an amount of money from 0 to") as err:
+        read_amount("interview_cost", given)
+    assert f"(got {given!r})" in str(err.value)
+    assert why in str(err.value)
+    assert read_amount("interview_cost", "80k") == 80_000 == read_amount("interview_cost", MONEY_MAX / 12.5e6)
