@@ -144,7 +144,18 @@ def review_claims(result: StayOrLeave) -> list[Claim]:
     now gains; lower: staying does; none: the record cannot tell at this error). Its ``detail``
     holds the record (months, incidents in all), each action's mean value, the posterior chance
     that the vendor is of the worst quarter, and whether the record could say anything
-    (``informative``: vendors differ and the vendor served at least a month)."""
+    (``informative``: vendors differ and the vendor served at least a month).
+
+    Examples
+    --------
+    >>> s = Scenario(vendor_quality_spread=1.0, switching_months=2, incident_cost=80_000)
+    >>> (claim,) = review_claims(stay_or_leave(s, months=6, incidents=1, n_trials=4_000, seed=1))
+    >>> claim.key, claim.direction, claim.detail["incidents"]
+    ('review/leave_now', 'lower', 1)
+
+    After one incident in six months staying gains (the difference is below 0 by more than two
+    standard errors); :func:`~outsourcing_risk.present.review_words.review_sentence` says so.
+    """
     record = result.posterior.record
     given = result.incidents
     incidents = int(given) if isinstance(given, numbers.Integral) else [int(v) for v in given]  # type: ignore[attr-defined]
