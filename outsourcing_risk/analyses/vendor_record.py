@@ -37,6 +37,8 @@ __all__ = ["GRID", "QualityPosterior", "Record", "RecordError", "posterior_quali
 GRID = np.linspace(-12.0, 12.0, 24_001)
 #: A posterior with more weight than this within 0.5 of the grid's ends is refused.
 EDGE_WEIGHT = 1e-9
+#: A posterior narrower than this (five grid steps) is refused: the grid would not resolve it.
+FINEST = 0.005
 
 #: The parameters the record's likelihood reads: they must be numbers.
 LIKELIHOOD = (
@@ -259,7 +261,19 @@ def posterior_of(scenario: Scenario, record: Record) -> QualityPosterior:
                 )
             ]
         )
-    return QualityPosterior(record, float(spread), GRID, w, True)
+    posterior = QualityPosterior(record, float(spread), GRID, w, True)
+    if posterior.sd() < FINEST:
+        raise RecordError(
+            [
+                (
+                    f"incidents: {record.incidents} in {record.months} months pin the vendor's quality "
+                    f"more finely than the grid resolves (a posterior sd of {posterior.sd():.2g} in Z, "
+                    f"below {FINEST}): a record this long or this extreme is beyond what the model "
+                    "can weigh"
+                )
+            ]
+        )
+    return posterior
 
 
 def posterior_quality(scenario: Scenario, *, months, incidents, trust=None) -> QualityPosterior:

@@ -147,6 +147,15 @@ def test_a_bad_record_is_refused_naming_field_value_and_rule(kwargs, words):
     assert words in str(caught.value)
 
 
+def test_a_record_the_grid_cannot_resolve_is_refused():
+    s = Scenario(vendor_quality_spread=3.0, vendor_failure_prob_annual=0.0, incident_rate_max=30, trust=1.0)
+    assert posterior_quality(s, months=12, incidents=4_000).sd() > 0.005
+    with pytest.raises(
+        RecordError, match=r"incidents: 40000 in 12 months pin the vendor's quality more finely"
+    ):
+        posterior_quality(s, months=12, incidents=40_000)
+
+
 def test_a_spread_of_zero_says_the_record_says_nothing():
     with pytest.raises(RecordError, match=r"vendor_quality_spread is 0\.0: a record says something"):
         posterior_quality(Scenario(), months=6, incidents=4)
