@@ -48,6 +48,11 @@ CASES = {
         6,
         [0, 1, 0, 0, 0, 1],
     ),
+    "vendors alike: a busy record says nothing": (
+        {"vendor_failure_prob_annual": 0.3, "switching_months": 3, "switching_cost": 100_000},
+        6,
+        9,
+    ),
     "instant replacement, a quiet year": (
         {"vendor_quality_spread": 1.2, "switching_months": 0, "vendor_failure_prob_annual": 0.25},
         12,
