@@ -14,12 +14,17 @@ import math
 ACTIVE, DISRUPTED, INHOUSE = 0, 1, 2
 
 
-def npv_one_trial(p: dict, rng, record: dict | None = None) -> float:
+def npv_one_trial(p: dict, rng, record: dict | None = None, start: dict | None = None) -> float:
     """NPV of savings of one trial; ``p`` holds point values, ``rng`` a numpy Generator.
 
     The keys of "Trust over time" may be missing (then: fixed trust, no trigger, a spread of 0).
     ``record``, when given, receives the trial's ``path`` (cumulative nominal savings at the end
     of months 1..H, up-front costs from month 1 on), ``switches`` and ``exits`` (voluntary ones).
+    ``start``, when given, is a review at the end of month ``months`` ("Stay or leave at a
+    review"): the first vendor has served months 1..m with quality score ``z``, its trust from
+    month m + 1 is ``trust``, it had ``since`` incidents since its last milestone, and ``leave``
+    says whether the firm leaves it now; the trial then runs months m + 1..H only and returns
+    their discounted savings (no up-front costs).
     """
     horizon = int(p["horizon_months"])
     d = (1 + p["discount_rate_annual"]) ** (-1 / 12)
@@ -37,8 +42,9 @@ def npv_one_trial(p: dict, rng, record: dict | None = None) -> float:
     milestone = int(p.get("milestone_months", 3))
     npv = -(p["transition_cost"] + eps * p["exit_plan_upfront_cost"])
 
-    def new_vendor():
-        z = rng.standard_normal() if spread > 0 else 0.0
+    def new_vendor(z=None):
+        if z is None:
+            z = rng.standard_normal() if spread > 0 else 0.0
         return {
             "Q": math.exp(spread * z - spread**2 / 2),
             "trust": p["trust"],
@@ -47,10 +53,14 @@ def npv_one_trial(p: dict, rng, record: dict | None = None) -> float:
             "history": [],
         }
 
-    vendor = new_vendor()
+    vendor = new_vendor(None if start is None else start["z"])
     state, hazard_start, first_vendor, left, leave_next = ACTIVE, 1, True, 0, False
+    first_month = 1
+    if start is not None:
+        npv, first_month, leave_next = 0.0, start["months"] + 1, start["leave"]
+        vendor.update(trust=start["trust"], served=start["months"], bad_months=start["since"])
     cumulative, path, switches, exits = npv, [], 0, 0
-    for t in range(1, horizon + 1):
+    for t in range(first_month, horizon + 1):
         years = (t - 1) / 12
         inhouse = p["inhouse_monthly_cost"] * (1 + p["inhouse_escalation_annual"]) ** years
         fee = p["vendor_monthly_fee"] * (1 + p["fee_escalation_annual"]) ** years
@@ -105,6 +115,66 @@ def npv_one_trial(p: dict, rng, record: dict | None = None) -> float:
     if record is not None:
         record.update(path=path, switches=switches, exits=exits)
     return npv
+
+
+def record_posterior(p: dict, incidents: list[int], trust: list[float], points: int = 30_001) -> dict:
+    """The posterior of the first vendor's quality score from its record ("A vendor's record"):
+    ``incidents`` and ``trust`` month by month for the months it served. Simpson's rule on
+    [−15, 15] with ``points`` points (odd), each month's Poisson probability and survival written
+    out. Returns ``mean``, ``sd``, ``p_bad``, ``mean_q`` and ``draw(u)``, a posterior draw by
+    the inverse of the cumulative distribution, linear between points."""
+    s = p["vendor_quality_spread"]
+    q = (1 + p["clarity_weight"] * (1 - p["goal_clarity"])) * (
+        1 + p["selection_weight"] * (1 - p["selection_score"])
+    )
+    h0 = 1 - (1 - p["vendor_failure_prob_annual"]) ** (1 / 12)
+    creep = p["scope_creep_annual"] * p["creep_strain"]
+    width = 30 / (points - 1)
+    zs = [-15 + i * width for i in range(points)]
+    logs = []
+    for z in zs:
+        big_q = math.exp(s * z - s * s / 2)
+        log_l = -z * z / 2
+        for a, (n, tau) in enumerate(zip(incidents, trust, strict=False), start=1):
+            rate = p["incident_rate_max"] * tau**2 * q * big_q
+            log_l += (
+                n * math.log(rate) - rate - math.lgamma(n + 1) if rate > 0 else (0 if n == 0 else -math.inf)
+            )
+            h = min(
+                1.0, big_q * h0 * q * (1 + p["tension_weight"] * (1 - tau) ** 2) * (1 + creep * (a - 1) / 12)
+            )
+            log_l += math.log1p(-h) if h < 1 else -math.inf
+        logs.append(log_l)
+    top = max(logs)
+    dens = [math.exp(v - top) for v in logs]
+    simpson = [width / 3 * (1 if i in (0, points - 1) else 4 if i % 2 else 2) for i in range(points)]
+    total = sum(d * w for d, w in zip(dens, simpson, strict=False))
+
+    def expect(f):
+        return sum(d * w * f(z) for z, d, w in zip(zs, dens, simpson, strict=False)) / total
+
+    mean = expect(lambda z: z)
+    cum, acc = [0.0], 0.0
+    for i in range(1, points):
+        acc += (dens[i - 1] + dens[i]) / 2 * width
+        cum.append(acc)
+
+    def draw(u: float) -> float:
+        target = u * cum[-1]
+        lo, hi = 0, points - 1
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if cum[mid] < target else (lo, mid)
+        frac = (target - cum[lo]) / (cum[hi] - cum[lo]) if cum[hi] > cum[lo] else 0.0
+        return zs[lo] + frac * width
+
+    return {
+        "mean": mean,
+        "sd": math.sqrt(expect(lambda z: (z - mean) ** 2)),
+        "p_bad": expect(lambda z: z > 0.6744897501960817),
+        "mean_q": expect(lambda z: math.exp(s * z - s * s / 2)),
+        "draw": draw,
+    }
 
 
 def book_one_trial(contracts: list[dict], group_shocks: dict, capacity: int | None, rng) -> list[float]:

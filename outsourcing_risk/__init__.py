@@ -20,10 +20,12 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analyses.clarity import CHECKLIST, checklist_costs, clarity_from_checklist
     from .analyses.exit_strategy import exit_strategy_value
     from .analyses.sobol import sobol_indices
+    from .analyses.stay_or_leave import review_claims, stay_or_leave
     from .analyses.sweeps import grid, sweep, trust_curve
     from .analyses.tornado import tornado
     from .analyses.trust_policy import compare_policies
     from .analyses.value_of_information import choice_value, interview_value, value_of_information
+    from .analyses.vendor_record import posterior_quality
     from .analyses.vendors import SCORECARD, compare_vendors, selection_score
     from .batch.xlsx_export import export_workbook
     from .io.data import load_scenarios, load_vendors
@@ -35,6 +37,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .model.simulation import simulate
     from .present import plots
     from .present.kpis import KPI_LABELS
+    from .present.review_words import review_sentence
     from .present.whatif import whatif_grid
     from .workbook.whatif_page import export_whatif
 
@@ -54,6 +57,10 @@ _PUBLIC = {
     "interview_value": "analyses.value_of_information",
     "choice_value": "analyses.value_of_information",
     "sobol_indices": "analyses.sobol",
+    "posterior_quality": "analyses.vendor_record",
+    "stay_or_leave": "analyses.stay_or_leave",
+    "review_claims": "analyses.stay_or_leave",
+    "review_sentence": "present.review_words",
     "grid": "analyses.sweeps",
     "sweep": "analyses.sweeps",
     "trust_curve": "analyses.sweeps",
@@ -109,10 +116,14 @@ __all__ = [
     "load_scenarios",
     "load_vendors",
     "plots",
+    "posterior_quality",
+    "review_claims",
+    "review_sentence",
     "scenarios_from_table",
     "selection_score",
     "simulate",
     "sobol_indices",
+    "stay_or_leave",
     "sweep",
     "tornado",
     "trust_curve",

@@ -1,6 +1,6 @@
 """Rechecking claims: each claim's evidence recomputed through the API, and what no longer holds
 (docs/analyses.md, "Claims"). The recipes live with the analyses that make the claims
-(:mod:`.claim_checks`, :mod:`.book_claims`,
+(:mod:`.claim_checks`, :mod:`.book_claims`, :mod:`.stay_or_leave`,
 :mod:`.vendor_choice`); importing this module registers them all."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from . import book_claims, vendor_choice  # noqa: F401  (each registers its recipes)
+from . import book_claims, stay_or_leave, vendor_choice  # noqa: F401  (each registers its recipes)
 from .claim_checks import CHECKS
 from .claims import Claim, direction_of, limit_side
 

@@ -43,7 +43,7 @@ from .rules import (
     window_incidents,
 )
 
-__all__ = ["BAD_QUALITY", "AdaptiveBlock", "simulate_adaptive_block"]
+__all__ = ["BAD_QUALITY", "AdaptiveBlock", "Review", "simulate_adaptive_block"]
 
 #: P(N = 0) of a trial without a vendor: above every uniform, so it has no incidents.
 _NEVER = 2.0
@@ -63,6 +63,24 @@ class AdaptiveBlock:
     kept_bad: np.ndarray  # the vendor of month H is in the worst quarter
     first_quality: np.ndarray  # the normal score of the first vendor's quality
     trust: np.ndarray  # (trials, months) trust in each month with a vendor, NaN otherwise
+
+
+@dataclass(frozen=True)
+class Review:
+    """Where a block starts instead of month 1 (docs/model.md, "Stay or leave at a review"): the
+    first vendor has served months 1..``months`` and the block simulates months m + 1..H only
+    (the months before save 0, with no up-front costs). ``z``: the vendor's quality score per
+    trial; ``trust``: its trust from month m + 1; ``due`` and ``since``: the months of service to
+    its next milestone and its incidents since the last one; ``leave``: the firm leaves it at the
+    start of month m + 1. Its exponential E is the failure stream's first, as for any first
+    vendor: given that it survived, what is left of it is again Exp(1)."""
+
+    months: int
+    z: np.ndarray
+    trust: float
+    due: int
+    since: float
+    leave: bool
 
 
 class _Vendors:
@@ -92,9 +110,11 @@ def _month(x, c: int):
     return x[:, c] if np.ndim(x) == 2 else x[c]
 
 
-def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_quality, out) -> AdaptiveBlock:
+def simulate_adaptive_block(
+    scenario, p: dict, n: int, rng_fail, rng_inc, rng_quality, out, review: Review | None = None
+) -> AdaptiveBlock:
     """One block of ``n`` trials under the rules of "Trust over time"; the cumulative savings path
-    is written into ``out`` (trials, months).
+    is written into ``out`` (trials, months). ``review``: start at a review instead (:class:`Review`).
 
     What depends on a trial's trust and vendor (the hazard's level, the incident rate and its
     Poisson terms, governance) is kept per trial and recomputed only for the trials whose trust or
@@ -202,6 +222,15 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
             else:
                 pass  # in-house from now on: no vendor, no money
 
+    if review is not None:
+        z[:] = first_quality[:] = review.z
+        multiplier = vendor_quality(spread, z)
+        trust[:] = review.trust
+        due[:] = review.due
+        milestone_incidents[:] = review.since
+        exit_next = np.full(n, review.leave)
+        uniforms[: review.months] = 0.0  # the months before the review are not counted
+        months = months[review.months :]
     refresh(everyone)
     first_failure = np.zeros(n, dtype=np.int64)
     switches = np.zeros(n, dtype=np.int64)
@@ -277,8 +306,8 @@ def simulate_adaptive_block(scenario, p: dict, n: int, rng_fail, rng_inc, rng_qu
 
     kept_bad = active & is_bad(z)  # a vendor serves month H, and it is of the worst quarter
     s[...] = uniforms.T
-    npv = finish(s, p["discount_rate_annual"], months, t.upfront)
-    upfront = np.broadcast_to(t.upfront, (n,)).astype(float)
+    upfront = np.broadcast_to(t.upfront if review is None else 0.0, (n,)).astype(float)
+    npv = finish(s, p["discount_rate_annual"], calendar(horizon), upfront)
     return AdaptiveBlock(
         npv=npv,
         first_failure=first_failure,

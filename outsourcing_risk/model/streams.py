@@ -39,6 +39,7 @@ STREAMS: dict[str, tuple[int | str, ...]] = {
     "failures": ("block", 0),  # the g-th standard_exponential(n): every trial's g-th vendor's E
     "incidents": ("block", 1),  # random((n, H)): trial i's uniform of month t at [i, t - 1]
     "quality": ("block", 2),  # the g-th standard_normal(n): every trial's g-th vendor's Z
+    "record_quality": ("block", 3),  # a review: random(n), u of the reviewed vendor's posterior Z
     # Analyses of one run (block 0).
     "interview_noise": (0, 7),  # value of information: the interview's ε, one per trial
     "sobol_chance": (0, 8),  # Sobol indices: generate_state(2), the seeds of chance A and chance B

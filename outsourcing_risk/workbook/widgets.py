@@ -33,6 +33,7 @@ from .fields import escape as _escape
 from .latest import Latest
 from .live_charts import PANEL_TITLES, LiveCharts, named, patched, stacked
 from .papermill import papermill_command, report_parameters
+from .review_panel import ReviewPanel
 from .vendor_app import VendorRanker
 
 __all__ = ["ControlPanel", "RangeEditor", "TypedValue", "VendorRanker", "WhatIfExplorer"]
@@ -397,6 +398,7 @@ class WhatIfExplorer:
         self.last_update_seconds = float("nan")
         self._latest = Latest(self._show, name="what-if update")
         self.panel.observe(lambda: self._latest.submit(self._setting()))
+        self.review = ReviewPanel(self.panel)  # a vendor's record: stay or leave at a review
         # Cards and charts of a setting that is no longer shown (the controls hold an invalid one)
         # are greyed until a valid setting is drawn.
         self.widget = w.VBox(
@@ -408,6 +410,7 @@ class WhatIfExplorer:
                 self.kpis,
                 self.status,
                 self.charts,
+                self.review.widget,
             ]
         )
 

@@ -23,6 +23,7 @@ PINNED_STREAMS = {
     "failures": ("block", 0),
     "incidents": ("block", 1),
     "quality": ("block", 2),
+    "record_quality": ("block", 3),
     "interview_noise": (0, 7),
     "sobol_chance": (0, 8),
     "candidate_seed": (0, 9, "candidate"),

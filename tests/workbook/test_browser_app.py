@@ -95,6 +95,11 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
         page.wait_for_selector(".js-plotly-plot .main-svg")
         base = simulate(Scenario(), n_trials=20_000, seed=2026).summary()
         assert _kpi(page, "mean_npv") == pytest.approx(base["mean_npv"], rel=1e-12)
+        # The review panel under the charts: the defaults' vendors are alike, and it says so.
+        review = page.locator(".or-review").first
+        review.wait_for()
+        assert review.inner_text().startswith("After 6 months and 4 incidents: ")
+        assert "so the record says nothing about this one" in review.inner_text()
         shown = _shown(page)  # from here on the keyboard alone: Tab, arrows, Enter, typing
         _tab_to(page, "e.classList.contains('noUi-handle')")  # trust, the first headline lever
         page.keyboard.press("ArrowRight")  # one step: 60 % -> 61 %

@@ -14,6 +14,7 @@ __all__ = [
     "is_good",
     "milestone_reached",
     "milestone_trust",
+    "record_log_likelihood",
     "trigger_fires",
     "vendor_quality",
     "window_incidents",
@@ -91,3 +92,24 @@ def trigger_fires(recent, exit_trigger_incidents, month: int, horizon: int):
     if month >= horizon:
         return np.zeros(np.shape(recent), dtype=bool)
     return recent >= exit_trigger_incidents
+
+
+def record_log_likelihood(z, vendor_quality_spread, incidents, exposure, hazards):
+    """log L(z) of a vendor's record, less the terms without z: N·(s·z − s²/2) − Q·Λ +
+    Σ_a ln(1 − min(1, Q·h_a)), with N = ``incidents`` (the total), Λ = ``exposure`` (the incident
+    rates at Q = 1 of the months served, summed) and h_a = ``hazards`` (each month's hazard at
+    Q = 1, the trust of that month in it). −inf where the vendor could not have survived
+    (Q·h_a ≥ 1). ``z`` a number or an array ("Trust over time": a vendor's record).
+
+    >>> round(float(record_log_likelihood(0.5, 1.0, 2, 1.5, np.array([0.01, 0.01]))), 6)
+    -1.520101
+    """
+    z = np.asarray(z, dtype=float)
+    q = vendor_quality(vendor_quality_spread, z)
+    log_l = incidents * (vendor_quality_spread * z - vendor_quality_spread**2 / 2) - q * exposure
+    h = np.asarray(hazards, dtype=float)
+    if h.size:
+        risk = np.minimum(1.0, np.multiply.outer(q, h))
+        with np.errstate(divide="ignore"):
+            log_l = log_l + np.log1p(-risk).sum(axis=-1)
+    return log_l
