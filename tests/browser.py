@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -53,3 +54,15 @@ def _record(page, url: str) -> None:
         return
     if parsed.hostname not in LOCAL_HOSTS:
         page.outside_requests.append(url)
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations of WCAG 2.1 A and AA on the page as it is now: rule, nodes, first node."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [f"{v['id']} ({len(v['nodes'])}): {v['nodes'][0]['html'][:120]}" for v in found["violations"]]

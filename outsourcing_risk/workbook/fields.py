@@ -28,7 +28,7 @@ from ..io.numbers import typed_number
 from ..model.parameters import MONEY_MAX, ParamSpec
 from ..present.palette import LOSS
 
-__all__ = ["PAGE_CSS", "FieldRule", "Guard", "TypedField", "TypedValue", "escape"]
+__all__ = ["PAGE_CSS", "FieldRule", "Guard", "TypedField", "TypedValue", "escape", "name_the_sliders"]
 
 STYLE = {"description_width": "330px"}
 LAYOUT = w.Layout(width="640px", max_width="100%")
@@ -304,3 +304,35 @@ class Guard:
         else:
             control.max, control.min = high, low
         control.value = used
+
+
+#: ipywidgets' sliders are drawn by noUiSlider, whose handle (role "slider", the element a
+#: keyboard and a screen reader reach) carries no name: axe counts one violation per slider
+#: (aria-input-field-name). This names each handle after its slider's label, now and for every
+#: slider shown later (a group opened, the page redrawn). noUiSlider #1019 and #1223 give the
+#: same workaround.
+_NAME_SLIDERS = """<script>
+(() => {
+  if (window.__orNamedSliders) return;
+  window.__orNamedSliders = true;
+  const name = () => document.querySelectorAll('.widget-slider .noUi-handle:not([aria-label])').forEach(h => {
+    const label = h.closest('.widget-slider').querySelector('.widget-label');
+    const text = label && label.textContent.trim();
+    if (text) h.setAttribute('aria-label', text);
+  });
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+  name();
+})();
+</script>"""
+
+
+def name_the_sliders():
+    """An output for an app's notebook that gives every slider's handle its label's name (for a
+    screen reader and axe); shown once, it keeps naming sliders as they appear.
+
+    >>> "aria-label" in name_the_sliders().data
+    True
+    """
+    from IPython.display import HTML
+
+    return HTML(_NAME_SLIDERS)

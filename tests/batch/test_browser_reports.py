@@ -12,7 +12,7 @@ import pytest
 
 from outsourcing_risk import load_scenarios
 
-from ..browser import browser_page, chromium_path
+from ..browser import axe_violations, browser_page, chromium_path
 
 pytestmark = pytest.mark.browser
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -400,18 +400,11 @@ def test_a_report_reads_whole_on_a_phone_and_prints_every_chart_whole(reports, t
             assert title in text
 
 
-AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 #: The size of an A4 page's printable width less 12 mm margins, in CSS pixels (186 mm at 96 dpi).
 PAPER = 703
 
 
-def _axe(page) -> list[str]:
-    """axe-core's violations of WCAG 2.1 A and AA on the page as it is now: rule, nodes, first node."""
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    found = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [f"{v['id']} ({len(v['nodes'])}): {v['nodes'][0]['html'][:120]}" for v in found["violations"]]
+_axe = axe_violations
 
 
 #: Per chart: where its "95th pct", "5th pct" and "mean" labels are, and the boxes of its bars.

@@ -16,7 +16,7 @@ import pytest
 from outsourcing_risk import Scenario, plots, simulate
 
 from ..app_server import start_app, stop_app
-from ..browser import browser_page, chromium_path
+from ..browser import axe_violations, browser_page, chromium_path
 
 pytestmark = pytest.mark.browser
 
@@ -154,6 +154,7 @@ def test_the_what_if_app_moves_with_its_trust_slider(app):
             page.keyboard.press("Enter")
         page.wait_for_function("document.querySelectorAll('.noUi-handle').length > 0")
         assert _tab_reaches_every_control(page) > 100
+        assert axe_violations(page) == [], "every group open: WCAG 2.1 A/AA (each slider named)"
         assert page.evaluate(
             "() => Array.from(document.querySelectorAll('.noUi-handle')).every(e => e.offsetParent !== null)"
         )
@@ -182,6 +183,7 @@ def test_the_vendor_app_ranks_the_candidates(app):
         assert page.get_by_text("Interviews or reference checks that halve").count() == 1
         assert page.get_by_text("Best risk-adjusted: Acme Offshore, because").count() == 1
         assert _tab_reaches_every_control(page) >= 15  # 7 sliders and their fields, the cost
+        assert axe_violations(page) == [], "WCAG 2.1 A/AA"
         # The cost typed from the keyboard, as people write it; what reads two ways is refused.
         cost = page.locator(".widget-text", has_text="Cost of interviewing every candidate").locator("input")
         for typed, said in (

@@ -1,11 +1,22 @@
 // The view of outsourcing_risk.live_charts.LiveCharts: plotly charts drawn from the widget's
 // "figures" (plotly JSON). New figures are drawn as they arrive, with Plotly.react (which redraws
 // what changed); figures that arrive again before the next animation frame are drawn once, at
-// that frame, the newest only. plotly.js is the copy the Python package ships; it is prepended
-// to this module and sets window.Plotly.
+// that frame, the newest only. plotly.js is the copy the Python package ships, in the widget's
+// "_plotly_js": run once per page as a script (which sets window.Plotly) when the page has none.
+// It is not part of this module: anywidget allows a module two seconds to load.
+
+function plotly(model) {
+  if (!globalThis.Plotly) {
+    const script = document.createElement("script");
+    script.textContent = model.get("_plotly_js");
+    document.head.appendChild(script); // an inline script runs as it is added
+    script.remove();
+  }
+  return globalThis.Plotly;
+}
 
 function render({ model, el }) {
-  const Plotly = globalThis.Plotly;
+  const Plotly = plotly(model);
   const divs = [];
   let frame = 0; // an animation frame is pending: a draw happened, or one waits, since the last
   let waiting = false; // figures to draw at that frame
