@@ -85,6 +85,12 @@ def _information_cell(o) -> Cell:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return Cell("—", "-Infinity")
     top = o.summary.get("top_input") or ""
+    se = o.summary.get("evpi_se")
+    if isinstance(se, float) and math.isfinite(se) and value <= 2 * se:  # the report's rule
+        return Cell(
+            f"nothing beyond its margin ({money(value, o.job.currency)} ± {money(2 * se, o.job.currency)})",
+            float(value),
+        )
     shown = money(value, o.job.currency)
     if top:
         name = QUALITY_LABEL if top == QUALITY else param_label(top, o.job.currency, unit=False)
@@ -134,11 +140,24 @@ def best_scenarios(ok) -> str:
     text = (
         lead("mean_npv", "se_npv", "Best mean saving")
         + " "
-        + lead("cvar5", "cvar5_se", "Best worst-5 % average, the safest choice")
+        + lead("cvar5", "cvar5_se", "Best worst-5 % average")
     )
+    text += " " + _within_appetite(ok)
     if len({o.job.currency for o in ok}) > 1:
         text += " The scenarios use different currencies: compare their money figures with care."
     return text
+
+
+def _within_appetite(ok) -> str:
+    """Which scenarios each report found within the risk appetite it was given (the verdict
+    column), so that a best figure is never read as "safe" on its own."""
+    within = [o for o in ok if o.summary.get("verdict") == "within your risk appetite"]
+    if not any(o.summary.get("verdict") for o in ok):
+        return ""
+    if not within:
+        return "No scenario is within its risk appetite (see the verdict column)."
+    names = ", ".join(f"<b>{html.escape(o.job.name)}</b>" for o in within)
+    return f"Within its risk appetite: {names} (see the verdict column)."
 
 
 def _verdict_cell(o) -> Cell:

@@ -346,8 +346,9 @@ def _batch(
         ordered = [outcomes.get(j.row) or Outcome(j, "not run", why) for j in jobs]
         if pdf and not stopped:
             _print_pdfs(folder, ordered, pdf, late)
+        # A signal during the printing (``late``) stops it: the index is not printed either.
         _write_summary_and_index(
-            folder, ordered, workbook=xlsx and not stopped, pdf=pdf if not stopped else None
+            folder, ordered, workbook=xlsx and not stopped, pdf=pdf if not (stopped or late) else None
         )
     except BaseException:
         folder.abandon()  # nothing of this run moves in: the previous set stays whole

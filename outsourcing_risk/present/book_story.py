@@ -169,18 +169,29 @@ def _move(c: dict[str, Claim], cur: str) -> tuple[str, list[Claim]]:
         return (
             (
                 f"{head} would change neither the mean saving nor the worst-5 % average beyond their margins "
-                f"(HHI {d['hhi_after']:,.0f} after)."
+                f"(HHI {d['hhi_after']:,.0f} after)" + (_AS_IF if d["kind"] == "move" else ".")
             ),
             [mean, cvar],
         )
+    changed = [
+        f"the {what} by {signed_money(x.value, cur)} ({margin(x, cur)})"
+        for what, x in (("mean saving", mean), ("worst-5 % average", cvar))
+        if x.significant
+    ]
+    kept = [what for what, x in (("mean saving", mean), ("worst-5 % average", cvar)) if not x.significant]
+    rest = f", leave the {kept[0]} within its margin" if kept else ""
     return (
-        (
-            f"{head} would change the mean saving by {signed_money(mean.value, cur)} ({margin(mean, cur)}) and the "
-            f"worst-5 % average by {signed_money(cvar.value, cur)} ({margin(cvar, cur)}), bringing the HHI to "
-            f"{d['hhi_after']:,.0f}."
-        ),
+        f"{head} would change {' and '.join(changed)}{rest}, and bring the HHI to {d['hhi_after']:,.0f}"
+        + (_AS_IF if d["kind"] == "move" else "."),
         [mean, cvar],
     )
+
+
+#: What "moving" a contract assumes (analyses.book_claims): a what-if, not a costed migration.
+_AS_IF = (
+    " (a what-if: a new vendor like the one it leaves, in fee and in chance of failing, and the "
+    "move itself not costed)."
+)
 
 
 def book_html(analysis, claims: list[Claim]) -> str:

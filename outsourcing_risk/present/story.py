@@ -116,6 +116,15 @@ def _action_words(c: Claim, claims: dict[str, Claim], cur: str) -> str:
     return presenter(c.section).action_words(c, claims, cur) + see
 
 
+def _trade_off(action: Claim, claims: dict[str, Claim]) -> bool:
+    """An action for the mean saving that lowers the worst-5 % average beyond its margin: listed
+    after the actions that cost nothing in the worst futures, and called a trade-off."""
+    if action.detail.get("aim") != "mean":
+        return False
+    tail = [claims[k] for k in action.detail.get("also", ()) if k in claims and claims[k].unit == "money"]
+    return any(t.significant and t.direction == "lower" for t in tail)
+
+
 def money_words(value: float, currency: str) -> str:
     from .formatting import money
 
@@ -126,8 +135,8 @@ def actions(report: Report) -> tuple[list[str], list[list[Claim]], str]:
     """(one line per action, the claims of each line, the sentence when there is none)."""
     c = _claims(report)
     cur = report.run.scenario.currency
-    chosen = [c[k] for k in c["story/actions"].detail["actions"]]
-    lines = [_action_words(a, c, cur) for a in chosen]
+    chosen = sorted((c[k] for k in c["story/actions"].detail["actions"]), key=lambda a: _trade_off(a, c))
+    lines = [("A trade-off: " if _trade_off(a, c) else "") + _action_words(a, c, cur) for a in chosen]
     used = [[a, *(c[k] for k in a.detail.get("also", ()) if k in c)] for a in chosen]
     none = ""
     if not chosen:

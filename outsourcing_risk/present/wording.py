@@ -62,10 +62,22 @@ def signed_money(value: float, currency: str = "USD", *, compact: bool = False) 
 
 
 def chance(value: float, digits: int | None = None) -> str:
-    """A chance as the report writes it: whole percents, one decimal under 10 %."""
+    """A chance as the report writes it: whole percents, one decimal under 10 %; a chance that
+    is not 0 or 1 is never written as one ("under 0.1%", "99.6%", "over 99.9%").
+
+    >>> chance(0.153), chance(0.0002), chance(0.996), chance(0.99996), chance(0.0)
+    ('15%', 'under 0.1%', '99.6%', 'over 99.9%', '0%')
+    """
     if digits is None:
         digits = 1 if 0 < abs(value) < 0.1 else 0
-    return percent(value, digits)
+    shown = percent(value, digits)
+    if 0 < abs(value) < 1 and float(shown.rstrip("%")) in (0.0, 100.0):
+        shown = percent(value, max(digits, 1))
+        if float(shown.rstrip("%")) == 0.0:
+            return f"under {percent(0.001, 1)}"
+        if float(shown.rstrip("%")) == 100.0:
+            return f"over {percent(0.999, 1)}"
+    return shown
 
 
 def size(claim: Claim, currency: str = "USD", *, compact: bool = False) -> str:

@@ -115,16 +115,29 @@ def _drivers_note(results) -> list[Claim]:
     mean = _find(results, "driver/mean")
     spread = _find(results, "driver/spread")
     learn = _find(results, "learn/top")
-    basis = tuple(c.key for c in (mean, spread, learn) if c is not None)
+    # A lead within its margin is a tie: the note names both inputs, never one as "the" driver.
+    mean_lead = _find(results, "driver/mean_lead")
+    spread_lead = _find(results, "driver/spread_lead")
+    basis = tuple(c.key for c in (mean, spread, learn, mean_lead, spread_lead) if c is not None)
     if not basis:
         return []
     names = {
         "mean": mean.subject if mean is not None else None,
         "spread": spread.subject if spread is not None else None,
         "learn": learn.subject if learn is not None and learn.significant else None,
+        "mean_tie": _tied_with(mean_lead),
+        "spread_tie": _tied_with(spread_lead),
+        "only_uncertain": spread is not None and spread_lead is None,
     }
-    named = {v for v in names.values() if v}
+    named = {v for k, v in names.items() if k in ("mean", "spread", "learn") and v}
     return [note("story/drivers", "drivers", section="drivers", basis=basis, differ=len(named) > 1, **names)]
+
+
+def _tied_with(lead: Claim | None) -> str | None:
+    """The runner-up a lead does not beat beyond its margin (None: no runner-up, or beaten)."""
+    if lead is None or lead.significant:
+        return None
+    return lead.detail.get("second")
 
 
 def tell(run: Run, results: dict[str, SectionResult]) -> SectionResult:

@@ -15,7 +15,7 @@ __all__ = ["HEADING", "INTRO", "action_words", "render"]
 HEADING = "What clear goals are worth"
 INTRO = (
     "Unclear goals raise the rate of quality incidents and the chance that the relationship breaks down "
-    "(docs/model.md). Below: this scenario with its goals agreed in full, in the same simulated futures, "
+    "(the model lets both grow as clarity falls). Below: this scenario with its goals agreed in full, in the same simulated futures, "
     "and the figures at a few levels of goal clarity (the four-item checklist: 0 % none agreed, 100 % all)."
 )
 

@@ -29,7 +29,7 @@ SPREAD_INTRO = (
 )
 
 
-_SIDE = {"within": "within it", "outside": "outside it", "at the edge": "at the edge of it"}
+_SIDE = {"within": "within", "outside": "outside", "at the edge": "at the edge of"}
 
 
 def render_spread(report) -> list:
@@ -43,7 +43,7 @@ def render_spread(report) -> list:
         items.append(
             sentence(
                 f"It loses money in {chance(p_loss.value)} of futures; your appetite accepts at most "
-                f"{chance(limit)}, so this is {_SIDE[side]}.",
+                f"{chance(limit)}, so this is {_SIDE[side]} that limit.",
                 [p_loss, claims["appetite/p_loss"]],
                 css="or-spread-sentence",
             )

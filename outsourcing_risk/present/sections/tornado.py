@@ -10,10 +10,11 @@ __all__ = ["HEADING", "INTRO", "drivers_note", "render"]
 
 HEADING = "What drives the result"
 INTRO = (
-    "Three different questions, each with its chart: <b>what moves the mean saving</b> when an input "
-    "moves over its plausible range (the bars just below), <b>what causes the spread</b> of the outcome "
-    "from one future to the next (Sobol indices), and <b>what is worth learning before signing</b>, "
-    "because knowing it could change the decision (the value of information)."
+    "Three different questions: <b>what moves the mean saving</b> when an input moves over its "
+    "plausible range (the bars just below), <b>what causes the spread</b> of the outcome from one "
+    "future to the next (Sobol indices), and <b>what is worth learning before signing</b>, because "
+    "knowing it could change the decision (the value of information). The last two have charts "
+    "when some input is uncertain (given as a distribution)."
 )
 
 
@@ -25,13 +26,31 @@ def drivers_note(report) -> str:
         return ""
     d, cur = note.detail, report.run.scenario.currency
     parts = []
-    if d.get("mean"):
+    if d.get("mean") and d.get("mean_tie"):
+        parts.append(
+            f"{input_name(d['mean'], cur)} and {input_name(d['mean_tie'], cur)} move the mean saving "
+            "about as much over their ranges (within the margin)"
+        )
+    elif d.get("mean"):
         parts.append(f"{input_name(d['mean'], cur)} moves the mean saving most over its range")
-    if d.get("spread"):
+    if d.get("spread") and d.get("spread_tie"):
+        parts.append(
+            f"{input_name(d['spread'], cur)} and {input_name(d['spread_tie'], cur)} cause about as much "
+            "of the spread (within the margin)"
+        )
+    elif d.get("spread") and d.get("only_uncertain"):
+        parts.append(f"{input_name(d['spread'], cur)} is the only uncertain input")
+    elif d.get("spread"):
         parts.append(f"{input_name(d['spread'], cur)} causes the most spread among the uncertain inputs")
     if "learn/top" in note.basis:
         parts.append(
-            f"{input_name(d['learn'], cur)} is the one most worth learning"
+            (
+                "learning it before signing is worth something (beyond its margin)"
+                if d.get("only_uncertain")
+                else "it is the one most worth learning"
+            )
+            if d.get("learn") == d.get("spread") and d.get("learn") and not d.get("spread_tie")
+            else f"{input_name(d['learn'], cur)} is the one most worth learning"
             if d.get("learn")
             else "no single input is worth learning before signing beyond its margin"
         )
