@@ -107,11 +107,20 @@ def npv_one_trial(p: dict, rng, record: dict | None = None) -> float:
     return npv
 
 
-def book_one_trial(contracts: list[dict], group_shocks: dict, capacity: int | None, rng) -> list[float]:
+def book_one_trial(
+    contracts: list[dict],
+    group_shocks: dict,
+    capacity: int | None,
+    rng,
+    subcontractor_shocks: dict | None = None,
+) -> list[float]:
     """NPV of each contract of a book in one trial (docs/model.md, "A book of contracts"), month by
     month with a Bernoulli draw for every hazard. ``contracts`` hold point values as for
     :func:`npv_one_trial` (fixed trust, no trigger, no spread) plus ``vendor``, ``group``,
-    ``critical`` and ``spend``; ``group_shocks`` maps a group to its chance per year."""
+    ``critical`` and ``spend`` and optionally ``subcontractors`` (a list of names);
+    ``group_shocks`` maps a group to its chance per year, ``subcontractor_shocks`` a subcontractor
+    to its chance per year of failing (which ends the first vendor's service of every contract
+    that names it)."""
     horizon = int(contracts[0]["horizon_months"])
     order = sorted(
         range(len(contracts)), key=lambda i: (not contracts[i]["critical"], -contracts[i]["spend"], i)
@@ -120,6 +129,8 @@ def book_one_trial(contracts: list[dict], group_shocks: dict, capacity: int | No
     group_h = {g: 1 - (1 - p) ** (1 / 12) for g, p in group_shocks.items()}
     collapsed: dict[str, bool] = dict.fromkeys(vendor_h, False)
     shocked: dict[str, bool] = dict.fromkeys(group_h, False)
+    sub_h = {s: 1 - (1 - p) ** (1 / 12) for s, p in (subcontractor_shocks or {}).items()}
+    sub_failed: dict[str, bool] = dict.fromkeys(sub_h, False)
     slots = [0] * capacity if capacity else None  # the month each slot is free again
     state = []
     for c in contracts:
@@ -147,6 +158,10 @@ def book_one_trial(contracts: list[dict], group_shocks: dict, capacity: int | No
             if not collapsed[v] and (shocked.get(group, False) or rng.random() < h):
                 collapsed[v] = True
                 hit_now.add(v)
+        for sub, hs in sub_h.items():  # a subcontractor fails once: its dependants' first vendors
+            if not sub_failed[sub] and rng.random() < hs:
+                sub_failed[sub] = True
+                hit_now.add(("subcontractor", sub))
         for i in order:
             c, s = contracts[i], state[i]
             eps, tau = c["exit_readiness"], c["trust"]
@@ -164,7 +179,8 @@ def book_one_trial(contracts: list[dict], group_shocks: dict, capacity: int | No
                 if s["first"]:  # the vendor's collapse, or the relationship's own part
                     hv = vendor_h[c["vendor"]]
                     rho = 1 - (1 - h) / (1 - hv) if hv < 1 else 1.0
-                    fails = c["vendor"] in hit_now or rng.random() < rho
+                    by_sub = any(("subcontractor", x) in hit_now for x in c.get("subcontractors", ()))
+                    fails = c["vendor"] in hit_now or by_sub or rng.random() < rho
                 else:
                     fails = rng.random() < h
                 if fails:
