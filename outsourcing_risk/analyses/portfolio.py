@@ -231,8 +231,34 @@ def diversify(
     executor=None,
 ) -> dict:
     """The same book with one contract moved to a vendor of its own (new, independent, in no
-    group), in the same futures: the change of the book's mean NPV (± se, paired) and of its
-    worst-5 % average (± a bootstrap se)."""
+    group), in the same futures.
+
+    Parameters
+    ----------
+    book : Book
+    contract : int or str
+        The contract's index (0-based) or name.
+    n_trials, seed : int
+        The runs' size and seed (both books meet the same futures).
+    base : BookResult, optional
+        The book's own run, when already made with the same trials and seed.
+    executor : optional
+        As for :func:`~outsourcing_risk.model.portfolio.simulate_book`.
+
+    Returns
+    -------
+    dict
+        ``mean_gain`` (± ``mean_gain_se``, paired), ``cvar_gain`` (± ``cvar_gain_se``, by the
+        influence function of the expected shortfall), ``hhi_after`` and what moved.
+
+    Examples
+    --------
+    >>> from outsourcing_risk import Book, Contract, Scenario
+    >>> book = Book((Contract(Scenario(name="Desk"), "V"), Contract(Scenario(name="Hosting"), "V")))
+    >>> moved = diversify(book, "Hosting", n_trials=2_000, seed=1)
+    >>> moved["moved_to"], round(moved["hhi_after"])
+    ('V → a vendor of its own', 5000)
+    """
     index = _contract_index(book, contract)
     taken = set(book.vendors)
     vendor = "new vendor"
@@ -253,7 +279,31 @@ def prepare_exit(
     executor=None,
 ) -> dict:
     """The same book with one contract's exit plan made ready to ``readiness``, in the same
-    futures: the change of the book's mean NPV (± se, paired) and worst-5 % average (± se)."""
+    futures.
+
+    Parameters
+    ----------
+    book : Book
+    contract : int or str
+        The contract's index (0-based) or name.
+    readiness : float
+        The exit plan's readiness after the change, in [0, 1].
+    n_trials, seed, base, executor
+        As for :func:`diversify`.
+
+    Returns
+    -------
+    dict
+        ``mean_gain`` and ``cvar_gain`` with their standard errors, as :func:`diversify`.
+
+    Examples
+    --------
+    >>> from outsourcing_risk import Book, Contract, Scenario
+    >>> book = Book((Contract(Scenario(name="Desk", exit_readiness=0.0), "V"),))
+    >>> change = prepare_exit(book, "Desk", 1.0, n_trials=2_000, seed=1)
+    >>> change["kind"], change["readiness_before"], change["readiness"]
+    ('exit plan', 0.0, 1.0)
+    """
     index = _contract_index(book, contract)
     c = book.contracts[index]
     other = book.replace_contract(index, scenario=c.scenario.replace(exit_readiness=readiness))
@@ -314,11 +364,44 @@ def _diversification_candidate(book: Book, vendors: pd.DataFrame) -> tuple[str, 
 def analyse_portfolio(
     book: Book, *, n_trials: int = 20_000, seed: int = 0, stress_month: int = STRESS_MONTH, executor=None
 ) -> PortfolioAnalysis:
-    """Everything the portfolio report shows: the book, concentration by vendor and by group, the
-    stress of each vendor and of each group. The stress runs use a quarter of the trials (at
-    least 2,000): a paired difference of one forced event needs fewer. ``executor``: a
-    ``concurrent.futures`` executor or a dask ``Client`` that runs the blocks of trials (the
-    numbers are the same wherever they run)."""
+    """Everything the portfolio report shows (docs/model.md, "What the portfolio report computes").
+
+    Parameters
+    ----------
+    book : Book
+        The book (:class:`~outsourcing_risk.model.book.Book`, or ``book_from_table``).
+    n_trials : int
+        Futures of the main run. The stress runs use a quarter of them (at least 2,000): a paired
+        difference of one forced event needs fewer.
+    seed : int
+        The seed of every run (all paired: the same futures).
+    stress_month : int
+        The month of the stresses "vendor X fails" and "the group fails" (default 12).
+    executor : optional
+        A ``concurrent.futures`` executor or a dask ``Client`` that runs the blocks of trials (the
+        numbers are the same wherever they run).
+
+    Returns
+    -------
+    PortfolioAnalysis
+        ``summary`` (the book, HHI by vendor and by group with their levels), ``vendors`` (with
+        their groups' figures), ``groups``, ``contracts`` and the change that spreads the risk.
+
+    Examples
+    --------
+    >>> from outsourcing_risk import Book, Contract, Scenario
+    >>> book = Book(
+    ...     (Contract(Scenario(name="Hosting", vendor_monthly_fee=60_000), "Atlas Hyperscale", "Atlas"),
+    ...      Contract(Scenario(name="Payments"), "Atlas Managed", "Atlas"),
+    ...      Contract(Scenario(name="Print"), "Quanta")),
+    ...     group_shocks={"Atlas": 0.01},
+    ... )
+    >>> a = analyse_portfolio(book, n_trials=2_000, seed=1)
+    >>> round(a.summary["hhi"]), round(a.summary["hhi_group"]), a.summary["concentration_group"]
+    (3350, 5450, 'highly concentrated (above 2,500 too)')
+    >>> list(a.groups.index)
+    ['Atlas', 'Quanta']
+    """
     executor = as_executor(executor) if executor is not None else None
     result = simulate_book(book, n_trials, seed, executor=executor)
     fewer = min(n_trials, max(2_000, n_trials // 4))

@@ -126,7 +126,9 @@ class RegisterReading:
         if len(shared):
             subs += f": {', '.join(shared['subcontractor'][:3])}{', ...' if len(shared) > 3 else ''}"
             chance = self.book.loc[self.book["subcontractors"] != "", "subcontractor_failure_prob_annual"]
-            subs += f", each a shared failure of {float(chance.iloc[0]):.1%} a year (the mapping's assumption)"
+            subs += (
+                f", each a shared failure of {float(chance.iloc[0]):.1%} a year (the mapping's assumption)"
+            )
         links = int((self.supply_chain["rank"] >= 2).sum())
         return (
             f"read but not yet modelled: the remaining terms ({terms}), the level of reliance, "

@@ -304,7 +304,9 @@ def _assumptions(given: dict, problems: list[str]) -> dict:
     for key in ("subcontractor_failure_prob_annual",):
         chance = _number(given.get(key, 0.0))
         if chance is None or not 0 <= chance < 1:
-            problems.append(f"[assumptions] {key} must be a chance per year in [0, 1) (got {given.get(key)!r})")
+            problems.append(
+                f"[assumptions] {key} must be a chance per year in [0, 1) (got {given.get(key)!r})"
+            )
         out[key] = chance
     flag = given.get("not_assessed_is_critical", True)
     if not isinstance(flag, bool):

@@ -88,19 +88,58 @@ def simulate_book(
 ) -> BookResult:
     """Simulate the book (docs/model.md, "A book of contracts").
 
-    ``force``: ``{vendor: month}`` makes each named vendor collapse at the start of that month in
-    every future (the deterministic stress "vendor X fails in month 12"), unless a contract's own
-    relationship broke down earlier. ``cap``: ``{vendor: month}`` makes each named vendor collapse
-    at the start of that month or earlier, as drawn (min(drawn, month): the stress "the group
-    fails in month M" caps every vendor of the group). ``split``: vendors whose collapse is drawn on its own even
-    when they run one contract (as a forced vendor's is), so that a run with ``force`` and one
-    without meet the same futures. ``keep_months``: keep each contract's first failure month per
-    trial (contracts x trials, 2 bytes each; for checks), otherwise only the book's and each
-    vendor's NPV per trial are kept. ``executor``: an object with ``map`` (a
-    ``concurrent.futures`` executor, or a dask ``Client``'s ``get_executor()``) that runs the blocks
-    of 10,000 trials; the numbers are the same wherever they run. A book too large for this
-    machine (hours of work, more memory than is free) is refused at once with the estimate
-    (:class:`~outsourcing_risk.model.workload.TooMuchWork`).
+    Parameters
+    ----------
+    book : Book
+        The contracts, their vendors, groups and subcontractors (:class:`~.book.Book`, or
+        :func:`~.book_table.book_from_table` for a table).
+    n_trials : int
+        Futures to simulate, in blocks of 10,000.
+    seed : int
+        Contract i draws what the single model draws with ``seed + i·2³²``.
+    force : dict, optional
+        ``{vendor: month}``: each named vendor collapses at the start of that month in every
+        future (the stress "vendor X fails in month 12"), unless a contract's own relationship
+        broke down earlier.
+    cap : dict, optional
+        ``{vendor: month}``: each named vendor collapses at the start of that month or earlier, as
+        drawn (min(drawn, month): the stress "the group fails in month M" caps every vendor of
+        the group).
+    split : iterable of str
+        Vendors whose collapse is drawn on its own even when they run one contract (as a forced
+        vendor's is), so that a run with ``force`` and one without meet the same futures.
+    keep_months : bool
+        Keep each contract's first failure month per trial (contracts x trials, 2 bytes each; for
+        checks); otherwise only the book's and each vendor's NPV per trial are kept.
+    executor : optional
+        An object with ``map`` (a ``concurrent.futures`` executor, or a dask ``Client``'s
+        ``get_executor()``) that runs the blocks; the numbers are the same wherever they run.
+
+    Returns
+    -------
+    BookResult
+        Per trial the book's NPV and each vendor's; per contract running sums of its figures.
+
+    Raises
+    ------
+    ScenarioError
+        A book that breaks a rule of :func:`~.book.check_book`.
+    TooMuchWork
+        A book too large for this machine (hours of work, more memory than is free), refused at
+        once with the estimate (:class:`~outsourcing_risk.model.workload.TooMuchWork`).
+
+    Examples
+    --------
+    >>> from outsourcing_risk import Book, Contract, Scenario, simulate
+    >>> desk = Scenario(name="Service desk", vendor_failure_prob_annual=0.08)
+    >>> hosting = Scenario(name="Hosting", vendor_failure_prob_annual=0.08, vendor_monthly_fee=60_000)
+    >>> book = Book((Contract(desk, "Atlas"), Contract(hosting, "Atlas")), capacity=1)
+    >>> result = simulate_book(book, n_trials=2_000, seed=1)
+    >>> result.npv.shape, result.vendor_npv.shape
+    ((2000,), (1, 2000))
+    >>> alone = simulate_book(Book((Contract(desk, "Atlas"),)), n_trials=2_000, seed=1)
+    >>> bool((alone.npv == simulate(desk, n_trials=2_000, seed=1).npv).all())
+    True
     """
     if not isinstance(book, Book) or not book.contracts:
         raise TypeError("simulate_book needs a Book with at least one contract (see book_from_table)")

@@ -109,3 +109,12 @@ def test_a_tables_subcontractors_and_their_chances():
     good = book_from_table(rows[:2])
     assert [c.subcontractors for c in good.contracts] == [("S", "T"), ("S",)]
     assert dict(good.subcontractor_shocks) == {"S": 0.02, "T": 0.02}
+
+
+def test_the_books_functions_are_public_names():
+    import outsourcing_risk
+
+    for name in ("Book", "Contract", "book_from_table", "simulate_book", "analyse_portfolio", "load_book"):
+        assert name in outsourcing_risk.__all__
+        assert getattr(outsourcing_risk, name).__doc__
+    assert outsourcing_risk.Book is Book
