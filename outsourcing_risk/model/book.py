@@ -13,7 +13,7 @@ every problem at once, each with its field, the value as given and the rule.
 Traceback (most recent call last):
 ...
 outsourcing_risk.model.scenario.ScenarioError: 1 problem in the book 'Book of contracts':
-  - contract 'Payments': vendor 'Atlas' has vendor_failure_prob_annual 0.08 here but 0.05 in contract 'Hosting': a vendor's collapse and its group are the same for every contract it runs
+  - contract 'Payments': vendor 'Atlas' has vendor_failure_prob_annual 0.08 here but 0.05 in contract 'Hosting': a vendor's collapse, its group and its quality are the same for every contract it runs
 Fix the values above; `outsourcing-risk params` lists every parameter with its range.
 """
 
@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from .distributions import Distribution
 from .rules import annual_spend, switch_order
 from .scenario import Scenario, ScenarioError
 
@@ -214,23 +215,9 @@ def shock_problem(column: str, value, given=None) -> str | None:
     return None
 
 
-def unsupported(scenario: Scenario) -> list[str]:
-    """Rules of the single model the book does not simulate yet: trust over time."""
-    if scenario.adaptive:
-        return [
-            (
-                "the book does not simulate trust over time yet (trust_policy ramp, an exit trigger, vendors "
-                "that differ): leave trust_policy, exit_trigger_incidents and vendor_quality_spread at their "
-                "defaults in a portfolio table"
-            )
-        ]
-    return []
-
-
 def contract_problems(contract: Contract) -> list[str]:
     """What one contract must be, whatever built it: a scenario, a vendor's name, a group's name,
-    critical yes or no, its notice period and RTO in months, its subcontractors' names, and no
-    rule the book does not simulate."""
+    critical yes or no, its notice period and RTO in months, its subcontractors' names."""
     if not isinstance(contract, Contract):
         return [f"each contract must be a Contract (got {type(contract).__name__})"]
     if not isinstance(contract.scenario, Scenario):
@@ -256,25 +243,29 @@ def contract_problems(contract: Contract) -> list[str]:
         problems.append(f"subcontractors must be a tuple of names (got {subs!r})")
     elif len(set(subs)) < len(subs):
         problems.append(f"subcontractors names one twice (got {'; '.join(subs)!r})")
-    return problems + unsupported(contract.scenario)
+    return problems
 
 
 def vendor_problems(contracts, ref: Callable[[int], str]) -> list[tuple[int, str]]:
-    """The rule a vendor's contracts share: one ``vendor_failure_prob_annual`` and one group (a
-    vendor's collapse). Each problem with the 0-based index of the contract that breaks it;
-    ``ref(j)`` names contract j where the problem points back to it ("row 2", "contract 'A'")."""
-    first: dict[str, tuple[int, str, str]] = {}
+    """The rule a vendor's contracts share: one ``vendor_failure_prob_annual``, one group and one
+    ``vendor_quality_spread`` (a vendor's collapse and its quality). Each problem with the 0-based
+    index of the contract that breaks it; ``ref(j)`` names contract j where the problem points
+    back to it ("row 2", "contract 'A'")."""
+    first: dict[str, tuple[int, str, str, str]] = {}
     out = []
     for i, c in enumerate(contracts):
-        rule = (i, str(c.scenario.vendor_failure_prob_annual), c.group)
+        s = c.scenario
+        rule = (i, str(s.vendor_failure_prob_annual), c.group, str(s.vendor_quality_spread))
         known = first.setdefault(c.vendor, rule)
         if known[1:] == rule[1:]:
             continue
         if known[1] != rule[1]:
             what = f"vendor_failure_prob_annual {rule[1]} here but {known[1]}"
-        else:
+        elif known[2] != rule[2]:
             what = f"vendor_group {rule[2] or '(none)'!r} here but {known[2] or '(none)'!r}"
-        words = "a vendor's collapse and its group are the same for every contract it runs"
+        else:
+            what = f"vendor_quality_spread {rule[3]} here but {known[3]}"
+        words = "a vendor's collapse, its group and its quality are the same for every contract it runs"
         out.append((i, f"vendor {c.vendor!r} has {what} in {ref(known[0])}: {words}"))
     return out
 
@@ -294,6 +285,7 @@ def book_problems(book: Book) -> list[str]:
         for i, p in vendor_problems(book.contracts, lambda j: f"contract {names[j]!r}")
     ]
     problems += _shock_problems(book.group_shocks, book.groups, "group_shock_prob_annual", "vendor group")
+    problems += _quality_problems(book)
     problems += _shock_problems(
         book.subcontractor_shocks, book.subcontractors, "subcontractor_failure_prob_annual", "subcontractor"
     )
@@ -309,6 +301,21 @@ def book_problems(book: Book) -> list[str]:
     if len(currencies) > 1:
         problems.append(f"every contract needs the same currency (got {', '.join(sorted(currencies))})")
     return problems
+
+
+def _quality_problems(book: Book) -> list[str]:
+    """A vendor whose collapse is shared (several contracts, or a group with a shock) has one
+    quality per trial: its ``vendor_quality_spread`` must be a number, not a distribution."""
+    out = []
+    for vendor in book.vendors:
+        c = next(c for c in book.contracts if c.vendor == vendor)
+        spread = c.scenario.vendor_quality_spread
+        if isinstance(spread, Distribution) and book.shared(vendor):
+            out.append(
+                f"vendor {vendor!r}: vendor_quality_spread must be a number for a vendor that runs several "
+                f"contracts or is in a group with a shock (its quality is one draw per vendor; got {spread})"
+            )
+    return out
 
 
 def _shock_problems(shocks: Mapping, named: list[str], column: str, what: str) -> list[str]:

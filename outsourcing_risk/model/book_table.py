@@ -25,7 +25,6 @@ from .book import (
     Contract,
     months_problem,
     shock_problem,
-    unsupported,
     vendor_problems,
 )
 from .scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, row_values, table_rows
@@ -125,7 +124,6 @@ class _BookRows:
         except ScenarioError as exc:
             here.extend(exc.problems)
             return here
-        here.extend(unsupported(scenario))
         if label and vendor:  # its vendor checked against the others' even when it has problems
             self.contracts.append(Contract(scenario, vendor, group, bool(critical), notice, rto, subs))
             self.rows.append((i, label))

@@ -25,6 +25,8 @@ import numpy as np
 from ..io.errors import check_seed, check_trials
 from .book import CONTRACT_COLUMNS, Book, Contract, check_book, contract_seed
 from .book_table import book_from_table
+from .book_trust import AdaptiveRun, vendor_quality_draw
+from .book_trust import start as start_run
 from .distributions import Distribution
 from .rules import (
     calendar,
@@ -40,7 +42,7 @@ from .rules import (
 from .sampling import BLOCK, sample_parameters
 from .simulation import active_months, settle
 from .streams import generator
-from .workload import check_book_workload
+from .workload import check_book_workload, refuse_beyond
 
 __all__ = [
     "CONTRACT_COLUMNS",
@@ -69,6 +71,7 @@ class BookResult:
     sums: dict[
         str, np.ndarray
     ]  # per contract: npv, npv2, losses, failed, switches, within_notice, over_rto, disrupted
+    contract_npv: np.ndarray | None = None  # (contracts, trials), with keep_months=True
 
     @property
     def n_trials(self) -> int:
@@ -109,8 +112,8 @@ def simulate_book(
         Vendors whose collapse is drawn on its own even when they run one contract (as a forced
         vendor's is), so that a run with ``force`` and one without meet the same futures.
     keep_months : bool
-        Keep each contract's first failure month per trial (contracts x trials, 2 bytes each; for
-        checks); otherwise only the book's and each vendor's NPV per trial are kept.
+        Keep each contract's first failure month and NPV per trial (contracts x trials, 10 bytes
+        each; for checks); otherwise only the book's and each vendor's NPV per trial are kept.
     executor : optional
         An object with ``map`` (a ``concurrent.futures`` executor, or a dask ``Client``'s
         ``get_executor()``) that runs the blocks; the numbers are the same wherever they run.
@@ -147,6 +150,7 @@ def simulate_book(
     check_book(book)
     vendors = book.vendors
     check_book_workload(len(book.contracts), len(vendors), int(n_trials), keep_months=keep_months)
+    _check_stepped_memory(book, int(n_trials))
     for what, given in (("force", force), ("cap", cap)):
         _check_months(what, given or {}, vendors, book.horizon_months)
     out = _empty(book, int(seed), n_trials, keep_months)
@@ -170,9 +174,26 @@ def simulate_book(
         out.collapse[:, window] = part.collapse
         if out.first_failure is not None and part.first_failure is not None:
             out.first_failure[:, window] = part.first_failure
+        if out.contract_npv is not None and part.contract_npv is not None:
+            out.contract_npv[:, window] = part.contract_npv
         for key, values in part.sums.items():
             out.sums[key] += values
     return out
+
+
+def _check_stepped_memory(book: Book, n_trials: int) -> None:
+    """Contracts under trust over time that share switching slots are stepped month by month
+    together, each holding its block's months (its incident uniforms, savings and trust: about 20
+    bytes per trial and month): refused, with the estimate, where that passes the memory free."""
+    stepped = sum(c.scenario.adaptive for c in book.contracts)
+    if book.capacity and stepped:
+        memory = stepped * min(BLOCK, n_trials) * book.horizon_months * 20.0
+        refuse_beyond(
+            f"{stepped:,} contracts under trust over time sharing {book.capacity} switching slots",
+            0.0,
+            memory,
+            advice="leave the capacity out (each contract then runs on its own), or split the book",
+        )
 
 
 def _check_months(what: str, months: Mapping, vendors: list[str], horizon: int) -> None:
@@ -201,6 +222,7 @@ def _empty(book: Book, seed: int, n: int, keep_months: bool) -> BookResult:
             k: np.zeros(n_c)
             for k in ("npv", "npv2", "losses", "failed", "switches", "within_notice", "over_rto", "disrupted")
         },
+        contract_npv=np.zeros((n_c, n)) if keep_months else None,
     )
 
 
@@ -227,9 +249,11 @@ def _block(
     vendors = book.vendors
     active = _active(book)
     shared = {v: book.shared(v) or v in force or v in cap or v in split for v in vendors}
+    stepped = {c.vendor for c in book.contracts if c.scenario.adaptive}  # under trust over time
     # The vendors' and groups' own draws.
     collapse: dict[str, np.ndarray] = {}
     vendor_prob: dict[str, Any] = {}
+    quality: dict[str, tuple] = {}  # a shared vendor's Z_v and collapse rate, under trust over time
     group_month = {}
     for g_i, group in enumerate(book.groups):
         p_g = book.group_shocks.get(group, 0.0)
@@ -245,7 +269,11 @@ def _block(
             prob = prob.ppf(np.clip(u, 1e-12, 1 - 1e-12))
         vendor_prob[vendor] = prob
         e_v = generator(seed, "vendor_collapse", block=b, vendor=v_i).standard_exponential(n)
-        month = collapse_month(e_v, collapse_rate(prob), horizon)
+        if vendor in stepped:
+            quality[vendor] = vendor_quality_draw(seed, b, v_i, n, lead.scenario.vendor_quality_spread, prob)
+            month = collapse_month(e_v, quality[vendor][1], horizon)
+        else:
+            month = collapse_month(e_v, collapse_rate(prob), horizon)
         if lead.group in group_month:
             month = np.minimum(month, group_month[lead.group])
         if vendor in force:
@@ -258,7 +286,9 @@ def _block(
     sub_month = _subcontractor_months(book, seed, b, n)
 
     # Each contract's parameters, money terms, hazard and first failure.
-    state = {}
+    state: dict[int, dict] = {}
+    runs: dict[int, AdaptiveRun] = {}
+    free = np.zeros((n, book.capacity)) if book.capacity else None
     for i in active:
         contract = book.contracts[i]
         s = contract.scenario
@@ -266,6 +296,15 @@ def _block(
         p = sample_parameters(s, c_seed, b, n)
         if shared[contract.vendor]:
             p["vendor_failure_prob_annual"] = vendor_prob[contract.vendor]
+        if s.adaptive:  # trust over time: month by month, stepped with the others when slots are shared
+            ends = collapse[contract.vendor] if shared[contract.vendor] else np.full(n, horizon + 1)
+            for sub in contract.subcontractors:
+                ends = np.minimum(ends, sub_month[sub])
+            z, rate = quality.get(contract.vendor, (None, None))
+            runs[i] = start_run(s, p, n, c_seed, b, z=z, forced=ends, rate=rate, free=free)
+            if free is None:  # nothing shared month by month: run it now, keep only its outcome
+                _record(book, i, lo, n, out, *runs.pop(i).outcome())
+            continue
         t = monthly_terms(p, months)
         cum = hazard_curve(p, t.quality, months)
         rng_fail = generator(c_seed, "failures", block=b)
@@ -284,10 +323,13 @@ def _block(
         state[i]["gen"] = np.zeros(n, dtype=np.int64)
         state[i]["events"] = []
 
-    _run_months(book, active, state, n, horizon)
+    _run_months(book, state, runs, n, horizon, free)
 
     for i in active:
-        _settle_contract(book, i, state[i], b, lo, n, out, months)
+        if i in runs:
+            _record(book, i, lo, n, out, *runs[i].outcome())
+        elif i in state:
+            _settle_contract(book, i, state[i], b, lo, n, out, months)
 
 
 def _subcontractor_months(book: Book, seed: int, b: int, n: int) -> dict[str, np.ndarray]:
@@ -301,15 +343,17 @@ def _subcontractor_months(book: Book, seed: int, b: int, n: int) -> dict[str, np
     return out
 
 
-def _run_months(book: Book, active: list[int], state: dict, n: int, horizon: int) -> None:
+def _run_months(book: Book, state: dict, runs: dict, n: int, horizon: int, free) -> None:
     """Month by month: the switches that start, in order (critical first, larger spend, table
     order), take the first free switching slot; a switch that waits stays disrupted while it waits;
-    a replacement's failure is drawn from its own exponential, as the single model draws it."""
-    order = [i for i in book.priority() if i in state]
-    capacity = book.capacity
-    free = np.zeros((n, capacity)) if capacity else None
+    a replacement's failure is drawn from its own exponential, as the single model draws it. A
+    contract under trust over time (``runs``) steps its own month in its turn."""
+    order = [i for i in book.priority() if i in state or i in runs]
     for month in range(1, horizon + 1):
         for i in order:
+            if i in runs:
+                runs[i].step()
+                continue
             st = state[i]
             idx = np.flatnonzero(st["next"] == month)
             if idx.size == 0:
@@ -354,11 +398,23 @@ def _settle_contract(book: Book, i: int, st: dict, b: int, lo: int, n: int, out:
     active_months(s, t.active_saving, p, t.quality, generator(st["c_seed"], "incidents", block=b))
     events = [(idx, when)] if idx.size else []
     npv = settle(contract.scenario, p, t, s, events, [length] if idx.size else [], first_failure)
+    _record(book, i, lo, n, out, npv, first_failure, idx, when, length)
+
+
+def _record(
+    book: Book, i: int, lo: int, n: int, out: BookResult, npv, first_failure, idx, when, length
+) -> None:
+    """Contract ``i``'s block of trials into the result: its NPV per trial, its first failure month
+    (0: none) and the running sums of its figures from its switches (trial, month, W + D)."""
+    contract = book.contracts[i]
+    horizon = book.horizon_months
     window = slice(lo, lo + n)
     out.npv[window] += npv
     out.vendor_npv[book.vendors.index(contract.vendor), window] += npv
     if out.first_failure is not None:
         out.first_failure[i, window] = np.where(first_failure > 0, first_failure, horizon + 1)
+    if out.contract_npv is not None:
+        out.contract_npv[i, window] = npv
     sums = out.sums
     sums["npv"][i] += npv.sum()
     sums["npv2"][i] += np.square(npv).sum()

@@ -48,6 +48,7 @@ STREAMS: dict[str, tuple[int | str, ...]] = {
     "vendor_failure_prob": ("block", 41, "vendor"),  # random(n): u of its uncertain failure probability
     "group_shock": ("block", 42, "group"),  # standard_exponential(n): E_g
     "subcontractor_failure": ("block", 43, "subcontractor"),  # standard_exponential(n): E_s
+    "vendor_quality": ("block", 44, "vendor"),  # standard_normal(n): a shared vendor's Z_v
     # The seed's own stream, as np.random.default_rng(seed) draws it: only for draws that measure
     # an error, never for a future that is simulated.
     "voi_bootstrap": (),  # value of information: the Bayesian bootstrap's block weights (200 draws)

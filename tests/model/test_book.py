@@ -16,30 +16,33 @@ def _problems(make) -> list[str]:
     return err.value.problems
 
 
-def test_a_ramp_and_a_vendor_with_two_failure_chances_are_refused_alike_in_code_and_in_a_table():
+def test_a_ramp_with_an_inconsistent_vendor_is_refused_alike_in_code_and_in_a_table():
+    """Ramps are the contract's own; a vendor's failure chance and quality spread are the
+    vendor's: two of either for one vendor are refused by the same rule, in code and in a table."""
     rows = [
-        {"name": "Desk", "vendor": "V", "vendor_failure_prob_annual": "0.05"},
-        {"name": "Hosting", "vendor": "V", "vendor_failure_prob_annual": "0.08"},
-        {"name": "Payroll", "vendor": "W", "trust_policy": "ramp", "trust_ceiling": "0.9"},
+        {"name": "Desk", "vendor": "V", "vendor_failure_prob_annual": "0.05", "trust_policy": "ramp"},
+        {"name": "Hosting", "vendor": "V", "vendor_failure_prob_annual": "0.08", "trust_policy": "ramp"},
+        {"name": "Payroll", "vendor": "W", "vendor_quality_spread": "0.4"},
+        {"name": "Archive", "vendor": "W", "vendor_quality_spread": "0.6"},
     ]
     table = _problems(lambda: book_from_table(rows))
     contracts = (
-        Contract(Scenario(name="Desk", vendor_failure_prob_annual=0.05), "V"),
-        Contract(Scenario(name="Hosting", vendor_failure_prob_annual=0.08), "V"),
-        Contract(Scenario(name="Payroll", trust_policy="ramp", trust_ceiling=0.9), "W"),
+        Contract(Scenario(name="Desk", vendor_failure_prob_annual=0.05, trust_policy="ramp"), "V"),
+        Contract(Scenario(name="Hosting", vendor_failure_prob_annual=0.08, trust_policy="ramp"), "V"),
+        Contract(Scenario(name="Payroll", vendor_quality_spread=0.4), "W"),
+        Contract(Scenario(name="Archive", vendor_quality_spread=0.6), "W"),
     )
     code = _problems(lambda: Book(contracts))
-    rule = "a vendor's collapse and its group are the same for every contract it runs"
+    rule = "a vendor's collapse, its group and its quality are the same for every contract it runs"
     vendor = "vendor 'V' has vendor_failure_prob_annual 0.08 here but 0.05 in"
     assert f"row 2 ('Hosting'): {vendor} row 1: {rule}" in table
     assert f"contract 'Hosting': {vendor} contract 'Desk': {rule}" in code
-    ramp = "the book does not simulate trust over time yet (trust_policy ramp"
-    assert any(p.startswith(f"row 3 ('Payroll'): {ramp}") for p in table)
-    assert any(p.startswith(f"contract 'Payroll': {ramp}") for p in code)
-    # The same rules, each named once per place: the words after the place are the same.
-    assert sorted(p.split(": ", 1)[1].split(" in row")[0] for p in table) == sorted(
-        p.split(": ", 1)[1].split(" in contract")[0] for p in code
-    )
+    spread = "vendor 'W' has vendor_quality_spread 0.6 here but 0.4 in"
+    assert f"row 4 ('Archive'): {spread} row 3: {rule}" in table
+    assert f"contract 'Archive': {spread} contract 'Payroll': {rule}" in code
+    assert len(table) == len(code) == 2
+    # Each contract's ramp alone is accepted: the same book with one chance per vendor is a book.
+    book_from_table([{**r, "vendor_failure_prob_annual": "0.05", "vendor_quality_spread": ""} for r in rows])
 
 
 @pytest.mark.parametrize(
