@@ -254,6 +254,20 @@ def test_the_example_books_read_and_the_bank_is_concentrated():
     assert (counts >= 5).sum() == 2, "two vendors run many contracts"
 
 
+def test_the_bank_book_reads_as_a_banks_risk_officer_expects():
+    """Core banking, payments and cards are critical with RTOs of hours; print and mail,
+    developer tooling and archive storage are not critical; the file says it is illustrative."""
+    bank = book_from_table(load_scenarios(data_dir() / "portfolio_bank.csv"))
+    by_name = {c.name: c for c in bank.contracts}
+    for name in ("Core banking hosting", "Payments gateway", "Card processing", "General ledger hosting"):
+        assert by_name[name].critical, name
+        assert by_name[name].rto_months * 730.5 <= 24, f"{name}: an RTO of hours"
+    for name in ("Print and mail", "Developer tooling", "Archive storage", "Test environments"):
+        assert not by_name[name].critical, name
+    assert by_name["Core banking hosting"].notice_months >= 12
+    assert "ILLUSTRATIVE" in (data_dir() / "portfolio_bank.csv").read_text().splitlines()[0]
+
+
 @pytest.fixture(scope="module")
 def small_book():
     return book_from_table(load_scenarios(data_dir() / "portfolio.csv"), capacity=1)
