@@ -128,12 +128,13 @@ _HEADERS = {
 
 
 def _group_words(summary: dict) -> str:
-    """The HHI by vendor and by group against the two named thresholds."""
+    """The HHI by vendor and by group in words, and the two named thresholds with their sources."""
     return (
-        f"HHI by vendor {summary['hhi']:,.0f}, {summary['concentration']}; by group {summary['hhi_group']:,.0f}, "
-        f"{summary['concentration_group']} (above {HIGHLY_CONCENTRATED:,}: highly concentrated, "
-        f"{THRESHOLD_SOURCES[HIGHLY_CONCENTRATED]}; above {HIGHLY_CONCENTRATED_2010:,}: "
-        f"{THRESHOLD_SOURCES[HIGHLY_CONCENTRATED_2010]}; thresholds for markets we borrow for a book)."
+        f"HHI by vendor {summary['hhi']:,.0f}: {summary['concentration']}; by group "
+        f"{summary['hhi_group']:,.0f}: {summary['concentration_group']}. Above {HIGHLY_CONCENTRATED:,} a "
+        f"market is called highly concentrated ({THRESHOLD_SOURCES[HIGHLY_CONCENTRATED]}), above "
+        f"{HIGHLY_CONCENTRATED_2010:,} under the older test too ({THRESHOLD_SOURCES[HIGHLY_CONCENTRATED_2010]}): "
+        "thresholds for markets that we borrow for a book."
     )
 
 
