@@ -27,7 +27,9 @@ __all__ = ["book_claims", "book_fingerprint"]
 
 
 def book_fingerprint(book: Book) -> str:
-    """A short hash of everything that defines the book (its contracts, groups' shocks, capacity)."""
+    """A short hash of everything that defines the book (its contracts, groups' shocks, capacity,
+    subcontractors and their chances; the last two only where given, so that a book without them
+    keeps the fingerprint it had before they existed)."""
     rows = [
         {
             **c.scenario.to_dict(),
@@ -36,14 +38,14 @@ def book_fingerprint(book: Book) -> str:
             "critical": c.critical,
             "notice": repr(c.notice_months),
             "rto": repr(c.rto_months),
+            **({"subcontractors": list(c.subcontractors)} if c.subcontractors else {}),
         }
         for c in book.contracts
     ]
-    blob = json.dumps(
-        {"rows": rows, "shocks": dict(book.group_shocks), "capacity": book.capacity},
-        sort_keys=True,
-        default=str,
-    )
+    whole: dict = {"rows": rows, "shocks": dict(book.group_shocks), "capacity": book.capacity}
+    if book.subcontractor_shocks:
+        whole["subcontractor_shocks"] = dict(book.subcontractor_shocks)
+    blob = json.dumps(whole, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

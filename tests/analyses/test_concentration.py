@@ -114,3 +114,21 @@ def test_the_group_claims_recheck():
     assert (
         a.vendors.loc["Atlas Managed Services", "group_stress_loss"] == a.groups.loc["Atlas", "stress_loss"]
     )
+
+
+def test_the_fingerprint_tells_books_apart_by_their_subcontractors():
+    from dataclasses import replace
+
+    from outsourcing_risk.analyses.book_claims import book_fingerprint
+
+    plain = _book(merged=False)
+    contracts = list(plain.contracts)
+    contracts[3] = replace(contracts[3], subcontractors=("DC",))
+    with_chance = Book(
+        tuple(contracts), plain.group_shocks, plain.capacity, subcontractor_shocks={"DC": 0.01}
+    )
+    other_chance = Book(
+        tuple(contracts), plain.group_shocks, plain.capacity, subcontractor_shocks={"DC": 0.02}
+    )
+    prints = {book_fingerprint(b) for b in (plain, with_chance, other_chance)}
+    assert len(prints) == 3
