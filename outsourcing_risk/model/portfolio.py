@@ -270,7 +270,13 @@ def _block(
         vendor_prob[vendor] = prob
         e_v = generator(seed, "vendor_collapse", block=b, vendor=v_i).standard_exponential(n)
         if vendor in stepped:
-            quality[vendor] = vendor_quality_draw(seed, b, v_i, n, lead.scenario.vendor_quality_spread, prob)
+            spread = lead.scenario.vendor_quality_spread
+            if isinstance(spread, Distribution):  # a vendor alone, drawn on its own for a stress:
+                first = book.contracts.index(lead)  # its one contract's own draw of the spread
+                spread = sample_parameters(lead.scenario, contract_seed(seed, first), b, n)[
+                    "vendor_quality_spread"
+                ]
+            quality[vendor] = vendor_quality_draw(seed, b, v_i, n, spread, prob)
             month = collapse_month(e_v, quality[vendor][1], horizon)
         else:
             month = collapse_month(e_v, collapse_rate(prob), horizon)

@@ -484,3 +484,15 @@ def test_a_book_under_trust_over_time_agrees_with_the_reference_implementation()
         se = np.sqrt(result.sums["npv2"][i] / n - mean**2) / np.sqrt(n)
         z = (mean - ref[:, i].mean()) / np.hypot(se, ref[:, i].std(ddof=1) / np.sqrt(len(ref)))
         assert abs(z) <= 4, (i, z)
+
+
+def test_a_vendor_alone_with_an_uncertain_spread_is_stressed_on_its_own_draws():
+    """A vendor alone may have an uncertain vendor_quality_spread (its one contract draws it); the
+    stress draws its collapse on its own, with that contract's draw of the spread."""
+    alone = Contract(Scenario(name="A", vendor_quality_spread="uniform(0.2, 0.8)"), "V")
+    book = Book((alone, Contract(Scenario(name="B"), "W")))
+    base = simulate_book(book, 3_000, seed=1)
+    split = simulate_book(book, 3_000, seed=1, split={"V"})
+    forced = simulate_book(book, 3_000, seed=1, force={"V": 12})
+    np.testing.assert_array_equal(base.vendor_npv[1], split.vendor_npv[1])
+    assert (forced.vendor_npv[0] - split.vendor_npv[0]).mean() < 0, "a forced collapse in month 12 costs"
