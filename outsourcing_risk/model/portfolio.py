@@ -272,8 +272,8 @@ def _block(
         if vendor in stepped:
             spread = lead.scenario.vendor_quality_spread
             if isinstance(spread, Distribution):  # a vendor alone, drawn on its own for a stress:
-                first = book.contracts.index(lead)  # its one contract's own draw of the spread
-                spread = sample_parameters(lead.scenario, contract_seed(seed, first), b, n)[
+                j = book.contracts.index(lead)  # its one contract's own draw of the spread
+                spread = sample_parameters(lead.scenario, contract_seed(seed, j), b, n)[
                     "vendor_quality_spread"
                 ]
             quality[vendor] = vendor_quality_draw(seed, b, v_i, n, spread, prob)
