@@ -42,7 +42,7 @@ class AdaptiveRun:
             generator(c_seed, "incidents", block=b),
             generator(c_seed, "quality", block=b),
             self.path,
-            hooks,
+            hooks=hooks,
         )
         self.block: AdaptiveBlock | None = None
 
