@@ -177,95 +177,155 @@ def record_posterior(p: dict, incidents: list[int], trust: list[float], points: 
     }
 
 
-def book_one_trial(contracts: list[dict], group_shocks: dict, capacity: int | None, rng) -> list[float]:
+def book_one_trial(
+    contracts: list[dict],
+    group_shocks: dict,
+    capacity: int | None,
+    rng,
+    subcontractor_shocks: dict | None = None,
+) -> list[float]:
     """NPV of each contract of a book in one trial (docs/model.md, "A book of contracts"), month by
     month with a Bernoulli draw for every hazard. ``contracts`` hold point values as for
-    :func:`npv_one_trial` (fixed trust, no trigger, no spread) plus ``vendor``, ``group``,
-    ``critical`` and ``spend``; ``group_shocks`` maps a group to its chance per year."""
+    :func:`npv_one_trial` (the keys of "Trust over time" optional: a ramp, a trigger, a spread,
+    each the contract's own) plus ``vendor``, ``group``, ``critical`` and ``spend`` and optionally
+    ``subcontractors`` (a list of names); ``group_shocks`` maps a group to its chance per year,
+    ``subcontractor_shocks`` a subcontractor to its chance per year of failing (which ends the
+    first vendor's service of every contract that names it). A vendor has one quality score Z per
+    trial, its contracts' first vendors' (each with its contract's spread, which a vendor's
+    contracts share); its collapse hazard is min(1, h_v·Q_v), the rest of a first vendor's hazard
+    the relationship's."""
     horizon = int(contracts[0]["horizon_months"])
     order = sorted(
         range(len(contracts)), key=lambda i: (not contracts[i]["critical"], -contracts[i]["spend"], i)
     )
-    vendor_h = {c["vendor"]: 1 - (1 - c["vendor_failure_prob_annual"]) ** (1 / 12) for c in contracts}
+    spread = {c["vendor"]: c.get("vendor_quality_spread", 0.0) for c in contracts}
+    z_v = {v: rng.standard_normal() for v in spread}
+    q_v = {v: math.exp(s * z_v[v] - s**2 / 2) for v, s in spread.items()}
+    vendor_h = {
+        c["vendor"]: min(1.0, (1 - (1 - c["vendor_failure_prob_annual"]) ** (1 / 12)) * q_v[c["vendor"]])
+        for c in contracts
+    }
     group_h = {g: 1 - (1 - p) ** (1 / 12) for g, p in group_shocks.items()}
     collapsed: dict[str, bool] = dict.fromkeys(vendor_h, False)
     shocked: dict[str, bool] = dict.fromkeys(group_h, False)
+    sub_h = {s: 1 - (1 - p) ** (1 / 12) for s, p in (subcontractor_shocks or {}).items()}
+    sub_failed: dict[str, bool] = dict.fromkeys(sub_h, False)
     slots = [0] * capacity if capacity else None  # the month each slot is free again
-    state = []
-    for c in contracts:
-        eps = c["exit_readiness"]
-        state.append(
-            {
-                "mode": ACTIVE,
-                "first": True,
-                "start": 1,
-                "left": 0,
-                "npv": -(c["transition_cost"] + eps * c["exit_plan_upfront_cost"]),
-                "q": (1 + c["clarity_weight"] * (1 - c["goal_clarity"]))
-                * (1 + c["selection_weight"] * (1 - c["selection_score"])),
-                "switch": c["switching_cost"] * (1 - c["exit_cost_reduction"] * eps),
-                "D": math.floor(c["switching_months"] * (1 - c["exit_time_reduction"] * eps) + 0.5),
-            }
-        )
+    state = [_book_contract(c, q_v[c["vendor"]]) for c in contracts]
     for t in range(1, horizon + 1):
         for g, hg in group_h.items():
             if not shocked[g] and rng.random() < hg:
                 shocked[g] = True
-        hit_now = set()
+        hit_now: set = set()
         for v, h in vendor_h.items():
             group = next(c["group"] for c in contracts if c["vendor"] == v)
             if not collapsed[v] and (shocked.get(group, False) or rng.random() < h):
                 collapsed[v] = True
                 hit_now.add(v)
+        for sub, hs in sub_h.items():  # a subcontractor fails once: its dependants' first vendors
+            if not sub_failed[sub] and rng.random() < hs:
+                sub_failed[sub] = True
+                hit_now.add(("subcontractor", sub))
         for i in order:
-            c, s = contracts[i], state[i]
-            eps, tau = c["exit_readiness"], c["trust"]
-            inhouse = c["inhouse_monthly_cost"] * (1 + c["inhouse_escalation_annual"]) ** ((t - 1) / 12)
-            fee = c["vendor_monthly_fee"] * (1 + c["fee_escalation_annual"]) ** ((t - 1) / 12)
-            saving = 0.0
-            if s["mode"] == ACTIVE and t >= s["start"]:
-                age = t - s["start"] + 1
-                h0 = 1 - (1 - c["vendor_failure_prob_annual"]) ** (1 / 12)
-                creep = c["scope_creep_annual"] * c["creep_strain"]
-                h = min(
-                    1.0,
-                    h0 * s["q"] * (1 + c["tension_weight"] * (1 - tau) ** 2) * (1 + creep * (age - 1) / 12),
-                )
-                if s["first"]:  # the vendor's collapse, or the relationship's own part
-                    hv = vendor_h[c["vendor"]]
-                    rho = 1 - (1 - h) / (1 - hv) if hv < 1 else 1.0
-                    fails = c["vendor"] in hit_now or rng.random() < rho
-                else:
-                    fails = rng.random() < h
-                if fails:
-                    saving -= s["switch"]
-                    s["first"] = False
-                    wait = 0
-                    if slots is not None and s["D"] > 0:
-                        j = min(range(len(slots)), key=lambda k: (slots[k], k))
-                        begin = max(t, slots[j])
-                        wait, slots[j] = begin - t, begin + s["D"]
-                    length = wait + s["D"]
-                    if length > 0:
-                        s["mode"], s["left"] = DISRUPTED, length
-                    elif c["after_failure"] == "insource":
-                        s["mode"] = INHOUSE
-                    else:
-                        s["start"] = t + 1
-            if s["mode"] == ACTIVE:
-                governance = c["governance_min"] + c["micromanagement_overhead"] * (1 - tau) ** 2
-                rate = c["incident_rate_max"] * tau**2 * s["q"]
-                saving += inhouse - fee * (1 + governance) - eps * c["exit_plan_monthly_cost"]
-                saving -= (rng.poisson(rate) if rate > 0 else 0) * c["incident_cost"]
-                if s["first"] and t <= c["transition_months"]:
-                    saving -= c["transition_overlap"] * inhouse
-            elif s["mode"] == DISRUPTED:
-                saving -= inhouse * c["disruption_premium"]
-                s["left"] -= 1
-                if s["left"] == 0:
-                    if c["after_failure"] == "insource":
-                        s["mode"] = INHOUSE
-                    else:
-                        s["mode"], s["start"] = ACTIVE, t + 1
-            s["npv"] += (1 + c["discount_rate_annual"]) ** (-t / 12) * saving
+            _book_month(contracts[i], state[i], t, horizon, vendor_h, hit_now, slots, rng)
     return [s["npv"] for s in state]
+
+
+def _book_contract(c: dict, quality: float) -> dict:
+    eps = c["exit_readiness"]
+    return {
+        "mode": ACTIVE,
+        "first": True,
+        "start": 1,
+        "left": 0,
+        "leave_next": False,
+        "vendor": _vendor(c, quality),
+        "npv": -(c["transition_cost"] + eps * c["exit_plan_upfront_cost"]),
+        "q": (1 + c["clarity_weight"] * (1 - c["goal_clarity"]))
+        * (1 + c["selection_weight"] * (1 - c["selection_score"])),
+        "switch": c["switching_cost"] * (1 - c["exit_cost_reduction"] * eps),
+        "D": math.floor(c["switching_months"] * (1 - c["exit_time_reduction"] * eps) + 0.5),
+    }
+
+
+def _vendor(c: dict, quality: float) -> dict:
+    return {"Q": quality, "trust": c["trust"], "served": 0, "bad_months": 0, "history": []}
+
+
+def _book_month(c: dict, s: dict, t: int, horizon: int, vendor_h: dict, hit_now: set, slots, rng) -> None:
+    """Month ``t`` of one contract of a book: a switch at its start (a voluntary exit decided last
+    month, else a failure), its money, then the trigger and the milestone."""
+    eps = c["exit_readiness"]
+    spread = c.get("vendor_quality_spread", 0.0)
+    k, window = int(c.get("exit_trigger_incidents", 0)), int(c.get("exit_trigger_window", 0))
+    inhouse = c["inhouse_monthly_cost"] * (1 + c["inhouse_escalation_annual"]) ** ((t - 1) / 12)
+    fee = c["vendor_monthly_fee"] * (1 + c["fee_escalation_annual"]) ** ((t - 1) / 12)
+    saving = 0.0
+    if s["mode"] == ACTIVE and (s["leave_next"] or t >= s["start"]):
+        v, age = s["vendor"], t - s["start"] + 1
+        creep = c["scope_creep_annual"] * c["creep_strain"]
+        h0 = 1 - (1 - c["vendor_failure_prob_annual"]) ** (1 / 12)
+        strain = 1 + c["tension_weight"] * (1 - v["trust"]) ** 2
+        h = min(1.0, h0 * s["q"] * v["Q"] * strain * (1 + creep * (age - 1) / 12))
+        if s["leave_next"]:
+            switching = True
+        elif s["first"]:  # the vendor's collapse, a subcontractor's failure, or the relationship's own part
+            hv = vendor_h[c["vendor"]]
+            rho = 1 - (1 - h) / (1 - hv) if hv < 1 else 1.0
+            by_sub = any(("subcontractor", x) in hit_now for x in c.get("subcontractors", ()))
+            switching = c["vendor"] in hit_now or by_sub or rng.random() < rho
+        else:
+            switching = rng.random() < h
+        if switching:
+            saving -= s["switch"]
+            s["first"], s["leave_next"] = False, False
+            wait = 0
+            if slots is not None and s["D"] > 0:
+                j = min(range(len(slots)), key=lambda x: (slots[x], x))
+                begin = max(t, slots[j])
+                wait, slots[j] = begin - t, begin + s["D"]
+            length = wait + s["D"]
+            if length > 0:
+                s["mode"], s["left"] = DISRUPTED, length
+            elif c["after_failure"] == "insource":
+                s["mode"] = INHOUSE
+            else:
+                s["start"] = t + 1
+                s["vendor"] = _vendor(c, _quality(spread, rng))
+    if s["mode"] == ACTIVE:
+        v = s["vendor"]
+        tau = v["trust"]
+        governance = c["governance_min"] + c["micromanagement_overhead"] * (1 - tau) ** 2
+        rate = c["incident_rate_max"] * tau**2 * s["q"] * v["Q"]
+        incidents = rng.poisson(rate) if rate > 0 else 0
+        saving += inhouse - fee * (1 + governance) - eps * c["exit_plan_monthly_cost"]
+        saving -= incidents * c["incident_cost"]
+        if s["first"] and t <= c["transition_months"]:
+            saving -= c["transition_overlap"] * inhouse
+        v["history"].append(incidents)
+        v["served"] += 1
+        v["bad_months"] += incidents > 0
+        if k > 0 and t < horizon and sum(v["history"][-window:]) >= k:
+            s["leave_next"] = True
+        if c.get("trust_policy", "fixed") == "ramp" and v["served"] % int(c.get("milestone_months", 3)) == 0:
+            if v["bad_months"] == 0:
+                v["trust"] = min(c["trust_ceiling"], tau + c["trust_step"])
+            else:
+                v["trust"] = max(0.0, tau - c["trust_cut"])
+            v["bad_months"] = 0
+    elif s["mode"] == DISRUPTED:
+        saving -= inhouse * c["disruption_premium"]
+        s["left"] -= 1
+        if s["left"] == 0:
+            if c["after_failure"] == "insource":
+                s["mode"] = INHOUSE
+            else:
+                s["mode"], s["start"] = ACTIVE, t + 1
+                s["vendor"] = _vendor(c, _quality(spread, rng))
+    s["npv"] += (1 + c["discount_rate_annual"]) ** (-t / 12) * saving
+
+
+def _quality(spread: float, rng) -> float:
+    """A new vendor's quality multiplier Q = exp(s·Z − s²/2), Z drawn afresh (1 at s = 0)."""
+    z = rng.standard_normal() if spread > 0 else 0.0
+    return math.exp(spread * z - spread**2 / 2)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analyses.clarity import CHECKLIST, checklist_costs, clarity_from_checklist
     from .analyses.exit_strategy import exit_strategy_value
+    from .analyses.portfolio import PortfolioAnalysis, analyse_portfolio, diversify, prepare_exit
     from .analyses.sobol import sobol_indices
     from .analyses.stay_or_leave import review_claims, stay_or_leave
     from .analyses.sweeps import grid, sweep, trust_curve
@@ -27,11 +28,16 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analyses.value_of_information import choice_value, interview_value, value_of_information
     from .analyses.vendor_record import posterior_quality
     from .analyses.vendors import SCORECARD, compare_vendors, selection_score
+    from .batch.portfolio_run import load_book
     from .batch.xlsx_export import export_workbook
     from .io.data import load_scenarios, load_vendors
     from .io.errors import OutsourcingRiskError
+    from .io.register import read_register
+    from .model.book import Book, Contract
+    from .model.book_table import book_from_table
     from .model.distributions import LogNormal, Pert, Triangular, Uniform
     from .model.parameters import PARAMETERS
+    from .model.portfolio import BookResult, simulate_book
     from .model.results import SimulationResult
     from .model.scenario import Scenario, ScenarioError, scenarios_from_table
     from .model.simulation import simulate
@@ -85,6 +91,18 @@ _PUBLIC = {
     "export_whatif": "workbook.whatif_page",
     "export_workbook": "batch.xlsx_export",
     "OutsourcingRiskError": "io.errors",
+    # A book of contracts (docs/model.md, "A book of contracts").
+    "Book": "model.book",
+    "Contract": "model.book",
+    "book_from_table": "model.book_table",
+    "BookResult": "model.portfolio",
+    "simulate_book": "model.portfolio",
+    "PortfolioAnalysis": "analyses.portfolio",
+    "analyse_portfolio": "analyses.portfolio",
+    "diversify": "analyses.portfolio",
+    "prepare_exit": "analyses.portfolio",
+    "read_register": "io.register",
+    "load_book": "batch.portfolio_run",
 }
 #: Modules the notebooks use by name (``from outsourcing_risk import plots``).
 _MODULES = {"plots": "present.plots"}
@@ -94,34 +112,45 @@ __all__ = [
     "KPI_LABELS",
     "PARAMETERS",
     "SCORECARD",
+    "Book",
+    "BookResult",
+    "Contract",
     "LogNormal",
     "OutsourcingRiskError",
     "Pert",
+    "PortfolioAnalysis",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
     "Triangular",
     "Uniform",
     "__version__",
+    "analyse_portfolio",
+    "book_from_table",
     "checklist_costs",
     "choice_value",
     "clarity_from_checklist",
     "compare_policies",
     "compare_vendors",
+    "diversify",
     "exit_strategy_value",
     "export_whatif",
     "export_workbook",
     "grid",
     "interview_value",
+    "load_book",
     "load_scenarios",
     "load_vendors",
     "plots",
     "posterior_quality",
+    "prepare_exit",
+    "read_register",
     "review_claims",
     "review_sentence",
     "scenarios_from_table",
     "selection_score",
     "simulate",
+    "simulate_book",
     "sobol_indices",
     "stay_or_leave",
     "sweep",

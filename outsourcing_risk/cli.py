@@ -655,7 +655,12 @@ def _portfolio(args) -> int:
         _safe(
             f"{contracts} contract{'s' * (contracts != 1)}, {vendors} vendor{'s' * (vendors != 1)}: mean "
             f"saving {money(summary['mean_npv'], book.currency)}, chance of a loss "
-            f"{percent(summary['p_loss'])}, HHI {summary['hhi']:,.0f}"
+            f"{percent(summary['p_loss'])}, HHI {summary['hhi']:,.0f} by vendor"
+            + (
+                f", {summary['hhi_group']:,.0f} by group"
+                if summary.get("hhi_group") is not None and summary["hhi_group"] != summary["hhi"]
+                else ""
+            )
         )
     )
     print(

@@ -1,6 +1,7 @@
 """What the book's page says, as claims (docs/analyses.md, "Claims"): the book's outcome, its
-concentration by vendor and by group against the threshold it is judged by, who drives the worst
-futures and what that vendor's failure would do, the contracts that lose money on average, the
+concentration by vendor and by group against the thresholds it is judged by, who drives the worst
+futures and what that vendor's failure would do, the group that drives them and what the whole
+group's failure would do, the contracts that lose money on average, the
 contracts whose every failure breaches the recovery-time objective, the critical contracts that
 could not be exited within notice, and the move that would spread the risk.
 
@@ -26,7 +27,9 @@ __all__ = ["book_claims", "book_fingerprint"]
 
 
 def book_fingerprint(book: Book) -> str:
-    """A short hash of everything that defines the book (its contracts, groups' shocks, capacity)."""
+    """A short hash of everything that defines the book (its contracts, groups' shocks, capacity,
+    subcontractors and their chances; the last two only where given, so that a book without them
+    keeps the fingerprint it had before they existed)."""
     rows = [
         {
             **c.scenario.to_dict(),
@@ -35,14 +38,14 @@ def book_fingerprint(book: Book) -> str:
             "critical": c.critical,
             "notice": repr(c.notice_months),
             "rto": repr(c.rto_months),
+            **({"subcontractors": list(c.subcontractors)} if c.subcontractors else {}),
         }
         for c in book.contracts
     ]
-    blob = json.dumps(
-        {"rows": rows, "shocks": dict(book.group_shocks), "capacity": book.capacity},
-        sort_keys=True,
-        default=str,
-    )
+    whole: dict = {"rows": rows, "shocks": dict(book.group_shocks), "capacity": book.capacity}
+    if book.subcontractor_shocks:
+        whole["subcontractor_shocks"] = dict(book.subcontractor_shocks)
+    blob = json.dumps(whole, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -115,6 +118,7 @@ def book_claims(analysis: PortfolioAnalysis) -> list[Claim]:
                 evidence=ev("hhi_group"),
             )
         )
+    claims += _group_claims(analysis, ev)
     top = str(vendors["worst5_share"].idxmax())
     row: Any = vendors.loc[top]
     claims.append(
@@ -219,6 +223,45 @@ def book_claims(analysis: PortfolioAnalysis) -> list[Claim]:
     return claims
 
 
+def _group_claims(analysis: PortfolioAnalysis, ev) -> list[Claim]:
+    """Where vendors are grouped (a declared group, a register's ultimate parent): the group of
+    several vendors that drives most of the worst 5 %, its share, and what the book loses if the whole group fails in
+    the stress month (docs/model.md, "What the portfolio report computes")."""
+    groups, s = analysis.groups, analysis.summary
+    if groups is None or len(groups) == len(analysis.vendors):
+        return []
+    grouped = groups[groups["vendors"] > 1]  # a group of one vendor is that vendor's claims
+    top = str(grouped["worst5_share"].idxmax())
+    row: Any = groups.loc[top]
+    loss, loss_se = float(row["stress_loss"]), float(row["stress_loss_se"])
+    return [
+        level(
+            "tail/group_top",
+            top,
+            row["worst5_share"],
+            math.nan,
+            "share",
+            section="concentration",
+            evidence=ev("group_worst5_share", group=top),
+            spend_share=float(row["spend_share"]),
+            vendors=int(row["vendors"]),
+            contracts=int(row["contracts"]),
+        ),
+        difference(
+            "stress/group_top",
+            top,
+            -loss,
+            loss_se,
+            "money",
+            section="stress",
+            evidence=ev("group_stress", group=top),
+            month=int(s["stress_month"]),
+            before=float(s["mean_npv"]),
+            after=float(s["mean_npv"] - loss),
+        ),
+    ]
+
+
 _ANALYSES: dict[tuple, PortfolioAnalysis] = {}
 
 
@@ -248,6 +291,11 @@ def _book(ev) -> tuple:
         return s[stat], 0.0
     if stat == "worst5_share":
         return float(a.vendors.loc[ev["vendor"], "worst5_share"]), math.nan
+    if stat == "group_worst5_share":
+        return float(a.groups.loc[ev["group"], "worst5_share"]), math.nan  # type: ignore[union-attr]
+    if stat == "group_stress":
+        loss, se = a.groups.loc[ev["group"], ["stress_loss", "stress_loss_se"]]  # type: ignore[union-attr]
+        return -float(loss), float(se), {"before": s["mean_npv"], "after": s["mean_npv"] - float(loss)}
     if stat == "stress":
         loss, se = a.vendors.loc[ev["vendor"], ["stress_loss", "stress_loss_se"]]
         return -float(loss), float(se), {"before": s["mean_npv"], "after": s["mean_npv"] - float(loss)}

@@ -15,28 +15,39 @@ from ..model.portfolio import Book, BookResult, contract_seed, simulate_book
 from ..model.results import cvar_of
 from ..model.simulation import simulate
 from .claims import tail_mean_se
+from .concentration import (
+    HIGHLY_CONCENTRATED,
+    HIGHLY_CONCENTRATED_2010,
+    STRESS_MONTH,
+    THRESHOLD_SOURCES,
+    concentration_level,
+    group_of,
+    group_spend,
+    group_stress_losses,
+    group_table,
+    hhi,
+    vendor_spend,
+    with_groups,
+)
 from .parallel import as_executor
 
 __all__ = [
     "HIGHLY_CONCENTRATED",
+    "HIGHLY_CONCENTRATED_2010",
     "STRESS_MONTH",
+    "THRESHOLD_SOURCES",
     "PortfolioAnalysis",
     "analyse_portfolio",
     "book_summary",
+    "concentration_level",
     "contract_table",
     "diversify",
     "group_of",
+    "group_stress_losses",
     "group_table",
     "prepare_exit",
     "vendor_table",
 ]
-
-#: The month of the deterministic stress "vendor X fails in month 12".
-STRESS_MONTH = 12
-#: An HHI of spend by vendor above this (on the 0-10,000 scale) is called highly concentrated: a
-#: threshold borrowed from the U.S. Department of Justice and FTC Merger Guidelines (2023), §2.1,
-#: for markets; for a book of contracts it is our assumption.
-HIGHLY_CONCENTRATED = 1_800
 
 
 @dataclass
@@ -54,11 +65,12 @@ class PortfolioAnalysis:
 
 def book_summary(result: BookResult) -> dict:
     """The book's outcome: mean NPV and its standard error, P(loss), the worst-5 % average
-    (CVaR 5 %), percentiles, and the HHI of annual spend by vendor (0-10,000)."""
+    (CVaR 5 %), percentiles, and the HHI of annual spend by vendor and by group (0-10,000), each
+    in words against the named thresholds (:func:`concentration_level`)."""
     npv = result.npv
     n = npv.size
-    spend = _vendor_spend(result.book)
-    shares = spend / spend.sum() if spend.sum() > 0 else spend
+    by_vendor = hhi(vendor_spend(result.book))
+    by_group = hhi(list(group_spend(result.book).values()))
     return {
         "mean_npv": float(npv.mean()),
         "se_npv": float(npv.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan,
@@ -67,59 +79,16 @@ def book_summary(result: BookResult) -> dict:
         "p5": float(np.quantile(npv, 0.05)),
         "p50": float(np.quantile(npv, 0.5)),
         "p95": float(np.quantile(npv, 0.95)),
-        "hhi": float(10_000 * np.sum(shares**2)),
-        "hhi_group": _group_hhi(result.book),
+        "hhi": by_vendor,
+        "hhi_group": by_group,
+        "concentration": concentration_level(by_vendor),
+        "concentration_group": concentration_level(by_group),
         "contracts": len(result.book.contracts),
         "vendors": len(result.book.vendors),
         "capacity": result.book.capacity,
         "n_trials": n,
         "seed": result.seed,
     }
-
-
-def group_of(book: Book, vendor: str) -> str:
-    """The group a vendor is counted in for concentration: its declared group, else itself."""
-    group = next(c.group for c in book.contracts if c.vendor == vendor)
-    return group or vendor
-
-
-def _group_spend(book: Book) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for v, spend in zip(book.vendors, _vendor_spend(book), strict=True):
-        out[group_of(book, v)] = out.get(group_of(book, v), 0.0) + float(spend)
-    return out
-
-
-def _group_hhi(book: Book) -> float:
-    spend = np.array(list(_group_spend(book).values()))
-    shares = spend / spend.sum() if spend.sum() > 0 else spend
-    return float(10_000 * np.sum(shares**2))
-
-
-def group_table(result: BookResult, vendors: pd.DataFrame) -> pd.DataFrame:
-    """Concentration by group (a declared ``vendor_group``, else the vendor alone): vendors,
-    contracts, annual spend, its share and part of the group HHI, and the group's share of the
-    book's worst 5 % (the sum of its vendors')."""
-    book = result.book
-    rows: dict[str, dict] = {}
-    for vendor, row in vendors.iterrows():
-        g = group_of(book, str(vendor))
-        r = rows.setdefault(
-            g, {"group": g, "vendors": 0, "contracts": 0, "annual_spend": 0.0, "worst5_share": 0.0}
-        )
-        r["vendors"] += 1
-        r["contracts"] += int(row["contracts"])
-        r["annual_spend"] += float(row["annual_spend"])
-        r["worst5_share"] += float(row["worst5_share"])
-    table = pd.DataFrame(list(rows.values())).set_index("group")
-    total = table["annual_spend"].sum()
-    table["spend_share"] = table["annual_spend"] / total if total > 0 else 0.0
-    table["hhi_part"] = 10_000 * table["spend_share"] ** 2
-    return table
-
-
-def _vendor_spend(book: Book) -> np.ndarray:
-    return np.array([sum(c.annual_spend for c in book.contracts if c.vendor == v) for v in book.vendors])
 
 
 def contract_table(
@@ -179,7 +148,7 @@ def vendor_table(result: BookResult, stress: dict[str, tuple[float, float]] | No
     below the book's mean in those futures, so the shares add up to 100 %); the stress loss when
     it fails in month 12 (± se)."""
     book = result.book
-    spend = _vendor_spend(book)
+    spend = vendor_spend(book)
     share = spend / spend.sum() if spend.sum() > 0 else spend
     npv = result.npv
     worst = np.argsort(npv, kind="stable")[: max(1, math.ceil(0.05 * npv.size))]
@@ -262,8 +231,34 @@ def diversify(
     executor=None,
 ) -> dict:
     """The same book with one contract moved to a vendor of its own (new, independent, in no
-    group), in the same futures: the change of the book's mean NPV (± se, paired) and of its
-    worst-5 % average (± a bootstrap se)."""
+    group), in the same futures.
+
+    Parameters
+    ----------
+    book : Book
+    contract : int or str
+        The contract's index (0-based) or name.
+    n_trials, seed : int
+        The runs' size and seed (both books meet the same futures).
+    base : BookResult, optional
+        The book's own run, when already made with the same trials and seed.
+    executor : optional
+        As for :func:`~outsourcing_risk.model.portfolio.simulate_book`.
+
+    Returns
+    -------
+    dict
+        ``mean_gain`` (± ``mean_gain_se``, paired), ``cvar_gain`` (± ``cvar_gain_se``, by the
+        influence function of the expected shortfall), ``hhi_after`` and what moved.
+
+    Examples
+    --------
+    >>> from outsourcing_risk import Book, Contract, Scenario
+    >>> book = Book((Contract(Scenario(name="Desk"), "V"), Contract(Scenario(name="Hosting"), "V")))
+    >>> moved = diversify(book, "Hosting", n_trials=2_000, seed=1)
+    >>> moved["moved_to"], round(moved["hhi_after"])
+    ('V → a vendor of its own', 5000)
+    """
     index = _contract_index(book, contract)
     taken = set(book.vendors)
     vendor = "new vendor"
@@ -284,7 +279,31 @@ def prepare_exit(
     executor=None,
 ) -> dict:
     """The same book with one contract's exit plan made ready to ``readiness``, in the same
-    futures: the change of the book's mean NPV (± se, paired) and worst-5 % average (± se)."""
+    futures.
+
+    Parameters
+    ----------
+    book : Book
+    contract : int or str
+        The contract's index (0-based) or name.
+    readiness : float
+        The exit plan's readiness after the change, in [0, 1].
+    n_trials, seed, base, executor
+        As for :func:`diversify`.
+
+    Returns
+    -------
+    dict
+        ``mean_gain`` and ``cvar_gain`` with their standard errors, as :func:`diversify`.
+
+    Examples
+    --------
+    >>> from outsourcing_risk import Book, Contract, Scenario
+    >>> book = Book((Contract(Scenario(name="Desk", exit_readiness=0.0), "V"),))
+    >>> change = prepare_exit(book, "Desk", 1.0, n_trials=2_000, seed=1)
+    >>> change["kind"], change["readiness_before"], change["readiness"]
+    ('exit plan', 0.0, 1.0)
+    """
     index = _contract_index(book, contract)
     c = book.contracts[index]
     other = book.replace_contract(index, scenario=c.scenario.replace(exit_readiness=readiness))
@@ -345,16 +364,52 @@ def _diversification_candidate(book: Book, vendors: pd.DataFrame) -> tuple[str, 
 def analyse_portfolio(
     book: Book, *, n_trials: int = 20_000, seed: int = 0, stress_month: int = STRESS_MONTH, executor=None
 ) -> PortfolioAnalysis:
-    """Everything the portfolio report shows. The stress runs use a quarter of the trials (at
-    least 2,000): a paired difference of one forced event needs fewer. ``executor``: a
-    ``concurrent.futures`` executor or a dask ``Client`` that runs the blocks of trials (the
-    numbers are the same wherever they run)."""
+    """Everything the portfolio report shows (docs/model.md, "What the portfolio report computes").
+
+    Parameters
+    ----------
+    book : Book
+        The book (:class:`~outsourcing_risk.model.book.Book`, or ``book_from_table``).
+    n_trials : int
+        Futures of the main run. The stress runs use a quarter of them (at least 2,000): a paired
+        difference of one forced event needs fewer.
+    seed : int
+        The seed of every run (all paired: the same futures).
+    stress_month : int
+        The month of the stresses "vendor X fails" and "the group fails" (default 12).
+    executor : optional
+        A ``concurrent.futures`` executor or a dask ``Client`` that runs the blocks of trials (the
+        numbers are the same wherever they run).
+
+    Returns
+    -------
+    PortfolioAnalysis
+        ``summary`` (the book, HHI by vendor and by group with their levels), ``vendors`` (with
+        their groups' figures), ``groups``, ``contracts`` and the change that spreads the risk.
+
+    Examples
+    --------
+    >>> from outsourcing_risk import Book, Contract, Scenario
+    >>> book = Book(
+    ...     (Contract(Scenario(name="Hosting", vendor_monthly_fee=60_000), "Atlas Hyperscale", "Atlas"),
+    ...      Contract(Scenario(name="Payments"), "Atlas Managed", "Atlas"),
+    ...      Contract(Scenario(name="Print"), "Quanta")),
+    ...     group_shocks={"Atlas": 0.01},
+    ... )
+    >>> a = analyse_portfolio(book, n_trials=2_000, seed=1)
+    >>> round(a.summary["hhi"]), round(a.summary["hhi_group"]), a.summary["concentration_group"]
+    (3350, 5450, 'highly concentrated (above 2,500 too)')
+    >>> list(a.groups.index)
+    ['Atlas', 'Quanta']
+    """
     executor = as_executor(executor) if executor is not None else None
     result = simulate_book(book, n_trials, seed, executor=executor)
     fewer = min(n_trials, max(2_000, n_trials // 4))
     stress = stress_losses(book, fewer, seed, stress_month, executor=executor)
+    group_stress = group_stress_losses(book, fewer, seed, stress_month, executor=executor)
     plans = exit_plan_values(book, fewer, seed)
     vendors = vendor_table(result, stress)
+    groups = group_table(result, vendors, group_stress)
     candidate = _diversification_candidate(book, vendors)
     moved = None
     if candidate is not None:
@@ -367,7 +422,7 @@ def analyse_portfolio(
         result=result,
         summary=summary,
         contracts=contract_table(result, plans),
-        vendors=vendors,
+        vendors=with_groups(vendors, groups, book),
         diversification=moved,
-        groups=group_table(result, vendors),
+        groups=groups,
     )

@@ -108,8 +108,8 @@ def run_portfolio(
     (:func:`~outsourcing_risk.batch.xlsx_export.book_workbook`). ``title``: the page's title
     (default the book's name). ``pdf`` (``"a4"`` or ``"letter"``): the page also printed to
     ``portfolio.pdf`` as a reader's Ctrl+P prints it (checked before the simulation)."""
-    # The whole analysis simulates the book about three times over (the stress, the diversifying).
-    check_book_workload(len(book.contracts), len(book.vendors), n_trials, runs=3)
+    # The whole analysis simulates the book about four times over (the stresses of a vendor and of a group, the diversifying).
+    check_book_workload(len(book.contracts), len(book.vendors), n_trials, runs=4)
     if pdf:
         _check_pdf(pdf)
     remove_orphans()  # the scratch folders of batches, books and apps killed outright

@@ -9,8 +9,10 @@ that parent's providers; its fee the annual expense (B_02.01 c0050) / 12 in the 
 currency (c0040; one currency per book); critical when any function it supports is (B_06.01
 c0050); its notice period the provider's (B_02.02 c0110, days); its recovery time objective the
 strictest of its functions' (B_06.01 c0080, hours); what happens after a failure and how long it
-takes from the assessment (B_07.01): see :func:`exit_cells`. The dates (remaining term) and the
-supply chain (B_05.02) are read whole and carried beside the book for the model's next rules.
+takes from the assessment (B_07.01): see :func:`exit_cells`; its subcontractors the rank ≥ 2
+providers of its supply chain (B_05.02) that two or more of the book's providers depend on, each a
+shared failure with the mapping's ``subcontractor_failure_prob_annual``. The dates (remaining term)
+and the whole supply chain are read and carried beside the book for the model's next rules.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = [
     "load_mapping",
     "read_register",
     "register_rows",
+    "shared_chain",
 ]
 
 
@@ -67,15 +70,13 @@ class RegisterReading:
 
     def shared_subcontractors(self) -> pd.DataFrame:
         """Subcontractors (rank ≥ 2) in the chains of two or more direct providers: each with the
-        providers and contracts that depend on it (a shared failure the book does not model yet)."""
-        chain = self.supply_chain
+        providers and contracts that depend on it (a shared failure of the book: its contracts
+        name it in ``subcontractors``)."""
         direct = dict(zip(self.book["name"], self.book["vendor"], strict=True))
-        sub = chain[(chain["rank"] >= 2) & chain["contract"].isin(direct)]
-        rows = []
-        for name, links in sub.groupby("provider", sort=True):
-            providers = sorted({direct[c] for c in links["contract"]})
-            if len(providers) > 1:
-                rows.append([name, "; ".join(providers), "; ".join(dict.fromkeys(links["contract"]))])
+        rows = [
+            [name, "; ".join(sorted({direct[c] for c in contracts})), "; ".join(contracts)]
+            for name, contracts in shared_chain(self.book, self.supply_chain).items()
+        ]
         return pd.DataFrame(rows, columns=["subcontractor", "providers", "contracts"])
 
     def proposed_book(self) -> pd.DataFrame:
@@ -124,11 +125,15 @@ class RegisterReading:
         subs = f"{len(shared)} subcontractor{'s' if len(shared) != 1 else ''} shared by several providers"
         if len(shared):
             subs += f": {', '.join(shared['subcontractor'][:3])}{', ...' if len(shared) > 3 else ''}"
+            chance = self.book.loc[self.book["subcontractors"] != "", "subcontractor_failure_prob_annual"]
+            subs += (
+                f", each a shared failure of {float(chance.iloc[0]):.1%} a year (the mapping's assumption)"
+            )
         links = int((self.supply_chain["rank"] >= 2).sum())
         return (
-            f"read but not yet modelled: the remaining terms ({terms}), the supply chain "
-            f"({links} subcontracting link{'s' if links != 1 else ''}, {subs}), the level of reliance, "
-            "the firm's own notice periods and the RPOs"
+            f"read but not yet modelled: the remaining terms ({terms}), the level of reliance, "
+            "the firm's own notice periods and the RPOs; modelled from the supply chain "
+            f"({links} subcontracting link{'s' if links != 1 else ''}): {subs}"
         )
 
 
@@ -161,7 +166,7 @@ def read_register(source: str | Path, mapping: RegisterMapping | None = None) ->
     )
     return RegisterReading(
         name=f"Register of information: {Path(files.label).name}",
-        book=built.book,
+        book=_with_subcontractors(built.book, chain, m.assumptions["subcontractor_failure_prob_annual"]),
         facts=built.facts,
         terms=built.terms,
         supply_chain=chain,
@@ -172,6 +177,32 @@ def read_register(source: str | Path, mapping: RegisterMapping | None = None) ->
         stuck=built.stuck,
         unassessed_critical=m.assumptions["not_assessed_is_critical"],
     )
+
+
+def shared_chain(book: pd.DataFrame, chain: pd.DataFrame) -> dict[str, list[str]]:
+    """Subcontractor (rank ≥ 2 in B_05.02) -> the book's contracts that depend on it, for those in
+    the chains of two or more of the book's direct providers: the shared failures of the model
+    (docs/model.md, "A book of contracts": a shared subcontractor)."""
+    direct = dict(zip(book["name"], book["vendor"], strict=True))
+    sub = chain[(chain["rank"] >= 2) & chain["contract"].isin(direct)]
+    out = {}
+    for name, links in sub.groupby("provider", sort=True):
+        if len({direct[c] for c in links["contract"]}) > 1:
+            out[str(name)] = list(dict.fromkeys(links["contract"]))
+    return out
+
+
+def _with_subcontractors(book: pd.DataFrame, chain: pd.DataFrame, chance: float) -> pd.DataFrame:
+    """The book table with ``subcontractors`` (each contract's shared subcontractors, "; "-joined)
+    and their ``subcontractor_failure_prob_annual`` (the mapping's assumption)."""
+    names: dict[str, list[str]] = {}
+    for sub, contracts in shared_chain(book, chain).items():
+        for c in contracts:
+            names.setdefault(c, []).append(sub)
+    out = book.copy()
+    out["subcontractors"] = ["; ".join(names.get(n, [])) for n in out["name"]]
+    out["subcontractor_failure_prob_annual"] = [str(chance) if names.get(n) else "" for n in out["name"]]
+    return out
 
 
 def register_rows(source: str | Path, mapping: RegisterMapping | None = None) -> list[dict]:

@@ -278,7 +278,13 @@ def _number(value) -> float | None:
 
 
 def _assumptions(given: dict, problems: list[str]) -> dict:
-    known = ("fee_to_inhouse", "group_shock_prob_annual", "not_assessed_is_critical", *_TABLES)
+    known = (
+        "fee_to_inhouse",
+        "group_shock_prob_annual",
+        "subcontractor_failure_prob_annual",
+        "not_assessed_is_critical",
+        *_TABLES,
+    )
     _unknown("assumptions", given, known, problems)
     out: dict = {}
     ratio = _number(given.get("fee_to_inhouse", 0.7))
@@ -295,6 +301,13 @@ def _assumptions(given: dict, problems: list[str]) -> dict:
             f"(got {given.get('group_shock_prob_annual')!r})"
         )
     out["group_shock_prob_annual"] = shock
+    for key in ("subcontractor_failure_prob_annual",):
+        chance = _number(given.get(key, 0.0))
+        if chance is None or not 0 <= chance < 1:
+            problems.append(
+                f"[assumptions] {key} must be a chance per year in [0, 1) (got {given.get(key)!r})"
+            )
+        out[key] = chance
     flag = given.get("not_assessed_is_critical", True)
     if not isinstance(flag, bool):
         problems.append(f"[assumptions] not_assessed_is_critical must be true or false (got {flag!r})")

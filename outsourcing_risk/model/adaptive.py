@@ -12,7 +12,8 @@ Every rule of the spec comes from :mod:`.rules`; this module only walks them thr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,7 +44,14 @@ from .rules import (
     window_incidents,
 )
 
-__all__ = ["BAD_QUALITY", "AdaptiveBlock", "Review", "simulate_adaptive_block"]
+__all__ = [
+    "BAD_QUALITY",
+    "AdaptiveBlock",
+    "BookHooks",
+    "Review",
+    "adaptive_months",
+    "simulate_adaptive_block",
+]
 
 #: P(N = 0) of a trial without a vendor: above every uniform, so it has no incidents.
 _NEVER = 2.0
@@ -83,6 +91,29 @@ class Review:
     leave: bool
 
 
+@dataclass
+class BookHooks:
+    """What a book of contracts shares with one contract under "Trust over time" (docs/model.md,
+    "A book of contracts": trust over time in a book). All optional: without them the contract is
+    the single model.
+
+    - ``first_z``: the first vendor's normal score, the vendor's own (shared by its contracts), in
+      place of the contract's own first draw (which is still drawn).
+    - ``forced``: per trial, the month the first vendor's service ends whatever its relationship
+      (its collapse, its group's, a subcontractor's; H + 1: never).
+    - ``rate``: per trial, the first vendor's collapse part of the hazard, λ_v, taken off its
+      cumulative hazard month by month, so that the rest is the relationship's own part.
+    - ``slots``: ``slots(idx, month, d)`` -> the months each switch waits for a free transition.
+    - ``switches``: filled with (trials, month, W + D) of every switch, failure or exit.
+    """
+
+    first_z: np.ndarray | None = None
+    forced: np.ndarray | None = None
+    rate: np.ndarray | None = None
+    slots: Callable[[np.ndarray, int, np.ndarray], np.ndarray] | None = None
+    switches: list = field(default_factory=list)
+
+
 class _Vendors:
     """Each vendor's fixed random numbers, drawn generation by generation as trials reach them:
     generation g's exponentials are the g-th ``standard_exponential(n)`` of the failure stream, as
@@ -114,7 +145,30 @@ def simulate_adaptive_block(
     scenario, p: dict, n: int, rng_fail, rng_inc, rng_quality, out, review: Review | None = None
 ) -> AdaptiveBlock:
     """One block of ``n`` trials under the rules of "Trust over time"; the cumulative savings path
-    is written into ``out`` (trials, months). ``review``: start at a review instead (:class:`Review`).
+    is written into ``out`` (trials, months). ``review``: start at a review instead (:class:`Review`)."""
+    months = adaptive_months(scenario, p, n, rng_fail, rng_inc, rng_quality, out, review)
+    while True:
+        try:
+            next(months)
+        except StopIteration as done:
+            return done.value
+
+
+def adaptive_months(
+    scenario,
+    p: dict,
+    n: int,
+    rng_fail,
+    rng_inc,
+    rng_quality,
+    out,
+    review: Review | None = None,
+    hooks: BookHooks | None = None,
+):
+    """:func:`simulate_adaptive_block` month by month: a generator that yields after each month
+    (a book steps its contracts' months in turn, so that their switches meet in the transition
+    slots in order) and returns the :class:`AdaptiveBlock`. ``review``: start at a review
+    (:class:`Review`); ``hooks``: what a book shares (:class:`BookHooks`).
 
     What depends on a trial's trust and vendor (the hazard's level, the incident rate and its
     Poisson terms, governance) is kept per trial and recomputed only for the trials whose trust or
@@ -150,6 +204,8 @@ def simulate_adaptive_block(
     resume = np.zeros(n, dtype=np.int64)  # month in which a disruption ends (0: none)
     generation = np.zeros(n, dtype=np.int64)
     e, z = vendors.draws(generation, everyone)
+    if hooks is not None and hooks.first_z is not None:
+        z = np.array(hooks.first_z, dtype=float)  # the vendor's own score, shared by its contracts
     first_quality = z.copy()
     multiplier = vendor_quality(spread, z)  # mean 1; exactly 1 when the spread is 0
     trust = np.broadcast_to(np.asarray(start, dtype=float), (n,)).copy()
@@ -212,6 +268,12 @@ def simulate_adaptive_block(
         first_vendor[idx] = False
         p0[idx] = cdf1[idx] = _NEVER  # no vendor, no incidents (a new one refreshes them)
         d = disruption[idx]
+        if hooks is not None:
+            if hooks.slots is not None:
+                d = d + hooks.slots(idx, month, d)  # W + D: waiting for a free transition first
+            hooks.switches.append(
+                (idx, np.full(idx.size, month, dtype=np.int64), np.asarray(d, dtype=np.int64))
+            )
         age_one[idx] = replacement_start(month, d)
         waits = d > 0
         resume[idx[waits]] = month + d[waits]
@@ -258,7 +320,11 @@ def simulate_adaptive_block(
             at_risk &= ~leaving
         term = hazard_term if ageless else hazard_increment(hazard(strain, growth, m, hazard_start))
         cum_hazard += np.where(at_risk, term, 0.0)
+        if hooks is not None and hooks.rate is not None:  # the relationship's own part
+            cum_hazard -= np.where(at_risk & first_vendor, hooks.rate, 0.0)
         failing = at_risk & (cum_hazard > e)
+        if hooks is not None and hooks.forced is not None:  # the vendor's collapse, a shock
+            failing |= at_risk & first_vendor & (hooks.forced == m)
         switching = failing | leaving
         switched = switching.any()
         if switched:
@@ -303,6 +369,7 @@ def simulate_adaptive_block(
                 trust[judged] = milestone_trust(trust[judged], clean, step, cut, at(ceiling, judged))
                 milestone_incidents[judged] = 0.0
                 refresh(judged)
+        yield m
 
     kept_bad = active & is_bad(z)  # a vendor serves month H, and it is of the worst quarter
     s[...] = uniforms.T

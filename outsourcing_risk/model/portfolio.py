@@ -17,26 +17,18 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..io.errors import check_seed, check_trials
-from ..io.rows import (
-    Place,
-    column_problems,
-    is_blank,
-    name_problems,
-    normal_name,
-    place_of,
-    read_cell_number,
-    yes_no,
-    yes_no_problem,
-)
+from .book import CONTRACT_COLUMNS, Book, Contract, check_book, contract_seed
+from .book_table import book_from_table
+from .book_trust import AdaptiveRun, vendor_quality_draw
+from .book_trust import start as start_run
 from .distributions import Distribution
 from .rules import (
-    annual_spend,
     calendar,
     collapse_month,
     collapse_rate,
@@ -45,14 +37,12 @@ from .rules import (
     monthly_terms,
     relationship_age,
     replacement_start,
-    switch_order,
     take_slots,
 )
 from .sampling import BLOCK, sample_parameters
-from .scenario import FIELDS, PERCENT_FIELDS, Scenario, ScenarioError, row_values, table_rows
 from .simulation import active_months, settle
 from .streams import generator
-from .workload import check_book_workload
+from .workload import check_book_workload, refuse_beyond
 
 __all__ = [
     "CONTRACT_COLUMNS",
@@ -60,113 +50,10 @@ __all__ = [
     "BookResult",
     "Contract",
     "book_from_table",
+    "check_book",
     "contract_seed",
     "simulate_book",
 ]
-
-#: The columns of a portfolio table besides the scenario's (docs/model.md, "A book of contracts").
-CONTRACT_COLUMNS = (
-    "vendor",
-    "vendor_group",
-    "group_shock_prob_annual",
-    "critical",
-    "notice_months",
-    "rto_months",
-)
-
-
-@dataclass(frozen=True)
-class Contract:
-    """One contract (service) of a book: its scenario (named like the contract), its vendor and
-    what a register says of it."""
-
-    scenario: Scenario
-    vendor: str
-    group: str = ""  # a group of closely connected vendors ("" for none)
-    critical: bool = False  # supports a critical or important function (DORA Art. 28)
-    notice_months: float = math.nan  # notice period: how long an exit may take (NaN: not given)
-    rto_months: float = math.nan  # recovery-time objective, in months (NaN: not given)
-
-    @property
-    def name(self) -> str:
-        return self.scenario.name
-
-    @property
-    def annual_spend(self) -> float:
-        """What the contract costs a year at its first-year fee (:func:`.rules.annual_spend`)."""
-        return annual_spend(self.scenario.vendor_monthly_fee)
-
-
-@dataclass(frozen=True)
-class Book:
-    """Contracts, the annual chance of each group's common shock, and the switching capacity:
-    how many transitions the firm can run at once (None: as many as needed)."""
-
-    contracts: tuple[Contract, ...]
-    group_shocks: Mapping[str, float] = field(default_factory=dict)
-    capacity: int | None = None
-    name: str = "Book of contracts"
-
-    @property
-    def vendors(self) -> list[str]:
-        """Vendor names in the order they first appear."""
-        return list(dict.fromkeys(c.vendor for c in self.contracts))
-
-    @property
-    def groups(self) -> list[str]:
-        return list(dict.fromkeys(c.group for c in self.contracts if c.group))
-
-    @property
-    def horizon_months(self) -> int:
-        return self.contracts[0].scenario.horizon_months
-
-    @property
-    def currency(self) -> str:
-        return self.contracts[0].scenario.currency
-
-    def shared(self, vendor: str) -> bool:
-        """Whether the vendor's collapse is drawn on its own: it runs several contracts, or its
-        group has a shock. Otherwise its one contract fails as the single model draws it."""
-        rows = [c for c in self.contracts if c.vendor == vendor]
-        return len(rows) > 1 or self.group_shocks.get(rows[0].group, 0.0) > 0
-
-    def priority(self) -> list[int]:
-        """The order in which switches of one month take the free capacity: critical contracts
-        first, then the larger annual spend, then the table's order (:func:`.rules.switch_order`)."""
-        return switch_order([c.critical for c in self.contracts], [c.annual_spend for c in self.contracts])
-
-    def replace_contract(self, index: int, **changes) -> Book:
-        """The same book with contract ``index`` changed (its vendor, group, scenario...)."""
-        contracts = list(self.contracts)
-        contracts[index] = _replace(contracts[index], **changes)
-        return Book(tuple(contracts), dict(self.group_shocks), self.capacity, self.name)
-
-    def subset(self, indices) -> Book:
-        """The book of the contracts ``indices`` only (their seeds stay theirs: see :func:`contract_seed`)."""
-        keep = set(indices)
-        return _Subset(
-            tuple(self.contracts), dict(self.group_shocks), self.capacity, self.name, frozenset(keep)
-        )
-
-
-@dataclass(frozen=True)
-class _Subset(Book):
-    """A book that simulates some of its contracts only, each with the streams it has in the whole
-    book, so that the part's futures are the whole's."""
-
-    keep: frozenset = frozenset()
-
-
-def _replace(contract: Contract, **changes) -> Contract:
-    from dataclasses import replace
-
-    return replace(contract, **changes)
-
-
-def contract_seed(seed: int, index: int) -> int:
-    """The seed of contract ``index`` (0-based, in the table's order): ``seed + index·2³²``. The
-    first contract draws exactly as ``simulate(its scenario, seed=seed)`` does."""
-    return int(seed) + int(index) * 2**32
 
 
 @dataclass
@@ -184,6 +71,7 @@ class BookResult:
     sums: dict[
         str, np.ndarray
     ]  # per contract: npv, npv2, losses, failed, switches, within_notice, over_rto, disrupted
+    contract_npv: np.ndarray | None = None  # (contracts, trials), with keep_months=True
 
     @property
     def n_trials(self) -> int:
@@ -196,23 +84,65 @@ def simulate_book(
     seed: int = 0,
     *,
     force: Mapping[str, int] | None = None,
+    cap: Mapping[str, int] | None = None,
     split=(),
     keep_months: bool = False,
     executor=None,
 ) -> BookResult:
     """Simulate the book (docs/model.md, "A book of contracts").
 
-    ``force``: ``{vendor: month}`` makes each named vendor collapse at the start of that month in
-    every future (the deterministic stress "vendor X fails in month 12"), unless a contract's own
-    relationship broke down earlier. ``split``: vendors whose collapse is drawn on its own even
-    when they run one contract (as a forced vendor's is), so that a run with ``force`` and one
-    without meet the same futures. ``keep_months``: keep each contract's first failure month per
-    trial (contracts x trials, 2 bytes each; for checks), otherwise only the book's and each
-    vendor's NPV per trial are kept. ``executor``: an object with ``map`` (a
-    ``concurrent.futures`` executor, or a dask ``Client``'s ``get_executor()``) that runs the blocks
-    of 10,000 trials; the numbers are the same wherever they run. A book too large for this
-    machine (hours of work, more memory than is free) is refused at once with the estimate
-    (:class:`~outsourcing_risk.model.workload.TooMuchWork`).
+    Parameters
+    ----------
+    book : Book
+        The contracts, their vendors, groups and subcontractors (:class:`~.book.Book`, or
+        :func:`~.book_table.book_from_table` for a table).
+    n_trials : int
+        Futures to simulate, in blocks of 10,000.
+    seed : int
+        Contract i draws what the single model draws with ``seed + i·2³²``.
+    force : dict, optional
+        ``{vendor: month}``: each named vendor collapses at the start of that month in every
+        future (the stress "vendor X fails in month 12"), unless a contract's own relationship
+        broke down earlier.
+    cap : dict, optional
+        ``{vendor: month}``: each named vendor collapses at the start of that month or earlier, as
+        drawn (min(drawn, month): the stress "the group fails in month M" caps every vendor of
+        the group).
+    split : iterable of str
+        Vendors whose collapse is drawn on its own even when they run one contract (as a forced
+        vendor's is), so that a run with ``force`` and one without meet the same futures.
+    keep_months : bool
+        Keep each contract's first failure month and NPV per trial (contracts x trials, 10 bytes
+        each; for checks); otherwise only the book's and each vendor's NPV per trial are kept.
+    executor : optional
+        An object with ``map`` (a ``concurrent.futures`` executor, or a dask ``Client``'s
+        ``get_executor()``) that runs the blocks; the numbers are the same wherever they run.
+
+    Returns
+    -------
+    BookResult
+        Per trial the book's NPV and each vendor's; per contract running sums of its figures.
+
+    Raises
+    ------
+    ScenarioError
+        A book that breaks a rule of :func:`~.book.check_book`.
+    TooMuchWork
+        A book too large for this machine (hours of work, more memory than is free), refused at
+        once with the estimate (:class:`~outsourcing_risk.model.workload.TooMuchWork`).
+
+    Examples
+    --------
+    >>> from outsourcing_risk import Book, Contract, Scenario, simulate
+    >>> desk = Scenario(name="Service desk", vendor_failure_prob_annual=0.08)
+    >>> hosting = Scenario(name="Hosting", vendor_failure_prob_annual=0.08, vendor_monthly_fee=60_000)
+    >>> book = Book((Contract(desk, "Atlas"), Contract(hosting, "Atlas")), capacity=1)
+    >>> result = simulate_book(book, n_trials=2_000, seed=1)
+    >>> result.npv.shape, result.vendor_npv.shape
+    ((2000,), (1, 2000))
+    >>> alone = simulate_book(Book((Contract(desk, "Atlas"),)), n_trials=2_000, seed=1)
+    >>> bool((alone.npv == simulate(desk, n_trials=2_000, seed=1).npv).all())
+    True
     """
     if not isinstance(book, Book) or not book.contracts:
         raise TypeError("simulate_book needs a Book with at least one contract (see book_from_table)")
@@ -220,15 +150,19 @@ def simulate_book(
     check_book(book)
     vendors = book.vendors
     check_book_workload(len(book.contracts), len(vendors), int(n_trials), keep_months=keep_months)
-    unknown = sorted(set(force or {}) - set(vendors))
-    if unknown:
-        raise ValueError(
-            f"force names {unknown[0]!r}, which is not a vendor of the book ({', '.join(vendors)})"
-        )
+    _check_stepped_memory(book, int(n_trials))
+    for what, given in (("force", force), ("cap", cap)):
+        _check_months(what, given or {}, vendors, book.horizon_months)
     out = _empty(book, int(seed), n_trials, keep_months)
     starts = list(range(0, n_trials, BLOCK))
     job = functools.partial(
-        _block_part, book, int(seed), force=dict(force or {}), split=set(split), keep_months=keep_months
+        _block_part,
+        book,
+        int(seed),
+        force=dict(force or {}),
+        cap=dict(cap or {}),
+        split=set(split),
+        keep_months=keep_months,
     )
     sizes = [min(BLOCK, n_trials - lo) for lo in starts]
     blocks = list(range(len(starts)))
@@ -240,9 +174,38 @@ def simulate_book(
         out.collapse[:, window] = part.collapse
         if out.first_failure is not None and part.first_failure is not None:
             out.first_failure[:, window] = part.first_failure
+        if out.contract_npv is not None and part.contract_npv is not None:
+            out.contract_npv[:, window] = part.contract_npv
         for key, values in part.sums.items():
             out.sums[key] += values
     return out
+
+
+def _check_stepped_memory(book: Book, n_trials: int) -> None:
+    """Contracts under trust over time that share switching slots are stepped month by month
+    together, each holding its block's months (its incident uniforms, savings and trust: about 20
+    bytes per trial and month): refused, with the estimate, where that passes the memory free."""
+    stepped = sum(c.scenario.adaptive for c in book.contracts)
+    if book.capacity and stepped:
+        memory = stepped * min(BLOCK, n_trials) * book.horizon_months * 20.0
+        refuse_beyond(
+            f"{stepped:,} contracts under trust over time sharing {book.capacity} switching slots",
+            0.0,
+            memory,
+            advice="leave the capacity out (each contract then runs on its own), or split the book",
+        )
+
+
+def _check_months(what: str, months: Mapping, vendors: list[str], horizon: int) -> None:
+    """``force`` and ``cap`` name vendors of the book, each with a whole month 1..H."""
+    unknown = sorted(set(months) - set(vendors))
+    if unknown:
+        raise ValueError(
+            f"{what} names {unknown[0]!r}, which is not a vendor of the book ({', '.join(vendors)})"
+        )
+    for vendor, month in months.items():
+        if isinstance(month, bool) or not isinstance(month, int | np.integer) or not 1 <= month <= horizon:
+            raise ValueError(f"{what}[{vendor!r}] must be a whole month in 1..{horizon} (got {month!r})")
 
 
 def _empty(book: Book, seed: int, n: int, keep_months: bool) -> BookResult:
@@ -259,16 +222,17 @@ def _empty(book: Book, seed: int, n: int, keep_months: bool) -> BookResult:
             k: np.zeros(n_c)
             for k in ("npv", "npv2", "losses", "failed", "switches", "within_notice", "over_rto", "disrupted")
         },
+        contract_npv=np.zeros((n_c, n)) if keep_months else None,
     )
 
 
 def _block_part(
-    book: Book, seed: int, b: int, n: int, *, force: dict, split: set, keep_months: bool
+    book: Book, seed: int, b: int, n: int, *, force: dict, cap: dict, split: set, keep_months: bool
 ) -> BookResult:
     """Block ``b`` of ``n`` trials on its own (a task for an executor): its streams are the
     block's, so where it runs changes nothing."""
     part = _empty(book, seed, n, keep_months)
-    _block(book, seed, b, 0, n, part, force, split)
+    _block(book, seed, b, 0, n, part, force, cap, split)
     return part
 
 
@@ -277,15 +241,19 @@ def _active(book: Book) -> list[int]:
     return [i for i in range(len(book.contracts)) if keep is None or i in keep]
 
 
-def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, force: dict, split: set) -> None:
+def _block(
+    book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, force: dict, cap: dict, split: set
+) -> None:
     horizon = book.horizon_months
     months = calendar(horizon)
     vendors = book.vendors
     active = _active(book)
-    shared = {v: book.shared(v) or v in force or v in split for v in vendors}
+    shared = {v: book.shared(v) or v in force or v in cap or v in split for v in vendors}
+    stepped = {c.vendor for c in book.contracts if c.scenario.adaptive}  # under trust over time
     # The vendors' and groups' own draws.
     collapse: dict[str, np.ndarray] = {}
     vendor_prob: dict[str, Any] = {}
+    quality: dict[str, tuple] = {}  # a shared vendor's Z_v and collapse rate, under trust over time
     group_month = {}
     for g_i, group in enumerate(book.groups):
         p_g = book.group_shocks.get(group, 0.0)
@@ -301,16 +269,32 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
             prob = prob.ppf(np.clip(u, 1e-12, 1 - 1e-12))
         vendor_prob[vendor] = prob
         e_v = generator(seed, "vendor_collapse", block=b, vendor=v_i).standard_exponential(n)
-        month = collapse_month(e_v, collapse_rate(prob), horizon)
+        if vendor in stepped:
+            spread = lead.scenario.vendor_quality_spread
+            if isinstance(spread, Distribution):  # a vendor alone, drawn on its own for a stress:
+                j = book.contracts.index(lead)  # its one contract's own draw of the spread
+                spread = sample_parameters(lead.scenario, contract_seed(seed, j), b, n)[
+                    "vendor_quality_spread"
+                ]
+            quality[vendor] = vendor_quality_draw(seed, b, v_i, n, spread, prob)
+            month = collapse_month(e_v, quality[vendor][1], horizon)
+        else:
+            month = collapse_month(e_v, collapse_rate(prob), horizon)
         if lead.group in group_month:
             month = np.minimum(month, group_month[lead.group])
         if vendor in force:
             month = np.full(n, int(force[vendor]))
+        if vendor in cap:
+            month = np.minimum(month, int(cap[vendor]))
         collapse[vendor] = month
         out.collapse[v_i, lo : lo + n] = np.minimum(month, horizon + 1)
 
+    sub_month = _subcontractor_months(book, seed, b, n)
+
     # Each contract's parameters, money terms, hazard and first failure.
-    state = {}
+    state: dict[int, dict] = {}
+    runs: dict[int, AdaptiveRun] = {}
+    free = np.zeros((n, book.capacity)) if book.capacity else None
     for i in active:
         contract = book.contracts[i]
         s = contract.scenario
@@ -318,6 +302,15 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
         p = sample_parameters(s, c_seed, b, n)
         if shared[contract.vendor]:
             p["vendor_failure_prob_annual"] = vendor_prob[contract.vendor]
+        if s.adaptive:  # trust over time: month by month, stepped with the others when slots are shared
+            ends = collapse[contract.vendor] if shared[contract.vendor] else np.full(n, horizon + 1)
+            for sub in contract.subcontractors:
+                ends = np.minimum(ends, sub_month[sub])
+            z, rate = quality.get(contract.vendor, (None, None))
+            runs[i] = start_run(s, p, n, c_seed, b, z=z, forced=ends, rate=rate, free=free)
+            if free is None:  # nothing shared month by month: run it now, keep only its outcome
+                _record(book, i, lo, n, out, *runs.pop(i).outcome())
+            continue
         t = monthly_terms(p, months)
         cum = hazard_curve(p, t.quality, months)
         rng_fail = generator(c_seed, "failures", block=b)
@@ -329,26 +322,44 @@ def _block(book: Book, seed: int, b: int, lo: int, n: int, out: BookResult, forc
             )
         else:
             first = failure_age(cum, e0, rows)
+        for sub in contract.subcontractors:  # the first vendor's service ends with its subcontractor
+            first = np.minimum(first, sub_month[sub])
         state[i] = {"p": p, "t": t, "cum": cum, "rng": rng_fail, "e": [e0], "c_seed": c_seed}
         state[i]["next"] = np.where(first <= horizon, first, horizon + 1)
         state[i]["gen"] = np.zeros(n, dtype=np.int64)
         state[i]["events"] = []
 
-    _run_months(book, active, state, n, horizon)
+    _run_months(book, state, runs, n, horizon, free)
 
     for i in active:
-        _settle_contract(book, i, state[i], b, lo, n, out, months)
+        if i in runs:
+            _record(book, i, lo, n, out, *runs[i].outcome())
+        elif i in state:
+            _settle_contract(book, i, state[i], b, lo, n, out, months)
 
 
-def _run_months(book: Book, active: list[int], state: dict, n: int, horizon: int) -> None:
+def _subcontractor_months(book: Book, seed: int, b: int, n: int) -> dict[str, np.ndarray]:
+    """Each subcontractor's failure month per trial, drawn as a group's shock from its own
+    exponential (docs/model.md, "A book of contracts": a shared subcontractor)."""
+    horizon = book.horizon_months
+    out = {}
+    for s_i, sub in enumerate(book.subcontractors):
+        e_s = generator(seed, "subcontractor_failure", block=b, subcontractor=s_i).standard_exponential(n)
+        out[sub] = collapse_month(e_s, collapse_rate(book.subcontractor_shocks[sub]), horizon)
+    return out
+
+
+def _run_months(book: Book, state: dict, runs: dict, n: int, horizon: int, free) -> None:
     """Month by month: the switches that start, in order (critical first, larger spend, table
     order), take the first free switching slot; a switch that waits stays disrupted while it waits;
-    a replacement's failure is drawn from its own exponential, as the single model draws it."""
-    order = [i for i in book.priority() if i in state]
-    capacity = book.capacity
-    free = np.zeros((n, capacity)) if capacity else None
+    a replacement's failure is drawn from its own exponential, as the single model draws it. A
+    contract under trust over time (``runs``) steps its own month in its turn."""
+    order = [i for i in book.priority() if i in state or i in runs]
     for month in range(1, horizon + 1):
         for i in order:
+            if i in runs:
+                runs[i].step()
+                continue
             st = state[i]
             idx = np.flatnonzero(st["next"] == month)
             if idx.size == 0:
@@ -393,11 +404,23 @@ def _settle_contract(book: Book, i: int, st: dict, b: int, lo: int, n: int, out:
     active_months(s, t.active_saving, p, t.quality, generator(st["c_seed"], "incidents", block=b))
     events = [(idx, when)] if idx.size else []
     npv = settle(contract.scenario, p, t, s, events, [length] if idx.size else [], first_failure)
+    _record(book, i, lo, n, out, npv, first_failure, idx, when, length)
+
+
+def _record(
+    book: Book, i: int, lo: int, n: int, out: BookResult, npv, first_failure, idx, when, length
+) -> None:
+    """Contract ``i``'s block of trials into the result: its NPV per trial, its first failure month
+    (0: none) and the running sums of its figures from its switches (trial, month, W + D)."""
+    contract = book.contracts[i]
+    horizon = book.horizon_months
     window = slice(lo, lo + n)
     out.npv[window] += npv
     out.vendor_npv[book.vendors.index(contract.vendor), window] += npv
     if out.first_failure is not None:
         out.first_failure[i, window] = np.where(first_failure > 0, first_failure, horizon + 1)
+    if out.contract_npv is not None:
+        out.contract_npv[i, window] = npv
     sums = out.sums
     sums["npv"][i] += npv.sum()
     sums["npv2"][i] += np.square(npv).sum()
@@ -411,153 +434,3 @@ def _settle_contract(book: Book, i: int, st: dict, b: int, lo: int, n: int, out:
         over[idx[length > contract.rto_months]] = True
         sums["over_rto"][i] += np.count_nonzero(over)
     sums["disrupted"][i] += float(np.minimum(length, horizon + 1 - when).sum())
-
-
-def book_from_table(rows, *, capacity: int | None = None, name: str = "Book of contracts") -> Book:
-    """A :class:`Book` from a portfolio table's rows (a DataFrame of text cells, as
-    :func:`~outsourcing_risk.io.data.load_scenarios` reads a CSV file or a sheet, or a list of
-    mappings): one row per contract with ``name``, ``vendor`` and any scenario column, and
-    optionally ``vendor_group``, ``group_shock_prob_annual``, ``critical`` (yes or no, as
-    :func:`~outsourcing_risk.io.rows.yes_no` reads them; blank is no),
-    ``notice_months``, ``rto_months``.
-
-    Every problem of every row and column is reported at once in one :class:`ScenarioError`,
-    each naming its cell (rows numbered from 1 under the header, or as a sheet numbers them).
-    """
-    records = rows.to_dict("records") if hasattr(rows, "to_dict") else [dict(r) for r in rows]
-    if not records:
-        raise ScenarioError(["the table has no rows: add one row per contract"], "the portfolio table")
-    place = place_of(rows)
-    columns = list(dict.fromkeys(k for r in records for k in r))
-    problems = column_problems(
-        columns, [*FIELDS, *CONTRACT_COLUMNS], required=("name", "vendor"), place=place
-    )
-    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1):
-        problems.append(
-            f"the switching capacity must be a whole number of transitions ≥ 1 (got {capacity!r})"
-        )
-    if problems:
-        raise ScenarioError(problems, "the portfolio table")
-    table = rows if hasattr(rows, "to_dict") else records
-    records, formats = table_rows(table, (*PERCENT_FIELDS, "group_shock_prob_annual"))
-    labels, problems = name_problems([r.get("name") for r in records], place)
-    problems += formats
-    reader = _BookRows(place)
-    for i, (row, label) in enumerate(zip(records, labels, strict=True), start=1):
-        here = reader.contract(i, row, label)
-        problems.extend(place.located(i, p, columns, label) for p in here)
-    contracts = reader.contracts
-    unknown = sorted({c.group for c in contracts if c.group and c.group not in reader.shocks})
-    problems += [
-        f"unknown vendor group {g!r}: give its group_shock_prob_annual (0 when the group only names "
-        "connected vendors) on at least one of its rows"
-        for g in unknown
-    ]
-    if problems:
-        raise ScenarioError(problems, "the portfolio table")
-    book = Book(tuple(contracts), {g: v for g, (v, _) in reader.shocks.items()}, capacity, name)
-    check_book(book)
-    return book
-
-
-class _BookRows:
-    """A portfolio table's rows, one contract at a time: what a vendor's rows and a group's rows
-    must share is checked against the first row that gave it."""
-
-    def __init__(self, place: Place) -> None:
-        self.place = place
-        self.contracts: list[Contract] = []
-        self.shocks: dict[str, tuple[float, int]] = {}
-        self.vendor_rule: dict[str, tuple[int, str, str]] = {}
-
-    def contract(self, i: int, row: Mapping, label: str) -> list[str]:
-        """The problems of row ``i`` (none: its contract is added)."""
-        here: list[str] = []
-        vendor = normal_name(row.get("vendor", "") or "")
-        if not vendor:
-            here.append("vendor is empty (contracts with the same vendor share its failures)")
-        group = normal_name(row.get("vendor_group", "") or "")
-        critical = yes_no(row.get("critical"))
-        if critical is None and not is_blank(row.get("critical")):
-            here.append(yes_no_problem("critical", row.get("critical")))
-        notice = _months(row.get("notice_months"), "notice_months", here, allow_zero=True)
-        rto = _months(row.get("rto_months"), "rto_months", here, allow_zero=False)
-        self._shock(i, row.get("group_shock_prob_annual"), group, here)
-        values = row_values(row, here)
-        values["name"] = label or f"row {i}"
-        try:
-            scenario = Scenario.from_dict(values)
-        except ScenarioError as exc:
-            here.extend(exc.problems)
-            return here
-        here.extend(_unsupported(scenario))
-        here.extend(self._vendor(i, vendor, scenario, group))
-        if not here and label:
-            self.contracts.append(Contract(scenario, vendor, group, bool(critical), notice, rto))
-        return here
-
-    def _shock(self, i: int, shock, group: str, here: list[str]) -> None:
-        if is_blank(shock):
-            return
-        value, _ = read_cell_number(shock)
-        if not group:
-            here.append("group_shock_prob_annual is given but vendor_group is empty")
-        elif value is None or not 0 <= value < 1:
-            here.append(f"group_shock_prob_annual must be a chance per year in [0, 1) (got {shock!r})")
-        elif group in self.shocks and self.shocks[group][0] != value:
-            here.append(
-                f"group_shock_prob_annual {shock!r} differs from {self.place.ref(self.shocks[group][1])}'s for group "
-                f"{group!r} (a group has one shock)"
-            )
-        else:
-            self.shocks.setdefault(group, (value, i))
-
-    def _vendor(self, i: int, vendor: str, scenario: Scenario, group: str) -> list[str]:
-        rule = (i, str(scenario.vendor_failure_prob_annual), group)
-        first = self.vendor_rule.setdefault(vendor, rule)
-        if first[1:] == rule[1:]:
-            return []
-        if first[1] != rule[1]:
-            what = f"vendor_failure_prob_annual {rule[1]} here but {first[1]}"
-        else:
-            what = f"vendor_group {rule[2] or '(none)'!r} here but {first[2] or '(none)'!r}"
-        rule_words = "a vendor's collapse and its group are the same for every contract it runs"
-        return [f"vendor {vendor!r} has {what} in {self.place.ref(first[0])}: {rule_words}"]
-
-
-def _months(value, column: str, problems: list[str], *, allow_zero: bool) -> float:
-    if is_blank(value):
-        return math.nan
-    number, _ = read_cell_number(value)
-    if number is None or number < 0 or (number == 0 and not allow_zero) or number > 1200:
-        rule = "≥ 0" if allow_zero else "> 0"
-        problems.append(f"{column} must be a number of months {rule} (got {value!r})")
-        return math.nan
-    return number
-
-
-def _unsupported(scenario: Scenario) -> list[str]:
-    """Rules of the single model the book does not simulate yet: trust over time."""
-    found = []
-    if scenario.adaptive:
-        found.append(
-            "the book does not simulate trust over time yet (trust_policy ramp, an exit trigger, vendors "
-            "that differ): leave trust_policy, exit_trigger_incidents and vendor_quality_spread at their "
-            "defaults in a portfolio table"
-        )
-    return found
-
-
-def check_book(book: Book) -> None:
-    """What the joint model needs of a book, however it was built (a table, or contracts in code);
-    a :class:`ScenarioError` naming each problem: one horizon, one currency, no rule of "Trust
-    over time" (which the book does not simulate: it would be ignored)."""
-    problems = [f"contract {c.name!r}: {p}" for c in book.contracts for p in _unsupported(c.scenario)]
-    horizons = {c.scenario.horizon_months for c in book.contracts}
-    if len(horizons) > 1:
-        problems.append(f"every contract needs the same horizon_months (got {sorted(horizons)})")
-    currencies = {c.scenario.currency for c in book.contracts}
-    if len(currencies) > 1:
-        problems.append(f"every contract needs the same currency (got {', '.join(sorted(currencies))})")
-    if problems:
-        raise ScenarioError(problems, f"the book {book.name!r}")

@@ -2,7 +2,7 @@
 
 A stream is ``numpy.random.SeedSequence(seed, spawn_key=KEY)``, its key written here once
 (docs/model.md, "Uncertainty and random numbers"). A key may hold slots, filled when the stream is
-asked for: ``"block"`` (the block of 10,000 trials), ``"vendor"``, ``"group"`` and
+asked for: ``"block"`` (the block of 10,000 trials), ``"vendor"``, ``"group"``, ``"subcontractor"`` and
 ``"candidate"`` (their 0-based index). A parameter's stream follows its **name**
 (:data:`PARAMETER_STREAMS`), never its place in ``PARAMETERS``, so a parameter added anywhere in
 that list changes no other parameter's draws. ``tests/model/test_streams.py`` pins both tables and
@@ -48,6 +48,8 @@ STREAMS: dict[str, tuple[int | str, ...]] = {
     "vendor_collapse": ("block", 40, "vendor"),  # standard_exponential(n): E_v
     "vendor_failure_prob": ("block", 41, "vendor"),  # random(n): u of its uncertain failure probability
     "group_shock": ("block", 42, "group"),  # standard_exponential(n): E_g
+    "subcontractor_failure": ("block", 43, "subcontractor"),  # standard_exponential(n): E_s
+    "vendor_quality": ("block", 44, "vendor"),  # standard_normal(n): a shared vendor's Z_v
     # The seed's own stream, as np.random.default_rng(seed) draws it: only for draws that measure
     # an error, never for a future that is simulated.
     "voi_bootstrap": (),  # value of information: the Bayesian bootstrap's block weights (200 draws)

@@ -9,7 +9,7 @@ would change."""
 from __future__ import annotations
 
 from ..analyses.claims import Claim
-from ..analyses.portfolio import HIGHLY_CONCENTRATED
+from ..analyses.concentration import HIGHLY_CONCENTRATED, HIGHLY_CONCENTRATED_2010, THRESHOLD_SOURCES
 from .formatting import money
 from .narrative import horizon_words
 from .wording import chance, margin, sentence, signed_money, size
@@ -50,6 +50,9 @@ def book_sentences(analysis, claims: list[Claim]) -> list[tuple[str, list[Claim]
     )
     out.append(_concentration(c))
     out.append(_tail_and_stress(c, cur))
+    group = _group_stress(c, cur)
+    if group is not None:
+        out.append(group)
     losing = [
         x
         for x in claims
@@ -76,7 +79,8 @@ def book_sentences(analysis, claims: list[Claim]) -> list[tuple[str, list[Claim]
         out.append(
             (
                 f"{int(rto.value)} of the {rto.detail['of']} contracts with a recovery-time objective breach it on "
-                "every failure: their switch takes longer than the objective allows."
+                "every failure: their switch takes longer than the objective allows (a disruption lasts whole "
+                "months in the model, so an objective under a month is breached by any failure)."
                 if rto.value
                 else f"None of the {rto.detail['of']} contracts with a recovery-time objective breaches it on every failure.",
                 [rto],
@@ -109,26 +113,60 @@ def book_sentences(analysis, claims: list[Claim]) -> list[tuple[str, list[Claim]
 
 
 def _concentration(c: dict[str, Claim]) -> tuple[str, list[Claim]]:
+    """Concentration by group first where vendors are grouped (DORA Art. 29 looks at closely
+    connected providers), then by vendor; each against the named thresholds."""
     vendor = c["concentration/vendor"]
+    group = c.get("concentration/group")
     words = {
         "outside": "highly concentrated",
         "within": "not highly concentrated",
         "at the edge": "at the threshold",
     }
-    text = (
-        f"By vendor its spend is {words[vendor.direction]}: an HHI of {vendor.value:,.0f} of 10,000, against "
-        f"{HIGHLY_CONCENTRATED:,} above which a market is called highly concentrated (U.S. Merger Guidelines 2023, "
-        "§2.1; a threshold we borrow for a book)"
+    lines = (
+        f"against {HIGHLY_CONCENTRATED:,} above which a market is called highly concentrated "
+        f"({THRESHOLD_SOURCES[HIGHLY_CONCENTRATED]}) and {HIGHLY_CONCENTRATED_2010:,} under the older test "
+        f"({THRESHOLD_SOURCES[HIGHLY_CONCENTRATED_2010]}): thresholds we borrow for a book"
     )
-    used = [vendor]
-    group = c.get("concentration/group")
-    if group is not None:
-        used.append(group)
-        text += (
-            f". Counting the declared groups of connected vendors as one, it is {words[group.direction]} "
-            f"(HHI {group.value:,.0f})"
+    if group is None or round(group.value) == round(vendor.value):
+        text = (
+            f"By vendor its spend is {words[vendor.direction]}{_too(vendor.value)}: an HHI of {vendor.value:,.0f} of "
+            f"10,000, {lines}"
         )
-    return text + ".", used
+        return text + ".", [vendor, *([group] if group is not None else [])]
+    text = (
+        f"Counting each group of connected vendors as one (a declared group or a common ultimate parent), its "
+        f"spend is {words[group.direction]}{_too(group.value)}: an HHI of {group.value:,.0f} of 10,000, {lines}. "
+        f"Vendor by vendor it is {words[vendor.direction]}{_too(vendor.value)} (HHI {vendor.value:,.0f})"
+    )
+    return text + ".", [group, vendor]
+
+
+def _too(hhi: float) -> str:
+    """The older threshold named where the HHI passes it too."""
+    return f", above {HIGHLY_CONCENTRATED_2010:,} too" if hhi > HIGHLY_CONCENTRATED_2010 else ""
+
+
+def _group_stress(c: dict[str, Claim], cur: str) -> tuple[str, list[Claim]] | None:
+    """The group that drives most of the worst futures and its stress, where vendors are grouped."""
+    top, stress = c.get("tail/group_top"), c.get("stress/group_top")
+    if top is None or stress is None:
+        return None
+    d = stress.detail
+    head = (
+        f"The group {top.subject} ({_plural(top.detail['vendors'], 'vendor')}, "
+        f"{_plural(top.detail['contracts'], 'contract')}, {chance(top.detail['spend_share'])} of the spend) accounts "
+        f"for {chance(top.value)} of the shortfall in the worst 5 % of futures; if the whole group failed in month "
+        f"{d['month']} (each vendor then, or earlier where it fails earlier), the book would save "
+    )
+    if stress.direction == "lower":
+        tail = f"{size(stress, cur, compact=True)} less ({margin(stress, cur)})."
+    elif stress.direction == "higher":
+        tail = f"{size(stress, cur)} more ({margin(stress, cur)})."
+    else:
+        tail = (
+            f"about the same, within its margin ({signed_money(stress.value, cur)}, {margin(stress, cur)})."
+        )
+    return head + tail, [top, stress]
 
 
 def _tail_and_stress(c: dict[str, Claim], cur: str) -> tuple[str, list[Claim]]:

@@ -10,6 +10,7 @@ import time
 
 import pandas as pd
 
+from ..analyses.concentration import HIGHLY_CONCENTRATED, HIGHLY_CONCENTRATED_2010, THRESHOLD_SOURCES
 from . import plots
 from .book_story import book_html, book_sentences
 from .chart_text import chart_html
@@ -18,7 +19,7 @@ from .page import page_html
 from .plotlyjs import trace_types
 from .tables import table_box, table_html
 
-__all__ = ["contracts_frame", "portfolio_html", "vendors_frame"]
+__all__ = ["contracts_frame", "groups_frame", "portfolio_html", "vendors_frame"]
 
 #: The book page's own rules; the rest is the page shell's (:mod:`.page`).
 _STYLE = """
@@ -36,6 +37,14 @@ def vendors_frame(analysis) -> pd.DataFrame:
     return analysis.vendors.reset_index()
 
 
+def groups_frame(analysis) -> pd.DataFrame:
+    """Concentration by group as the page shows it: one row per group (a declared group or a
+    common ultimate parent, else the vendor alone), its stress named as the group's."""
+    return analysis.groups.reset_index().rename(
+        columns={"stress_loss": "group_stress_loss", "stress_loss_se": "group_stress_loss_se"}
+    )
+
+
 def contracts_frame(analysis) -> pd.DataFrame:
     """The per-contract figures as ``contracts.csv`` holds them: one row per contract."""
     return analysis.contracts.reset_index()
@@ -48,6 +57,7 @@ def _kpis(summary: dict, currency: str) -> str:
         ("Chance of a loss", percent(summary["p_loss"])),
         ("Worst-5 % average", money(summary["cvar5"], currency)),
         ("Concentration of spend (HHI, 0-10,000)", f"{summary['hhi']:,.0f}"),
+        ("By group (HHI)", f"{summary['hhi_group']:,.0f}"),
     ]
     return (
         '<div class="or-kpis">'
@@ -63,12 +73,14 @@ def _kpis(summary: dict, currency: str) -> str:
 def _table(frame: pd.DataFrame, currency: str, label: str) -> str:
     shown = frame.copy()
     for column in shown.columns:
-        if column in ("annual_spend", "mean_npv", "stress_loss", "exit_plan_value"):
+        if column in ("annual_spend", "mean_npv", "stress_loss", "group_stress_loss", "exit_plan_value"):
             shown[column] = [money(v, currency) if not _missing(v) else "—" for v in shown[column]]
         elif column.startswith("p_") or column.endswith("_share"):
             shown[column] = [percent(v) if not _missing(v) else "—" for v in shown[column]]
         elif column in ("notice_months", "rto_months"):
             shown[column] = [f"{v:g}" if not _missing(v) else "—" for v in shown[column]]
+        elif column == "hhi_part":
+            shown[column] = [f"{v:,.0f}" for v in shown[column]]
         elif column == "critical":
             shown[column] = ["yes" if v else "no" for v in shown[column]]
     numeric = [_HEADERS.get(c, c) for c in shown.columns if c not in _TEXT_COLUMNS]
@@ -93,18 +105,33 @@ _HEADERS = {
     "critical": "Critical",
     "annual_spend": "Annual spend",
     "spend_share": "Share of spend",
-    "p_vendor_fails": "Chance it fails",
+    "p_vendor_fails": "Chance the vendor itself fails",
     "worst5_share": "Share of the worst 5 %",
     "stress_loss": "Loss if it fails in month 12",
+    "group": "Group",
+    "vendors": "Vendors",
+    "hhi_part": "Part of the HHI",
+    "group_stress_loss": "Loss if the group fails in month 12",
     "mean_npv": "Mean saving",
     "p_loss": "Chance of a loss",
-    "p_failure": "Chance of a failure",
+    "p_failure": "Chance of a failure (the vendor's or the relationship's)",
     "notice_months": "Notice (months)",
     "p_exit_within_notice": "Exit within notice",
     "rto_months": "RTO (months)",
     "p_disruption_over_rto": "Disruption over RTO",
     "exit_plan_value": "Value of its exit plan",
 }
+
+
+def _group_words(summary: dict) -> str:
+    """The HHI by vendor and by group in words, and the two named thresholds with their sources."""
+    return (
+        f"HHI by vendor {summary['hhi']:,.0f}: {summary['concentration']}; by group "
+        f"{summary['hhi_group']:,.0f}: {summary['concentration_group']}. Above {HIGHLY_CONCENTRATED:,} a "
+        f"market is called highly concentrated ({THRESHOLD_SOURCES[HIGHLY_CONCENTRATED]}), above "
+        f"{HIGHLY_CONCENTRATED_2010:,} under the older test too ({THRESHOLD_SOURCES[HIGHLY_CONCENTRATED_2010]}): "
+        "thresholds for markets that we borrow for a book."
+    )
 
 
 def portfolio_html(analysis, title: str | None = None) -> str:
@@ -135,6 +162,17 @@ def portfolio_html(analysis, title: str | None = None) -> str:
         "p_vendor_fails",
         "worst5_share",
         "stress_loss",
+    ]
+    group_columns = [
+        "group",
+        "vendors",
+        "contracts",
+        "critical_contracts",
+        "annual_spend",
+        "spend_share",
+        "hhi_part",
+        "worst5_share",
+        "group_stress_loss",
     ]
     contract_columns = [
         "contract",
@@ -176,6 +214,12 @@ A vendor with a larger share of the worst futures than of the spend concentrates
 {charts[1]}
 {charts[2]}
 {_table(vendors_frame(analysis)[vendor_columns], currency, "Each vendor")}
+<h2>Concentration by group</h2>
+<p class="or-note">A group is a declared group of connected vendors or a common ultimate parent (a register's
+B_05.01 c0110), else the vendor alone. {html.escape(_group_words(summary))} Loss if the group fails in
+month {summary["stress_month"]}: every vendor of the group fails then, or earlier where it fails earlier, in the
+same futures.</p>
+{_table(groups_frame(analysis)[group_columns], currency, "Each group")}
 <h2>Each contract</h2>
 <p class="or-note">Exit within notice: the share of the contract's switches whose disruption, waiting for a free
 transition team included, lasts no longer than its notice period. Disruption over RTO: the chance of a

@@ -1,6 +1,7 @@
 """`outsourcing-risk portfolio` end to end: files, numbers, safety, and the page in a browser."""
 
 import csv
+import re
 
 import pandas as pd
 import pytest
@@ -203,3 +204,20 @@ def test_a_dask_cluster_gives_the_numbers_of_one_machine(book_run, tmp_path):
     assert there.returncode == 0, there.stderr
     for name in ("contracts.csv", "vendors.csv"):
         assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "there" / name).read_bytes(), name
+
+
+def test_the_page_and_vendors_csv_show_concentration_by_group(book_run):
+    """The group table with the two thresholds named and their sources, the HHI by group as a card,
+    and each vendor's group figures in vendors.csv (issue 32: concentration by group)."""
+    done, out, _ = book_run
+    html = (out / "portfolio.html").read_text()
+    assert "<h2>Concentration by group</h2>" in html
+    # Each group here holds one vendor: the console's HHI by group would repeat the vendors' one.
+    assert re.search(r"HHI [\d,]+ by vendor\n", done.stdout), done.stdout
+    assert "Above 1,800 a market is called highly concentrated (U.S. Merger Guidelines 2023, §2.1)" in html
+    assert "above 2,500 under the older test too (U.S. Horizontal Merger Guidelines 2010, §5.3)" in html
+    assert "Loss if the group fails in month 12" in html
+    assert "By group (HHI)" in html
+    vendors = pd.read_csv(out / "vendors.csv", keep_default_na=False).set_index("vendor")
+    assert vendors.loc["Stratus", "concentration_group"] == "Region"
+    assert vendors["group_stress_loss"].astype(float).gt(0).all()

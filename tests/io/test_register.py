@@ -116,7 +116,14 @@ def test_the_filed_package_is_read_into_a_book_and_simulated(tmp_path):
     run = simulate_book(result, 2000, seed=1, keep_months=True)
     assert math.isfinite(run.npv.mean())
     first = run.first_failure
-    assert (first[0] == first[4]).mean() > 0.5, "CA-001 and CA-005 share Atlas Hyperscale's collapse"
+    collapsed = run.collapse[0] <= result.horizon_months
+    assert collapsed.any()
+    assert (first[0][collapsed] <= run.collapse[0][collapsed]).all(), (
+        "CA-001 and CA-005 share Atlas Hyperscale's"
+    )
+    assert (first[4][collapsed] <= run.collapse[0][collapsed]).all(), (
+        "collapse (CA-001 may fail earlier: Gamma)"
+    )
 
 
 def test_a_zip_a_package_folder_and_a_loose_folder_read_alike(tmp_path):
@@ -558,3 +565,27 @@ def test_the_shipped_mapping_names_its_sources_and_version():
     )
     assert m.where("providers", "parent") == "b_05.01.csv c0110"
     assert m.where("specific", "notice_days") == "b_02.02.csv c0110"
+
+
+def test_a_subcontractor_shared_by_two_providers_is_one_failure_of_their_contracts():
+    """Gamma Data Centres (rank 2 under Atlas Hyperscale for CA-001 and under Beta Cloud for
+    CA-003) is named by both contracts with the mapping's chance; the book reads it, and in every
+    trial where it fails first both contracts fail in its month."""
+    reading = read_register(PACKAGE)
+    book_rows = reading.book.set_index("name")
+    assert book_rows.loc["CA-001", "subcontractors"] == "Gamma Data Centres Ltd"
+    assert book_rows.loc["CA-003", "subcontractors"] == "Gamma Data Centres Ltd"
+    assert book_rows.loc["CA-002", "subcontractors"] == ""
+    assert book_rows.loc["CA-003", "subcontractor_failure_prob_annual"] == "0.01"
+    assert "each a shared failure of 1.0% a year" in reading.unmodelled()
+    book = book_from_table(reading.book)
+    assert dict(book.subcontractor_shocks) == {"Gamma Data Centres Ltd": 0.01}
+    sure = book_from_table(reading.book.replace({"subcontractor_failure_prob_annual": {"0.01": "0.9"}}))
+    result = simulate_book(sure, 2_000, seed=1, keep_months=True)
+    names = [c.name for c in sure.contracts]
+    first_001, first_003 = (
+        result.first_failure[names.index("CA-001")],
+        result.first_failure[names.index("CA-003")],
+    )
+    both = first_001 == first_003
+    assert both.mean() > 0.5, "a 90 % chance a year: the subcontractor usually fails both first"

@@ -30,6 +30,8 @@ PINNED_STREAMS = {
     "vendor_collapse": ("block", 40, "vendor"),
     "vendor_failure_prob": ("block", 41, "vendor"),
     "group_shock": ("block", 42, "group"),
+    "subcontractor_failure": ("block", 43, "subcontractor"),
+    "vendor_quality": ("block", 44, "vendor"),
     "voi_bootstrap": (),
     "count_fit_resamples": (),
     "incident_log": (),

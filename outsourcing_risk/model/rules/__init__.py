@@ -15,7 +15,15 @@ means adding it to the rule that uses it here (CONTRIBUTING.md, "Adding a parame
 
 from __future__ import annotations
 
-from .book import annual_spend, collapse_month, collapse_rate, relationship_age, switch_order, take_slots
+from .book import (
+    annual_spend,
+    collapse_month,
+    collapse_rate,
+    quality_collapse_rate,
+    relationship_age,
+    switch_order,
+    take_slots,
+)
 from .cash_flows import (
     Terms,
     at,
@@ -96,6 +104,7 @@ __all__ = [
     "monthly_terms",
     "poisson_terms",
     "quality",
+    "quality_collapse_rate",
     "record_log_likelihood",
     "relationship_age",
     "replacement_start",

@@ -8,11 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..distributions import centre
+from .cash_flows import base_hazard
 
 __all__ = [
     "annual_spend",
     "collapse_month",
     "collapse_rate",
+    "quality_collapse_rate",
     "relationship_age",
     "switch_order",
     "take_slots",
@@ -25,6 +27,19 @@ def collapse_rate(prob_annual):
     group's shock ("A book of contracts")."""
     with np.errstate(divide="ignore"):
         return -np.log1p(-np.asarray(prob_annual, dtype=float)) / 12
+
+
+def quality_collapse_rate(prob_annual, quality):
+    """λ_v = −ln(1 − min(1, h_v·Q_v)): a month of the collapse of a vendor whose quality multiplier
+    is Q_v (its hazard h_v = 1 − (1 − p)^(1/12) times Q_v, as "Trust over time" multiplies every
+    vendor's hazard; "A book of contracts": trust over time in a book).
+
+    >>> round(float(quality_collapse_rate(0.12, 2.0)), 6)
+    0.02142
+    """
+    h = np.minimum(1.0, base_hazard(np.asarray(prob_annual, dtype=float)) * quality)
+    with np.errstate(divide="ignore"):
+        return -np.log1p(-h)
 
 
 def collapse_month(e: np.ndarray, rate, horizon: int) -> np.ndarray:
