@@ -261,7 +261,8 @@ def test_the_book_says_its_figures_as_the_reports_do(capsys, tmp_path):
     assert main(["portfolio", str(table), "--out", str(tmp_path / "out"), "--trials", "300"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert re.fullmatch(
-        r"1 contract, 1 vendor: mean saving USD -?[\d,]+, chance of a loss \d+\.\d%, HHI [\d,]+ by vendor", first
+        r"1 contract, 1 vendor: mean saving USD -?[\d,]+, chance of a loss \d+\.\d%, HHI [\d,]+ by vendor",
+        first,
     ), first
 
 
