@@ -92,6 +92,8 @@ def _information_cell(o) -> Cell:
             float(value),
         )
     shown = money(value, o.job.currency)
+    if isinstance(se, float) and math.isfinite(se):
+        shown += f" ± {money(2 * se, o.job.currency)}"
     if top:
         name = QUALITY_LABEL if top == QUALITY else param_label(top, o.job.currency, unit=False)
         shown += f" · most: {name[:1].lower() + name[1:]}"

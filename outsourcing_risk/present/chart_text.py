@@ -105,8 +105,13 @@ def _series(trace: dict) -> list[tuple[str, list, list]]:
         n = len(x) // 2
         return [(f"{name}, top", x[:n], y[:n]), (f"{name}, bottom", x[:n], y[n:][::-1])]
     out = [(name, x, y)]
-    error = _values((trace.get("error_y" if not flat else "error_x") or {}).get("array"))
-    if error and len(error) == len(y):
+    bars = trace.get("error_y" if not flat else "error_x") or {}
+    error, below = _values(bars.get("array")), _values(bars.get("arrayminus"))
+    if error and below and len(error) == len(below) == len(y) and not bars.get("symmetric", False):
+        # Whiskers of two lengths (a 5th to 95th percentile range): each end as it is drawn.
+        out.append((f"{name}, whisker above", x, error))
+        out.append((f"{name}, whisker below", x, below))
+    elif error and len(error) == len(y):
         out.append((f"{name}, margin (±)", x, error))
     return out
 

@@ -61,6 +61,13 @@ def currency_prefix(code: str) -> str:
 _AXIS = {"gridcolor": GRID, "zerolinecolor": LINE, "linecolor": LINE}
 
 
+def _chance(p: float) -> str:
+    """A chance in a title by the words' rule (never 0 % or 100 % unless it is)."""
+    from .wording import chance
+
+    return chance(p, 1) if 0 < p < 1 else percent(p)
+
+
 def _template() -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
@@ -862,7 +869,7 @@ def book_npv_chart(npv: np.ndarray, summary: dict, currency: str = "USD", bins: 
     counts, edges = np.histogram(npv, bins=bins)
     mids, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
     fig = _figure(
-        f"The book's saving: a loss in {percent(summary['p_loss'])} of futures",
+        f"The book's saving: a loss in {_chance(summary['p_loss'])} of futures",
         "Present value of every contract's savings against staying in-house, summed; each bar counts futures.",
     )
     for name, keep, colour in (("loss", mids < 0, LOSS), ("saving", mids >= 0, GAIN)):

@@ -11,6 +11,7 @@ import time
 import pandas as pd
 
 from ..analyses.concentration import HIGHLY_CONCENTRATED, HIGHLY_CONCENTRATED_2010, THRESHOLD_SOURCES
+from ..io.register_book import HOURS_PER_MONTH
 from . import plots
 from .book_story import book_html, book_sentences
 from .chart_text import chart_html
@@ -18,6 +19,7 @@ from .formatting import money, percent
 from .page import page_html
 from .plotlyjs import trace_types
 from .tables import table_box, table_html
+from .wording import chance
 
 __all__ = ["contracts_frame", "groups_frame", "portfolio_html", "vendors_frame"]
 
@@ -54,7 +56,7 @@ def _kpis(summary: dict, currency: str) -> str:
     """The book's cards, in the cards' markup of every page (the page shell styles them)."""
     cards = [
         ("Mean saving of the book (NPV)", money(summary["mean_npv"], currency)),
-        ("Chance of a loss", percent(summary["p_loss"])),
+        ("Chance of a loss", chance(summary["p_loss"])),
         ("Worst-5 % average", money(summary["cvar5"], currency)),
         ("Concentration of spend (HHI, 0-10,000)", f"{summary['hhi']:,.0f}"),
         ("By group (HHI)", f"{summary['hhi_group']:,.0f}"),
@@ -70,6 +72,19 @@ def _kpis(summary: dict, currency: str) -> str:
     )
 
 
+def _rto(months) -> str:
+    """A recovery-time objective as a risk officer writes it: hours under a day, days under a
+    month, else months."""
+    if _missing(months):
+        return "—"
+    hours = float(months) * HOURS_PER_MONTH
+    if hours < 24:
+        return f"{hours:,.4g} h"
+    if hours < HOURS_PER_MONTH:
+        return f"{hours / 24:,.3g} days"
+    return f"{float(months):g} months"
+
+
 def _table(frame: pd.DataFrame, currency: str, label: str) -> str:
     shown = frame.copy()
     for column in shown.columns:
@@ -77,8 +92,10 @@ def _table(frame: pd.DataFrame, currency: str, label: str) -> str:
             shown[column] = [money(v, currency) if not _missing(v) else "—" for v in shown[column]]
         elif column.startswith("p_") or column.endswith("_share"):
             shown[column] = [percent(v) if not _missing(v) else "—" for v in shown[column]]
-        elif column in ("notice_months", "rto_months"):
+        elif column == "notice_months":
             shown[column] = [f"{v:g}" if not _missing(v) else "—" for v in shown[column]]
+        elif column == "rto_months":  # a register gives hours: 2 h reads as 2 h, not 0.002738 months
+            shown[column] = [_rto(v) for v in shown[column]]
         elif column == "hhi_part":
             shown[column] = [f"{v:,.0f}" for v in shown[column]]
         elif column == "critical":
@@ -111,13 +128,13 @@ _HEADERS = {
     "group": "Group",
     "vendors": "Vendors",
     "hhi_part": "Part of the HHI",
-    "group_stress_loss": "Loss if the group fails in month 12",
+    "group_stress_loss": "Loss if the group fails by month 12 (each vendor then, or earlier)",
     "mean_npv": "Mean saving",
     "p_loss": "Chance of a loss",
     "p_failure": "Chance of a failure (the vendor's or the relationship's)",
     "notice_months": "Notice (months)",
     "p_exit_within_notice": "Exit within notice",
-    "rto_months": "RTO (months)",
+    "rto_months": "RTO",
     "p_disruption_over_rto": "Disruption over RTO",
     "exit_plan_value": "Value of its exit plan",
 }

@@ -216,7 +216,7 @@ def test_the_page_and_vendors_csv_show_concentration_by_group(book_run):
     assert re.search(r"HHI [\d,]+ by vendor\n", done.stdout), done.stdout
     assert "Above 1,800 a market is called highly concentrated (U.S. Merger Guidelines 2023, §2.1)" in html
     assert "above 2,500 under the older test too (U.S. Horizontal Merger Guidelines 2010, §5.3)" in html
-    assert "Loss if the group fails in month 12" in html
+    assert "Loss if the group fails by month 12 (each vendor then, or earlier)" in html
     assert "By group (HHI)" in html
     vendors = pd.read_csv(out / "vendors.csv", keep_default_na=False).set_index("vendor")
     assert vendors.loc["Stratus", "concentration_group"] == "Region"

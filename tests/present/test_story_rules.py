@@ -117,3 +117,34 @@ def test_the_index_never_calls_a_scenario_outside_its_appetite_the_safe_choice()
     assert "Within its risk appetite: <b>Nearshore</b>" in line
     none = best_scenarios([row("Offshore", 9e5, -1e5, "outside your risk appetite")])
     assert "No scenario is within its risk appetite" in none
+
+
+def test_a_book_reads_as_a_risk_officer_writes_it():
+    """RTOs in hours or days (a register gives hours: 2 h was shown as 0.002738 months); a chance
+    of a loss of 9 in 20,000 is 'under 0.1%', not '0.0%', on the card and the chart; an HHI 10
+    points under 1,800 is said to be only just under the line."""
+    from outsourcing_risk.present.book_story import _too
+    from outsourcing_risk.present.plots import _chance
+    from outsourcing_risk.present.portfolio_page import _rto
+
+    assert [_rto(2 / 730.5), _rto(72 / 730.5), _rto(3.0)] == ["2 h", "3 days", "3 months"]
+    assert _chance(9 / 20_000) == "under 0.1%"
+    assert _too(1_790) == ", though only just under the line"
+    assert _too(1_500) == ""
+    assert _too(2_600) == ", above 2,500 too"
+
+
+def test_whiskers_of_two_lengths_are_given_as_drawn_not_as_one_margin():
+    import plotly.graph_objects as go
+
+    from outsourcing_risk.present.chart_text import figure_rows
+
+    fig = go.Figure(
+        go.Scatter(x=["a"], y=[10.0], name="mean", error_y={"array": [5.0], "arrayminus": [20.0]})
+    )
+    columns, rows = figure_rows(fig)
+    names = [str(c) for c in columns]
+    assert not any("margin (±)" in n for n in names)
+    assert any("whisker below" in n for n in names)
+    assert any("whisker above" in n for n in names)
+    assert any("20" in str(cell) for row in rows for cell in row)
