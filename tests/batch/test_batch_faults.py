@@ -84,10 +84,11 @@ def wait_for(condition, seconds=120, step=0.1):
 
 
 def kernels_of(pid: int) -> list[psutil.Process]:
-    return [p for p in descendants(pid) if "ipykernel" in " ".join(_cmdline(p))]
+    return [p for p in descendants(pid) if "ipykernel" in " ".join(command_line(p))]
 
 
-def _cmdline(p) -> list[str]:
+def command_line(p) -> list[str]:
+    """A process's command line, or [] once it is gone or a zombie (a race, not a failure)."""
     with contextlib.suppress(psutil.Error):
         return p.cmdline()
     return []
@@ -144,7 +145,7 @@ def test_a_killed_worker_fails_its_row_and_the_batch_goes_on(tmp_path, temp_root
     )
     kernel = wait_for(lambda: kernels_of(proc.pid))
     seen = descendants(proc.pid)
-    worker = next(p for p in seen if "outsourcing_risk.batch.worker" in " ".join(_cmdline(p)))
+    worker = next(p for p in seen if "outsourcing_risk.batch.worker" in " ".join(command_line(p)))
     worker.kill()
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 1
@@ -445,12 +446,12 @@ def test_ctrl_c_while_printing_stops_quietly_and_leaves_no_browser_behind(tmp_pa
     assert proc.poll() is None, proc.communicate()
 
     def printing():
-        return [p for p in descendants(proc.pid) if "outsourcing_risk.batch.pdf" in " ".join(_cmdline(p))]
+        return [p for p in descendants(proc.pid) if "outsourcing_risk.batch.pdf" in " ".join(command_line(p))]
 
     def rendering():  # the browser has opened its page: the report is being printed
         printer = printing()
         family = [*printer, *(c for p in printer for c in p.children(recursive=True))]
-        return family if any("--type=renderer" in " ".join(_cmdline(p)) for p in family) else None
+        return family if any("--type=renderer" in " ".join(command_line(p)) for p in family) else None
 
     family = wait_for(rendering, 60, step=0.05)
     printer = printing()

@@ -25,7 +25,7 @@ from distributed import Client
 
 from outsourcing_risk import Pert, Scenario, grid, sweep, tornado
 
-from .test_batch_faults import descendants, run, start, wait_for
+from .test_batch_faults import command_line, descendants, run, start, wait_for
 
 DASK = Path(sys.executable).with_name("dask")
 ROWS = ("Alpha", "Beta")
@@ -176,8 +176,10 @@ def test_a_killed_worker_loses_no_row(cluster, tmp_path):
 
     def row_running():  # a worker with a report process of its own, its kernel started
         for w in alive:
-            rows = [p for p in descendants(w.pid) if "outsourcing_risk.batch.worker" in " ".join(p.cmdline())]
-            if rows and any("ipykernel" in " ".join(p.cmdline()) for p in descendants(w.pid)):
+            rows = [
+                p for p in descendants(w.pid) if "outsourcing_risk.batch.worker" in " ".join(command_line(p))
+            ]
+            if rows and any("ipykernel" in " ".join(command_line(p)) for p in descendants(w.pid)):
                 return w, rows
         return None
 
@@ -234,7 +236,9 @@ def test_ctrl_c_on_a_local_cluster_stops_everything_and_keeps_the_index(tmp_path
         "--workers",
         "2",
     )
-    wait_for(lambda: any("ipykernel" in " ".join(p.cmdline()) for p in descendants(batch.pid)), seconds=120)
+    wait_for(
+        lambda: any("ipykernel" in " ".join(command_line(p)) for p in descendants(batch.pid)), seconds=120
+    )
     tree = descendants(batch.pid)
     os.kill(batch.pid, signal.SIGINT)
     _out, err = batch.communicate(timeout=60)
