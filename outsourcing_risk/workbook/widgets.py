@@ -25,6 +25,7 @@ from ..model.simulation import simulate
 from ..present import plots
 from ..present.formatting import param_label
 from ..present.kpis import kpi_cards_html
+from ..present.palette import LOSS, NOTE
 from .fields import LAYOUT as _LAYOUT
 from .fields import PAGE_CSS as _PAGE_CSS
 from .fields import STYLE as _STYLE
@@ -438,7 +439,7 @@ class WhatIfExplorer:
         """Simulate ``setting`` and send cards and charts, unless a newer setting came first."""
         if isinstance(setting, ScenarioError):
             self.status.value = (
-                f'<span style="color:#c0392b">Not updated, the figures below are of the last valid '
+                f'<span style="color:{LOSS}">Not updated, the figures below are of the last valid '
                 f"setting: {_escape(str(setting))}</span>"
             )
             self.kpis.add_class(_STALE)
@@ -455,11 +456,11 @@ class WhatIfExplorer:
             summary = result.summary()
             figures = self._figures(result, summary, q)
         except ValueError as exc:  # too many trials for memory, a bad setting: said where one looks
-            self.status.value = f'<span style="color:#c0392b">Could not update: {_escape(str(exc))}</span>'
+            self.status.value = f'<span style="color:{LOSS}">Could not update: {_escape(str(exc))}</span>'
             return
         except Exception as exc:  # re-raised: on a thread, a bug would otherwise only reach the log
             self.status.value = (
-                f'<span style="color:#c0392b">Could not update ({type(exc).__name__}: {_escape(str(exc))}); '
+                f'<span style="color:{LOSS}">Could not update ({type(exc).__name__}: {_escape(str(exc))}); '
                 "the details are in the kernel's log. Move a lever to try again.</span>"
             )
             raise
@@ -472,7 +473,7 @@ class WhatIfExplorer:
         self.charts.remove_class(_STALE)
         self.last_update_seconds = time.perf_counter() - start
         self.status.value = (
-            f'<span style="color:#7f8c8d">updated in {self.last_update_seconds * 1e3:.0f} ms · '
+            f'<span style="color:{NOTE}">updated in {self.last_update_seconds * 1e3:.0f} ms · '
             f"{result.n_trials:,} trials · seed {result.seed}</span>"
         )
 

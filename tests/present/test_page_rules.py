@@ -111,8 +111,6 @@ def test_no_colour_is_written_outside_the_palette():
             or path.name == "palette.py"
         ):
             continue
-        if path.parent.name == "workbook" and path.name in ("widgets.py", "live_charts.py"):
-            continue  # the Voilà app's widgets: another change (see the branch's report)
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if COLOUR.search(line):
                 found.append(f"{path.relative_to(PACKAGE)}:{n}: {line.strip()[:80]}")
